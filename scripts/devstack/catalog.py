@@ -1,0 +1,153 @@
+"""The function catalog (functions/catalog.yaml) and the contracts, loaded and joined.
+
+Everything that needs the list of functions (the local stack, the gateway, packaging,
+Terraform checks, CI) reads it from here, so there is one list.
+
+    >>> cat = load_catalog()
+    >>> cat.function("auth-signup").route
+    'POST /v1/auth/signup'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FUNCTIONS_DIR = REPO_ROOT / "functions"
+CONTRACTS_DIR = REPO_ROOT / "contracts"
+KINDS = ("http", "subscriber", "job")
+STORES = ("postgres", "firestore", "pubsub")
+
+
+@dataclasses.dataclass(frozen=True)
+class Function:
+    name: str
+    kind: str
+    domain: str
+    stores: tuple[str, ...]
+    secrets: tuple[str, ...]
+    memory: str
+    timeout: int
+    max_instances: int
+    route: str | None = None
+    topic: str | None = None
+    schedule: str | None = None
+
+    @property
+    def source_dir(self) -> Path:
+        return FUNCTIONS_DIR / self.name
+
+    @property
+    def backend_variable(self) -> str:
+        """The placeholder name that stands for this function's URL in openapi.yaml."""
+        return "backend_" + self.name.replace("-", "_")
+
+    @property
+    def method(self) -> str | None:
+        return self.route.split(" ", 1)[0] if self.route else None
+
+    @property
+    def path(self) -> str | None:
+        return self.route.split(" ", 1)[1] if self.route else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Subscription:
+    name: str
+    topic: str
+    function: str
+    ack_deadline_seconds: int
+    max_delivery_attempts: int
+    minimum_backoff_seconds: int
+    maximum_backoff_seconds: int
+
+    @property
+    def dead_letter_topic(self) -> str:
+        return f"{self.name}.dead-letter"
+
+    @property
+    def dead_letter_hold(self) -> str:
+        return f"{self.name}.dead-letter.hold"
+
+
+@dataclasses.dataclass(frozen=True)
+class Catalog:
+    functions: tuple[Function, ...]
+    topics: dict[str, dict[str, Any]]
+    subscriptions: tuple[Subscription, ...]
+
+    def function(self, name: str) -> Function:
+        for fn in self.functions:
+            if fn.name == name:
+                return fn
+        raise KeyError(f"no function {name!r} in functions/catalog.yaml")
+
+    @cached_property
+    def domains(self) -> tuple[str, ...]:
+        return tuple(sorted({fn.domain for fn in self.functions}))
+
+    def select(self, domains: list[str] | tuple[str, ...] | None) -> tuple[Function, ...]:
+        """The functions of these domains (all when none are named).
+
+        The platform domain (the outbox relay) comes along whenever a selected
+        function publishes, since nothing would leave the outbox without it.
+        """
+        if not domains:
+            return self.functions
+        unknown = set(domains) - set(self.domains)
+        if unknown:
+            raise KeyError(f"unknown domain(s) {sorted(unknown)}; known: {list(self.domains)}")
+        chosen = [fn for fn in self.functions if fn.domain in domains]
+        if any("pubsub" in fn.stores for fn in chosen):
+            chosen += [fn for fn in self.functions if fn.domain == "platform" and fn not in chosen]
+        return tuple(chosen)
+
+
+def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONTRACTS_DIR) -> Catalog:
+    raw = yaml.safe_load((functions_dir / "catalog.yaml").read_text())
+    defaults = raw.get("defaults", {})
+    functions = []
+    for name, spec in raw["functions"].items():
+        if spec["kind"] not in KINDS:
+            raise ValueError(f"{name}: kind must be one of {KINDS}")
+        bad_stores = set(spec.get("stores", [])) - set(STORES)
+        if bad_stores:
+            raise ValueError(f"{name}: unknown stores {sorted(bad_stores)}")
+        functions.append(
+            Function(
+                name=name,
+                kind=spec["kind"],
+                domain=spec["domain"],
+                stores=tuple(spec.get("stores", [])),
+                secrets=tuple(spec.get("secrets", [])),
+                memory=str(spec.get("memory", defaults.get("memory", "256Mi"))),
+                timeout=int(spec.get("timeout", defaults.get("timeout", 30))),
+                max_instances=int(spec.get("max_instances", defaults.get("max_instances", 10))),
+                route=spec.get("route"),
+                topic=spec.get("topic"),
+                schedule=spec.get("schedule"),
+            )
+        )
+    topics_raw = yaml.safe_load((contracts_dir / "topics.yaml").read_text())
+    sub_defaults = topics_raw.get("defaults", {})
+    subscriptions = []
+    for topic, tspec in topics_raw["topics"].items():
+        for sub_name, sspec in (tspec.get("subscriptions") or {}).items():
+            merged = {**sub_defaults, **sspec}
+            subscriptions.append(
+                Subscription(
+                    name=sub_name,
+                    topic=topic,
+                    function=merged["function"],
+                    ack_deadline_seconds=int(merged["ack_deadline_seconds"]),
+                    max_delivery_attempts=int(merged["max_delivery_attempts"]),
+                    minimum_backoff_seconds=int(merged["minimum_backoff_seconds"]),
+                    maximum_backoff_seconds=int(merged["maximum_backoff_seconds"]),
+                )
+            )
+    return Catalog(tuple(functions), topics_raw["topics"], tuple(subscriptions))

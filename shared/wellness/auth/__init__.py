@@ -1,0 +1,1 @@
+"""The auth domain: accounts, passwords, sessions and access tokens."""
