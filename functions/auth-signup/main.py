@@ -1,0 +1,17 @@
+"""POST /v1/auth/signup: create an account, its first session, and `user.created`."""
+
+from wellness.auth.wiring import auth_service
+from wellness.http import ApiRequest, ApiResponse, endpoint
+from wellness.runtime import function_runtime
+
+runtime = function_runtime("postgres", "pubsub", "signing_keys")
+service = auth_service(runtime)
+
+
+@endpoint("authSignup", runtime)
+def handler(request: ApiRequest) -> ApiResponse:
+    body = request.body
+    session = service.sign_up(
+        email=body["email"], password=body["password"], display_name=body["displayName"], timezone=body["timezone"]
+    )
+    return ApiResponse(201, session.to_json())

@@ -1,0 +1,59 @@
+"""Issuing sessions: a short-lived signed access token and an opaque refresh token.
+
+    >>> issuer = TokenIssuer(keyset, issuer="wellness-local", audience="wellness-app", ttl_seconds=900)  # doctest: +SKIP
+    >>> issuer.access_token(user_id)                                                                    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from typing import Callable
+
+from .keys import Keyset
+from .model import NewRefreshToken
+
+REFRESH_TOKEN_DAYS = 30
+
+
+def hash_refresh_token(token: str) -> bytes:
+    """Refresh tokens are 256 random bits, so a plain SHA-256 is enough to store them safely."""
+    return hashlib.sha256(token.encode()).digest()
+
+
+class TokenIssuer:
+    def __init__(
+        self, keyset: Keyset, *, issuer: str, audience: str, ttl_seconds: int,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ):  # fmt: skip
+        self._keyset = keyset
+        self._issuer = issuer
+        self._audience = audience
+        self.ttl_seconds = ttl_seconds
+        self._clock = clock
+
+    def access_token(self, user_id: str) -> str:
+        now = int(self._clock().timestamp())
+        claims = {
+            "iss": self._issuer,
+            "aud": self._audience,
+            "sub": user_id,
+            "iat": now,
+            "nbf": now,
+            "exp": now + self.ttl_seconds,
+            "jti": uuid.uuid4().hex,
+        }
+        return self._keyset.sign(claims)
+
+    def refresh_token(self, user_id: str, family_id: str | None = None) -> NewRefreshToken:
+        token = secrets.token_urlsafe(32)
+        return NewRefreshToken(
+            id=str(uuid.uuid4()),
+            user_id=user_id,
+            family_id=family_id or str(uuid.uuid4()),
+            token=token,
+            token_hash=hash_refresh_token(token),
+            expires_at=self._clock() + dt.timedelta(days=REFRESH_TOKEN_DAYS),
+        )

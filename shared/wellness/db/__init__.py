@@ -1,0 +1,1 @@
+"""PostgreSQL: the table definitions and the Alembic migrations."""

@@ -1,0 +1,53 @@
+"""Who is calling: the claims API Gateway verified and forwarded.
+
+API Gateway checks the access token and passes its claims in
+X-Apigateway-Api-Userinfo as unpadded base64url JSON. The functions are private
+(only the gateway's service account may invoke them), so that header is trusted
+as the gateway sends it; the gateway strips any copy a client sends.
+
+    >>> import base64, json
+    >>> raw = base64.urlsafe_b64encode(json.dumps({"sub": "u1"}).encode()).rstrip(b"=").decode()
+    >>> caller_from_headers({"X-Apigateway-Api-Userinfo": raw}).user_id
+    'u1'
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import json
+from typing import Any, Mapping
+
+from .errors import UnauthenticatedError
+
+USERINFO_HEADER = "X-Apigateway-Api-Userinfo"
+
+
+@dataclasses.dataclass(frozen=True)
+class Caller:
+    user_id: str
+    claims: Mapping[str, Any]
+
+
+def _decode(raw: str) -> dict[str, Any]:
+    padded = raw + "=" * (-len(raw) % 4)
+    claims = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+    if not isinstance(claims, dict):
+        raise ValueError("claims are not an object")
+    return claims
+
+
+def caller_from_headers(headers: Mapping[str, str]) -> Caller:
+    """The caller of a protected operation; 401 when the gateway sent no usable identity."""
+    raw = headers.get(USERINFO_HEADER)
+    if not raw:
+        raise UnauthenticatedError("unauthenticated", "A valid access token is required.")
+    try:
+        claims = _decode(raw)
+    except (ValueError, binascii.Error, UnicodeError):
+        raise UnauthenticatedError("unauthenticated", "A valid access token is required.") from None
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject:
+        raise UnauthenticatedError("unauthenticated", "A valid access token is required.")
+    return Caller(user_id=subject, claims=claims)

@@ -1,0 +1,160 @@
+"""One API operation of contracts/openapi.yaml, and the check of a request against it.
+
+The contract is the validator: the body, the query and the path parameters of a
+request are checked against the operation's declared parameters, so what the
+gateway serves, what the app is generated from and what the function accepts
+cannot drift apart.
+
+    >>> op = operation("authSignup")
+    >>> op.method, op.path
+    ('POST', '/v1/auth/signup')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from functools import cache
+from typing import Any, Mapping
+
+from . import contracts
+from .errors import PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
+from .schemas import DocumentValidator, check
+
+_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+
+
+@dataclasses.dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    parameters: tuple[dict[str, Any], ...]
+    body_pointer: str | None  # JSON pointer of the body schema in the document
+    body_required: bool
+    secured: bool
+
+    @property
+    def path_regex(self) -> re.Pattern[str]:
+        pattern = re.sub(r"\\\{([A-Za-z0-9_]+)\\\}", r"(?P<\1>[^/]+)", re.escape(self.path))
+        return re.compile(f"^{pattern}/?$")
+
+    def match_path(self, path: str) -> dict[str, str] | None:
+        found = self.path_regex.match(path)
+        return found.groupdict() if found else None
+
+
+def _escape(segment: str) -> str:
+    return segment.replace("~", "~0").replace("/", "~1")
+
+
+@cache
+def _index() -> dict[str, Operation]:
+    doc = contracts.openapi()
+    top_security = doc.get("security", [])
+    ops: dict[str, Operation] = {}
+    for path, item in doc.get("paths", {}).items():
+        shared_params = item.get("parameters", [])
+        for method in _METHODS:
+            spec = item.get(method)
+            if not spec:
+                continue
+            params = [*shared_params, *spec.get("parameters", [])]
+            body_pointer = None
+            body_required = False
+            for i, param in enumerate(spec.get("parameters", [])):
+                if param.get("in") == "body":
+                    body_pointer = f"/paths/{_escape(path)}/{method}/parameters/{i}/schema"
+                    body_required = bool(param.get("required"))
+            security = spec.get("security", top_security)
+            ops[spec["operationId"]] = Operation(
+                operation_id=spec["operationId"],
+                method=method.upper(),
+                path=path,
+                parameters=tuple(p for p in params if p.get("in") in ("query", "path")),
+                body_pointer=body_pointer,
+                body_required=body_required,
+                secured=bool(security),
+            )
+    return ops
+
+
+def operation(operation_id: str) -> Operation:
+    try:
+        return _index()[operation_id]
+    except KeyError:
+        raise KeyError(f"operation {operation_id!r} is not in contracts/openapi.yaml") from None
+
+
+@cache
+def _validator() -> DocumentValidator:
+    return DocumentValidator(contracts.openapi())
+
+
+_PARAM_SCHEMA_KEYS = (
+    "type", "format", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+    "minLength", "maxLength", "pattern", "items", "minItems", "maxItems",
+)  # fmt: skip
+
+
+def _convert(raw: str, kind: str | None) -> Any:
+    """A query or path string as the declared type; left as is when it does not parse (the schema says why)."""
+    try:
+        if kind == "integer":
+            return int(raw)
+        if kind == "number":
+            return float(raw)
+    except ValueError:
+        return raw
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(raw, raw)
+    return raw
+
+
+def check_parameters(op: Operation, query: Mapping[str, str], path_params: Mapping[str, str]) -> dict[str, Any]:
+    """The declared query and path parameters, converted and validated. Undeclared query keys are ignored."""
+    values: dict[str, Any] = {}
+    problems: list[dict[str, Any]] = []
+    for param in op.parameters:
+        name, where = param["name"], param["in"]
+        source = path_params if where == "path" else query
+        if name not in source:
+            # With CONSTANT_ADDRESS the gateway passes path parameters as query parameters.
+            source = query if where == "path" else source
+        if name not in source:
+            if param.get("required"):
+                problems.append({"field": f"{where}.{name}", "message": "is required"})
+            elif "default" in param:
+                values[name] = param["default"]
+            continue
+        value = _convert(source[name], param.get("type"))
+        schema = {k: param[k] for k in _PARAM_SCHEMA_KEYS if k in param}
+        problems += check(schema, value, where=f"{where}.{name}")
+        values[name] = value
+    if problems:
+        raise ValidationError("invalid_parameters", "Some parameters do not match the contract.", problems)
+    return values
+
+
+def parse_body(op: Operation, raw: bytes, content_type: str | None, max_bytes: int) -> Any:
+    """The JSON body, validated against the operation's schema (None when it takes none)."""
+    if len(raw) > max_bytes:
+        raise PayloadTooLargeError("payload_too_large", f"The body must be at most {max_bytes} bytes.")
+    if op.body_pointer is None:
+        return None
+    if not raw.strip():
+        if op.body_required:
+            raise ValidationError("body_required", "A JSON body is required.")
+        return None
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise UnsupportedMediaTypeError("unsupported_media_type", "Send the body as application/json.")
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError("malformed_json", "The body is not valid JSON.") from None
+    problems = _validator().check(op.body_pointer, body, where="body")
+    if problems:
+        raise ValidationError("validation_failed", "The body does not match the contract.", problems)
+    return body

@@ -1,0 +1,133 @@
+"""JSON Schema checks with safe error messages, for requests and events.
+
+The messages name the field and the rule, never the value: a rejected password
+must not come back in an error body or land in a log.
+
+    >>> check({"type": "object", "required": ["a"]}, {}, where="body")
+    [{'field': 'body.a', 'message': 'is required'}]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft7Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4, DRAFT7
+
+FORMATS = FormatChecker(formats=())
+
+
+@FORMATS.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    return not isinstance(value, str) or bool(dt.date.fromisoformat(value)) and len(value) == 10
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _is_datetime(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed.tzinfo is not None and "T" in value.upper()
+
+
+@FORMATS.checks("uuid", raises=ValueError)
+def _is_uuid(value: object) -> bool:
+    return not isinstance(value, str) or bool(uuid.UUID(value)) and len(value) == 36
+
+
+def _field(where: str, path: Any) -> str:
+    parts = [where, *(str(p) for p in path)]
+    return ".".join(p for p in parts if p)
+
+
+_PLURAL = {True: "s", False: ""}
+
+
+def _message(error: jsonschema.ValidationError) -> tuple[list[Any], str]:
+    """(extra path, message) for one error, in words that never quote the value."""
+    v, arg = error.validator, error.validator_value
+    path = list(error.absolute_path)
+    if v == "required":
+        missing = re.match(r"'([^']+)'", error.message)
+        return path + ([missing.group(1)] if missing else []), "is required"
+    if v == "additionalProperties":
+        extras = sorted(set(error.instance) - set(error.schema.get("properties", {})))  # type: ignore[arg-type]
+        return path, "unknown field(s): " + ", ".join(extras)
+    messages = {
+        "type": lambda: f"must be of type {arg if isinstance(arg, str) else ' or '.join(arg)}",
+        "minLength": lambda: f"must be at least {arg} character{_PLURAL[arg != 1]}",
+        "maxLength": lambda: f"must be at most {arg} character{_PLURAL[arg != 1]}",
+        "minimum": lambda: f"must be at least {arg}",
+        "maximum": lambda: f"must be at most {arg}",
+        "exclusiveMinimum": lambda: f"must be more than {arg}",
+        "exclusiveMaximum": lambda: f"must be less than {arg}",
+        "enum": lambda: "must be one of " + ", ".join(map(str, arg)),
+        "const": lambda: f"must be {arg}",
+        "pattern": lambda: "has an invalid format",
+        "format": lambda: f"must be a valid {arg}",
+        "minItems": lambda: f"must have at least {arg} item{_PLURAL[arg != 1]}",
+        "maxItems": lambda: f"must have at most {arg} item{_PLURAL[arg != 1]}",
+        "uniqueItems": lambda: "must not repeat items",
+        "minProperties": lambda: f"must have at least {arg} field{_PLURAL[arg != 1]}",
+        "maxProperties": lambda: f"must have at most {arg} field{_PLURAL[arg != 1]}",
+    }
+    return path, messages.get(str(v), lambda: f"fails the {v} rule")()
+
+
+def details(errors: list[jsonschema.ValidationError], where: str) -> list[dict[str, Any]]:
+    out = []
+    for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
+        path, message = _message(error)
+        out.append({"field": _field(where, path), "message": message})
+    return out
+
+
+def check(schema: dict[str, Any], instance: Any, *, where: str = "") -> list[dict[str, Any]]:
+    """Validate a standalone (draft 7) schema; return the error details, empty when valid."""
+    validator = Draft7Validator(schema, format_checker=FORMATS)
+    return details(list(validator.iter_errors(instance)), where)
+
+
+class DocumentValidator:
+    """Validates instances against schemas that live inside one document (by JSON pointer).
+
+    OpenAPI 2.0 schemas are a draft-4 dialect whose $refs point into the whole
+    document, so each schema is checked as a $ref into that document.
+    """
+
+    def __init__(self, document: dict[str, Any], uri: str = "urn:openapi"):
+        self._uri = uri
+        resource = Resource.from_contents(_to_json_schema(document), default_specification=DRAFT4)
+        self._registry: Registry[Any] = Registry().with_resource(uri, resource)
+        self._cache: dict[str, Any] = {}
+
+    def check(self, pointer: str, instance: Any, *, where: str) -> list[dict[str, Any]]:
+        validator = self._cache.get(pointer)
+        if validator is None:
+            validator = jsonschema.Draft4Validator(
+                {"$ref": f"{self._uri}#{pointer}"}, registry=self._registry, format_checker=FORMATS
+            )
+            self._cache[pointer] = validator
+        return details(list(validator.iter_errors(instance)), where)
+
+
+def _to_json_schema(node: Any) -> Any:
+    """OpenAPI 2.0's `x-nullable: true` becomes a JSON Schema type that admits null."""
+    if isinstance(node, dict):
+        out = {k: _to_json_schema(v) for k, v in node.items()}
+        if out.get("x-nullable") is True and isinstance(out.get("type"), str):
+            out["type"] = [out["type"], "null"]
+            if "enum" in out:
+                out["enum"] = [*out["enum"], None]
+        return out
+    if isinstance(node, list):
+        return [_to_json_schema(v) for v in node]
+    return node
+
+
+__all__ = ["check", "details", "DocumentValidator", "FORMATS", "DRAFT7"]
