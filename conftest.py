@@ -21,14 +21,20 @@ def signing_keyset_json() -> str:
 
 
 @pytest.fixture
-def load_function(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, signing_keyset_json: str) -> Callable[..., Any]:
+def load_function(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, signing_keyset_json: str
+) -> Iterator[Callable[..., Any]]:
     """Load functions/NAME/main.py exactly as deployed (functions_framework.create_app) on real services.
 
     Returns a Flask test client. The services the catalog says it uses are started
     (once per session) and handed to it through the environment, as in the cloud.
     """
+    import sys
+
     from devstack.catalog import load_catalog
     from functions_framework import create_app
+
+    loaded: list[Any] = []
 
     def load(name: str, **env: str) -> Any:
         fn = load_catalog().function(name)
@@ -51,9 +57,14 @@ def load_function(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
         for key, value in {**settings_env, **env}.items():
             monkeypatch.setenv(key, value)
         app = create_app(target="handler", source=str(fn.source_dir / "main.py"), signature_type="http")
+        loaded.append(sys.modules["main"])
         return app.test_client()
 
-    return load
+    yield load
+    for module in loaded:  # an instance's pool lives as long as the instance; here, the test
+        runtime = getattr(module, "runtime", None)
+        if runtime is not None and "engine" in runtime.__dict__:
+            runtime.engine.dispose()
 
 
 @pytest.fixture
@@ -63,3 +74,12 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         if key.startswith(("SECRET_", "JWT_", "DATABASE_", "TRACE_", "PUBLISH_")) or key in ("APP_ENV", "FUNCTION_NAME"):
             monkeypatch.delenv(key)
     yield
+
+
+@pytest.fixture
+def firestore_db(firestore_emulator: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A Firestore client on the emulator, for tests to arrange and inspect documents."""
+    from google.cloud import firestore
+
+    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", firestore_emulator)
+    return firestore.Client(project="wellness-test")

@@ -1,0 +1,41 @@
+"""outbox-relay publishes what the prompt publish left pending."""
+
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from wellness.config import load_settings
+from wellness.events import Event
+from wellness.postgres import UnitOfWork
+
+pytestmark = pytest.mark.functional
+
+
+def test_relay_publishes_pending_events(load_function, postgres_url, pubsub_emulator) -> None:
+    client = load_function("outbox-relay")
+    from google.api_core.exceptions import AlreadyExists
+    from google.cloud import pubsub_v1
+
+    publisher = pubsub_v1.PublisherClient()
+    try:
+        publisher.create_topic(name=publisher.topic_path("wellness-test", "user.created"))
+    except AlreadyExists:
+        pass
+    user_id = str(uuid.uuid4())
+    event = Event.new("user.created", user_id=user_id,
+                      data={"userId": user_id, "email": "r@example.com", "displayName": "R", "timezone": "UTC"})  # fmt: skip
+    engine = create_engine(postgres_url)
+    settings = load_settings({"GOOGLE_CLOUD_PROJECT": "p", "FUNCTION_NAME": "t", "DATABASE_URL": postgres_url})
+    assert settings.database_url
+    with UnitOfWork(engine) as uow:  # no after-commit hook: the event stays pending
+        uow.outbox.add(event)
+        uow.commit()
+    response = client.post("/", json={})
+    assert response.status_code == 200
+    assert response.get_json()["published"] >= 1
+    with engine.connect() as conn:
+        published_at = conn.execute(text("SELECT published_at FROM outbox WHERE id = :id"), {"id": uuid.UUID(event.id)})
+        assert published_at.scalar() is not None
+    engine.dispose()
+    assert client.get("/").status_code == 405

@@ -1,0 +1,35 @@
+"""profile-on-user-created: one profile per user, however often user.created arrives."""
+
+import base64
+import json
+import uuid
+
+import pytest
+from google.cloud.firestore_v1.base_query import FieldFilter
+
+from wellness.events import Event
+
+pytestmark = pytest.mark.functional
+
+
+def push(event: Event) -> dict:
+    return {"message": {"data": base64.b64encode(event.to_json()).decode(), "messageId": "1"}, "subscription": "s"}
+
+
+def test_three_deliveries_make_one_profile(load_function, firestore_db) -> None:
+    client = load_function("profile-on-user-created")
+    user_id = str(uuid.uuid4())
+    event = Event.new("user.created", user_id=user_id,
+                      data={"userId": user_id, "email": "p@example.com", "displayName": "Pia", "timezone": "Asia/Tokyo"})  # fmt: skip
+    assert [client.post("/", json=push(event)).status_code for _ in range(3)] == [204, 204, 204]
+    db = firestore_db
+    profile = db.collection("profiles").document(user_id).get().to_dict()
+    assert (profile["displayName"], profile["timezone"], profile["bio"]) == ("Pia", "Asia/Tokyo", "")
+    markers = list(db.collection("processedEvents").where(filter=FieldFilter("eventId", "==", event.id)).stream())
+    assert len(markers) == 1
+
+
+def test_a_poison_message_is_nacked(load_function) -> None:
+    client = load_function("profile-on-user-created")
+    bad = {"message": {"data": base64.b64encode(json.dumps({"id": "x"}).encode()).decode(), "messageId": "2"}}
+    assert client.post("/", json=bad).status_code == 422

@@ -1,0 +1,51 @@
+"""profile-update-mine changes only editable fields of the caller's own profile."""
+
+import base64
+import json
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.functional
+
+
+def as_user(user_id: str) -> dict[str, str]:
+    claims = base64.urlsafe_b64encode(json.dumps({"sub": user_id}).encode()).rstrip(b"=").decode()
+    return {"X-Apigateway-Api-Userinfo": claims}
+
+
+@pytest.fixture
+def user_id(firestore_db) -> str:
+    user_id = str(uuid.uuid4())
+    firestore_db.collection("profiles").document(user_id).set(
+        {"userId": user_id, "displayName": "Me", "timezone": "UTC", "bio": "",
+         "createdAt": "2026-01-01T00:00:00.000Z", "updatedAt": "2026-01-01T00:00:00.000Z"}  # fmt: skip
+    )
+    return user_id
+
+
+def test_patch_changes_the_fields_and_keeps_the_rest(load_function, user_id) -> None:
+    client = load_function("profile-update-mine")
+    response = client.patch("/v1/me/profile", json={"bio": "Runner", "timezone": "America/Denver"}, headers=as_user(user_id))
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["bio"], body["timezone"], body["displayName"], body["userId"]) == ("Runner", "America/Denver", "Me", user_id)
+    assert body["updatedAt"] > body["createdAt"]
+
+
+@pytest.mark.parametrize(
+    ("patch", "code"),
+    [({"userId": "someone-else"}, "validation_failed"), ({"timezone": "Mars/Base"}, "invalid_timezone"),
+     ({}, "validation_failed"), ({"bio": 5}, "validation_failed")],
+)  # fmt: skip
+def test_bad_patches_are_400_and_change_nothing(load_function, firestore_db, user_id, patch, code) -> None:
+    client = load_function("profile-update-mine")
+    response = client.patch("/v1/me/profile", json=patch, headers=as_user(user_id))
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == code
+    stored = firestore_db.collection("profiles").document(user_id).get().to_dict()
+    assert (stored["userId"], stored["timezone"], stored["updatedAt"]) == (user_id, "UTC", "2026-01-01T00:00:00.000Z")
+
+
+def test_patching_a_profile_that_does_not_exist_is_404(load_function, firestore_emulator) -> None:
+    response = load_function("profile-update-mine").patch("/v1/me/profile", json={"bio": "x"}, headers=as_user("ghost"))
+    assert response.status_code == 404

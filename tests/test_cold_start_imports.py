@@ -1,0 +1,50 @@
+"""Cold start is a feature: importing a function loads only what it uses at start.
+
+Each function's main.py is imported in a fresh interpreter (nothing connects at
+import) and the heavy client libraries it must not have loaded are checked.
+"""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from devstack.catalog import REPO_ROOT, load_catalog
+
+pytestmark = pytest.mark.unit
+
+HEAVY = {
+    "google.cloud.firestore": "firestore",
+    "google.cloud.pubsub_v1": "pubsub",
+    "google.cloud.secretmanager": None,  # never at start: secrets come from the env locally
+    "opentelemetry.exporter.cloud_trace": None,
+    "google.cloud.sql.connector": None,
+    "alembic": None,
+}
+PROBE = """
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("main", sys.argv[1])
+module = importlib.util.module_from_spec(spec); sys.modules["main"] = module
+spec.loader.exec_module(module)
+print(json.dumps(sorted(m for m in sys.modules)))
+"""
+
+
+@pytest.mark.parametrize("fn", load_catalog().functions, ids=lambda fn: fn.name)
+def test_no_heavy_client_is_imported_at_cold_start(fn, signing_keyset_json: str) -> None:  # type: ignore[no-untyped-def]
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(REPO_ROOT / "shared"),
+        "GOOGLE_CLOUD_PROJECT": "p",
+        "FUNCTION_NAME": fn.name,
+        "DATABASE_URL": "postgresql+pg8000://nobody@127.0.0.1:1/none",
+        "SECRET_JWT_SIGNING_KEYS": signing_keyset_json,
+    }
+    out = subprocess.run([sys.executable, "-c", PROBE, str(fn.source_dir / "main.py")],
+                         env=env, capture_output=True, text=True, check=True, timeout=60)  # fmt: skip
+    loaded = set(json.loads(out.stdout.splitlines()[-1]))
+    for module in HEAVY:
+        assert module not in loaded, f"{fn.name} imports {module} at cold start"
+    if "postgres" not in fn.stores:
+        assert "sqlalchemy" not in loaded, f"{fn.name} does not use Postgres but imports SQLAlchemy"
