@@ -31,8 +31,9 @@ def load_function(
     """
     import sys
 
-    from devstack.catalog import load_catalog
     from functions_framework import create_app
+
+    from devstack.catalog import load_catalog
 
     loaded: list[Any] = []
 
@@ -71,7 +72,10 @@ def load_function(
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Tests of settings start from an environment without the app's variables."""
     for key in list(os.environ):
-        if key.startswith(("SECRET_", "JWT_", "DATABASE_", "TRACE_", "PUBLISH_")) or key in ("APP_ENV", "FUNCTION_NAME"):
+        if key.startswith(("SECRET_", "JWT_", "DATABASE_", "TRACE_", "PUBLISH_")) or key in (
+            "APP_ENV",
+            "FUNCTION_NAME",
+        ):
             monkeypatch.delenv(key)
     yield
 
@@ -83,3 +87,34 @@ def firestore_db(firestore_emulator: str, monkeypatch: pytest.MonkeyPatch) -> An
 
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", firestore_emulator)
     return firestore.Client(project="wellness-test")
+
+
+TIERS = ("unit", "integration", "functional", "e2e")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test belongs to exactly one tier; tiers run cheapest first, so a broken unit fails fast."""
+    untiered = [item.nodeid for item in items if sum(1 for t in TIERS if item.get_closest_marker(t)) != 1]
+    if untiered:
+        raise pytest.UsageError(
+            "tests need exactly one tier marker (" + ", ".join(TIERS) + "): " + ", ".join(untiered[:5])
+        )
+
+    def tier(item: pytest.Item) -> int:
+        return next(i for i, t in enumerate(TIERS) if item.get_closest_marker(t))
+
+    items.sort(key=tier)  # stable: the order inside a tier is kept
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    counts: dict[str, dict[str, int]] = {t: {} for t in TIERS}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            keywords = getattr(report, "keywords", {})
+            for t in TIERS:
+                if t in keywords:
+                    counts[t][outcome] = counts[t].get(outcome, 0) + 1
+    terminalreporter.section("tiers")
+    for t in TIERS:
+        summary = ", ".join(f"{n} {o}" for o, n in counts[t].items()) or "no tests"
+        terminalreporter.write_line(f"{t:12} {summary}")

@@ -1,7 +1,6 @@
 """One catalog: functions/catalog.yaml, contracts/ and functions/ must agree."""
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
@@ -84,7 +83,9 @@ def test_requirements_are_derived_from_the_catalog() -> None:
 def test_main_reads_like_a_table_of_contents(fn) -> None:  # type: ignore[no-untyped-def]
     source = (fn.source_dir / "main.py").read_text()
     assert len(source.splitlines()) <= 60
-    assert not re.search(r"create_engine|firestore\.Client\(|PublisherClient\(|\bselect\(|text\(\"(SELECT|INSERT)", source)
+    assert not re.search(
+        r"create_engine|firestore\.Client\(|PublisherClient\(|\bselect\(|text\(\"(SELECT|INSERT)", source
+    )
 
 
 def test_catalog_selects_by_domain_and_brings_the_relay_along() -> None:
@@ -92,5 +93,3 @@ def test_catalog_selects_by_domain_and_brings_the_relay_along() -> None:
     assert "auth-signup" in chosen and "outbox-relay" in chosen and "profile-get-mine" not in chosen
     with pytest.raises(KeyError):
         CATALOG.select(["nope"])
-
-

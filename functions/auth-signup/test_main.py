@@ -23,7 +23,9 @@ def test_signup_creates_the_account_a_session_and_the_event(load_function, postg
     body = response.get_json()
     assert set(body) == {"user", "accessToken", "refreshToken", "tokenType", "expiresIn"}
     assert body["user"]["email"] == account["email"] and body["tokenType"] == "Bearer"
-    claims = Keyset.from_json(signing_keyset_json).verify(body["accessToken"], issuer="wellness-test", audience="wellness-app")
+    claims = Keyset.from_json(signing_keyset_json).verify(
+        body["accessToken"], issuer="wellness-test", audience="wellness-app"
+    )
     assert claims["sub"] == body["user"]["id"]
     engine = create_engine(postgres_url)
     with engine.connect() as conn:

@@ -11,4 +11,9 @@ runtime = function_runtime("postgres", "pubsub")
 def handler() -> dict[str, float]:
     result = relay_until_empty(runtime.engine, runtime.publisher, timeout=runtime.settings.publish_timeout_seconds)
     pending, oldest_seconds = backlog(runtime.engine)
-    return {"published": result.published, "failed": result.failed, "pending": pending, "oldestPendingSeconds": oldest_seconds}
+    return {
+        "published": result.published,
+        "failed": result.failed,
+        "pending": pending,
+        "oldestPendingSeconds": oldest_seconds,
+    }

@@ -23,8 +23,11 @@ def test_relay_publishes_pending_events(load_function, postgres_url, pubsub_emul
     except AlreadyExists:
         pass
     user_id = str(uuid.uuid4())
-    event = Event.new("user.created", user_id=user_id,
-                      data={"userId": user_id, "email": "r@example.com", "displayName": "R", "timezone": "UTC"})  # fmt: skip
+    event = Event.new(
+        "user.created",
+        user_id=user_id,
+        data={"userId": user_id, "email": "r@example.com", "displayName": "R", "timezone": "UTC"},
+    )
     engine = create_engine(postgres_url)
     settings = load_settings({"GOOGLE_CLOUD_PROJECT": "p", "FUNCTION_NAME": "t", "DATABASE_URL": postgres_url})
     assert settings.database_url

@@ -19,8 +19,11 @@ def push(event: Event) -> dict:
 def test_three_deliveries_make_one_profile(load_function, firestore_db) -> None:
     client = load_function("profile-on-user-created")
     user_id = str(uuid.uuid4())
-    event = Event.new("user.created", user_id=user_id,
-                      data={"userId": user_id, "email": "p@example.com", "displayName": "Pia", "timezone": "Asia/Tokyo"})  # fmt: skip
+    event = Event.new(
+        "user.created",
+        user_id=user_id,
+        data={"userId": user_id, "email": "p@example.com", "displayName": "Pia", "timezone": "Asia/Tokyo"},
+    )
     assert [client.post("/", json=push(event)).status_code for _ in range(3)] == [204, 204, 204]
     db = firestore_db
     profile = db.collection("profiles").document(user_id).get().to_dict()

@@ -18,18 +18,31 @@ def as_user(user_id: str) -> dict[str, str]:
 def user_id(firestore_db) -> str:
     user_id = str(uuid.uuid4())
     firestore_db.collection("profiles").document(user_id).set(
-        {"userId": user_id, "displayName": "Me", "timezone": "UTC", "bio": "",
-         "createdAt": "2026-01-01T00:00:00.000Z", "updatedAt": "2026-01-01T00:00:00.000Z"}  # fmt: skip
+        {
+            "userId": user_id,
+            "displayName": "Me",
+            "timezone": "UTC",
+            "bio": "",
+            "createdAt": "2026-01-01T00:00:00.000Z",
+            "updatedAt": "2026-01-01T00:00:00.000Z",
+        }  # fmt: skip
     )
     return user_id
 
 
 def test_patch_changes_the_fields_and_keeps_the_rest(load_function, user_id) -> None:
     client = load_function("profile-update-mine")
-    response = client.patch("/v1/me/profile", json={"bio": "Runner", "timezone": "America/Denver"}, headers=as_user(user_id))
+    response = client.patch(
+        "/v1/me/profile", json={"bio": "Runner", "timezone": "America/Denver"}, headers=as_user(user_id)
+    )
     assert response.status_code == 200
     body = response.get_json()
-    assert (body["bio"], body["timezone"], body["displayName"], body["userId"]) == ("Runner", "America/Denver", "Me", user_id)
+    assert (body["bio"], body["timezone"], body["displayName"], body["userId"]) == (
+        "Runner",
+        "America/Denver",
+        "Me",
+        user_id,
+    )
     assert body["updatedAt"] > body["createdAt"]
 
 

@@ -47,7 +47,7 @@ class Settings:
     publish_after_commit: bool
     max_body_bytes: int
 
-    def require(self, *names: str) -> "Settings":
+    def require(self, *names: str) -> Settings:
         """Fail now unless each named field has a value.
 
         >>> settings.require("database_url")  # doctest: +SKIP

@@ -47,7 +47,7 @@ class Event:
         return self.type
 
     @classmethod
-    def new(cls, type: str, *, user_id: str, data: Mapping[str, Any], version: int = 1) -> "Event":
+    def new(cls, type: str, *, user_id: str, data: Mapping[str, Any], version: int = 1) -> Event:
         """A new event, validated, carrying the current trace context."""
         from . import tracing
 
@@ -91,7 +91,7 @@ class Event:
             raise InvalidEventError(f"event {self.type} v{self.version} does not match its schema", self.id, problems)
 
     @classmethod
-    def from_dict(cls, body: Any) -> "Event":
+    def from_dict(cls, body: Any) -> Event:
         if not isinstance(body, dict):
             raise InvalidEventError("the message is not a JSON object")
         event_id = body.get("id") if isinstance(body.get("id"), str) else None
@@ -111,7 +111,7 @@ class Event:
         return event
 
     @classmethod
-    def from_json(cls, raw: bytes) -> "Event":
+    def from_json(cls, raw: bytes) -> Event:
         try:
             body = json.loads(raw)
         except (ValueError, UnicodeDecodeError):

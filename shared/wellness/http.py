@@ -86,7 +86,9 @@ def _error_response(error: AppError, request_id: str) -> flask.Response:
         headers["Allow"] = error.details[0]["allow"] if error.details else ""
     if error.status == 401:
         headers["WWW-Authenticate"] = "Bearer"
-    return _json_response(error.status, error_body(error.code, error.message, request_id, error.details), request_id, headers)
+    return _json_response(
+        error.status, error_body(error.code, error.message, request_id, error.details), request_id, headers
+    )
 
 
 def _read_body(request: flask.Request, limit: int) -> bytes:
@@ -115,9 +117,12 @@ def _serve(
     started = time.perf_counter()
     request_id = _request_id(request.headers)
     response: flask.Response | None = None
-    with logs.request_context(requestId=request_id), tracing.tracer().start_as_current_span(
-        span_name, context=tracing.extract(request.headers), kind=SpanKind.SERVER
-    ) as span:
+    with (
+        logs.request_context(requestId=request_id),
+        tracing.tracer().start_as_current_span(
+            span_name, context=tracing.extract(request.headers), kind=SpanKind.SERVER
+        ) as span,
+    ):
         span.set_attribute("http.request.method", request.method)
         span.set_attribute("url.path", request.path)
         try:

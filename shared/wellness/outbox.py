@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 class PostgresOutbox:
     """The outbox seen from inside one unit of work."""
 
-    def __init__(self, uow: "UnitOfWork"):
+    def __init__(self, uow: UnitOfWork):
         self._uow = uow
         self.written: list[str] = []
 

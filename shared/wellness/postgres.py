@@ -72,7 +72,7 @@ class UnitOfWork:
             raise RuntimeError("use the unit of work in a with block")
         return self._connection
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         self._connection = self._engine.connect()
         self._connection.begin()
         return self
@@ -81,7 +81,9 @@ class UnitOfWork:
         self.connection.commit()
         self._committed = True
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
             if not self._committed:

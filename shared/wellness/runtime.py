@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .secrets import SecretSource
 
 NEEDS = ("postgres", "firestore", "pubsub", "signing_keys")
-SIGNING_KEYS_SECRET = "jwt-signing-keys"
+SIGNING_KEYS_SECRET = "jwt-signing-keys"  # noqa: S105 - a secret name, not a secret
 
 
 class Runtime:
@@ -38,7 +38,7 @@ class Runtime:
         self._keyset: tuple[str, Keyset] | None = None
 
     @cached_property
-    def engine(self) -> "Engine":
+    def engine(self) -> Engine:
         from .postgres import build_engine
 
         return build_engine(self.settings)
@@ -50,18 +50,18 @@ class Runtime:
         return build_client(self.settings)
 
     @cached_property
-    def publisher(self) -> "Publisher":
+    def publisher(self) -> Publisher:
         from .pubsub import PubSubPublisher
 
         return PubSubPublisher(self.settings.project_id)
 
     @cached_property
-    def secrets(self) -> "SecretSource":
+    def secrets(self) -> SecretSource:
         from .secrets import secret_source
 
         return secret_source(self.settings)
 
-    def keyset(self) -> "Keyset":
+    def keyset(self) -> Keyset:
         """The signing keyset, re-parsed only when the secret's value changes (rotation)."""
         from .auth.keys import Keyset
 
@@ -77,7 +77,7 @@ class Runtime:
 
         relay(self.engine, self.publisher, timeout=self.settings.publish_timeout_seconds, ids=event_ids)
 
-    def unit_of_work(self) -> "UnitOfWork":
+    def unit_of_work(self) -> UnitOfWork:
         from .postgres import UnitOfWork
 
         after = self.publish_now if self.settings.publish_after_commit else None

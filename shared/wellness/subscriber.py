@@ -93,7 +93,9 @@ def _apply_firestore(runtime: Runtime, consumer: str, event: Event, apply: Apply
         if marker.get(transaction=transaction).exists:
             return False
         apply(event, transaction)  # reads first, then writes: Firestore transactions require it
-        transaction.create(marker, {"consumer": consumer, "eventId": event.id, "processedAt": firestore.SERVER_TIMESTAMP})
+        transaction.create(
+            marker, {"consumer": consumer, "eventId": event.id, "processedAt": firestore.SERVER_TIMESTAMP}
+        )
         return True
 
     return bool(run(client.transaction()))
@@ -146,9 +148,12 @@ def _handle(
     if event.type != event_type:
         return _outcome(422, f"rejected: this subscriber takes {event_type}, not {event.type}", fields, started)
     carrier = {"traceparent": attributes.get("traceparent") or event.traceparent or ""}
-    with logs.request_context(eventId=event.id, messageId=message_id), tracing.tracer().start_as_current_span(
-        f"apply {event.type}", context=tracing.extract(carrier), kind=SpanKind.CONSUMER
-    ) as span:
+    with (
+        logs.request_context(eventId=event.id, messageId=message_id),
+        tracing.tracer().start_as_current_span(
+            f"apply {event.type}", context=tracing.extract(carrier), kind=SpanKind.CONSUMER
+        ) as span,
+    ):
         span.set_attribute("messaging.message.id", message_id)
         span.set_attribute("event.id", event.id)
         try:

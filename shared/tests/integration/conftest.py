@@ -17,9 +17,7 @@ PROJECT = "wellness-test"
 
 
 @pytest.fixture
-def runtime_for(
-    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
-) -> Iterator[Callable[..., Runtime]]:
+def runtime_for(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[Callable[..., Runtime]]:
     """A Runtime on the real services; only the services a test names are started."""
     built: list[Runtime] = []
 

@@ -30,7 +30,9 @@ def deliver_concurrently(serve: Any, body: bytes, times: int) -> list[int]:
 def test_postgres_subscriber_applies_each_event_once(runtime_for: Any) -> None:
     runtime = runtime_for("postgres", FUNCTION_NAME=f"pg-consumer-{uuid.uuid4().hex[:6]}")
     with runtime.engine.begin() as conn:
-        conn.execute(text("CREATE TABLE IF NOT EXISTS test_effects (event_id uuid, applied_at timestamptz DEFAULT now())"))
+        conn.execute(
+            text("CREATE TABLE IF NOT EXISTS test_effects (event_id uuid, applied_at timestamptz DEFAULT now())")
+        )
 
     @subscriber("user.created", runtime, store="postgres")
     def handler(event: Event, uow: Any) -> None:
@@ -41,7 +43,9 @@ def test_postgres_subscriber_applies_each_event_once(runtime_for: Any) -> None:
     assert [deliver(handler, body) for _ in range(3)] == [204, 204, 204]
     assert deliver_concurrently(handler, push_body(event, "2"), 4) == [204] * 4
     with runtime.engine.connect() as conn:
-        count = conn.execute(text("SELECT count(*) FROM test_effects WHERE event_id = :id"), {"id": uuid.UUID(event.id)})
+        count = conn.execute(
+            text("SELECT count(*) FROM test_effects WHERE event_id = :id"), {"id": uuid.UUID(event.id)}
+        )
         assert count.scalar() == 1
 
 

@@ -119,8 +119,10 @@ def test_concurrent_relays_publish_each_row_once(runtime_for: Any) -> None:
             t.start()
         for t in threads:
             t.join()
-        threads = [threading.Thread(target=relay, args=(runtime.engine, p), kwargs={"timeout": 5, "batch": 5, "ids": ids})
-                   for p in publishers]  # fmt: skip
+        threads = [
+            threading.Thread(target=relay, args=(runtime.engine, p), kwargs={"timeout": 5, "batch": 5, "ids": ids})
+            for p in publishers
+        ]
     while relay(runtime.engine, publishers[0], timeout=5, ids=ids).published:
         pass
     published = [m[2]["eventId"] for p in publishers for m in p.messages]

@@ -84,7 +84,9 @@ def test_weaker_hash_is_upgraded_on_login(uow: FakeAuthUnitOfWork) -> None:
         email="a@b.co", password="x" * 12, display_name="A", timezone="UTC"
     )
     stronger = PasswordHasher(time_cost=2, memory_cost=2048)
-    AuthService(unit_of_work=lambda: uow, hasher=stronger, tokens=lambda: issuer).log_in(email="a@b.co", password="x" * 12)
+    AuthService(unit_of_work=lambda: uow, hasher=stronger, tokens=lambda: issuer).log_in(
+        email="a@b.co", password="x" * 12
+    )
     (user,) = uow.committed_users.values()
     assert "m=2048,t=2" in user.password_hash
 

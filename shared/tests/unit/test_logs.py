@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from opentelemetry import trace
+
 from wellness import logs, tracing
 from wellness.config import load_settings
 

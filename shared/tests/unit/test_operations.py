@@ -9,7 +9,12 @@ from wellness.errors import PayloadTooLargeError, UnsupportedMediaTypeError, Val
 
 pytestmark = pytest.mark.unit
 
-GOOD = {"email": "ada@example.com", "password": "correct horse battery", "displayName": "Ada", "timezone": "Europe/London"}
+GOOD = {
+    "email": "ada@example.com",
+    "password": "correct horse battery",
+    "displayName": "Ada",
+    "timezone": "Europe/London",
+}
 
 
 def body(data: object) -> bytes:

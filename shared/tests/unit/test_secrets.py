@@ -4,6 +4,7 @@ import time
 import types
 
 import pytest
+
 from wellness.config import load_settings
 from wellness.secrets import (
     EnvSecrets,

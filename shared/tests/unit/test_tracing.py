@@ -9,6 +9,7 @@ import types
 import pytest
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, StatusCode
+
 from wellness import tracing
 from wellness.config import SettingsError, load_settings
 

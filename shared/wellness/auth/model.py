@@ -58,6 +58,8 @@ def check_timezone(name: str) -> str:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ValidationError(
-            "invalid_timezone", "Unknown time zone.", [{"field": "body.timezone", "message": "must be an IANA time zone"}]
+            "invalid_timezone",
+            "Unknown time zone.",
+            [{"field": "body.timezone", "message": "must be an IANA time zone"}],
         ) from None
     return name

@@ -1,8 +1,8 @@
 """Auth use cases: sign up and log in.
 
-    >>> service = AuthService(unit_of_work=lambda: FakeAuthUnitOfWork(), hasher=PasswordHasher(),
-    ...                       tokens=lambda: issuer)                      # doctest: +SKIP
-    >>> service.sign_up(email=..., password=..., display_name=..., timezone=...)  # doctest: +SKIP
+>>> service = AuthService(unit_of_work=lambda: FakeAuthUnitOfWork(), hasher=PasswordHasher(),
+...                       tokens=lambda: issuer)                      # doctest: +SKIP
+>>> service.sign_up(email=..., password=..., display_name=..., timezone=...)  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The auth domain's storage: the port, its PostgreSQL adapter, and an in-memory fake.
 
-    >>> with PostgresAuthUnitOfWork(engine) as uow:        # doctest: +SKIP
-    ...     uow.users.add(user); uow.outbox.add(event); uow.commit()
+>>> with PostgresAuthUnitOfWork(engine) as uow:        # doctest: +SKIP
+...     uow.users.add(user); uow.outbox.add(event); uow.commit()
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class AuthUnitOfWork(Protocol):
     users: Users
     outbox: Outbox
 
-    def __enter__(self) -> "AuthUnitOfWork": ...
+    def __enter__(self) -> AuthUnitOfWork: ...
     def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None: ...
     def commit(self) -> None: ...
 
@@ -53,8 +53,11 @@ class PostgresUsers:
             with conn.begin_nested():  # a savepoint, so the conflict leaves the transaction usable
                 conn.execute(
                     insert(auth_users).values(
-                        id=uuid.UUID(user.id), email=user.email, password_hash=user.password_hash,
-                        display_name=user.display_name, timezone=user.timezone,
+                        id=uuid.UUID(user.id),
+                        email=user.email,
+                        password_hash=user.password_hash,
+                        display_name=user.display_name,
+                        timezone=user.timezone,
                     )  # fmt: skip
                 )
         except IntegrityError:
@@ -76,8 +79,11 @@ class PostgresUsers:
     def add_refresh_token(self, token: NewRefreshToken) -> None:
         self._uow.connection.execute(
             insert(auth_refresh_tokens).values(
-                id=uuid.UUID(token.id), user_id=uuid.UUID(token.user_id), family_id=uuid.UUID(token.family_id),
-                token_hash=token.token_hash, expires_at=token.expires_at,
+                id=uuid.UUID(token.id),
+                user_id=uuid.UUID(token.user_id),
+                family_id=uuid.UUID(token.family_id),
+                token_hash=token.token_hash,
+                expires_at=token.expires_at,
             )  # fmt: skip
         )
 
@@ -85,7 +91,7 @@ class PostgresUsers:
 class PostgresAuthUnitOfWork(UnitOfWork):
     """A unit of work with the auth domain's repository on its connection."""
 
-    def __enter__(self) -> "PostgresAuthUnitOfWork":
+    def __enter__(self) -> PostgresAuthUnitOfWork:
         super().__enter__()
         self.users = PostgresUsers(self)
         return self
@@ -101,7 +107,7 @@ class FakeAuthUnitOfWork:
         self.users = _FakeUsers(self)
         self.outbox = _FakeOutbox()
 
-    def __enter__(self) -> "FakeAuthUnitOfWork":
+    def __enter__(self) -> FakeAuthUnitOfWork:
         self.users.pending_users = dict(self.committed_users)
         self.users.pending_tokens = []
         self.outbox.pending = []

@@ -1,7 +1,7 @@
 """Issuing sessions: a short-lived signed access token and an opaque refresh token.
 
-    >>> issuer = TokenIssuer(keyset, issuer="wellness-local", audience="wellness-app", ttl_seconds=900)  # doctest: +SKIP
-    >>> issuer.access_token(user_id)                                                                    # doctest: +SKIP
+>>> issuer = TokenIssuer(keyset, issuer="wellness-local", audience="wellness-app", ttl_seconds=900)  # doctest: +SKIP
+>>> issuer.access_token(user_id)                                                                    # doctest: +SKIP
 """
 
 from __future__ import annotations

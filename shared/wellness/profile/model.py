@@ -15,7 +15,14 @@ def now_iso() -> str:
 
 
 def new_profile(user_id: str, display_name: str, timezone: str, at: str) -> dict[str, Any]:
-    return {"userId": user_id, "displayName": display_name, "timezone": timezone, "bio": "", "createdAt": at, "updatedAt": at}
+    return {
+        "userId": user_id,
+        "displayName": display_name,
+        "timezone": timezone,
+        "bio": "",
+        "createdAt": at,
+        "updatedAt": at,
+    }
 
 
 def apply_patch(profile: Mapping[str, Any], patch: Mapping[str, Any], at: str) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Profiles in Firestore: one document per user, `profiles/{userId}`.
 
-    >>> get_profile(client, user_id)    # doctest: +SKIP
+>>> get_profile(client, user_id)    # doctest: +SKIP
 """
 
 from __future__ import annotations
