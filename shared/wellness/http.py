@@ -29,7 +29,7 @@ from opentelemetry.trace import SpanKind
 
 from . import logs, tracing
 from .errors import AppError, MethodNotAllowedError, NotFoundError, TooManyRequestsError, error_body
-from .identity import Caller, caller_from_headers
+from .identity import Caller, Headers, caller_from_headers
 from .operations import Operation, check_parameters, operation, parse_body
 from .runtime import Runtime
 
@@ -63,7 +63,7 @@ class ApiResponse:
 Handler = Callable[[ApiRequest], ApiResponse]
 
 
-def _request_id(headers: Mapping[str, str]) -> str:
+def _request_id(headers: Headers) -> str:
     incoming = headers.get("X-Request-Id", "")
     return incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
 
@@ -120,7 +120,7 @@ def _serve(
     with (
         logs.request_context(requestId=request_id),
         tracing.tracer().start_as_current_span(
-            span_name, context=tracing.extract(request.headers), kind=SpanKind.SERVER
+            span_name, context=tracing.extract(dict(request.headers)), kind=SpanKind.SERVER
         ) as span,
     ):
         span.set_attribute("http.request.method", request.method)

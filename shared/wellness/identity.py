@@ -17,17 +17,24 @@ import base64
 import binascii
 import dataclasses
 import json
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, Union
+
+if TYPE_CHECKING:
+    from werkzeug.datastructures import Headers as WerkzeugHeaders
 
 from .errors import UnauthenticatedError
 
 USERINFO_HEADER = "X-Apigateway-Api-Userinfo"
 
 
+# werkzeug's Headers (case-insensitive) in functions, a plain dict in tests.
+Headers = Union[Mapping[str, str], "WerkzeugHeaders"]
+
+
 @dataclasses.dataclass(frozen=True)
 class Caller:
     user_id: str
-    claims: Mapping[str, Any]
+    claims: dict[str, Any]
 
 
 def _decode(raw: str) -> dict[str, Any]:
@@ -38,7 +45,7 @@ def _decode(raw: str) -> dict[str, Any]:
     return claims
 
 
-def caller_from_headers(headers: Mapping[str, str]) -> Caller:
+def caller_from_headers(headers: Headers) -> Caller:
     """The caller of a protected operation; 401 when the gateway sent no usable identity."""
     raw = headers.get(USERINFO_HEADER)
     if not raw:

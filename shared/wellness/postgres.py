@@ -31,7 +31,8 @@ def build_engine(settings: Settings, *, url: str | None = None, pool_size: int |
     options: dict[str, Any] = {"pool_size": size, "max_overflow": 0, "pool_pre_ping": True, "pool_recycle": 1800}
     if url or settings.database_url:
         return create_engine(url or settings.database_url, **options)  # type: ignore[arg-type]
-    if not settings.cloud_sql_instance:
+    instance = settings.cloud_sql_instance
+    if not instance:
         raise SettingsError("set DATABASE_URL (local) or CLOUD_SQL_INSTANCE (cloud) for a Postgres function")
     settings.require("database_user", "database_name")
     from google.cloud.sql.connector import Connector  # only Cloud SQL functions pay this import
@@ -40,7 +41,7 @@ def build_engine(settings: Settings, *, url: str | None = None, pool_size: int |
 
     def connect() -> Any:
         return connector.connect(
-            settings.cloud_sql_instance,
+            instance,
             "pg8000",
             user=settings.database_user,
             db=settings.database_name,

@@ -56,7 +56,7 @@ def _message(error: jsonschema.ValidationError) -> tuple[list[Any], str]:
         missing = re.match(r"'([^']+)'", error.message)
         return path + ([missing.group(1)] if missing else []), "is required"
     if v == "additionalProperties":
-        extras = sorted(set(error.instance) - set(error.schema.get("properties", {})))  # type: ignore[arg-type]
+        extras = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         return path, "unknown field(s): " + ", ".join(extras)
     messages = {
         "type": lambda: f"must be of type {arg if isinstance(arg, str) else ' or '.join(arg)}",

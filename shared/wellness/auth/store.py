@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, Self
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -35,10 +35,12 @@ class Outbox(Protocol):
 
 
 class AuthUnitOfWork(Protocol):
-    users: Users
-    outbox: Outbox
+    @property
+    def users(self) -> Users: ...
+    @property
+    def outbox(self) -> Outbox: ...
 
-    def __enter__(self) -> AuthUnitOfWork: ...
+    def __enter__(self) -> Self: ...
     def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None: ...
     def commit(self) -> None: ...
 
@@ -90,6 +92,8 @@ class PostgresUsers:
 
 class PostgresAuthUnitOfWork(UnitOfWork):
     """A unit of work with the auth domain's repository on its connection."""
+
+    users: PostgresUsers
 
     def __enter__(self) -> PostgresAuthUnitOfWork:
         super().__enter__()

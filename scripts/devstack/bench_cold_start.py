@@ -1,0 +1,156 @@
+"""Cold start of every function: process start to first 2xx, and memory, beside a bare hello.
+
+Runs against a local stack that is already up (`scripts/dev up`): each function is
+started again as a fresh functions-framework process with the stack's environment,
+sent its sample request until it answers 2xx, then measured and stopped.
+
+    scripts/bench-cold-start [--runs 3] [function…]
+
+Prints, per function, the median time to first 2xx, the RSS then (the whole process
+group: gunicorn's arbiter and worker) and the peak RSS after 20 warm requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import signal
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+
+import requests
+
+from .catalog import load_catalog
+from .layout import DEFAULT_STATE_DIR
+from .services import free_port, functions_framework_bin
+from .stack import Stack
+
+Sample = Callable[[], tuple[str, str, dict[str, Any]]]  # method, path, requests kwargs
+HELLO = "def handler(request):\n    return 'ok'\n"
+
+
+def _userinfo(user_id: str) -> dict[str, str]:
+    raw = base64.urlsafe_b64encode(json.dumps({"sub": user_id}).encode()).rstrip(b"=").decode()
+    return {"X-Apigateway-Api-Userinfo": raw}
+
+
+def _push(user_id: str) -> dict[str, Any]:
+    from wellness.events import Event
+
+    data = {"userId": user_id, "email": f"{user_id[:8]}@example.com", "displayName": "Bench", "timezone": "UTC"}
+    event = Event.new("user.created", user_id=user_id, data=data)
+    return {"message": {"data": base64.b64encode(event.to_json()).decode(), "messageId": "bench"}}
+
+
+def samples(account: dict[str, Any]) -> dict[str, Sample]:
+    user_id = account["user"]["id"]
+    credentials = {"email": account["user"]["email"], "password": account["password"]}
+    return {
+        "hello": lambda: ("GET", "/", {}),
+        "auth-signup": lambda: ("POST", "/v1/auth/signup", {"json": _signup_body()}),
+        "auth-login": lambda: ("POST", "/v1/auth/login", {"json": credentials}),
+        "auth-jwks": lambda: ("GET", "/v1/auth/jwks", {}),
+        "outbox-relay": lambda: ("POST", "/", {"json": {}}),
+        "profile-on-user-created": lambda: ("POST", "/", {"json": _push(str(uuid.uuid4()))}),
+        "profile-get-mine": lambda: ("GET", "/v1/me/profile", {"headers": _userinfo(user_id)}),
+        "profile-update-mine": lambda: (
+            "PATCH",
+            "/v1/me/profile",
+            {"json": {"bio": "b"}, "headers": _userinfo(user_id)},
+        ),
+    }
+
+
+def _signup_body() -> dict[str, str]:
+    email = f"bench-{uuid.uuid4().hex[:10]}@example.com"
+    return {"email": email, "password": "correct horse battery", "displayName": "Bench", "timezone": "UTC"}
+
+
+def _group_rss_kib(pgid: int, field: str) -> int:
+    total = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            if os.getpgid(int(status.parent.name)) != pgid:
+                continue
+            for line in status.read_text().splitlines():
+                if line.startswith(field + ":"):
+                    total += int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def measure(source: Path, env: dict[str, str], sample: Sample) -> tuple[float, int, int]:
+    """(seconds to first 2xx, RSS KiB then, peak RSS KiB after warm requests) of one fresh process."""
+    port = free_port()
+    command = [str(functions_framework_bin()), "--target=handler", f"--source={source}", "--host=127.0.0.1",
+               f"--port={port}", "--signature-type=http"]  # fmt: skip
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        while True:
+            if proc.poll() is not None or time.perf_counter() - started > 60:
+                raise RuntimeError(f"{source.parent.name} did not answer 2xx within 60 s")
+            method, path, kwargs = sample()
+            try:
+                response = requests.request(method, f"http://127.0.0.1:{port}{path}", timeout=30, **kwargs)
+            except requests.ConnectionError:
+                time.sleep(0.005)
+                continue
+            if 200 <= response.status_code < 300:
+                break
+            raise RuntimeError(f"{source.parent.name}: {response.status_code} {response.text[:200]}")
+        cold = time.perf_counter() - started
+        rss = _group_rss_kib(proc.pid, "VmRSS")
+        for _ in range(20):
+            method, path, kwargs = sample()
+            requests.request(method, f"http://127.0.0.1:{port}{path}", timeout=30, **kwargs)
+        return cold, rss, _group_rss_kib(proc.pid, "VmHWM")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("functions", nargs="*")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    stack = Stack.load(DEFAULT_STATE_DIR)
+    if stack is None:
+        parser.error("start the local stack first: scripts/dev up")
+    gateway = stack.gateway_url
+    body = _signup_body()
+    account = {**requests.post(f"{gateway}/v1/auth/signup", json=body, timeout=30).json(), "password": body["password"]}
+    time.sleep(2)  # the account's profile, for the profile functions
+    table = samples(account)
+    names = ["hello", *(args.functions or [fn.name for fn in load_catalog().functions])]
+    print(f"{'function':26} {'cold start (median)':>20} {'RSS at 1st 2xx':>16} {'peak RSS':>10}   runs={args.runs}")
+    with tempfile.TemporaryDirectory() as tmp:
+        hello = Path(tmp) / "hello" / "main.py"
+        hello.parent.mkdir()
+        hello.write_text(HELLO)
+        for name in names:
+            if name not in table:
+                print(f"{name:26} (no sample request defined in devstack/bench_cold_start.py)")
+                continue
+            source = hello if name == "hello" else load_catalog().function(name).source_dir / "main.py"
+            env = {**os.environ, **stack.env, "FUNCTION_NAME": name, "TRACE_EXPORTER": "none"}
+            results = [measure(source, env, table[name]) for _ in range(args.runs)]
+            cold = statistics.median(r[0] for r in results)
+            rss = statistics.median(r[1] for r in results) / 1024
+            peak = max(r[2] for r in results) / 1024
+            print(f"{name:26} {cold * 1000:>17.0f} ms {rss:>13.0f} MiB {peak:>6.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

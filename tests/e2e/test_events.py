@@ -1,0 +1,59 @@
+"""Events through the real emulators: duplicates change nothing, and Pub/Sub being down loses nothing."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+import pytest
+
+from wellness.events import Event
+
+from .conftest import Api, eventually
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def stack_clients(local_stack: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    from google.cloud import firestore, pubsub_v1
+
+    monkeypatch.setenv("PUBSUB_EMULATOR_HOST", local_stack.env["PUBSUB_EMULATOR_HOST"])
+    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", local_stack.env["FIRESTORE_EMULATOR_HOST"])
+    project = local_stack.env["GOOGLE_CLOUD_PROJECT"]
+    return pubsub_v1.PublisherClient(), firestore.Client(project=project)
+
+
+def test_the_same_user_created_delivered_three_times_makes_one_profile(
+    local_stack: Any, stack_clients: tuple[Any, Any]
+) -> None:
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    publisher, db = stack_clients
+    user_id = str(uuid.uuid4())
+    data = {"userId": user_id, "email": f"{user_id[:8]}@example.com", "displayName": "Tri", "timezone": "UTC"}
+    event = Event.new("user.created", user_id=user_id, data=data)
+    topic = publisher.topic_path(local_stack.env["GOOGLE_CLOUD_PROJECT"], "user.created")
+    for _ in range(3):  # three publishes: three Pub/Sub messages with one event id
+        publisher.publish(topic, event.to_json(), eventId=event.id).result(timeout=10)
+
+    profile = db.collection("profiles").document(user_id)
+    created = eventually(lambda: profile.get().to_dict(), timeout=10)
+    markers = db.collection("processedEvents").where(filter=FieldFilter("eventId", "==", event.id))
+    time.sleep(2)  # let the other two deliveries land
+    assert len(list(markers.stream())) == 1
+    assert profile.get().to_dict() == created
+
+
+def test_with_pubsub_down_signup_still_succeeds_and_the_profile_follows(api: Api, local_stack: Any) -> None:
+    local_stack.stop_pubsub()
+    try:
+        session = api.sign_up(displayName="Offline")
+        token = session["accessToken"]
+        time.sleep(2)  # a relay run or two happen meanwhile, and fail
+        assert api.call("GET", "/v1/me/profile", token).status_code == 404  # the event waits in the outbox
+    finally:
+        local_stack.start_pubsub()
+    profile = eventually(lambda: (r := api.call("GET", "/v1/me/profile", token)).status_code == 200 and r, timeout=60)
+    assert profile.json()["displayName"] == "Offline"
