@@ -1,0 +1,7 @@
+"""`python -m devstack up|down|status|logs|traces`: what scripts/dev runs once the venv is ready."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

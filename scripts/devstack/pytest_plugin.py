@@ -1,0 +1,160 @@
+"""Session fixtures for real services, started on first use (conftest.py registers this plugin).
+
+    postgres_url        DATABASE_URL, or a throwaway cluster on a free port; migrated once
+    pubsub_emulator     "127.0.0.1:PORT": PUBSUB_EMULATOR_HOST, or an emulator on a free port
+    firestore_emulator  "127.0.0.1:PORT": FIRESTORE_EMULATOR_HOST, or an emulator on a free port
+    emulator_env        both emulators (and GOOGLE_CLOUD_PROJECT) put into os.environ for the session
+    local_stack         the whole stack (devstack.stack.Stack): every function, the gateway, the
+                        scheduler; the session's Postgres and Firestore, its own Pub/Sub emulator
+                        (so a test may stop and restart it)
+
+Where the emulators are not installed, the tests that need them are skipped with
+what to install. Nothing heavy is imported until a fixture runs, so collecting
+unit tests stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from .layout import SHARED_DIR
+from .procs import ServiceError, free_port
+from .services import Emulator, PostgresCluster, emulators_available
+
+if TYPE_CHECKING:
+    from .stack import Stack
+
+TEST_PROJECT = "wellness-test"
+
+
+def migrate(url: str) -> None:
+    """python -m wellness.migrate against url, failing the session with its output if it fails."""
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(SHARED_DIR), "PYTHONUNBUFFERED": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "wellness.migrate"],
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"python -m wellness.migrate failed ({result.returncode}):\n{result.stdout}{result.stderr}", pytrace=False
+        )
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A migrated database URL (postgresql+pg8000://…), shared by the whole session."""
+    external = os.environ.get("DATABASE_URL")
+    if external:
+        migrate(external)
+        yield external
+        return
+    # Not under pytest's tmp root: that is 0700, and under root the server runs as `postgres`.
+    state_dir = Path(tempfile.mkdtemp(prefix="wellness-test-pg-"))
+    cluster = PostgresCluster(state_dir)
+    try:
+        url = cluster.start(free_port())
+    except ServiceError as exc:
+        shutil.rmtree(state_dir, ignore_errors=True)
+        pytest.fail(exc.details(), pytrace=False)
+    try:
+        migrate(url)
+        yield url
+    finally:
+        cluster.stop()
+        cluster.remove()
+
+
+def _emulator(kind: str, env_var: str, logs: Path) -> Iterator[str]:
+    reuse = os.environ.get(env_var)
+    if reuse:
+        yield reuse
+        return
+    ok, reason = emulators_available()
+    if not ok:
+        pytest.skip(reason)
+    emulator = Emulator(kind, free_port(), TEST_PROJECT, logs / f"{kind}-emulator.log")
+    try:
+        emulator.start()
+        emulator.wait_ready(90)
+    except ServiceError as exc:
+        emulator.stop()
+        pytest.fail(exc.details(), pytrace=False)
+    try:
+        yield emulator.host
+    finally:
+        emulator.stop()
+
+
+@pytest.fixture(scope="session")
+def pubsub_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The Pub/Sub emulator's "127.0.0.1:PORT"."""
+    yield from _emulator("pubsub", "PUBSUB_EMULATOR_HOST", tmp_path_factory.mktemp("pubsub-emulator"))
+
+
+@pytest.fixture(scope="session")
+def firestore_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The Firestore emulator's "127.0.0.1:PORT"."""
+    yield from _emulator("firestore", "FIRESTORE_EMULATOR_HOST", tmp_path_factory.mktemp("firestore-emulator"))
+
+
+@pytest.fixture(scope="session")
+def emulator_env(pubsub_emulator: str, firestore_emulator: str) -> Iterator[dict[str, str]]:
+    """Point every Google client in this process at the emulators for the rest of the session.
+
+    Session-wide on purpose (monkeypatch is per test): clients are often built once
+    and cached. The previous values come back at the end of the session.
+    """
+    values = {
+        "PUBSUB_EMULATOR_HOST": pubsub_emulator,
+        "FIRESTORE_EMULATOR_HOST": firestore_emulator,
+        "GOOGLE_CLOUD_PROJECT": os.environ.get("GOOGLE_CLOUD_PROJECT") or TEST_PROJECT,
+    }
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield values
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+@pytest.fixture(scope="session")
+def local_stack(
+    tmp_path_factory: pytest.TempPathFactory, postgres_url: str, firestore_emulator: str
+) -> Iterator[Stack]:
+    """The whole local stack, all domains, behind a gateway on a free port."""
+    from .stack import Stack, StackError
+
+    ok, reason = emulators_available()
+    if not ok:
+        pytest.skip(reason)
+    stack = Stack(
+        tmp_path_factory.mktemp("local-stack"),
+        gateway_port=free_port(),
+        database_url=postgres_url,
+        firestore_host=firestore_emulator,
+    )
+    try:
+        stack.up()
+    except StackError as exc:
+        pytest.fail(f"the local stack did not start: {exc}", pytrace=False)
+    try:
+        yield stack
+    finally:
+        stack.down()
