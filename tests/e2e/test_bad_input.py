@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from wellness.auth.keys import Keyset, new_keyset_json
 
-from .conftest import Api
+from .conftest import Api, eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -54,8 +54,11 @@ def test_bad_signup_bodies(api: Api, kwargs: dict[str, Any], status: int, code: 
 
 def test_bad_profile_patch_changes_nothing(api: Api) -> None:
     token = api.sign_up()["accessToken"]
-    for body in ({"userId": "someone-else"}, {"bio": 12}, [1, 2]):
-        assert_error(api.call("PATCH", "/v1/me/profile", token, data=json.dumps(body)), 400)
+    before = eventually(lambda: (r := api.call("GET", "/v1/me/profile", token)).status_code == 200 and r.json())
+    json_type = {"Content-Type": "application/json"}
+    for body in ({"userId": "someone-else"}, {"bio": 12}, [1, 2], {"bio": "x" * 501}):
+        assert_error(api.call("PATCH", "/v1/me/profile", token, data=json.dumps(body), headers=json_type), 400)
+    assert api.call("GET", "/v1/me/profile", token).json() == before
 
 
 def claims(**overrides: Any) -> dict[str, Any]:
