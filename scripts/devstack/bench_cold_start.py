@@ -6,8 +6,8 @@ sent its sample request until it answers 2xx, then measured and stopped.
 
     scripts/bench-cold-start [--runs 3] [function…]
 
-Prints, per function, the median time to first 2xx, the RSS then (the whole process
-group: gunicorn's arbiter and worker) and the peak RSS after 20 warm requests.
+Prints, per function, the median time to first 2xx, the memory then (PSS of the whole
+process group: gunicorn's arbiter and worker) and the highest seen over 20 warm requests.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import argparse
 import base64
 import json
 import os
-import signal
 import statistics
 import subprocess
 import tempfile
@@ -29,6 +28,7 @@ import requests
 
 from .catalog import load_catalog
 from .layout import DEFAULT_STATE_DIR
+from .procs import stop_group
 from .services import free_port, functions_framework_bin
 from .stack import Stack
 
@@ -73,14 +73,16 @@ def _signup_body() -> dict[str, str]:
     return {"email": email, "password": "correct horse battery", "displayName": "Bench", "timezone": "UTC"}
 
 
-def _group_rss_kib(pgid: int, field: str) -> int:
+def _group_pss_kib(pgid: int) -> int:
+    """Proportional set size of the whole group: gunicorn's arbiter and worker share pages
+    copy-on-write, and PSS counts each shared page once, as the container's memory does."""
     total = 0
-    for status in Path("/proc").glob("[0-9]*/status"):
+    for rollup in Path("/proc").glob("[0-9]*/smaps_rollup"):
         try:
-            if os.getpgid(int(status.parent.name)) != pgid:
+            if os.getpgid(int(rollup.parent.name)) != pgid:
                 continue
-            for line in status.read_text().splitlines():
-                if line.startswith(field + ":"):
+            for line in rollup.read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1])
         except (OSError, ValueError):
             continue
@@ -88,17 +90,19 @@ def _group_rss_kib(pgid: int, field: str) -> int:
 
 
 def measure(source: Path, env: dict[str, str], sample: Sample) -> tuple[float, int, int]:
-    """(seconds to first 2xx, RSS KiB then, peak RSS KiB after warm requests) of one fresh process."""
+    """(seconds to first 2xx, PSS KiB then, highest PSS KiB seen over 20 warm requests) of one fresh process."""
     port = free_port()
     command = [str(functions_framework_bin()), "--target=handler", f"--source={source}", "--host=127.0.0.1",
                f"--port={port}", "--signature-type=http"]  # fmt: skip
+    log = tempfile.TemporaryFile()
     started = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(command, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
     try:
         while True:
             if proc.poll() is not None or time.perf_counter() - started > 60:
-                raise RuntimeError(f"{source.parent.name} did not answer 2xx within 60 s")
+                log.seek(0)
+                tail = log.read().decode(errors="replace")[-2000:]
+                raise RuntimeError(f"{source.parent.name} did not answer 2xx within 60 s:\n{tail}")
             method, path, kwargs = sample()
             try:
                 response = requests.request(method, f"http://127.0.0.1:{port}{path}", timeout=30, **kwargs)
@@ -109,14 +113,15 @@ def measure(source: Path, env: dict[str, str], sample: Sample) -> tuple[float, i
                 break
             raise RuntimeError(f"{source.parent.name}: {response.status_code} {response.text[:200]}")
         cold = time.perf_counter() - started
-        rss = _group_rss_kib(proc.pid, "VmRSS")
+        memory = peak = _group_pss_kib(proc.pid)
         for _ in range(20):
             method, path, kwargs = sample()
             requests.request(method, f"http://127.0.0.1:{port}{path}", timeout=30, **kwargs)
-        return cold, rss, _group_rss_kib(proc.pid, "VmHWM")
+            peak = max(peak, _group_pss_kib(proc.pid))
+        return cold, memory, peak
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
+        stop_group(proc.pid, popen=proc)
+        log.close()
 
 
 def main() -> int:
@@ -133,7 +138,7 @@ def main() -> int:
     time.sleep(2)  # the account's profile, for the profile functions
     table = samples(account)
     names = ["hello", *(args.functions or [fn.name for fn in load_catalog().functions])]
-    print(f"{'function':26} {'cold start (median)':>20} {'RSS at 1st 2xx':>16} {'peak RSS':>10}   runs={args.runs}")
+    print(f"{'function':26} {'cold start (median)':>20} {'PSS at 1st 2xx':>16} {'peak PSS':>10}   runs={args.runs}")
     with tempfile.TemporaryDirectory() as tmp:
         hello = Path(tmp) / "hello" / "main.py"
         hello.parent.mkdir()

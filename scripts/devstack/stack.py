@@ -100,6 +100,28 @@ class Stack(StackState):
             raise StackError(details) from exc
         return self
 
+    @classmethod
+    def load(cls, state_dir: Path | str) -> Stack | None:
+        """The running stack recorded in state_dir, with the environment its functions got."""
+        stack = super().load(state_dir)
+        keyset = Path(state_dir) / "jwt-keyset.json"
+        if stack and stack.database_url and stack.pubsub_host and stack.firestore_host and keyset.exists():
+            stack.env = stack.function_environment(keyset.read_text())
+        return stack
+
+    def function_environment(self, keyset_json: str) -> dict[str, str]:
+        """What every function process of this stack gets (but FUNCTION_NAME)."""
+        assert self.database_url and self.pubsub_host and self.firestore_host
+        return function_env(
+            None,
+            database_url=self.database_url,
+            pubsub_host=self.pubsub_host,
+            firestore_host=self.firestore_host,
+            keyset_json=keyset_json,
+            state_dir=self.state_dir,
+            pythonpath=self.layout.function_path,
+        )
+
     def _up(self) -> None:
         t = time.monotonic()
         keyset, created = ensure_keyset(self.state_dir / "jwt-keyset.json")
@@ -122,15 +144,7 @@ class Stack(StackState):
             self._save()
             self._step(f"postgres on {LOCALHOST}:{self.cluster.port}", t)
         assert self.pubsub_host and self.firestore_host
-        self.env = function_env(
-            None,
-            database_url=self.database_url,
-            pubsub_host=self.pubsub_host,
-            firestore_host=self.firestore_host,
-            keyset_json=keyset,
-            state_dir=self.state_dir,
-            pythonpath=self.layout.function_path,
-        )
+        self.env = self.function_environment(keyset)
         # Functions read nothing from the services at import, so they boot alongside migrations.
         t_functions = time.monotonic()
         functions = [self._start_function(fn.name) for fn in self.catalog.select(self.domains)]
