@@ -57,3 +57,30 @@ def test_with_pubsub_down_signup_still_succeeds_and_the_profile_follows(api: Api
         local_stack.start_pubsub()
     profile = eventually(lambda: (r := api.call("GET", "/v1/me/profile", token)).status_code == 200 and r, timeout=60)
     assert profile.json()["displayName"] == "Offline"
+
+
+def test_a_poison_message_ends_in_the_dead_letter_topic_and_blocks_nothing(
+    api: Api, local_stack: Any, stack_clients: tuple[Any, Any]
+) -> None:
+    from google.cloud import pubsub_v1
+
+    publisher, _ = stack_clients
+    project = local_stack.env["GOOGLE_CLOUD_PROJECT"]
+    poison = f"not an event {uuid.uuid4().hex}".encode()
+    publisher.publish(publisher.topic_path(project, "user.created"), poison).result(timeout=10)
+
+    # Messages behind it still flow: a sign-up right after gets its profile.
+    token = api.sign_up()["accessToken"]
+    eventually(lambda: api.call("GET", "/v1/me/profile", token).status_code == 200, timeout=10)
+
+    subscriber = pubsub_v1.SubscriberClient()
+    hold = subscriber.subscription_path(project, "profile-on-user-created.dead-letter.hold")
+
+    def dead_lettered() -> Any:
+        response = subscriber.pull(subscription=hold, max_messages=20, timeout=5)
+        if response.received_messages:
+            subscriber.acknowledge(subscription=hold, ack_ids=[m.ack_id for m in response.received_messages])
+        return next((m.message for m in response.received_messages if m.message.data == poison), None)
+
+    message = eventually(dead_lettered, timeout=90, interval=1)  # 5 attempts with 1-60 s backoff
+    assert message.attributes["CloudPubSubDeadLetterSourceDeliveryCount"] == "5"
