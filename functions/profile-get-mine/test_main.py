@@ -1,17 +1,16 @@
 """profile-get-mine reads only the caller's own profile."""
 
-import base64
-import json
 import uuid
 
 import pytest
+
+from wellness.identity import userinfo_header
 
 pytestmark = pytest.mark.functional
 
 
 def as_user(user_id: str) -> dict[str, str]:
-    claims = base64.urlsafe_b64encode(json.dumps({"sub": user_id}).encode()).rstrip(b"=").decode()
-    return {"X-Apigateway-Api-Userinfo": claims}
+    return userinfo_header({"sub": user_id})
 
 
 def test_own_profile_and_nobody_elses(load_function, firestore_db) -> None:

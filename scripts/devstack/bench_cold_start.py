@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import base64
-import json
 import os
 import statistics
-import subprocess
 import tempfile
 import time
 import uuid
@@ -26,10 +24,9 @@ from typing import Any, Callable
 
 import requests
 
-from .catalog import load_catalog
+from .catalog import FUNCTIONS_DIR, load_catalog
 from .layout import DEFAULT_STATE_DIR
-from .procs import stop_group
-from .services import free_port, functions_framework_bin
+from .services import FunctionProcess, free_port
 from .stack import Stack
 
 Sample = Callable[[], tuple[str, str, dict[str, Any]]]  # method, path, requests kwargs
@@ -37,8 +34,9 @@ HELLO = "def handler(request):\n    return 'ok'\n"
 
 
 def _userinfo(user_id: str) -> dict[str, str]:
-    raw = base64.urlsafe_b64encode(json.dumps({"sub": user_id}).encode()).rstrip(b"=").decode()
-    return {"X-Apigateway-Api-Userinfo": raw}
+    from wellness.identity import userinfo_header
+
+    return userinfo_header({"sub": user_id})
 
 
 def _push(user_id: str) -> dict[str, Any]:
@@ -89,39 +87,34 @@ def _group_pss_kib(pgid: int) -> int:
     return total
 
 
-def measure(source: Path, env: dict[str, str], sample: Sample) -> tuple[float, int, int]:
+def measure(function: FunctionProcess, sample: Sample) -> tuple[float, int, int]:
     """(seconds to first 2xx, PSS KiB then, highest PSS KiB seen over 20 warm requests) of one fresh process."""
-    port = free_port()
-    command = [str(functions_framework_bin()), "--target=handler", f"--source={source}", "--host=127.0.0.1",
-               f"--port={port}", "--signature-type=http"]  # fmt: skip
-    log = tempfile.TemporaryFile()
     started = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
+    function.start(wait=False)
+    assert function.popen is not None and function.pid is not None
     try:
         while True:
-            if proc.poll() is not None or time.perf_counter() - started > 60:
-                log.seek(0)
-                tail = log.read().decode(errors="replace")[-2000:]
-                raise RuntimeError(f"{source.parent.name} did not answer 2xx within 60 s:\n{tail}")
+            if function.popen.poll() is not None or time.perf_counter() - started > 60:
+                tail = function.log_path.read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"{function.name} did not answer 2xx within 60 s:\n{tail}")
             method, path, kwargs = sample()
             try:
-                response = requests.request(method, f"http://127.0.0.1:{port}{path}", timeout=30, **kwargs)
+                response = requests.request(method, function.url + path, timeout=30, **kwargs)
             except requests.ConnectionError:
                 time.sleep(0.005)
                 continue
             if 200 <= response.status_code < 300:
                 break
-            raise RuntimeError(f"{source.parent.name}: {response.status_code} {response.text[:200]}")
+            raise RuntimeError(f"{function.name}: {response.status_code} {response.text[:200]}")
         cold = time.perf_counter() - started
-        memory = peak = _group_pss_kib(proc.pid)
+        memory = peak = _group_pss_kib(function.pid)
         for _ in range(20):
             method, path, kwargs = sample()
-            requests.request(method, f"http://127.0.0.1:{port}{path}", timeout=30, **kwargs)
-            peak = max(peak, _group_pss_kib(proc.pid))
+            requests.request(method, function.url + path, timeout=30, **kwargs)
+            peak = max(peak, _group_pss_kib(function.pid))
         return cold, memory, peak
     finally:
-        stop_group(proc.pid, popen=proc)
-        log.close()
+        function.stop()
 
 
 def main() -> int:
@@ -140,16 +133,19 @@ def main() -> int:
     names = ["hello", *(args.functions or [fn.name for fn in load_catalog().functions])]
     print(f"{'function':26} {'cold start (median)':>20} {'PSS at 1st 2xx':>16} {'peak PSS':>10}   runs={args.runs}")
     with tempfile.TemporaryDirectory() as tmp:
-        hello = Path(tmp) / "hello" / "main.py"
-        hello.parent.mkdir()
-        hello.write_text(HELLO)
+        (Path(tmp) / "hello").mkdir()
+        (Path(tmp) / "hello" / "main.py").write_text(HELLO)
         for name in names:
             if name not in table:
                 print(f"{name:26} (no sample request defined in devstack/bench_cold_start.py)")
                 continue
-            source = hello if name == "hello" else load_catalog().function(name).source_dir / "main.py"
-            env = {**os.environ, **stack.env, "FUNCTION_NAME": name, "TRACE_EXPORTER": "none"}
-            results = [measure(source, env, table[name]) for _ in range(args.runs)]
+            functions_dir = Path(tmp) if name == "hello" else FUNCTIONS_DIR
+            env = {**stack.env, "FUNCTION_NAME": name, "TRACE_EXPORTER": "none"}
+            log = Path(tmp) / f"{name}.log"
+            results = [
+                measure(FunctionProcess(name, free_port(), env, log, functions_dir), table[name])
+                for _ in range(args.runs)
+            ]
             cold = statistics.median(r[0] for r in results)
             rss = statistics.median(r[1] for r in results) / 1024
             peak = max(r[2] for r in results) / 1024

@@ -5,9 +5,7 @@ X-Apigateway-Api-Userinfo as unpadded base64url JSON. The functions are private
 (only the gateway's service account may invoke them), so that header is trusted
 as the gateway sends it; the gateway strips any copy a client sends.
 
-    >>> import base64, json
-    >>> raw = base64.urlsafe_b64encode(json.dumps({"sub": "u1"}).encode()).rstrip(b"=").decode()
-    >>> caller_from_headers({"X-Apigateway-Api-Userinfo": raw}).user_id
+    >>> caller_from_headers(userinfo_header({"sub": "u1"})).user_id
     'u1'
 """
 
@@ -43,6 +41,12 @@ def _decode(raw: str) -> dict[str, Any]:
     if not isinstance(claims, dict):
         raise ValueError("claims are not an object")
     return claims
+
+
+def userinfo_header(claims: Mapping[str, Any]) -> dict[str, str]:
+    """The header API Gateway would send for these claims (for tests and local tools)."""
+    raw = base64.urlsafe_b64encode(json.dumps(dict(claims)).encode()).rstrip(b"=").decode()
+    return {USERINFO_HEADER: raw}
 
 
 def caller_from_headers(headers: Headers) -> Caller:

@@ -1,6 +1,5 @@
 """The endpoint decorator: request ids, contract checks, identity and error mapping."""
 
-import base64
 import io
 import json
 from typing import Any
@@ -12,6 +11,7 @@ from wellness import logs
 from wellness.config import load_settings
 from wellness.errors import ConflictError
 from wellness.http import ApiRequest, ApiResponse, endpoint, job
+from wellness.identity import userinfo_header
 from wellness.runtime import Runtime
 
 pytestmark = pytest.mark.unit
@@ -27,11 +27,6 @@ def call(serve: Any, method: str, path: str, body: Any = None, headers: dict[str
     with APP.test_request_context(path, method=method, data=data, headers=headers or {}, content_type=content_type):
         response: flask.Response = serve(flask.request)
         return response
-
-
-def userinfo(sub: str) -> dict[str, str]:
-    raw = base64.urlsafe_b64encode(json.dumps({"sub": sub}).encode()).rstrip(b"=").decode()
-    return {"X-Apigateway-Api-Userinfo": raw}
 
 
 @endpoint("authSignup", RUNTIME)
@@ -112,7 +107,9 @@ def test_wrong_method_and_wrong_path() -> None:
 
 
 def test_protected_operation_reads_the_gateway_identity() -> None:
-    assert call(profile, "GET", "/v1/me/profile", headers=userinfo("user-7")).get_json() == {"userId": "user-7"}
+    assert call(profile, "GET", "/v1/me/profile", headers=userinfo_header({"sub": "user-7"})).get_json() == {
+        "userId": "user-7"
+    }
     anonymous = call(profile, "GET", "/v1/me/profile")
     assert anonymous.status_code == 401 and anonymous.headers["WWW-Authenticate"] == "Bearer"
     assert error_of(anonymous)["code"] == "unauthenticated"

@@ -4,17 +4,20 @@ import json
 import pytest
 
 from wellness.errors import UnauthenticatedError
-from wellness.identity import caller_from_headers
+from wellness.identity import caller_from_headers, userinfo_header
 
 pytestmark = pytest.mark.unit
 
 
 def userinfo(claims: object) -> str:
+    """Encoded as API Gateway does, for any JSON value (userinfo_header takes claims only)."""
     return base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
 
 
 def test_claims_from_unpadded_base64url() -> None:
-    caller = caller_from_headers({"X-Apigateway-Api-Userinfo": userinfo({"sub": "user-1", "aud": "a"})})
+    header = userinfo_header({"sub": "user-1", "aud": "a"})
+    assert "=" not in header["X-Apigateway-Api-Userinfo"]
+    caller = caller_from_headers(header)
     assert caller.user_id == "user-1"
     assert caller.claims["aud"] == "a"
 
