@@ -76,8 +76,8 @@ _ENV_NAMES = {
 
 
 def _get(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
-    value = env.get(name, default)
-    return value if value not in ("",) else default
+    """The variable's value; an empty one counts as unset."""
+    return env.get(name) or default
 
 
 def _required(env: Mapping[str, str], name: str) -> str:

@@ -18,7 +18,7 @@ import json
 import uuid
 from typing import Any, Mapping
 
-from . import contracts
+from . import contracts, tracing
 from .schemas import check
 
 
@@ -49,8 +49,6 @@ class Event:
     @classmethod
     def new(cls, type: str, *, user_id: str, data: Mapping[str, Any], version: int = 1) -> Event:
         """A new event, validated, carrying the current trace context."""
-        from . import tracing
-
         event = cls(
             id=str(uuid.uuid4()),
             type=type,

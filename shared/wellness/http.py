@@ -34,7 +34,8 @@ from .operations import Operation, check_parameters, operation, parse_body
 from .runtime import Runtime
 
 log = logging.getLogger("wellness.http")
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
+# The same rule as the gateway's: an id it passes on is kept, so one id follows a request.
+_REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,7 +66,7 @@ Handler = Callable[[ApiRequest], ApiResponse]
 
 def _request_id(headers: Headers) -> str:
     incoming = headers.get("X-Request-Id", "")
-    return incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    return incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
 
 
 def _json_response(status: int, body: Any, request_id: str, headers: Mapping[str, str] | None = None) -> flask.Response:

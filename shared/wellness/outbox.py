@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import time
 import uuid
 from typing import TYPE_CHECKING, Sequence
 
@@ -111,8 +112,6 @@ def relay_until_empty(
     engine: Engine, publisher: Publisher, *, timeout: float, batch: int = 100, budget_seconds: float = 20.0
 ) -> RelayResult:
     """Relay batch after batch until nothing is pending, a batch fails, or the time budget is spent."""
-    import time
-
     deadline = time.monotonic() + budget_seconds
     published = failed = 0
     while True:
