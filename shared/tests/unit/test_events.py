@@ -41,3 +41,19 @@ def test_receiver_keeps_the_event_id_of_an_invalid_event_for_the_log() -> None:
     with pytest.raises(InvalidEventError) as caught:
         Event.from_dict(event)
     assert caught.value.event_id == event["id"]
+
+
+def test_every_event_schema_accepts_its_own_examples() -> None:
+    from wellness import contracts
+    from wellness.schemas import check
+
+    names = sorted(p.name for p in (contracts.contracts_dir() / "events").glob("*.v*.json"))
+    assert "envelope.v1.json" in names and len(names) >= 6
+    for name in names:
+        if name == "envelope.v1.json":
+            continue
+        event_type, version = name.rsplit(".v", 1)[0], int(name.rsplit(".v", 1)[1].split(".")[0])
+        schema = contracts.event_schema(event_type, version)
+        assert schema["examples"], name
+        for example in schema["examples"]:
+            assert check(schema, example) == [], name
