@@ -35,6 +35,19 @@ def _is_datetime(value: object) -> bool:
     return parsed.tzinfo is not None and "T" in value.upper()
 
 
+# RFC 5322 dot-atom local part and a DNS host name with a dot: what mail servers take, in ASCII.
+# (Internationalised addresses would be the "idn-email" format.)
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
+@FORMATS.checks("email")
+def _is_email(value: object) -> bool:
+    return not isinstance(value, str) or (_EMAIL.fullmatch(value) is not None and len(value) <= 254)
+
+
 @FORMATS.checks("uuid", raises=ValueError)
 def _is_uuid(value: object) -> bool:
     return not isinstance(value, str) or bool(uuid.UUID(value)) and len(value) == 36

@@ -103,3 +103,17 @@ def test_path_matching_and_parameters() -> None:
         operations.check_parameters(op, {"limit": "many"}, {"programId": "abcdefg"})
     fields = {d["field"] for d in caught.value.details}
     assert fields == {"path.programId", "query.limit"}
+
+
+@pytest.mark.parametrize("email", ["þ¢@v\x87.\x08°o", "a@b", "a b@c.de", "a@@c.de", "@c.de", "a@c.d", "a.@c.de"])
+def test_email_format_is_enforced(email: str) -> None:
+    op = operations.operation("authSignup")
+    with pytest.raises(ValidationError) as caught:
+        operations.parse_body(op, body({**GOOD, "email": email}), "application/json", 10_000)
+    assert {"field": "body.email", "message": "must be a valid email"} in caught.value.details
+
+
+@pytest.mark.parametrize("email", ["ada@example.com", "ada.lovelace+app@mail.example.co.uk", "o'neil@x.io"])
+def test_ordinary_emails_pass(email: str) -> None:
+    op = operations.operation("authSignup")
+    assert operations.parse_body(op, body({**GOOD, "email": email}), "application/json", 10_000)["email"] == email
