@@ -100,10 +100,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             "tests need exactly one tier marker (" + ", ".join(TIERS) + "): " + ", ".join(untiered[:5])
         )
 
-    def tier(item: pytest.Item) -> int:
-        return next(i for i, t in enumerate(TIERS) if item.get_closest_marker(t))
+    def order(item: pytest.Item) -> tuple[bool, int]:
+        tier = next(i for i, t in enumerate(TIERS) if item.get_closest_marker(t))
+        return item.get_closest_marker("runs_last") is not None, tier
 
-    items.sort(key=tier)  # stable: the order inside a tier is kept
+    items.sort(key=order)  # stable: the order inside a tier is kept
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
