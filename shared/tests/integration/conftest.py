@@ -44,8 +44,13 @@ def push_body(event: Event, message_id: str = "1") -> bytes:
     return json.dumps({"message": message, "subscription": "projects/p/subscriptions/s"}).encode()
 
 
+# One app for every delivery: building Flask apps in several threads at once trips a
+# CPython 3.11 ast bug, and the app only provides the request context here.
+_APP = flask.Flask(__name__)
+
+
 def deliver(serve: Callable[[flask.Request], flask.Response], body: bytes) -> int:
-    with flask.Flask(__name__).test_request_context("/", method="POST", data=body, content_type="application/json"):
+    with _APP.test_request_context("/", method="POST", data=body, content_type="application/json"):
         return serve(flask.request).status_code
 
 

@@ -1,0 +1,2 @@
+bucket = "wellness-prod-tfstate"
+prefix = "terraform/prod"

@@ -1,0 +1,13 @@
+project_id          = "wellness-prod"
+region              = "europe-west1"
+environment         = "prod"
+jwt_issuer          = "https://api.wellness.example/"
+jwt_audience        = "wellness-app"
+extra_secrets       = ["mailjet-api-key"]
+db_tier             = "db-custom-2-7680"
+db_max_connections  = 400
+db_pool_size        = 2
+firestore_location  = "eur3"
+deletion_protection = true
+log_bucket          = "wellness-prod-tfstate"
+deployer_member     = "serviceAccount:deployer@wellness-prod.iam.gserviceaccount.com"

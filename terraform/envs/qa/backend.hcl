@@ -1,0 +1,2 @@
+bucket = "wellness-qa-tfstate"
+prefix = "terraform/qa"

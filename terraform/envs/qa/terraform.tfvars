@@ -1,0 +1,13 @@
+project_id          = "wellness-qa"
+region              = "europe-west1"
+environment         = "qa"
+jwt_issuer          = "https://qa.api.wellness.example/"
+jwt_audience        = "wellness-app"
+extra_secrets       = ["mailjet-api-key"]
+db_tier             = "db-custom-1-3840"
+db_max_connections  = 200
+db_pool_size        = 2
+firestore_location  = "eur3"
+deletion_protection = false
+log_bucket          = "wellness-qa-tfstate"
+deployer_member     = "serviceAccount:deployer@wellness-qa.iam.gserviceaccount.com"

@@ -1,0 +1,22 @@
+variable "project_id" { type = string }
+variable "region" { type = string }
+variable "environment" { type = string }
+variable "bundle_dir" { type = string }
+variable "bundles" { type = map(string) }
+variable "jwt_issuer" { type = string }
+variable "jwt_audience" { type = string }
+variable "extra_secrets" {
+  type    = list(string)
+  default = []
+}
+variable "db_tier" { type = string }
+variable "db_max_connections" { type = number }
+variable "db_pool_size" { type = number }
+variable "firestore_location" { type = string }
+variable "deletion_protection" { type = bool }
+variable "log_bucket" { type = string }
+variable "deployer_member" { type = string }
+variable "live_api_config" {
+  type    = string
+  default = ""
+}

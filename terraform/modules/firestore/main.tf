@@ -1,0 +1,41 @@
+# The Firestore (native mode) database and the composite indexes the domains declare in
+# terraform/firestore-indexes.yaml.
+terraform {
+  required_providers {
+    google = { source = "hashicorp/google" }
+  }
+}
+
+variable "project_id" { type = string }
+variable "location" { type = string }
+variable "deletion_protection" { type = bool }
+variable "indexes" {
+  type = list(object({
+    collection = string
+    fields     = list(object({ path = string, order = string }))
+  }))
+  default = []
+}
+
+resource "google_firestore_database" "db" {
+  project                           = var.project_id
+  name                              = "(default)"
+  location_id                       = var.location
+  type                              = "FIRESTORE_NATIVE"
+  point_in_time_recovery_enablement = "POINT_IN_TIME_RECOVERY_ENABLED"
+  delete_protection_state           = var.deletion_protection ? "DELETE_PROTECTION_ENABLED" : "DELETE_PROTECTION_DISABLED"
+}
+
+resource "google_firestore_index" "index" {
+  for_each   = { for i in var.indexes : "${i.collection}:${join(",", [for f in i.fields : "${f.path}-${f.order}"])}" => i }
+  project    = var.project_id
+  database   = google_firestore_database.db.name
+  collection = each.value.collection
+  dynamic "fields" {
+    for_each = each.value.fields
+    content {
+      field_path = fields.value.path
+      order      = fields.value.order
+    }
+  }
+}

@@ -1,0 +1,98 @@
+# A subscriber: a private function, the explicit push subscription that feeds it (OIDC
+# token, retry backoff, dead letters), its dead-letter topic and that topic's own pull
+# subscription so nothing dead-lettered is lost. Explicit subscriptions rather than
+# Eventarc triggers: Eventarc's subscription cannot be given a dead-letter topic from
+# Terraform and has retries off by default (SPEC section 8).
+
+terraform {
+  required_providers {
+    google = { source = "hashicorp/google" }
+  }
+}
+
+locals {
+  pubsub_agent = "serviceAccount:service-${var.project_number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+}
+
+module "function" {
+  source         = "../http_function"
+  project_id     = var.project_id
+  region         = var.region
+  name           = var.name
+  source_bucket  = var.source_bucket
+  bundle_dir     = var.bundle_dir
+  bundle         = var.bundle
+  memory         = var.memory
+  timeout        = var.timeout
+  max_instances  = var.max_instances
+  ingress        = "ALLOW_INTERNAL_ONLY" # Pub/Sub push from this project counts as internal
+  environment    = var.environment
+  project_roles  = var.project_roles
+  secret_ids     = var.secret_ids
+  publish_topics = var.publish_topics
+  invokers       = ["serviceAccount:${var.push_service_account_email}"]
+}
+
+resource "google_pubsub_topic" "dead_letter" {
+  project                    = var.project_id
+  name                       = "${var.subscription.name}.dead-letter"
+  message_retention_duration = var.subscription.message_retention
+  kms_key_name               = var.kms_key_name
+}
+
+# Without a subscription, messages published to the dead-letter topic are dropped.
+resource "google_pubsub_subscription" "dead_letter_hold" {
+  project                    = var.project_id
+  name                       = "${var.subscription.name}.dead-letter.hold"
+  topic                      = google_pubsub_topic.dead_letter.id
+  message_retention_duration = var.subscription.message_retention
+  retain_acked_messages      = true
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+resource "google_pubsub_subscription" "push" {
+  project              = var.project_id
+  name                 = var.subscription.name
+  topic                = var.topic_id
+  ack_deadline_seconds = var.subscription.ack_deadline_seconds
+
+  push_config {
+    push_endpoint = module.function.url
+    oidc_token {
+      service_account_email = var.push_service_account_email
+      audience              = module.function.url
+    }
+  }
+
+  retry_policy {
+    minimum_backoff = "${var.subscription.minimum_backoff_seconds}s"
+    maximum_backoff = "${var.subscription.maximum_backoff_seconds}s"
+  }
+
+  dead_letter_policy {
+    dead_letter_topic     = google_pubsub_topic.dead_letter.id
+    max_delivery_attempts = var.subscription.max_delivery_attempts
+  }
+
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+# Dead lettering is done by the Pub/Sub service agent: it publishes to the dead-letter
+# topic and must be able to acknowledge on the source subscription.
+resource "google_pubsub_topic_iam_member" "agent_publishes_dead_letters" {
+  project = var.project_id
+  topic   = google_pubsub_topic.dead_letter.name
+  role    = "roles/pubsub.publisher"
+  member  = local.pubsub_agent
+}
+
+resource "google_pubsub_subscription_iam_member" "agent_subscribes_source" {
+  project      = var.project_id
+  subscription = google_pubsub_subscription.push.name
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_agent
+}
