@@ -11,4 +11,4 @@ runtime = function_runtime("postgres")
 
 @subscriber("user.created", runtime, store="postgres")
 def handler(event: Event, uow: UnitOfWork) -> None:
-    apply_timezone(uow, event)
+    apply_timezone(event, uow)

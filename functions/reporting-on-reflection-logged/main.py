@@ -11,4 +11,4 @@ runtime = function_runtime("postgres")
 
 @subscriber("reflection.logged", runtime, store="postgres")
 def handler(event: Event, uow: UnitOfWork) -> None:
-    apply_reflection_logged(uow, event)
+    apply_reflection_logged(event, uow)

@@ -11,4 +11,4 @@ runtime = function_runtime("postgres")
 
 @subscriber("task.completed", runtime, store="postgres")
 def handler(event: Event, uow: UnitOfWork) -> None:
-    apply_task_completed(uow, event)
+    apply_task_completed(event, uow)

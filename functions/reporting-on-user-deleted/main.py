@@ -11,4 +11,4 @@ runtime = function_runtime("postgres")
 
 @subscriber("user.deleted", runtime, store="postgres")
 def handler(event: Event, uow: UnitOfWork) -> None:
-    apply_user_deleted(uow, event)
+    apply_user_deleted(event, uow)

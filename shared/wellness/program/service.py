@@ -151,7 +151,7 @@ class ProgramService:
         return body, created
 
 
-def apply_timezone(uow: UnitOfWork, event: Event) -> None:
+def apply_timezone(event: Event, uow: UnitOfWork) -> None:
     """From user.created or profile.updated: the user's zone as of the event."""
     store.remember_timezone(
         uow.connection,
@@ -161,5 +161,5 @@ def apply_timezone(uow: UnitOfWork, event: Event) -> None:
     )
 
 
-def apply_user_deleted(uow: UnitOfWork, event: Event) -> None:
+def apply_user_deleted(event: Event, uow: UnitOfWork) -> None:
     store.erase_user(uow.connection, event.data["userId"])

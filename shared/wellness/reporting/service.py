@@ -90,12 +90,12 @@ class ReportingService:
         return {"items": items, "nextCursor": encode_cursor(shown[-1].isoformat()) if more and shown else None}
 
 
-def apply_timezone(uow: UnitOfWork, event: Event) -> None:
+def apply_timezone(event: Event, uow: UnitOfWork) -> None:
     """user.created or profile.updated: remember the zone, unless a newer event already named one."""
     store.remember_timezone(uow.connection, event.data["userId"], event.data["timezone"], _instant(event.occurred_at))
 
 
-def apply_task_completed(uow: UnitOfWork, event: Event) -> None:
+def apply_task_completed(event: Event, uow: UnitOfWork) -> None:
     data = event.data
     # The event's zone stands in only until user.created or profile.updated names one (FALLBACK_AS_OF
     # loses to both, whatever the order). The upsert also locks the user's row, so a concurrent
@@ -112,7 +112,7 @@ def apply_task_completed(uow: UnitOfWork, event: Event) -> None:
     )
 
 
-def apply_reflection_logged(uow: UnitOfWork, event: Event) -> None:
+def apply_reflection_logged(event: Event, uow: UnitOfWork) -> None:
     data = event.data
     store.remember_timezone(uow.connection, data["userId"], data["timezone"], FALLBACK_AS_OF)
     if store.is_deleted(uow.connection, data["userId"]):
@@ -122,5 +122,5 @@ def apply_reflection_logged(uow: UnitOfWork, event: Event) -> None:
     )
 
 
-def apply_user_deleted(uow: UnitOfWork, event: Event) -> None:
+def apply_user_deleted(event: Event, uow: UnitOfWork) -> None:
     store.erase_user(uow.connection, event.data["userId"], _instant(event.occurred_at))
