@@ -63,7 +63,24 @@ def samples(account: dict[str, Any]) -> dict[str, Sample]:
             "/v1/me/profile",
             {"json": {"bio": "b"}, "headers": _userinfo(user_id)},
         ),
+        **{name: _get(path, user_id) for name, path in READS.items()},
+        "program-on-user-created": lambda: ("POST", "/", {"json": _push(str(uuid.uuid4()))}),
+        "reporting-on-user-created": lambda: ("POST", "/", {"json": _push(str(uuid.uuid4()))}),
     }
+
+
+def _get(path: str, user_id: str) -> Sample:
+    return lambda: ("GET", path, {"headers": _userinfo(user_id)})
+
+
+READS = {
+    "program-list": "/v1/programs",
+    "program-get": "/v1/programs/mindful-7",
+    "program-enrollments-mine": "/v1/me/enrollments",
+    "program-tasks-mine": "/v1/me/tasks",
+    "reporting-summary": "/v1/me/reports/summary",
+    "reporting-daily": "/v1/me/reports/daily?from=2026-11-01&to=2026-11-30",
+}
 
 
 def _signup_body() -> dict[str, str]:

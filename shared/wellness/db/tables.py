@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
+    UniqueConstraint,
     Uuid,
     func,
     text,
@@ -69,4 +72,83 @@ auth_refresh_tokens = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("rotated_at", DateTime(timezone=True)),
     Column("revoked_at", DateTime(timezone=True)),
+)
+
+# The program domain: a seeded catalog (migration 0003), and each user's enrollments and completions.
+program_programs = Table(
+    "program_programs",
+    metadata,
+    Column("id", String(64), primary_key=True),  # a short stable slug, e.g. "mindful-7"
+    Column("title", String(120), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("duration_days", Integer, nullable=False),
+)
+
+program_tasks = Table(
+    "program_tasks",
+    metadata,
+    Column("id", String(64), primary_key=True),  # "<programId>-d<day>"
+    Column("program_id", String(64), ForeignKey("program_programs.id", ondelete="CASCADE"), nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("title", String(120), nullable=False),
+    Column("description", Text, nullable=False),
+    UniqueConstraint("program_id", "day", name="program_tasks_program_day_key"),
+)
+
+# Each Postgres domain keeps its own copy of the user's time zone (from user.created and
+# profile.updated); timezone_as_of is the time of the event it came from, so late events lose.
+program_users = Table(
+    "program_users",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("timezone", String(64), nullable=False),
+    Column("timezone_as_of", DateTime(timezone=True), nullable=False),
+)
+
+program_enrollments = Table(
+    "program_enrollments",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("program_id", String(64), ForeignKey("program_programs.id", ondelete="CASCADE"), primary_key=True),
+    Column("started_on", Date, nullable=False),
+    Column("enrolled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+program_completions = Table(
+    "program_completions",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("task_id", String(64), ForeignKey("program_tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("date", Date, primary_key=True),  # the local day it counts for
+    Column("completed_at", DateTime(timezone=True), nullable=False),
+)
+
+# The reporting domain: facts from events, one row per fact, so duplicates and order do not matter.
+reporting_users = Table(
+    "reporting_users",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("timezone", String(64)),
+    Column("timezone_as_of", DateTime(timezone=True)),
+    Column("deleted_at", DateTime(timezone=True)),  # a tombstone: events that arrive after user.deleted are dropped
+)
+
+reporting_completions = Table(
+    "reporting_completions",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("task_id", String(64), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("completed_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.clock_timestamp()),
+)
+
+reporting_reflections = Table(
+    "reporting_reflections",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("reflection_id", String(64), primary_key=True),
+    Column("date", Date, nullable=False),
+    Column("mood", SmallInteger, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.clock_timestamp()),
 )

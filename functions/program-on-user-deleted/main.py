@@ -1,0 +1,14 @@
+"""Subscriber on `user.deleted`: erase the user's enrollments and completions."""
+
+from wellness.events import Event
+from wellness.postgres import UnitOfWork
+from wellness.program.service import apply_user_deleted
+from wellness.runtime import function_runtime
+from wellness.subscriber import subscriber
+
+runtime = function_runtime("postgres")
+
+
+@subscriber("user.deleted", runtime, store="postgres")
+def handler(event: Event, uow: UnitOfWork) -> None:
+    apply_user_deleted(event, uow)

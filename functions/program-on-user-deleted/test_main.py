@@ -1,0 +1,41 @@
+"""program-on-user-deleted: the user's enrollments and completions are erased."""
+
+import base64
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from wellness.events import Event
+from wellness.postgres import UnitOfWork
+from wellness.program.service import ProgramService
+
+pytestmark = pytest.mark.functional
+
+
+def push(event: Event) -> dict:
+    return {"message": {"data": base64.b64encode(event.to_json()).decode(), "messageId": "1"}, "subscription": "s"}
+
+
+def query(url: str, sql: str, **params: object) -> list:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = list(conn.execute(text(sql), params))
+    engine.dispose()
+    return rows
+
+
+def test_everything_of_the_user_is_erased(load_function, postgres_url) -> None:
+    client = load_function("program-on-user-deleted")
+    user, other = str(uuid.uuid4()), str(uuid.uuid4())
+    engine = create_engine(postgres_url)
+    service = ProgramService(lambda: UnitOfWork(engine))
+    for who in (user, other):
+        started = service.enroll(who, "mindful-7")["startedOn"]
+        service.complete(who, "mindful-7-d1", None)
+    engine.dispose()
+    event = Event.new("user.deleted", user_id=user, data={"userId": user})
+    assert [client.post("/", json=push(event)).status_code for _ in range(2)] == [204, 204]
+    for table in ("program_enrollments", "program_completions"):
+        counts = dict(query(postgres_url, f"SELECT user_id::text, count(*) FROM {table} GROUP BY 1"))  # noqa: S608
+        assert user not in counts and counts[other] == 1, (table, started)

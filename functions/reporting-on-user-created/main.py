@@ -1,0 +1,14 @@
+"""Subscriber on `user.created`: the reporting domain's copy of the user's time zone."""
+
+from wellness.events import Event
+from wellness.postgres import UnitOfWork
+from wellness.reporting.service import apply_timezone
+from wellness.runtime import function_runtime
+from wellness.subscriber import subscriber
+
+runtime = function_runtime("postgres")
+
+
+@subscriber("user.created", runtime, store="postgres")
+def handler(event: Event, uow: UnitOfWork) -> None:
+    apply_timezone(event, uow)

@@ -1,0 +1,37 @@
+"""reporting-on-user-created: the reporting domain's copy of the new user's time zone, once."""
+
+import base64
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from wellness.events import Event
+
+pytestmark = pytest.mark.functional
+
+
+def push(event: Event) -> dict:
+    return {"message": {"data": base64.b64encode(event.to_json()).decode(), "messageId": "1"}, "subscription": "s"}
+
+
+def query(url: str, sql: str, **params: object) -> list:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = list(conn.execute(text(sql), params))
+    engine.dispose()
+    return rows
+
+
+def test_the_zone_is_recorded_once(load_function, postgres_url) -> None:
+    client = load_function("reporting-on-user-created")
+    user = str(uuid.uuid4())
+    data = {"userId": user, "email": "z@example.com", "displayName": "Zed", "timezone": "Asia/Kolkata"}
+    event = Event.new("user.created", user_id=user, data=data)
+    assert [client.post("/", json=push(event)).status_code for _ in range(3)] == [204, 204, 204]
+    assert query(postgres_url, "SELECT timezone FROM reporting_users WHERE user_id = :u", u=user) == [("Asia/Kolkata",)]
+
+
+def test_a_poison_message_is_422(load_function) -> None:
+    bad = {"message": {"data": base64.b64encode(b'{"id": "x"}').decode(), "messageId": "2"}}
+    assert load_function("reporting-on-user-created").post("/", json=bad).status_code == 422

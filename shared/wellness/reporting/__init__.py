@@ -1,0 +1,1 @@
+"""The reporting domain (PostgreSQL, fed by events): streaks, totals and moods per local day."""
