@@ -50,6 +50,12 @@ def _types(schema: Schema) -> set[str]:
     return types
 
 
+def _required(schema: Schema) -> set[str]:
+    """A schema's required fields (a parameter's own `required: true` is not a list of fields)."""
+    required = schema.get("required", [])
+    return set(required) if isinstance(required, list) else set()
+
+
 def _request(doc_a: Schema, a: Any, doc_b: Schema, b: Any, where: str, out: list[str]) -> None:
     """What the old clients send (valid under a) must stay valid under b."""
     a, b = _resolve(doc_a, a) or {}, _resolve(doc_b, b) or {}
@@ -64,7 +70,7 @@ def _request(doc_a: Schema, a: Any, doc_b: Schema, b: Any, where: str, out: list
             out.append(f"{where}: {key} tightened to {new}")
     if b.get("pattern") and b.get("pattern") != a.get("pattern"):
         out.append(f"{where}: pattern changed or added")
-    for name in sorted(set(b.get("required", [])) - set(a.get("required", []))):
+    for name in sorted(_required(b) - _required(a)):
         out.append(f"{where}.{name}: became required")
     props_a, props_b = a.get("properties", {}), b.get("properties", {})
     for name in sorted(set(props_a) & set(props_b)):
@@ -88,7 +94,7 @@ def _response(doc_a: Schema, a: Any, doc_b: Schema, b: Any, where: str, out: lis
         if name not in props_b:
             out.append(f"{where}.{name}: field removed")
         else:
-            if name in a.get("required", []) and name not in b.get("required", []):
+            if name in _required(a) and name not in _required(b):
                 out.append(f"{where}.{name}: no longer always present")
             _response(doc_a, props_a[name], doc_b, props_b[name], f"{where}.{name}", out)
     if "items" in a and "items" in b:

@@ -97,3 +97,19 @@ def test_against_git_revisions(tmp_path: Path) -> None:
     schema["properties"].pop("displayName")
     event.write_text(json.dumps(schema))
     assert changes("HEAD", None, repo) == ["event user.created.v1.json.displayName: field removed"]
+
+
+def test_query_parameters_new_required_and_narrowed() -> None:
+    def add_param(required: bool, maximum: int) -> dict[str, Any]:
+        doc = copy.deepcopy(BASE)
+        param = {"in": "query", "name": "limit", "type": "integer", "required": required, "maximum": maximum}
+        doc["paths"]["/v1/auth/jwks"]["get"]["parameters"] = [param]
+        return doc
+
+    assert openapi_changes(add_param(False, 100), add_param(False, 200)) == []
+    assert openapi_changes(add_param(False, 100), add_param(True, 100)) == [
+        "GET /v1/auth/jwks query parameter limit: became required"
+    ]
+    assert openapi_changes(add_param(False, 100), add_param(False, 50)) == [
+        "GET /v1/auth/jwks query parameter limit: maximum tightened to 50"
+    ]
