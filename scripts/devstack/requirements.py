@@ -12,8 +12,10 @@ import sys
 
 from .catalog import REPO_ROOT, Function, load_catalog
 
+# tzdata: days and streaks are computed in the user's IANA zone, and zoneinfo needs a
+# zone database the runtime image does not promise.
 BASE = (
-    "functions-framework", "PyYAML", "jsonschema",
+    "functions-framework", "PyYAML", "jsonschema", "tzdata",
     "opentelemetry-api", "opentelemetry-sdk", "opentelemetry-exporter-gcp-trace", "opentelemetry-propagator-gcp",
 )  # fmt: skip
 BY_STORE = {
