@@ -53,6 +53,12 @@ class ApiRequest:
             raise RuntimeError("this operation is public: there is no caller")
         return self.caller.user_id
 
+    @property
+    def client_ip(self) -> str:
+        """The address the gateway saw: the last X-Forwarded-For entry (earlier ones are the client's word)."""
+        forwarded = self.headers.get("X-Forwarded-For", "")
+        return forwarded.rsplit(",", 1)[-1].strip()
+
 
 @dataclasses.dataclass(frozen=True)
 class ApiResponse:
