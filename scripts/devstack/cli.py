@@ -158,7 +158,11 @@ def cmd_mail(args: argparse.Namespace) -> int:
     if not -len(messages) <= args.index < len(messages):
         print(f"no mail #{args.index} ({len(messages)} received)", file=sys.stderr)
         return 1
-    _say(messages[args.index].as_string())
+    message = messages[args.index]
+    for name in ("Date", "From", "To", "Subject", "X-Wellness-Event-Id"):
+        _say(f"{name}: {message[name]}")
+    _say("")
+    _say(message.get_content())  # decoded: quoted-printable would break the reset link across lines
     return 0
 
 

@@ -16,7 +16,7 @@ import smtplib
 import urllib.error
 import urllib.request
 from email.message import EmailMessage
-from email.utils import make_msgid, parseaddr
+from email.utils import formatdate, make_msgid, parseaddr
 from typing import Callable, Protocol
 
 from .model import Mail
@@ -40,6 +40,7 @@ class SmtpMailer:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self._sender, mail.to, mail.subject
         message["Message-ID"] = make_msgid(idstring=idempotency_key.replace("-", ""))
+        message["Date"] = formatdate(usegmt=True)
         message["X-Wellness-Event-Id"] = idempotency_key
         message.set_content(mail.text)
         try:
