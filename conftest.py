@@ -48,7 +48,11 @@ def load_function(
             "JWT_ISSUER": "wellness-test",
             "JWT_AUDIENCE": "wellness-app",
             "TRACE_EXPORTER": "none",
+            "SECRET_PASSWORD_RESET_KEY": "test-password-reset-key",
         }
+        if fn.domain == "notifications":
+            sink = request.getfixturevalue("smtp_sink")
+            settings_env.update(MAIL_BACKEND="smtp", SMTP_HOST=sink.host, SMTP_PORT=str(sink.port))
         if "postgres" in fn.stores:
             settings_env["DATABASE_URL"] = request.getfixturevalue("postgres_url")
         if "pubsub" in fn.stores:

@@ -10,5 +10,5 @@ service = auth_service(runtime)
 
 @endpoint("authLogin", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
-    session = service.log_in(email=request.body["email"], password=request.body["password"])
+    session = service.log_in(email=request.body["email"], password=request.body["password"], client=request.client_ip)
     return ApiResponse(200, session.to_json())

@@ -145,6 +145,27 @@ def cmd_traces(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mail(args: argparse.Namespace) -> int:
+    from .mailsink import read_mail
+
+    messages = read_mail(args.state_dir / "mail")
+    if args.index is None:
+        if not messages:
+            _say("no mail received yet (the stack's SMTP sink keeps each mail in .local/dev/mail/)")
+        for i, message in enumerate(messages[-args.count :], start=max(0, len(messages) - args.count)):
+            _say(f"{i:4}  {message['Date'] or '':31}  {message['To']:<40}  {message['Subject']}")
+        return 0
+    if not -len(messages) <= args.index < len(messages):
+        print(f"no mail #{args.index} ({len(messages)} received)", file=sys.stderr)
+        return 1
+    message = messages[args.index]
+    for name in ("Date", "From", "To", "Subject", "X-Wellness-Event-Id"):
+        _say(f"{name}: {message[name]}")
+    _say("")
+    _say(message.get_content())  # decoded: quoted-printable would break the reset link across lines
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scripts/dev", description="The local stack of the wellness backend.")
     parser.add_argument(
@@ -177,6 +198,10 @@ def build_parser() -> argparse.ArgumentParser:
     traces.add_argument("-n", "--count", type=int, default=5)
     traces.add_argument("--all", action="store_true", help="include the scheduler's idle job ticks")
     traces.set_defaults(run=cmd_traces)
+    mail = sub.add_parser("mail", help="the mail the local SMTP sink received: a list, or one mail by number")
+    mail.add_argument("index", nargs="?", type=int, help="print this mail (-1: the last)")
+    mail.add_argument("-n", "--count", type=int, default=20)
+    mail.set_defaults(run=cmd_mail)
     return parser
 
 

@@ -38,6 +38,7 @@ class Layout:
     seed_module: str = "wellness.seed"
     gateway_module: str = "devstack.gateway"
     scheduler_module: str = "devstack.scheduler"
+    mailsink_module: str = "devstack.mailsink"
 
     def has_module(self, module: str) -> bool:
         """Whether `python -m module` would find it on tool_path (without importing it)."""
@@ -62,6 +63,8 @@ def function_env(
     state_dir: Path,
     pythonpath: Iterable[Path] = (SHARED_DIR,),
     project: str = PROJECT,
+    smtp_port: int | None = None,
+    reset_key: str | None = None,
 ) -> dict[str, str]:
     """The variables a function process gets locally (name None: all but FUNCTION_NAME).
 
@@ -84,9 +87,27 @@ def function_env(
         "PYTHONPATH": _pathsep(Path(p) for p in pythonpath),
         "PYTHONUNBUFFERED": "1",
     }
+    if smtp_port is not None:  # mail goes to the stack's SMTP sink (scripts/dev mail reads it)
+        env.update(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port))
+    if reset_key is not None:
+        env["SECRET_PASSWORD_RESET_KEY"] = reset_key
     if name is not None:
         env["FUNCTION_NAME"] = name
     return env
+
+
+def ensure_secret_file(path: Path) -> str:
+    """A random local secret kept in a private file (created on first use), e.g. the password-reset key."""
+    if path.exists():
+        return path.read_text().strip()
+    import secrets
+
+    value = secrets.token_urlsafe(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value)
+    return value
 
 
 def ensure_keyset(path: Path) -> tuple[str, bool]:

@@ -4,6 +4,7 @@
     pubsub_emulator     "127.0.0.1:PORT": PUBSUB_EMULATOR_HOST, or an emulator on a free port
     firestore_emulator  "127.0.0.1:PORT": FIRESTORE_EMULATOR_HOST, or an emulator on a free port
     emulator_env        both emulators (and GOOGLE_CLOUD_PROJECT) put into os.environ for the session
+    smtp_sink           devstack.mailsink.MailSink on a free port, in-process, keeping mail in a temp folder
     local_stack         the whole stack (devstack.stack.Stack): every function, the gateway, the
                         scheduler; the session's Postgres and Firestore, its own Pub/Sub emulator
                         (so a test may stop and restart it)
@@ -31,6 +32,7 @@ from .procs import ServiceError, free_port
 from .services import Emulator, PostgresCluster, emulators_available
 
 if TYPE_CHECKING:
+    from .mailsink import MailSink
     from .stack import Stack
 
 TEST_PROJECT = "wellness-test"
@@ -132,6 +134,18 @@ def emulator_env(pubsub_emulator: str, firestore_emulator: str) -> Iterator[dict
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = old
+
+
+@pytest.fixture(scope="session")
+def smtp_sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailSink]:
+    """A local SMTP server that keeps every mail (sink.messages()); one per session."""
+    from .mailsink import MailSink
+
+    sink = MailSink(tmp_path_factory.mktemp("mail"), free_port()).start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
 
 
 @pytest.fixture(scope="session")

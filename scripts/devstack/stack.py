@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import load_catalog
-from .layout import JWT_AUDIENCE, JWT_ISSUER, PROJECT, Layout, ensure_keyset, function_env
+from .layout import JWT_AUDIENCE, JWT_ISSUER, PROJECT, Layout, ensure_keyset, ensure_secret_file, function_env
 from .postgres import PostgresCluster
 from .procs import LOCALHOST, ServiceError, port_open, spawn, stop_groups, wait_for
 from .pubsub_setup import setup_topology
@@ -120,7 +120,14 @@ class Stack(StackState):
             keyset_json=keyset_json,
             state_dir=self.state_dir,
             pythonpath=self.layout.function_path,
+            smtp_port=self.processes.get("mail-sink", {}).get("port"),
+            reset_key=ensure_secret_file(self.state_dir / "password-reset-key"),
         )
+
+    @property
+    def mail_dir(self) -> Path:
+        """Where the SMTP sink keeps what it received (one .eml per mail)."""
+        return self.state_dir / "mail"
 
     def _up(self) -> None:
         t = time.monotonic()
@@ -144,6 +151,7 @@ class Stack(StackState):
             self._save()
             self._step(f"postgres on {LOCALHOST}:{self.cluster.port}", t)
         assert self.pubsub_host and self.firestore_host
+        self._start_mail_sink()
         self.env = self.function_environment(keyset)
         # Functions read nothing from the services at import, so they boot alongside migrations.
         t_functions = time.monotonic()
@@ -183,6 +191,13 @@ class Stack(StackState):
         )
         return emulator
 
+    def _start_mail_sink(self) -> None:
+        port, log = free_port(), self.log_path("mail-sink")
+        cmd = [sys.executable, "-m", self.layout.mailsink_module, "--port", str(port), "--dir", str(self.mail_dir)]
+        popen = spawn(cmd, log, env=self.layout.tool_env())
+        self._track("mail-sink", "mailsink", popen, log, port=port, url=f"smtp://{LOCALHOST}:{port}")
+        wait_for(lambda: port_open(port), self.ready_timeout, "the mail sink", popen, log)
+
     def _start_function(self, name: str) -> FunctionProcess:
         proc = FunctionProcess(
             name,
@@ -221,6 +236,7 @@ class Stack(StackState):
             "pubsub_host": self.pubsub_host,
             "firestore_host": self.firestore_host,
             "keyset_json": self.env["SECRET_JWT_SIGNING_KEYS"],
+            "reset_key": self.env["SECRET_PASSWORD_RESET_KEY"],
             "state_dir": self.state_dir,
             "pythonpath": self.layout.tool_path,
         }

@@ -17,7 +17,7 @@ from .postgres import PostgresCluster
 from .procs import pid_alive, stop_groups
 
 S = TypeVar("S", bound="StackState")
-_STOP_TIERS = (("scheduler", "gateway"), ("function",), ("pubsub", "firestore"))  # callers before callees
+_STOP_TIERS = (("scheduler", "gateway"), ("function",), ("pubsub", "firestore", "mailsink"))  # callers before callees
 
 
 class StackError(RuntimeError):

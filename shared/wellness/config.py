@@ -46,6 +46,22 @@ class Settings:
     publish_timeout_seconds: float
     publish_after_commit: bool
     max_body_bytes: int
+    # Login throttling (auth): failures per account and per client in a window, then a lockout.
+    login_max_failures_account: int = 5
+    login_max_failures_client: int = 50
+    login_window_seconds: int = 900
+    login_lockout_seconds: int = 900
+    # Password reset: how long a mailed link works, and the page of the app it opens.
+    password_reset_ttl_seconds: int = 3600
+    password_reset_url: str = "https://app.wellness.invalid/reset-password"  # noqa: S105 - a page, not a secret
+    # Mail (notifications): "smtp" (local sink) or "mailjet" (cloud; key from Secret Manager).
+    mail_backend: str = "smtp"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    mail_from: str = "Wellness <no-reply@wellness.invalid>"
+    mailjet_url: str = "https://api.mailjet.com/v3.1/send"
+    # Defence in depth: verify the bearer token the gateway forwards, not only its userinfo header.
+    verify_forwarded_token: bool = False
 
     def require(self, *names: str) -> Settings:
         """Fail now unless each named field has a value.
@@ -135,4 +151,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         publish_timeout_seconds=_float(env, "PUBLISH_TIMEOUT_SECONDS", 5.0),
         publish_after_commit=_choice(env, "PUBLISH_AFTER_COMMIT", "true", ("true", "false")) == "true",
         max_body_bytes=_int(env, "MAX_BODY_BYTES", 64 * 1024),
+        login_max_failures_account=_int(env, "LOGIN_MAX_FAILURES_ACCOUNT", 5),
+        login_max_failures_client=_int(env, "LOGIN_MAX_FAILURES_CLIENT", 50),
+        login_window_seconds=_int(env, "LOGIN_WINDOW_SECONDS", 900),
+        login_lockout_seconds=_int(env, "LOGIN_LOCKOUT_SECONDS", 900),
+        password_reset_ttl_seconds=_int(env, "PASSWORD_RESET_TTL_SECONDS", 3600),
+        password_reset_url=_get(env, "PASSWORD_RESET_URL", "https://app.wellness.invalid/reset-password") or "",
+        mail_backend=_choice(env, "MAIL_BACKEND", "mailjet" if cloud else "smtp", ("smtp", "mailjet")),
+        smtp_host=_get(env, "SMTP_HOST", "127.0.0.1") or "",
+        smtp_port=_int(env, "SMTP_PORT", 1025),
+        mail_from=_get(env, "MAIL_FROM", "Wellness <no-reply@wellness.invalid>") or "",
+        mailjet_url=_get(env, "MAILJET_URL", "https://api.mailjet.com/v3.1/send") or "",
+        verify_forwarded_token=_choice(env, "VERIFY_FORWARDED_TOKEN", "false", ("true", "false")) == "true",
     )

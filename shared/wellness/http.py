@@ -29,7 +29,7 @@ from opentelemetry.trace import SpanKind
 
 from . import logs, tracing
 from .errors import AppError, MethodNotAllowedError, NotFoundError, TooManyRequestsError, error_body
-from .identity import Caller, Headers, caller_from_headers
+from .identity import Caller, Headers, caller_from_headers, check_forwarded_token
 from .operations import Operation, check_parameters, operation, parse_body
 from .runtime import Runtime
 
@@ -52,6 +52,12 @@ class ApiRequest:
         if self.caller is None:
             raise RuntimeError("this operation is public: there is no caller")
         return self.caller.user_id
+
+    @property
+    def client_ip(self) -> str:
+        """The address the gateway saw: the last X-Forwarded-For entry (earlier ones are the client's word)."""
+        forwarded = self.headers.get("X-Forwarded-For", "")
+        return forwarded.rsplit(",", 1)[-1].strip()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,6 +111,10 @@ def _prepare(op: Operation, request: flask.Request, runtime: Runtime) -> ApiRequ
         raise NotFoundError("not_found", "No such resource.")
     headers = {k: v for k, v in request.headers.items()}
     caller = caller_from_headers(request.headers) if op.secured else None
+    if caller is not None and runtime.settings.verify_forwarded_token:
+        settings = runtime.settings
+        check_forwarded_token(request.headers, caller, lambda token: runtime.keyset().verify(
+            token, issuer=settings.jwt_issuer, audience=settings.jwt_audience))  # fmt: skip
     body = parse_body(op, _read_body(request, runtime.settings.max_body_bytes), request.content_type,
                       runtime.settings.max_body_bytes)  # fmt: skip
     params = check_parameters(op, request.args.to_dict(), path_params or {})

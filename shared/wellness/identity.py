@@ -15,7 +15,7 @@ import base64
 import binascii
 import dataclasses
 import json
-from typing import TYPE_CHECKING, Any, Mapping, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Union
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import Headers as WerkzeugHeaders
@@ -62,3 +62,22 @@ def caller_from_headers(headers: Headers) -> Caller:
     if not isinstance(subject, str) or not subject:
         raise UnauthenticatedError("unauthenticated", "A valid access token is required.")
     return Caller(user_id=subject, claims=claims)
+
+
+def check_forwarded_token(headers: Headers, caller: Caller, verify: Callable[[str], Mapping[str, Any]]) -> None:
+    """Defence in depth (VERIFY_FORWARDED_TOKEN): the bearer token itself must verify and name the same subject.
+
+    API Gateway moves the client's Authorization to X-Forwarded-Authorization; a request
+    that reached the function some other way carries it in Authorization. `verify` is the
+    keyset's RFC 8725 check (algorithm allow-list, kid, typ, iss, aud, exp, nbf).
+    """
+    raw = headers.get("X-Forwarded-Authorization") or headers.get("Authorization") or ""
+    scheme, _, token = raw.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise UnauthenticatedError("unauthenticated", "A valid access token is required.")
+    try:
+        claims = verify(token.strip())
+    except Exception:  # noqa: BLE001 - any failure to verify is the same 401
+        raise UnauthenticatedError("unauthenticated", "A valid access token is required.") from None
+    if claims.get("sub") != caller.user_id:
+        raise UnauthenticatedError("unauthenticated", "A valid access token is required.")

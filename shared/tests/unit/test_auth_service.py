@@ -5,10 +5,10 @@ import datetime as dt
 import jwt
 import pytest
 
+from wellness.auth.fake_store import FakeAuthUnitOfWork
 from wellness.auth.keys import Keyset, new_keyset_json
 from wellness.auth.passwords import PasswordHasher
 from wellness.auth.service import AuthService
-from wellness.auth.store import FakeAuthUnitOfWork
 from wellness.auth.tokens import TokenIssuer, hash_refresh_token
 from wellness.errors import ConflictError, UnauthenticatedError, ValidationError
 

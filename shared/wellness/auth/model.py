@@ -31,6 +31,39 @@ class NewRefreshToken:
 
 
 @dataclasses.dataclass(frozen=True)
+class StoredRefreshToken:
+    """A refresh token as stored: never its value, only what decides whether it may be used."""
+
+    id: str
+    user_id: str
+    family_id: str
+    expires_at: dt.datetime
+    rotated_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+@dataclasses.dataclass(frozen=True)
+class PasswordReset:
+    id: str
+    user_id: str
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None
+
+    def usable(self, now: dt.datetime) -> bool:
+        return self.used_at is None and now < self.expires_at
+
+
+@dataclasses.dataclass(frozen=True)
+class ThrottleRule:
+    """At most max_failures failed logins per key in window_seconds; then locked for lockout_seconds."""
+
+    kind: str  # "account" | "client"
+    max_failures: int
+    window_seconds: int
+    lockout_seconds: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Session:
     user: User
     access_token: str

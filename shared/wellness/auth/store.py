@@ -10,13 +10,14 @@ import uuid
 from types import TracebackType
 from typing import Protocol, Self
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..db.tables import auth_refresh_tokens, auth_users
+from ..db.tables import auth_password_resets, auth_refresh_tokens, auth_users
 from ..events import Event
 from ..postgres import UnitOfWork
-from .model import NewRefreshToken, User
+from .model import NewRefreshToken, PasswordReset, StoredRefreshToken, User
+from .throttle_store import PostgresThrottle, Throttle
 
 
 class EmailTakenError(Exception):
@@ -28,6 +29,15 @@ class Users(Protocol):
     def by_email(self, email: str) -> User | None: ...
     def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
     def add_refresh_token(self, token: NewRefreshToken) -> None: ...
+    def by_id(self, user_id: str) -> User | None: ...
+    def delete(self, user_id: str) -> bool: ...
+    def refresh_token_by_hash(self, token_hash: bytes) -> StoredRefreshToken | None: ...
+    def mark_rotated(self, token_id: str) -> None: ...
+    def revoke_family(self, family_id: str) -> None: ...
+    def revoke_all_sessions(self, user_id: str) -> None: ...
+    def add_reset(self, reset: PasswordReset) -> None: ...
+    def reset_by_id(self, reset_id: str) -> PasswordReset | None: ...
+    def use_resets(self, user_id: str) -> None: ...
 
 
 class Outbox(Protocol):
@@ -39,6 +49,8 @@ class AuthUnitOfWork(Protocol):
     def users(self) -> Users: ...
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def throttle(self) -> Throttle: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None: ...
@@ -89,70 +101,71 @@ class PostgresUsers:
             )  # fmt: skip
         )
 
+    def by_id(self, user_id: str) -> User | None:
+        row = self._uow.connection.execute(select(auth_users).where(auth_users.c.id == uuid.UUID(user_id))).first()
+        return None if row is None else User(str(row.id), row.email, row.password_hash, row.display_name, row.timezone)
+
+    def delete(self, user_id: str) -> bool:
+        """Deletes the account; its refresh tokens and resets go with it (ON DELETE CASCADE)."""
+        result = self._uow.connection.execute(delete(auth_users).where(auth_users.c.id == uuid.UUID(user_id)))
+        return bool(result.rowcount)
+
+    def refresh_token_by_hash(self, token_hash: bytes) -> StoredRefreshToken | None:
+        # FOR UPDATE: two concurrent uses of one token are serialized, so the second sees it rotated.
+        t = auth_refresh_tokens
+        row = self._uow.connection.execute(select(t).where(t.c.token_hash == token_hash).with_for_update()).first()
+        if row is None:
+            return None
+        return StoredRefreshToken(
+            str(row.id), str(row.user_id), str(row.family_id), row.expires_at, row.rotated_at, row.revoked_at
+        )
+
+    def mark_rotated(self, token_id: str) -> None:
+        t = auth_refresh_tokens
+        self._uow.connection.execute(update(t).where(t.c.id == uuid.UUID(token_id)).values(rotated_at=func.now()))
+
+    def revoke_family(self, family_id: str) -> None:
+        t = auth_refresh_tokens
+        self._uow.connection.execute(
+            update(t)
+            .where(t.c.family_id == uuid.UUID(family_id), t.c.revoked_at.is_(None))
+            .values(revoked_at=func.now())
+        )
+
+    def revoke_all_sessions(self, user_id: str) -> None:
+        t = auth_refresh_tokens
+        self._uow.connection.execute(
+            update(t).where(t.c.user_id == uuid.UUID(user_id), t.c.revoked_at.is_(None)).values(revoked_at=func.now())
+        )
+
+    def add_reset(self, reset: PasswordReset) -> None:
+        self._uow.connection.execute(
+            insert(auth_password_resets).values(
+                id=uuid.UUID(reset.id), user_id=uuid.UUID(reset.user_id), expires_at=reset.expires_at
+            )
+        )
+
+    def reset_by_id(self, reset_id: str) -> PasswordReset | None:
+        t = auth_password_resets
+        row = self._uow.connection.execute(select(t).where(t.c.id == uuid.UUID(reset_id)).with_for_update()).first()
+        return None if row is None else PasswordReset(str(row.id), str(row.user_id), row.expires_at, row.used_at)
+
+    def use_resets(self, user_id: str) -> None:
+        """Marks every outstanding reset of the user used: a new password ends them all."""
+        t = auth_password_resets
+        self._uow.connection.execute(
+            update(t).where(t.c.user_id == uuid.UUID(user_id), t.c.used_at.is_(None)).values(used_at=func.now())
+        )
+
 
 class PostgresAuthUnitOfWork(UnitOfWork):
-    """A unit of work with the auth domain's repository on its connection."""
+    """A unit of work with the auth domain's repositories on its connection."""
 
     users: PostgresUsers
+    throttle: PostgresThrottle
 
     def __enter__(self) -> PostgresAuthUnitOfWork:
         super().__enter__()
         self.users = PostgresUsers(self)
+        self.throttle = PostgresThrottle(self)
         return self
-
-
-class FakeAuthUnitOfWork:
-    """In-memory stand-in for unit tests: commits are all-or-nothing, like the real one."""
-
-    def __init__(self) -> None:
-        self.committed_users: dict[str, User] = {}
-        self.committed_tokens: list[NewRefreshToken] = []
-        self.committed_events: list[Event] = []
-        self.users = _FakeUsers(self)
-        self.outbox = _FakeOutbox()
-
-    def __enter__(self) -> FakeAuthUnitOfWork:
-        self.users.pending_users = dict(self.committed_users)
-        self.users.pending_tokens = []
-        self.outbox.pending = []
-        return self
-
-    def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
-        self.users.pending_users = {}
-        self.outbox.pending = []
-
-    def commit(self) -> None:
-        self.committed_users = dict(self.users.pending_users)
-        self.committed_tokens += self.users.pending_tokens
-        self.committed_events += self.outbox.pending
-        self.users.pending_tokens, self.outbox.pending = [], []
-
-
-class _FakeUsers:
-    def __init__(self, uow: FakeAuthUnitOfWork):
-        self.pending_users: dict[str, User] = {}
-        self.pending_tokens: list[NewRefreshToken] = []
-
-    def add(self, user: User) -> None:
-        if any(u.email.lower() == user.email.lower() for u in self.pending_users.values()):
-            raise EmailTakenError(user.email)
-        self.pending_users[user.id] = user
-
-    def by_email(self, email: str) -> User | None:
-        return next((u for u in self.pending_users.values() if u.email.lower() == email.lower()), None)
-
-    def set_password_hash(self, user_id: str, password_hash: str) -> None:
-        old = self.pending_users[user_id]
-        self.pending_users[user_id] = User(old.id, old.email, password_hash, old.display_name, old.timezone)
-
-    def add_refresh_token(self, token: NewRefreshToken) -> None:
-        self.pending_tokens.append(token)
-
-
-class _FakeOutbox:
-    def __init__(self) -> None:
-        self.pending: list[Event] = []
-
-    def add(self, event: Event) -> None:
-        event.validate()
-        self.pending.append(event)

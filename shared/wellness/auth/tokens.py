@@ -34,9 +34,10 @@ class TokenIssuer:
         self.ttl_seconds = ttl_seconds
         self._clock = clock
 
-    def access_token(self, user_id: str) -> str:
+    def access_token(self, user_id: str, session_id: str | None = None) -> str:
+        """A signed access token; `sid` names the refresh-token family, so logout can end that session."""
         now = int(self._clock().timestamp())
-        claims = {
+        claims: dict[str, object] = {
             "iss": self._issuer,
             "aud": self._audience,
             "sub": user_id,
@@ -45,6 +46,8 @@ class TokenIssuer:
             "exp": now + self.ttl_seconds,
             "jti": uuid.uuid4().hex,
         }
+        if session_id:
+            claims["sid"] = session_id
         return self._keyset.sign(claims)
 
     def refresh_token(self, user_id: str, family_id: str | None = None) -> NewRefreshToken:

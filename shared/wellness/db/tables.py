@@ -152,3 +152,36 @@ reporting_reflections = Table(
     Column("mood", SmallInteger, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.clock_timestamp()),
 )
+
+auth_password_resets = Table(
+    "auth_password_resets",
+    metadata,
+    Column("id", Uuid, primary_key=True),  # the reset id; the token is (id, HMAC of id): see auth/resets.py
+    Column("user_id", Uuid, ForeignKey("auth_users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+)
+
+# Login throttling, shared by every instance: one row per throttled key
+# ("account:<sha256 of the e-mail>" or "client:<ip>"), counting failures in a window.
+auth_login_throttle = Table(
+    "auth_login_throttle",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_started_at", DateTime(timezone=True), nullable=False),
+    Column("locked_until", DateTime(timezone=True)),
+)
+
+# Mail the notifications domain has sent: the idempotency record is processed_events
+# (same transaction); this row says what was sent, without the body or the address.
+notifications_sent_mail = Table(
+    "notifications_sent_mail",
+    metadata,
+    Column("event_id", Uuid, primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("user_id", Uuid, nullable=False, index=True),
+    Column("provider_id", String(200)),
+    Column("sent_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

@@ -1,0 +1,14 @@
+"""DELETE /v1/me: delete the caller's account and sessions; `user.deleted` tells every domain to erase."""
+
+from wellness.auth.wiring import auth_service
+from wellness.http import ApiRequest, ApiResponse, endpoint
+from wellness.runtime import function_runtime
+
+runtime = function_runtime("postgres", "pubsub")
+service = auth_service(runtime)
+
+
+@endpoint("authDeleteMe", runtime)
+def handler(request: ApiRequest) -> ApiResponse:
+    service.delete_account(request.user_id)
+    return ApiResponse(204)

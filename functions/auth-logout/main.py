@@ -1,0 +1,15 @@
+"""POST /v1/auth/logout: end the caller's session (the refresh-token family of the access token's `sid`)."""
+
+from wellness.auth.wiring import auth_service
+from wellness.http import ApiRequest, ApiResponse, endpoint
+from wellness.runtime import function_runtime
+
+runtime = function_runtime("postgres")
+service = auth_service(runtime)
+
+
+@endpoint("authLogout", runtime)
+def handler(request: ApiRequest) -> ApiResponse:
+    assert request.caller is not None  # a protected operation: the endpoint frame guarantees a caller
+    service.log_out(request.caller.claims.get("sid"))
+    return ApiResponse(204)

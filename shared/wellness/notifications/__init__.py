@@ -1,0 +1,1 @@
+"""The notifications domain: mail sent in answer to events (welcome, password reset)."""

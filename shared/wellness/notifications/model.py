@@ -1,0 +1,39 @@
+"""Mails the product sends, as values. Pure: no framework, no SDK, no transport.
+
+>>> welcome_mail({"email": "ada@example.com", "displayName": "Ada"}).subject
+'Welcome to Wellness, Ada'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Mapping
+
+
+@dataclasses.dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    text: str
+    kind: str  # "welcome" | "password_reset": what the sent-mail record says, never the body
+
+    def __repr__(self) -> str:  # a mail in a log or a traceback must not show its address or body
+        return f"Mail(kind={self.kind!r})"
+
+
+def welcome_mail(data: Mapping[str, Any]) -> Mail:
+    name = data["displayName"]
+    text = (
+        f"Hello {name},\n\nWelcome to Wellness. Your account is ready: pick a program and "
+        "take the first small step today.\n\nThe Wellness team\n"
+    )
+    return Mail(data["email"], f"Welcome to Wellness, {name}", text, "welcome")
+
+
+def password_reset_mail(data: Mapping[str, Any], link: str) -> Mail:
+    text = (
+        f"Hello {data['displayName']},\n\nSomeone (we hope you) asked to reset your Wellness password. "
+        f"Open this link to choose a new one; it works once, until {data['expiresAt']}:\n\n{link}\n\n"
+        "If it was not you, ignore this mail: your password stays as it is.\n"
+    )
+    return Mail(data["email"], "Reset your Wellness password", text, "password_reset")

@@ -1,0 +1,26 @@
+"""Helpers for the auth journeys: the mail the stack's SMTP sink received, and the reset token in it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from devstack.mailsink import read_mail
+
+from .conftest import eventually
+
+TOKEN_IN_LINK = re.compile(r"(https?://\S+\?token=(\S+))")
+
+
+def reset_link_for(stack: Any, email: str, timeout: float = 10.0) -> tuple[str, str]:
+    """(link, token) from the newest reset mail to email, waiting for it to arrive."""
+
+    def find() -> tuple[str, str] | None:
+        for message in reversed(read_mail(stack.mail_dir)):
+            if message["To"] == email and "Reset" in str(message["Subject"]):
+                match = TOKEN_IN_LINK.search(message.get_content())
+                if match:
+                    return match.group(1), match.group(2)
+        return None
+
+    return eventually(find, timeout=timeout)

@@ -1,0 +1,72 @@
+"""How to make a resource that belongs to user A, per operation that takes an id in its path.
+
+The object-level authorization harness (test_object_level_authorization.py) runs every
+such operation of the contract as user B with user A's ids. It cannot invent a valid
+id, so each operation names here how to get one; an operation with a path parameter
+and no entry fails the harness (and test_contract_rules.py) loudly, never silently.
+
+Add an entry when you add an operation with `{param}` in its path:
+
+    REGISTRY["reflectionsGetOne"] = Owned(
+        arrange=lambda api, owner: {"id": api.call("POST", "/v1/me/reflections", owner.token,
+                                                    json={"mood": 4, "text": "A's secret"}).json()["id"]},
+        read_back=lambda api, owner, params: api.call("GET", f"/v1/me/reflections/{params['id']}", owner.token).json(),
+    )
+
+- arrange(api, owner) -> the path parameters of a resource owned by owner (user A);
+- body(params) -> the body B sends (default: the schema's example);
+- read_back(api, owner, params) -> A's view of the resource, compared before and after
+  B's attempt (default: A's profile), so "never a change to it" is checked too.
+- catalog_ids: True when the path names a shared catalog entry (a program, its task), not
+  a resource of A: B may act on it for B (any answer but a 5xx); A's view must not change
+  and B's answer must hold nothing of A.
+- public_by_design: True for an operation meant to show another user's resource
+  (e.g. GET /v1/profiles/{userId}, the public subset); the harness then checks only that
+  B's answer holds none of A's private fields (listed in private_fields).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable
+
+Params = dict[str, str]
+
+
+@dataclasses.dataclass(frozen=True)
+class User:
+    id: str
+    email: str
+    token: str
+    display_name: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Owned:
+    arrange: Callable[[Any, User], Params]
+    body: Callable[[Params], Any] | None = None
+    read_back: Callable[[Any, User, Params], Any] | None = None
+    public_by_design: bool = False
+    private_fields: tuple[str, ...] = ()
+    catalog_ids: bool = False
+
+
+REGISTRY: dict[str, Owned] = {}
+
+
+def _enrolled_in_mindful_7(api: Any, owner: User) -> Params:
+    """A is enrolled in the seeded program "mindful-7" (day 1 is due today)."""
+    response = api.call("POST", "/v1/programs/mindful-7/enrollments", owner.token)
+    assert response.status_code in (201, 409), response.text
+    return {"programId": "mindful-7", "taskId": "mindful-7-d1"}
+
+
+def _enrollments_and_tasks(api: Any, owner: User, _params: Params) -> Any:
+    return (
+        api.call("GET", "/v1/me/enrollments", owner.token).json(),
+        api.call("GET", "/v1/me/tasks", owner.token).json(),
+    )
+
+
+for _operation in ("programGet", "programEnroll", "programUnenroll", "programCompleteTask"):
+    REGISTRY[_operation] = Owned(arrange=_enrolled_in_mindful_7, read_back=_enrollments_and_tasks, catalog_ids=True)

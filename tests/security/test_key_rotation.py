@@ -1,0 +1,53 @@
+"""Key rotation logs nobody out: a token from the previous key still verifies, at the gateway's verifier too."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import jwt
+import pytest
+import requests
+
+from devstack.gateway_auth import JwksCache, JwtVerifier
+from devstack.gateway_spec import JwtProvider
+from wellness.auth.keys import Keyset, new_keyset_json
+
+pytestmark = pytest.mark.functional
+
+
+class JwksFromFunction(JwksCache):
+    """The gateway's cache, fed by the auth-jwks function loaded in-process instead of over HTTP."""
+
+    def __init__(self, client: Any):
+        super().__init__(requests.Session(), 300, time.time)
+        self._client = client
+
+    def _fetch(self, uri: str) -> list[dict[str, Any]]:
+        return self._client.get("/v1/auth/jwks").get_json()["keys"]
+
+
+def test_tokens_signed_before_a_rotation_keep_working(load_function, signing_keyset_json: str) -> None:
+    account = {"email": f"rot-{time.time_ns()}@example.com", "password": "correct horse battery",
+               "displayName": "Ada", "timezone": "UTC"}  # fmt: skip
+    before = load_function("auth-signup").post("/v1/auth/signup", json=account).get_json()
+
+    rotated = new_keyset_json(previous=signing_keyset_json)  # new key first, the old one kept second
+    old_kid = Keyset.from_json(signing_keyset_json).current.kid
+    new_kid = Keyset.from_json(rotated).current.kid
+    jwks = load_function("auth-jwks", SECRET_JWT_SIGNING_KEYS=rotated)
+    assert {k["kid"] for k in jwks.get("/v1/auth/jwks").get_json()["keys"]} == {old_kid, new_kid}
+
+    login = load_function("auth-login", SECRET_JWT_SIGNING_KEYS=rotated)
+    after = login.post("/v1/auth/login", json={"email": account["email"], "password": account["password"]})
+    provider = JwtProvider(name="bearer", issuer="wellness-test", jwks_uri="local", audiences=("wellness-app",))
+    verifier = JwtVerifier(JwksFromFunction(jwks))
+    for token, kid in ((before["accessToken"], old_kid), (after.get_json()["accessToken"], new_kid)):
+        claims, _payload = verifier.verify(token, provider)
+        assert claims["sub"] == before["user"]["id"]
+        header = jwt.get_unverified_header(token)
+        assert header["kid"] == kid and header["typ"] == "at+jwt"
+    refreshed = load_function("auth-refresh", SECRET_JWT_SIGNING_KEYS=rotated).post(
+        "/v1/auth/refresh", json={"refreshToken": before["refreshToken"]}
+    )
+    assert refreshed.status_code == 200  # the session outlives the rotation
