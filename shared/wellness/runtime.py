@@ -103,7 +103,7 @@ class Runtime:
             written[:] = outbox.written
             return result
 
-        result = run(self.firestore.transaction())
+        result = _retry_aborted(lambda: run(self.firestore.transaction()))
         if written and self.settings.publish_after_commit:
             try:
                 relay(self.firestore, self.publisher, timeout=self.settings.publish_timeout_seconds, ids=written)
@@ -116,6 +116,29 @@ class Runtime:
 
         after = self.publish_now if self.settings.publish_after_commit else None
         return UnitOfWork(self.engine, after_commit=after)
+
+
+def _retry_aborted(attempt: Callable[[], T], tries: int = 10) -> T:
+    """attempt(), again with jittered backoff while Firestore aborts it for contention.
+
+    The client retries an aborted commit itself, but not a read that times out on a
+    lock (a popular post's counter, many reactions at once): that is retried here.
+    """
+    import random
+    import time
+
+    from google.api_core.exceptions import Aborted
+
+    for n in range(tries):
+        try:
+            return attempt()
+        except (Aborted, ValueError) as error:
+            # The client gives up on an aborted commit after its own attempts with a ValueError.
+            contended = isinstance(error, Aborted) or str(error).startswith("Failed to commit transaction")
+            if not contended or n == tries - 1:
+                raise
+            time.sleep(random.uniform(0, 0.05 * 2**n))  # noqa: S311 - jitter, not security
+    raise AssertionError("unreachable")
 
 
 def function_runtime(*needs: str, settings: Settings | None = None) -> Runtime:
