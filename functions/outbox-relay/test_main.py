@@ -42,3 +42,25 @@ def test_relay_publishes_pending_events(load_function, postgres_url, pubsub_emul
         assert published_at.scalar() is not None
     engine.dispose()
     assert client.get("/").status_code == 405
+
+
+def test_relay_publishes_the_firestore_outbox_too(load_function, firestore_db, pubsub_emulator) -> None:
+    client = load_function("outbox-relay")
+    from google.api_core.exceptions import AlreadyExists
+    from google.cloud import firestore, pubsub_v1
+
+    publisher = pubsub_v1.PublisherClient()
+    try:
+        publisher.create_topic(name=publisher.topic_path("wellness-test", "profile.updated"))
+    except AlreadyExists:
+        pass
+    from wellness import firestore_outbox
+
+    user_id = str(uuid.uuid4())
+    event = Event.new(
+        "profile.updated", user_id=user_id, data={"userId": user_id, "displayName": "A", "timezone": "UTC"}
+    )
+    firestore.transactional(lambda tx: firestore_outbox.add(firestore_db, tx, event))(firestore_db.transaction())
+    body = client.post("/", json={}).get_json()
+    assert body["firestorePublished"] >= 1 and "firestorePending" in body
+    assert not firestore_db.collection("outbox").document(event.id).get().exists

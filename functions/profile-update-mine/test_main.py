@@ -61,3 +61,11 @@ def test_bad_patches_are_400_and_change_nothing(load_function, firestore_db, use
 def test_patching_a_profile_that_does_not_exist_is_404(load_function, firestore_emulator) -> None:
     response = load_function("profile-update-mine").patch("/v1/me/profile", json={"bio": "x"}, headers=as_user("ghost"))
     assert response.status_code == 404
+
+
+def test_the_change_and_profile_updated_are_written_together(load_function, firestore_db, user_id) -> None:
+    client = load_function("profile-update-mine", PUBLISH_AFTER_COMMIT="false")  # leave it in the outbox to see
+    assert client.patch("/v1/me/profile", json={"timezone": "Asia/Tokyo"}, headers=as_user(user_id)).status_code == 200
+    events = [d.to_dict()["payload"] for d in firestore_db.collection("outbox").stream()]
+    mine = [e for e in events if e["type"] == "profile.updated" and e["userId"] == user_id]
+    assert [e["data"] for e in mine] == [{"userId": user_id, "displayName": "Me", "timezone": "Asia/Tokyo"}]

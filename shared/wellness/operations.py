@@ -49,18 +49,27 @@ def _escape(segment: str) -> str:
     return segment.replace("~", "~0").replace("/", "~1")
 
 
+def _resolve(doc: dict[str, Any], param: dict[str, Any]) -> dict[str, Any]:
+    """A parameter, or the one its `$ref` names (`#/parameters/Name`: shared by several operations)."""
+    ref = param.get("$ref")
+    if not ref:
+        return param
+    resolved: dict[str, Any] = doc["parameters"][ref.removeprefix("#/parameters/")]
+    return resolved
+
+
 @cache
 def _index() -> dict[str, Operation]:
     doc = contracts.openapi()
     top_security = doc.get("security", [])
     ops: dict[str, Operation] = {}
     for path, item in doc.get("paths", {}).items():
-        shared_params = item.get("parameters", [])
+        shared_params = [_resolve(doc, p) for p in item.get("parameters", [])]
         for method in _METHODS:
             spec = item.get(method)
             if not spec:
                 continue
-            params = [*shared_params, *spec.get("parameters", [])]
+            params = [*shared_params, *(_resolve(doc, p) for p in spec.get("parameters", []))]
             body_pointer = None
             body_required = False
             for i, param in enumerate(spec.get("parameters", [])):

@@ -11,9 +11,10 @@ imports the Firestore or Pub/Sub clients.
 
 from __future__ import annotations
 
+import logging
 import threading
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from . import logs, tracing
 from .config import Settings, SettingsError, load_settings
@@ -22,10 +23,13 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from .auth.keys import Keyset
+    from .firestore_outbox import FirestoreOutbox
     from .postgres import UnitOfWork
     from .pubsub import Publisher
     from .secrets import SecretSource
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 NEEDS = ("postgres", "firestore", "pubsub", "signing_keys")
 SIGNING_KEYS_SECRET = "jwt-signing-keys"  # noqa: S105 - a secret name, not a secret
 
@@ -77,11 +81,64 @@ class Runtime:
 
         relay(self.engine, self.publisher, timeout=self.settings.publish_timeout_seconds, ids=event_ids)
 
+    def firestore_transaction(self, work: Callable[[Any, FirestoreOutbox], T]) -> T:
+        """Run work(transaction, outbox) in one Firestore transaction, then publish its events promptly.
+
+        `work` may run more than once (Firestore retries on contention), so it must only
+        read and write through the transaction; the events of the attempt that committed
+        are published, and the relay catches up whatever that publish could not.
+
+            >>> runtime.firestore_transaction(lambda tx, outbox: outbox.add(event))   # doctest: +SKIP
+        """
+        from google.cloud import firestore
+
+        from .firestore_outbox import FirestoreOutbox, relay
+
+        written: list[str] = []
+
+        @firestore.transactional
+        def run(transaction: Any) -> T:
+            outbox = FirestoreOutbox(self.firestore, transaction)
+            result = work(transaction, outbox)
+            written[:] = outbox.written
+            return result
+
+        result = _retry_aborted(lambda: run(self.firestore.transaction()))
+        if written and self.settings.publish_after_commit:
+            try:
+                relay(self.firestore, self.publisher, timeout=self.settings.publish_timeout_seconds, ids=written)
+            except Exception:  # noqa: BLE001 - the relay publishes whatever this could not
+                log.warning("prompt publish failed; the relay will publish", exc_info=True)
+        return result
+
     def unit_of_work(self) -> UnitOfWork:
         from .postgres import UnitOfWork
 
         after = self.publish_now if self.settings.publish_after_commit else None
         return UnitOfWork(self.engine, after_commit=after)
+
+
+def _retry_aborted(attempt: Callable[[], T], tries: int = 10) -> T:
+    """attempt(), again with jittered backoff while Firestore aborts it for contention.
+
+    The client retries an aborted commit itself, but not a read that times out on a
+    lock (a popular post's counter, many reactions at once): that is retried here.
+    """
+    import random
+    import time
+
+    from google.api_core.exceptions import Aborted
+
+    for n in range(tries):
+        try:
+            return attempt()
+        except (Aborted, ValueError) as error:
+            # The client gives up on an aborted commit after its own attempts with a ValueError.
+            contended = isinstance(error, Aborted) or str(error).startswith("Failed to commit transaction")
+            if not contended or n == tries - 1:
+                raise
+            time.sleep(random.uniform(0, 0.05 * 2**n))  # noqa: S311 - jitter, not security
+    raise AssertionError("unreachable")
 
 
 def function_runtime(*needs: str, settings: Settings | None = None) -> Runtime:

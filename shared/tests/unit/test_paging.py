@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wellness.errors import ValidationError
-from wellness.paging import decode_cursor, encode_cursor, page
+from wellness.paging import decode_cursor, encode_cursor, page_by_key
 
 pytestmark = pytest.mark.unit
 
@@ -24,5 +24,5 @@ def test_a_cursor_we_did_not_make_is_invalid(cursor: str) -> None:
 
 def test_page_cuts_at_the_limit_and_points_after_the_last_item() -> None:
     rows = [("a", 1), ("b", 2), ("c", 3)]
-    assert page(rows, 2) == ([1, 2], encode_cursor("b"))
-    assert page(rows, 3) == ([1, 2, 3], None)
+    assert page_by_key(rows, 2) == ([1, 2], encode_cursor("b"))
+    assert page_by_key(rows, 3) == ([1, 2, 3], None)

@@ -33,3 +33,15 @@ def apply_patch(profile: Mapping[str, Any], patch: Mapping[str, Any], at: str) -
     if "displayName" in changes:
         changes["displayName"] = changes["displayName"].strip()
     return {**profile, **changes, "updatedAt": at}
+
+
+def public_subset(profile: Mapping[str, Any]) -> dict[str, Any]:
+    """What other users may see: never the time zone, never contact details.
+
+    >>> public_subset({"userId": "u1", "displayName": "Ada", "timezone": "UTC", "bio": ""})
+    {'userId': 'u1', 'displayName': 'Ada'}
+    """
+    subset = {"userId": profile["userId"], "displayName": profile["displayName"]}
+    if profile.get("bio"):
+        subset["bio"] = profile["bio"]
+    return subset

@@ -1,6 +1,9 @@
 """Profiles in Firestore: one document per user, `profiles/{userId}`.
 
 >>> get_profile(client, user_id)    # doctest: +SKIP
+
+A change publishes `profile.updated` through the Firestore outbox, in the same
+transaction as the change (program and reporting keep the time zone from it).
 """
 
 from __future__ import annotations
@@ -8,7 +11,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..errors import NotFoundError
-from .model import apply_patch, new_profile, now_iso
+from ..events import Event
+from .model import apply_patch, new_profile, now_iso, public_subset
 
 COLLECTION = "profiles"
 
@@ -33,19 +37,38 @@ def get_profile(client: Any, user_id: str) -> dict[str, Any]:
     return dict(snapshot.to_dict())
 
 
-def update_profile(client: Any, user_id: str, patch: Mapping[str, Any]) -> dict[str, Any]:
-    from google.cloud import firestore
+def get_public_profile(client: Any, user_id: str) -> dict[str, Any]:
+    """What anyone signed in may see of a profile: `{userId, displayName, bio?}`."""
+    return public_subset(get_profile(client, user_id))
 
+
+def public_profiles(client: Any, user_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The public subsets of these users' profiles, by user id (one round trip; missing ones left out)."""
+    refs = [client.collection(COLLECTION).document(u) for u in dict.fromkeys(user_ids)]
+    return {s.id: public_subset(s.to_dict()) for s in client.get_all(refs) if s.exists}
+
+
+def timezone_of(client: Any, transaction: Any, user_id: str) -> str:
+    """The user's time zone, read inside `transaction`; UTC until the profile exists."""
+    snapshot = client.collection(COLLECTION).document(user_id).get(transaction=transaction)
+    return str(snapshot.get("timezone")) if snapshot.exists else "UTC"
+
+
+def update_profile(
+    client: Any, transaction: Any, outbox: Any, user_id: str, patch: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Apply `patch` inside `transaction` and write `profile.updated` to its outbox."""
     ref = client.collection(COLLECTION).document(user_id)
+    snapshot = ref.get(transaction=transaction)
+    if not snapshot.exists:
+        raise _not_found()
+    updated = apply_patch(snapshot.to_dict(), patch, now_iso())
+    transaction.set(ref, updated)
+    data = {"userId": user_id, "displayName": updated["displayName"], "timezone": updated["timezone"]}
+    outbox.add(Event.new("profile.updated", user_id=user_id, data=data))
+    return updated
 
-    @firestore.transactional
-    def run(transaction: Any) -> dict[str, Any]:
-        snapshot = ref.get(transaction=transaction)
-        if not snapshot.exists:
-            raise _not_found()
-        updated = apply_patch(snapshot.to_dict(), patch, now_iso())
-        transaction.set(ref, updated)
-        return updated
 
-    result: dict[str, Any] = run(client.transaction())
-    return result
+def delete_profile(client: Any, transaction: Any, user_id: str) -> None:
+    """Erase the profile (account deletion); nothing to do when it is already gone."""
+    transaction.delete(client.collection(COLLECTION).document(user_id))

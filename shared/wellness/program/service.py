@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from ..errors import ConflictError, NotFoundError
 from ..events import Event
-from ..paging import decode_cursor, page
+from ..paging import decode_cursor, page_by_key
 from ..postgres import UnitOfWork
 from . import model, store
 from .model import due_day, due_tasks, local_date, parse_task_id
@@ -46,7 +46,7 @@ class ProgramService:
         after = decode_cursor(cursor)
         with self._uow() as uow:
             rows = store.list_programs(uow.connection, after=after, limit=limit + 1)
-        items, next_cursor = page([(r.id, store.program_json(r)) for r in rows], limit)
+        items, next_cursor = page_by_key([(r.id, store.program_json(r)) for r in rows], limit)
         return {"items": items, "nextCursor": next_cursor}
 
     def get_program(self, program_id: str) -> dict[str, Any]:
@@ -87,7 +87,7 @@ class ProgramService:
         after = decode_cursor(cursor)
         with self._uow() as uow:
             rows = store.enrollments_of(uow.connection, user_id, after=after, limit=limit + 1)
-        items, next_cursor = page(
+        items, next_cursor = page_by_key(
             [(r.program_id, {**_enrollment_json(r), "title": r.title, "durationDays": r.duration_days}) for r in rows],
             limit,
         )

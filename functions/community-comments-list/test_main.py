@@ -1,0 +1,37 @@
+"""community-comments-list: oldest first, paged."""
+
+import uuid
+
+import pytest
+
+from wellness.identity import userinfo_header
+
+pytestmark = pytest.mark.functional
+
+
+def as_user(user_id: str) -> dict[str, str]:
+    return userinfo_header({"sub": user_id})
+
+
+def a_post(db, author: str, **fields) -> str:
+    post_id = uuid.uuid4().hex
+    db.collection("posts").document(post_id).set(
+        {"id": post_id, "authorId": author, "text": "hello", "programId": None, "visible": True,
+         "createdAt": f"2026-01-01T00:00:00.{uuid.uuid4().int % 999999:06d}Z", "reactionCount": 0,
+         "commentCount": 0, "reportCount": 0, **fields}
+    )  # fmt: skip
+    return post_id
+
+
+def test_pages_oldest_first(load_function, firestore_db) -> None:
+    client = load_function("community-comments-list")
+    post_id = a_post(firestore_db, str(uuid.uuid4()))
+    for n in range(3):
+        firestore_db.document(f"posts/{post_id}/comments/c{n}").set(
+            {"id": f"c{n}", "postId": post_id, "authorId": "a", "text": f"t{n}", "createdAt": f"2026-01-0{n + 1}"}
+        )
+    first = client.get(f"/v1/community/posts/{post_id}/comments?limit=2", headers=as_user("me")).get_json()
+    assert [c["id"] for c in first["items"]] == ["c0", "c1"]
+    rest = client.get(f"/v1/community/posts/{post_id}/comments?cursor={first['nextCursor']}", headers=as_user("me"))
+    assert [c["id"] for c in rest.get_json()["items"]] == ["c2"] and rest.get_json()["nextCursor"] is None
+    assert client.get("/v1/community/posts/nope/comments", headers=as_user("me")).status_code == 404

@@ -1,0 +1,15 @@
+"""GET /v1/community/posts: the feed, newest first, hidden posts left out, with each author's public profile."""
+
+from wellness.community.posts import feed
+from wellness.http import ApiRequest, ApiResponse, endpoint
+from wellness.runtime import function_runtime
+
+runtime = function_runtime("firestore")
+
+
+@endpoint("communityListPosts", runtime)
+def handler(request: ApiRequest) -> ApiResponse:
+    params = request.params
+    return ApiResponse(
+        200, feed(runtime.firestore, request.user_id, limit=params["limit"], cursor=params.get("cursor"))
+    )

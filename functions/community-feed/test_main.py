@@ -1,0 +1,42 @@
+"""community-feed lists visible posts newest first, with the author's public profile."""
+
+import uuid
+
+import pytest
+
+from wellness.identity import userinfo_header
+
+pytestmark = pytest.mark.functional
+
+
+def as_user(user_id: str) -> dict[str, str]:
+    return userinfo_header({"sub": user_id})
+
+
+def a_post(db, author: str, **fields) -> str:
+    post_id = uuid.uuid4().hex
+    db.collection("posts").document(post_id).set(
+        {"id": post_id, "authorId": author, "text": "hello", "programId": None, "visible": True,
+         "createdAt": f"2026-01-01T00:00:00.{uuid.uuid4().int % 999999:06d}Z", "reactionCount": 0,
+         "commentCount": 0, "reportCount": 0, **fields}
+    )  # fmt: skip
+    return post_id
+
+
+def test_feed_leaves_hidden_posts_out_and_attaches_public_profiles(load_function, firestore_db) -> None:
+    client = load_function("community-feed")
+    author = str(uuid.uuid4())
+    firestore_db.collection("profiles").document(author).set({"userId": author, "displayName": "Ada", "timezone": "X"})
+    shown, hidden = a_post(firestore_db, author), a_post(firestore_db, author, visible=False)
+    seen, cursor = [], None
+    while True:
+        page = client.get("/v1/community/posts?limit=50" + (f"&cursor={cursor}" if cursor else ""),
+                          headers=as_user(str(uuid.uuid4()))).get_json()  # fmt: skip
+        seen += page["items"]
+        cursor = page["nextCursor"]
+        if not cursor:
+            break
+    ids = [p["id"] for p in seen]
+    assert shown in ids and hidden not in ids
+    assert next(p for p in seen if p["id"] == shown)["author"] == {"userId": author, "displayName": "Ada"}
+    assert [p["createdAt"] for p in seen] == sorted((p["createdAt"] for p in seen), reverse=True)

@@ -1,0 +1,1 @@
+"""The community domain: posts, comments, reactions and reports (Firestore, `posts/{postId}/…`)."""

@@ -1,0 +1,1 @@
+"""The reflection domain: moods and journal entries (Firestore, `users/{userId}/reflections/{id}`)."""
