@@ -48,3 +48,11 @@ def test_no_heavy_client_is_imported_at_cold_start(fn, signing_keyset_json: str)
         assert module not in loaded, f"{fn.name} imports {module} at cold start"
     if "postgres" not in fn.stores:
         assert "sqlalchemy" not in loaded, f"{fn.name} does not use Postgres but imports SQLAlchemy"
+
+
+def test_the_framework_s_own_404_and_405_are_json(load_function) -> None:  # type: ignore[no-untyped-def]
+    client = load_function("auth-jwks")
+    for path in ("/favicon.ico", "/v1/auth/%0Ajwks"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.is_json, path
+        assert response.get_json()["error"]["code"] == "not_found"

@@ -77,7 +77,9 @@ def _request_id(headers: Headers) -> str:
 
 def _json_response(status: int, body: Any, request_id: str, headers: Mapping[str, str] | None = None) -> flask.Response:
     payload = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
-    response = flask.Response(payload, status=status, content_type="application/json" if body is not None else None)
+    response = flask.Response(payload, status=status, content_type="application/json")
+    if body is None:
+        del response.headers["Content-Type"]  # a 204 has no body, so no media type (Flask would say text/html)
     response.headers["X-Request-Id"] = request_id
     response.headers["Cache-Control"] = "no-store"
     for name, value in (headers or {}).items():
@@ -161,9 +163,28 @@ def _serve(
     return response
 
 
+def install_json_errors() -> None:
+    """Make functions-framework's own 404/405 (paths its router refuses, /favicon.ico) JSON too.
+
+    functions-framework exposes `errorhandler` for the app it is building while main.py
+    is imported; outside create_app (unit tests) it is a no-op stand-in.
+    """
+    import functions_framework
+
+    def answer(error: Exception) -> flask.Response:
+        status = getattr(error, "code", 404) or 404
+        request_id = _request_id(flask.request.headers)
+        code, message = ("not_found", "No such resource.") if status == 404 else ("method_not_allowed", "Not allowed.")
+        return _json_response(status, error_body(code, message, request_id), request_id)
+
+    for status in (404, 405):
+        functions_framework.errorhandler(status)(answer)
+
+
 def endpoint(operation_id: str, runtime: Runtime) -> Callable[[Handler], Callable[[flask.Request], flask.Response]]:
     """Serve one operation of contracts/openapi.yaml with `handler`."""
     op = operation(operation_id)  # an unknown operation fails at import, not at the first request
+    install_json_errors()
 
     def decorate(handler: Handler) -> Callable[[flask.Request], flask.Response]:
         def serve(request: flask.Request) -> flask.Response:
@@ -183,6 +204,7 @@ def endpoint(operation_id: str, runtime: Runtime) -> Callable[[Handler], Callabl
 
 def job(runtime: Runtime) -> Callable[[Callable[[], Mapping[str, Any]]], Callable[[flask.Request], flask.Response]]:
     """A function that Cloud Scheduler calls (not routed by the gateway): POST runs it, 200 with its summary."""
+    install_json_errors()
 
     def decorate(run: Callable[[], Mapping[str, Any]]) -> Callable[[flask.Request], flask.Response]:
         def serve(request: flask.Request) -> flask.Response:

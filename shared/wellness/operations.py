@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any, Mapping
 
 from . import contracts
-from .errors import PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
+from .errors import NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
 from .schemas import DocumentValidator, check
 
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
@@ -141,6 +141,9 @@ def check_parameters(op: Operation, query: Mapping[str, str], path_params: Mappi
         schema = {k: param[k] for k in _PARAM_SCHEMA_KEYS if k in param}
         problems += check(schema, value, where=f"{where}.{name}")
         values[name] = value
+    # An id that cannot exist names no resource: 404, as for an id that does not exist.
+    if any(p["field"].startswith("path.") for p in problems):
+        raise NotFoundError("not_found", "No such resource.")
     if problems:
         raise ValidationError("invalid_parameters", "Some parameters do not match the contract.", problems)
     return values

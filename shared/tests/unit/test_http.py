@@ -123,3 +123,12 @@ def test_job_runs_on_post_only() -> None:
 
     assert call(relay, "POST", "/", {}).get_json() == {"published": 3}
     assert call(relay, "GET", "/").status_code == 405
+
+
+def test_an_empty_answer_has_no_media_type() -> None:
+    @endpoint("authSignup", RUNTIME)
+    def no_content(request: ApiRequest) -> ApiResponse:
+        return ApiResponse(204)
+
+    response = call(no_content, "POST", "/v1/auth/signup", SIGNUP)
+    assert response.status_code == 204 and "Content-Type" not in response.headers

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from wellness import operations
-from wellness.errors import PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
+from wellness.errors import NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
 
 pytestmark = pytest.mark.unit
 
@@ -100,9 +100,11 @@ def test_path_matching_and_parameters() -> None:
     # CONSTANT_ADDRESS: the gateway passes path parameters as query parameters.
     assert operations.check_parameters(op, {"programId": "abc", "limit": "5"}, {})["limit"] == 5
     with pytest.raises(ValidationError) as caught:
-        operations.check_parameters(op, {"limit": "many"}, {"programId": "abcdefg"})
-    fields = {d["field"] for d in caught.value.details}
-    assert fields == {"path.programId", "query.limit"}
+        operations.check_parameters(op, {"limit": "many"}, {"programId": "abc"})
+    assert [d["field"] for d in caught.value.details] == ["query.limit"]
+    # An id that breaks the contract names nothing: 404, like an id that does not exist.
+    with pytest.raises(NotFoundError):
+        operations.check_parameters(op, {}, {"programId": "abcdefg"})
 
 
 @pytest.mark.parametrize("email", ["þ¢@v\x87.\x08°o", "a@b", "a b@c.de", "a@@c.de", "@c.de", "a@c.d", "a.@c.de"])
