@@ -18,7 +18,7 @@ def handler() -> dict[str, float]:
     result = outbox.relay_until_empty(runtime.engine, runtime.publisher, timeout=timeout)
     pending, oldest_seconds = outbox.backlog(runtime.engine)
     fs_result = outbox.RelayResult(0, 0)
-    if not result.failed:  # Pub/Sub is down: trying the second outbox would only wait out the timeout again
+    if not result.unreachable:  # Pub/Sub is down: the second outbox would only wait out the timeout again
         fs_result = firestore_outbox.relay_until_empty(runtime.firestore, runtime.publisher, timeout=timeout)
     fs_pending, fs_oldest_seconds = firestore_outbox.backlog(runtime.firestore)
     return {

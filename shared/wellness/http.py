@@ -77,9 +77,9 @@ def _request_id(headers: Headers) -> str:
 
 def _json_response(status: int, body: Any, request_id: str, headers: Mapping[str, str] | None = None) -> flask.Response:
     payload = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
+    # application/json even when empty: the contract `produces` it for every answer, and
+    # Flask would otherwise label an empty 204 text/html.
     response = flask.Response(payload, status=status, content_type="application/json")
-    if body is None:
-        del response.headers["Content-Type"]  # a 204 has no body, so no media type (Flask would say text/html)
     response.headers["X-Request-Id"] = request_id
     response.headers["Cache-Control"] = "no-store"
     for name, value in (headers or {}).items():

@@ -26,7 +26,7 @@ from sqlalchemy import Engine, func, insert, select, update
 
 from .db.tables import outbox
 from .events import Event
-from .pubsub import Message, Publisher
+from .pubsub import Message, Publisher, unreachable
 
 if TYPE_CHECKING:
     from .postgres import UnitOfWork
@@ -53,6 +53,7 @@ class PostgresOutbox:
 class RelayResult:
     published: int
     failed: int
+    unreachable: bool = False  # Pub/Sub itself did not answer (not, say, a missing topic)
 
 
 def _message(payload: dict[str, object] | str, topic: str) -> Message:
@@ -95,7 +96,7 @@ def relay(
             "outbox: %d published, %d left pending", len(done), len(failed),
             extra={"fields": {"published": len(done), "pending": len(failed)}},
         )  # fmt: skip
-    return RelayResult(len(done), len(failed))
+    return RelayResult(len(done), len(failed), any(unreachable(error) for _, error in failed))
 
 
 def backlog(engine: Engine) -> tuple[int, float]:
@@ -118,4 +119,4 @@ def relay_until_empty(
         result = relay(engine, publisher, timeout=timeout, batch=batch)
         published, failed = published + result.published, failed + result.failed
         if result.failed or result.published < batch or time.monotonic() > deadline:
-            return RelayResult(published, failed)
+            return RelayResult(published, failed, result.unreachable)

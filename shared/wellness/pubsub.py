@@ -23,6 +23,14 @@ class Publisher(Protocol):
         ...
 
 
+_UNREACHABLE = {"ServiceUnavailable", "DeadlineExceeded", "RetryError", "TimeoutError", "ConnectionError"}
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether a publish failed because Pub/Sub did not answer (rather than refusing the message)."""
+    return type(error).__name__ in _UNREACHABLE or isinstance(error, (TimeoutError, ConnectionError))
+
+
 class PubSubPublisher:
     """The real adapter. The client (≈0.3 s to import) is built on first publish, not at cold start."""
 

@@ -86,10 +86,16 @@ def _reflection_as_owner(api: Any, owner: User, params: Params) -> Any:
     return response.status_code, response.json()
 
 
+_posts: dict[str, Params] = {}
+
+
 def _own_post(api: Any, owner: User) -> Params:
-    response = api.call("POST", "/v1/community/posts", owner.token, json={"text": "A's post"})
-    assert response.status_code == 201, response.text
-    return {"postId": response.json()["id"]}
+    """A's post, made once per owner: posting is rate-limited (5 a minute), and B fails to delete it."""
+    if owner.id not in _posts:
+        response = api.call("POST", "/v1/community/posts", owner.token, json={"text": "A's post"})
+        assert response.status_code == 201, response.text
+        _posts[owner.id] = {"postId": response.json()["id"]}
+    return _posts[owner.id]
 
 
 def _own_post_with_comment(api: Any, owner: User) -> Params:

@@ -125,10 +125,11 @@ def test_job_runs_on_post_only() -> None:
     assert call(relay, "GET", "/").status_code == 405
 
 
-def test_an_empty_answer_has_no_media_type() -> None:
+def test_an_empty_answer_is_still_labelled_as_the_contract_says() -> None:
     @endpoint("authSignup", RUNTIME)
     def no_content(request: ApiRequest) -> ApiResponse:
         return ApiResponse(204)
 
     response = call(no_content, "POST", "/v1/auth/signup", SIGNUP)
-    assert response.status_code == 204 and "Content-Type" not in response.headers
+    assert response.status_code == 204 and response.headers["Content-Type"] == "application/json"
+    assert response.get_data() == b""
