@@ -1,18 +1,14 @@
 """notifications-on-user-created, as deployed: one welcome mail per event over real SMTP; failed sends retry."""
 
-import base64
 import uuid
 
 import pytest
 import sqlalchemy as sa
 
 from wellness.events import Event
+from wellness.subscriber import push_request
 
 pytestmark = pytest.mark.functional
-
-
-def push(event: Event) -> dict:
-    return {"message": {"data": base64.b64encode(event.to_json()).decode(), "messageId": "1"}, "subscription": "s"}
 
 
 def user_created() -> Event:
@@ -29,7 +25,7 @@ def mails_to(sink, email: str) -> list:
 def test_three_deliveries_send_one_welcome_mail(load_function, smtp_sink) -> None:
     client = load_function("notifications-on-user-created")
     event = user_created()
-    assert [client.post("/", json=push(event)).status_code for _ in range(3)] == [204, 204, 204]
+    assert [client.post("/", json=push_request(event)).status_code for _ in range(3)] == [204, 204, 204]
     (mail,) = mails_to(smtp_sink, event.data["email"])
     assert mail["Subject"] == "Welcome to Wellness, Pia"
     assert mail["X-Wellness-Event-Id"] == event.id
@@ -39,7 +35,7 @@ def test_a_failed_send_is_nacked_and_records_nothing(load_function, postgres_url
     closed_port = str(smtp_sink.port + 1 if smtp_sink.port < 65535 else 1)
     client = load_function("notifications-on-user-created", SMTP_PORT=closed_port)
     event = user_created()
-    assert client.post("/", json=push(event)).status_code == 503  # Pub/Sub will deliver it again
+    assert client.post("/", json=push_request(event)).status_code == 503  # Pub/Sub will deliver it again
     engine = sa.create_engine(postgres_url)
     with engine.connect() as conn:
         processed = conn.execute(
@@ -48,5 +44,5 @@ def test_a_failed_send_is_nacked_and_records_nothing(load_function, postgres_url
     engine.dispose()
     assert processed == 0
     retry = load_function("notifications-on-user-created")
-    assert retry.post("/", json=push(event)).status_code == 204
+    assert retry.post("/", json=push_request(event)).status_code == 204
     assert len(mails_to(smtp_sink, event.data["email"])) == 1

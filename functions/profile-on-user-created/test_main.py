@@ -8,12 +8,9 @@ import pytest
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from wellness.events import Event
+from wellness.subscriber import push_request
 
 pytestmark = pytest.mark.functional
-
-
-def push(event: Event) -> dict:
-    return {"message": {"data": base64.b64encode(event.to_json()).decode(), "messageId": "1"}, "subscription": "s"}
 
 
 def test_three_deliveries_make_one_profile(load_function, firestore_db) -> None:
@@ -24,7 +21,7 @@ def test_three_deliveries_make_one_profile(load_function, firestore_db) -> None:
         user_id=user_id,
         data={"userId": user_id, "email": "p@example.com", "displayName": "Pia", "timezone": "Asia/Tokyo"},
     )
-    assert [client.post("/", json=push(event)).status_code for _ in range(3)] == [204, 204, 204]
+    assert [client.post("/", json=push_request(event)).status_code for _ in range(3)] == [204, 204, 204]
     db = firestore_db
     profile = db.collection("profiles").document(user_id).get().to_dict()
     assert (profile["displayName"], profile["timezone"], profile["bio"]) == ("Pia", "Asia/Tokyo", "")

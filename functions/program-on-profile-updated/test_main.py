@@ -1,18 +1,14 @@
 """program-on-profile-updated: the newest zone wins, whatever order the events arrive in."""
 
-import base64
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from wellness.events import Event
+from wellness.subscriber import push_request
 
 pytestmark = pytest.mark.functional
-
-
-def push(event: Event) -> dict:
-    return {"message": {"data": base64.b64encode(event.to_json()).decode(), "messageId": "1"}, "subscription": "s"}
 
 
 def query(url: str, sql: str, **params: object) -> list:
@@ -32,6 +28,6 @@ def test_a_late_older_event_does_not_undo_a_newer_zone(load_function, postgres_u
     newer = Event.new(
         "profile.updated", user_id=user, data={"userId": user, "displayName": "A", "timezone": "Asia/Tokyo"}
     )
-    assert client.post("/", json=push(newer)).status_code == 204
-    assert client.post("/", json=push(older)).status_code == 204  # delivered late
+    assert client.post("/", json=push_request(newer)).status_code == 204
+    assert client.post("/", json=push_request(older)).status_code == 204  # delivered late
     assert query(postgres_url, "SELECT timezone FROM program_users WHERE user_id = :u", u=user) == [("Asia/Tokyo",)]

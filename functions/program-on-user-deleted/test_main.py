@@ -1,6 +1,5 @@
 """program-on-user-deleted: the user's enrollments and completions are erased."""
 
-import base64
 import uuid
 
 import pytest
@@ -9,12 +8,9 @@ from sqlalchemy import create_engine, text
 from wellness.events import Event
 from wellness.postgres import UnitOfWork
 from wellness.program.service import ProgramService
+from wellness.subscriber import push_request
 
 pytestmark = pytest.mark.functional
-
-
-def push(event: Event) -> dict:
-    return {"message": {"data": base64.b64encode(event.to_json()).decode(), "messageId": "1"}, "subscription": "s"}
 
 
 def query(url: str, sql: str, **params: object) -> list:
@@ -35,7 +31,7 @@ def test_everything_of_the_user_is_erased(load_function, postgres_url) -> None:
         service.complete(who, "mindful-7-d1", None)
     engine.dispose()
     event = Event.new("user.deleted", user_id=user, data={"userId": user})
-    assert [client.post("/", json=push(event)).status_code for _ in range(2)] == [204, 204]
+    assert [client.post("/", json=push_request(event)).status_code for _ in range(2)] == [204, 204]
     for table in ("program_enrollments", "program_completions"):
         counts = dict(query(postgres_url, f"SELECT user_id::text, count(*) FROM {table} GROUP BY 1"))  # noqa: S608
         assert user not in counts and counts[other] == 1, (table, started)

@@ -1,18 +1,14 @@
 """reporting-on-reflection-logged: the mood of each reflection, once."""
 
-import base64
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from wellness.events import Event
+from wellness.subscriber import push_request
 
 pytestmark = pytest.mark.functional
-
-
-def push(event: Event) -> dict:
-    return {"message": {"data": base64.b64encode(event.to_json()).decode(), "messageId": "1"}, "subscription": "s"}
 
 
 def query(url: str, sql: str, **params: object) -> list:
@@ -39,5 +35,5 @@ def test_recorded_once(load_function, postgres_url) -> None:
     client = load_function("reporting-on-reflection-logged")
     user = str(uuid.uuid4())
     event = logged(user, mood=2)
-    assert [client.post("/", json=push(event)).status_code for _ in range(2)] == [204, 204]
+    assert [client.post("/", json=push_request(event)).status_code for _ in range(2)] == [204, 204]
     assert query(postgres_url, "SELECT mood FROM reporting_reflections WHERE user_id = :u", u=user) == [(2,)]

@@ -8,12 +8,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from wellness.events import Event
+from wellness.subscriber import push_request
 
 pytestmark = pytest.mark.functional
-
-
-def push(event: Event) -> dict:
-    return {"message": {"data": base64.b64encode(event.to_json()).decode(), "messageId": "1"}, "subscription": "s"}
 
 
 def query(url: str, sql: str, **params: object) -> list:
@@ -40,8 +37,8 @@ def test_recorded_once_for_its_local_day(load_function, postgres_url) -> None:
     client = load_function("reporting-on-task-completed")
     user = str(uuid.uuid4())
     event = completed(user)
-    assert [client.post("/", json=push(event)).status_code for _ in range(3)] == [204, 204, 204]
-    assert client.post("/", json=push(completed(user))).status_code == 204  # a second event, same task and day
+    assert [client.post("/", json=push_request(event)).status_code for _ in range(3)] == [204, 204, 204]
+    assert client.post("/", json=push_request(completed(user))).status_code == 204  # a second event, same task and day
     rows = query(postgres_url, "SELECT task_id, date::text FROM reporting_completions WHERE user_id = :u", u=user)
     assert rows == [("mindful-7-d1", "2026-11-27")]
     assert query(postgres_url, "SELECT timezone FROM reporting_users WHERE user_id = :u", u=user) == [("Europe/Paris",)]

@@ -7,12 +7,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from wellness.events import Event
+from wellness.subscriber import push_request
 
 pytestmark = pytest.mark.functional
-
-
-def push(event: Event) -> dict:
-    return {"message": {"data": base64.b64encode(event.to_json()).decode(), "messageId": "1"}, "subscription": "s"}
 
 
 def query(url: str, sql: str, **params: object) -> list:
@@ -28,7 +25,7 @@ def test_the_zone_is_recorded_once(load_function, postgres_url) -> None:
     user = str(uuid.uuid4())
     data = {"userId": user, "email": "z@example.com", "displayName": "Zed", "timezone": "Asia/Kolkata"}
     event = Event.new("user.created", user_id=user, data=data)
-    assert [client.post("/", json=push(event)).status_code for _ in range(3)] == [204, 204, 204]
+    assert [client.post("/", json=push_request(event)).status_code for _ in range(3)] == [204, 204, 204]
     assert query(postgres_url, "SELECT timezone FROM reporting_users WHERE user_id = :u", u=user) == [("Asia/Kolkata",)]
 
 

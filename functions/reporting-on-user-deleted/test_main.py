@@ -1,18 +1,14 @@
 """reporting-on-user-deleted: the report data is erased, and events that arrive later are dropped."""
 
-import base64
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from wellness.events import Event
+from wellness.subscriber import push_request
 
 pytestmark = pytest.mark.functional
-
-
-def push(event: Event) -> dict:
-    return {"message": {"data": base64.b64encode(event.to_json()).decode(), "messageId": "1"}, "subscription": "s"}
 
 
 def query(url: str, sql: str, **params: object) -> list:
@@ -44,9 +40,9 @@ def test_erased_and_late_events_dropped(load_function, postgres_url) -> None:
                           "VALUES (:u, 'mindful-7-d1', '2026-11-27', now())"), {"u": user})  # fmt: skip
     engine.dispose()
     event = Event.new("user.deleted", user_id=user, data={"userId": user})
-    assert [client.post("/", json=push(event)).status_code for _ in range(2)] == [204, 204]
+    assert [client.post("/", json=push_request(event)).status_code for _ in range(2)] == [204, 204]
     assert query(postgres_url, "SELECT count(*) FROM reporting_completions WHERE user_id = :u", u=user) == [(0,)]
     late = load_function("reporting-on-task-completed")
-    assert late.post("/", json=push(completed(user))).status_code == 204
+    assert late.post("/", json=push_request(completed(user))).status_code == 204
     assert query(postgres_url, "SELECT count(*) FROM reporting_completions WHERE user_id = :u", u=user) == [(0,)]
     assert query(postgres_url, "SELECT timezone FROM reporting_users WHERE user_id = :u", u=user) == [(None,)]

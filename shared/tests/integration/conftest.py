@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any, Callable, Iterator
 
@@ -12,6 +11,7 @@ import pytest
 from wellness.config import load_settings
 from wellness.events import Event
 from wellness.runtime import Runtime
+from wellness.subscriber import push_request
 
 PROJECT = "wellness-test"
 
@@ -40,8 +40,7 @@ def runtime_for(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
 
 
 def push_body(event: Event, message_id: str = "1") -> bytes:
-    message = {"data": base64.b64encode(event.to_json()).decode(), "messageId": message_id, "attributes": {}}
-    return json.dumps({"message": message, "subscription": "projects/p/subscriptions/s"}).encode()
+    return json.dumps(push_request(event, message_id)).encode()
 
 
 # One app for every delivery: building Flask apps in several threads at once trips a
