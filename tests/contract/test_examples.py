@@ -34,3 +34,27 @@ def test_request_body_has_a_valid_example(op) -> None:  # type: ignore[no-untype
     schema = _resolve(doc, op.body_pointer)
     assert "example" in schema, f"{op.operation_id}: its body schema has no example"
     assert DocumentValidator(doc).check(op.body_pointer, schema["example"], where="body") == []
+
+
+def _response_definitions() -> list[str]:
+    doc = contracts.openapi()
+    names = set()
+    for item in doc["paths"].values():
+        for method, spec in item.items():
+            if method == "parameters":
+                continue
+            for status, response in spec["responses"].items():
+                if "$ref" in response:
+                    response = doc["responses"][response["$ref"].split("/")[-1]]
+                schema = response.get("schema") or {}
+                if str(status).startswith("2") and "$ref" in schema:
+                    names.add(schema["$ref"].split("/")[-1])
+    return sorted(names)
+
+
+@pytest.mark.parametrize("name", _response_definitions())
+def test_every_success_response_has_a_valid_example(name: str) -> None:
+    doc = contracts.openapi()
+    schema = doc["definitions"][name]
+    assert "example" in schema, f"definition {name} (a 2xx response) has no example"
+    assert DocumentValidator(doc).check(f"/definitions/{name}", schema["example"], where=name) == []
