@@ -123,3 +123,19 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     for t in TIERS:
         summary = ", ".join(f"{n} {o}" for o, n in counts[t].items()) or "no tests"
         terminalreporter.write_line(f"{t:12} {summary}")
+
+
+@pytest.fixture
+def sql(postgres_url: str) -> Iterator[Callable[..., list[Any]]]:
+    """Run one SQL statement on the session's database (rows for a query), to arrange or inspect state."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(postgres_url)
+
+    def run(statement: str, **params: Any) -> list[Any]:
+        with engine.begin() as conn:
+            result = conn.execute(text(statement), params)
+            return list(result) if result.returns_rows else []
+
+    yield run
+    engine.dispose()

@@ -4,7 +4,6 @@ import base64
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from wellness.events import Event
 from wellness.subscriber import push_request
@@ -12,21 +11,13 @@ from wellness.subscriber import push_request
 pytestmark = pytest.mark.functional
 
 
-def query(url: str, sql: str, **params: object) -> list:
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        rows = list(conn.execute(text(sql), params))
-    engine.dispose()
-    return rows
-
-
-def test_the_zone_is_recorded_once(load_function, postgres_url) -> None:
+def test_the_zone_is_recorded_once(load_function, sql) -> None:
     client = load_function("program-on-user-created")
     user = str(uuid.uuid4())
     data = {"userId": user, "email": "z@example.com", "displayName": "Zed", "timezone": "Asia/Kolkata"}
     event = Event.new("user.created", user_id=user, data=data)
     assert [client.post("/", json=push_request(event)).status_code for _ in range(3)] == [204, 204, 204]
-    assert query(postgres_url, "SELECT timezone FROM program_users WHERE user_id = :u", u=user) == [("Asia/Kolkata",)]
+    assert sql("SELECT timezone FROM program_users WHERE user_id = :u", u=user) == [("Asia/Kolkata",)]
 
 
 def test_a_poison_message_is_422(load_function) -> None:

@@ -3,7 +3,7 @@
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from wellness.events import Event
 from wellness.postgres import UnitOfWork
@@ -13,15 +13,7 @@ from wellness.subscriber import push_request
 pytestmark = pytest.mark.functional
 
 
-def query(url: str, sql: str, **params: object) -> list:
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        rows = list(conn.execute(text(sql), params))
-    engine.dispose()
-    return rows
-
-
-def test_everything_of_the_user_is_erased(load_function, postgres_url) -> None:
+def test_everything_of_the_user_is_erased(load_function, postgres_url, sql) -> None:
     client = load_function("program-on-user-deleted")
     user, other = str(uuid.uuid4()), str(uuid.uuid4())
     engine = create_engine(postgres_url)
@@ -33,5 +25,5 @@ def test_everything_of_the_user_is_erased(load_function, postgres_url) -> None:
     event = Event.new("user.deleted", user_id=user, data={"userId": user})
     assert [client.post("/", json=push_request(event)).status_code for _ in range(2)] == [204, 204]
     for table in ("program_enrollments", "program_completions"):
-        counts = dict(query(postgres_url, f"SELECT user_id::text, count(*) FROM {table} GROUP BY 1"))  # noqa: S608
+        counts = dict(sql(f"SELECT user_id::text, count(*) FROM {table} GROUP BY 1"))  # noqa: S608
         assert user not in counts and counts[other] == 1, (table, started)

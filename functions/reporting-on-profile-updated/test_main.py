@@ -3,7 +3,6 @@
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from wellness.events import Event
 from wellness.subscriber import push_request
@@ -11,15 +10,7 @@ from wellness.subscriber import push_request
 pytestmark = pytest.mark.functional
 
 
-def query(url: str, sql: str, **params: object) -> list:
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        rows = list(conn.execute(text(sql), params))
-    engine.dispose()
-    return rows
-
-
-def test_a_late_older_event_does_not_undo_a_newer_zone(load_function, postgres_url) -> None:
+def test_a_late_older_event_does_not_undo_a_newer_zone(load_function, sql) -> None:
     client = load_function("reporting-on-profile-updated")
     user = str(uuid.uuid4())
     older = Event.new(
@@ -30,4 +21,4 @@ def test_a_late_older_event_does_not_undo_a_newer_zone(load_function, postgres_u
     )
     assert client.post("/", json=push_request(newer)).status_code == 204
     assert client.post("/", json=push_request(older)).status_code == 204  # delivered late
-    assert query(postgres_url, "SELECT timezone FROM reporting_users WHERE user_id = :u", u=user) == [("Asia/Tokyo",)]
+    assert sql("SELECT timezone FROM reporting_users WHERE user_id = :u", u=user) == [("Asia/Tokyo",)]

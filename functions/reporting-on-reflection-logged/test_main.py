@@ -3,20 +3,11 @@
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from wellness.events import Event
 from wellness.subscriber import push_request
 
 pytestmark = pytest.mark.functional
-
-
-def query(url: str, sql: str, **params: object) -> list:
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        rows = list(conn.execute(text(sql), params))
-    engine.dispose()
-    return rows
 
 
 def completed(user: str, day: str = "2026-11-27", task: str = "mindful-7-d1") -> Event:
@@ -31,9 +22,9 @@ def logged(user: str, mood: int = 4, day: str = "2026-11-27") -> Event:
     return Event.new("reflection.logged", user_id=user, data=data)
 
 
-def test_recorded_once(load_function, postgres_url) -> None:
+def test_recorded_once(load_function, sql) -> None:
     client = load_function("reporting-on-reflection-logged")
     user = str(uuid.uuid4())
     event = logged(user, mood=2)
     assert [client.post("/", json=push_request(event)).status_code for _ in range(2)] == [204, 204]
-    assert query(postgres_url, "SELECT mood FROM reporting_reflections WHERE user_id = :u", u=user) == [(2,)]
+    assert sql("SELECT mood FROM reporting_reflections WHERE user_id = :u", u=user) == [(2,)]

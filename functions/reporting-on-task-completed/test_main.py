@@ -5,20 +5,11 @@ import json
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from wellness.events import Event
 from wellness.subscriber import push_request
 
 pytestmark = pytest.mark.functional
-
-
-def query(url: str, sql: str, **params: object) -> list:
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        rows = list(conn.execute(text(sql), params))
-    engine.dispose()
-    return rows
 
 
 def completed(user: str, day: str = "2026-11-27", task: str = "mindful-7-d1") -> Event:
@@ -33,15 +24,15 @@ def logged(user: str, mood: int = 4, day: str = "2026-11-27") -> Event:
     return Event.new("reflection.logged", user_id=user, data=data)
 
 
-def test_recorded_once_for_its_local_day(load_function, postgres_url) -> None:
+def test_recorded_once_for_its_local_day(load_function, sql) -> None:
     client = load_function("reporting-on-task-completed")
     user = str(uuid.uuid4())
     event = completed(user)
     assert [client.post("/", json=push_request(event)).status_code for _ in range(3)] == [204, 204, 204]
     assert client.post("/", json=push_request(completed(user))).status_code == 204  # a second event, same task and day
-    rows = query(postgres_url, "SELECT task_id, date::text FROM reporting_completions WHERE user_id = :u", u=user)
+    rows = sql("SELECT task_id, date::text FROM reporting_completions WHERE user_id = :u", u=user)
     assert rows == [("mindful-7-d1", "2026-11-27")]
-    assert query(postgres_url, "SELECT timezone FROM reporting_users WHERE user_id = :u", u=user) == [("Europe/Paris",)]
+    assert sql("SELECT timezone FROM reporting_users WHERE user_id = :u", u=user) == [("Europe/Paris",)]
 
 
 def test_an_event_that_fails_its_schema_is_422(load_function) -> None:

@@ -3,20 +3,11 @@
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from wellness.events import Event
 from wellness.subscriber import push_request
 
 pytestmark = pytest.mark.functional
-
-
-def query(url: str, sql: str, **params: object) -> list:
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        rows = list(conn.execute(text(sql), params))
-    engine.dispose()
-    return rows
 
 
 def completed(user: str, day: str = "2026-11-27", task: str = "mindful-7-d1") -> Event:
@@ -31,18 +22,15 @@ def logged(user: str, mood: int = 4, day: str = "2026-11-27") -> Event:
     return Event.new("reflection.logged", user_id=user, data=data)
 
 
-def test_erased_and_late_events_dropped(load_function, postgres_url) -> None:
+def test_erased_and_late_events_dropped(load_function, sql) -> None:
     client = load_function("reporting-on-user-deleted")
     user = str(uuid.uuid4())
-    engine = create_engine(postgres_url)
-    with engine.begin() as conn:
-        conn.execute(text("INSERT INTO reporting_completions (user_id, task_id, date, completed_at) "
-                          "VALUES (:u, 'mindful-7-d1', '2026-11-27', now())"), {"u": user})  # fmt: skip
-    engine.dispose()
+    sql("INSERT INTO reporting_completions (user_id, task_id, date, completed_at) "
+        "VALUES (:u, 'mindful-7-d1', '2026-11-27', now())", u=user)  # fmt: skip
     event = Event.new("user.deleted", user_id=user, data={"userId": user})
     assert [client.post("/", json=push_request(event)).status_code for _ in range(2)] == [204, 204]
-    assert query(postgres_url, "SELECT count(*) FROM reporting_completions WHERE user_id = :u", u=user) == [(0,)]
+    assert sql("SELECT count(*) FROM reporting_completions WHERE user_id = :u", u=user) == [(0,)]
     late = load_function("reporting-on-task-completed")
     assert late.post("/", json=push_request(completed(user))).status_code == 204
-    assert query(postgres_url, "SELECT count(*) FROM reporting_completions WHERE user_id = :u", u=user) == [(0,)]
-    assert query(postgres_url, "SELECT timezone FROM reporting_users WHERE user_id = :u", u=user) == [(None,)]
+    assert sql("SELECT count(*) FROM reporting_completions WHERE user_id = :u", u=user) == [(0,)]
+    assert sql("SELECT timezone FROM reporting_users WHERE user_id = :u", u=user) == [(None,)]
