@@ -97,7 +97,13 @@ TIERS = ("unit", "integration", "functional", "e2e")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Every test belongs to exactly one tier; tiers run cheapest first, so a broken unit fails fast."""
+    """Every test belongs to exactly one tier; tiers run cheapest first, so a broken unit fails fast.
+
+    Doctests (the library's examples, collected with --doctest-modules) are unit tests.
+    """
+    for item in items:
+        if isinstance(item, pytest.DoctestItem):
+            item.add_marker(pytest.mark.unit)
     untiered = [item.nodeid for item in items if sum(1 for t in TIERS if item.get_closest_marker(t)) != 1]
     if untiered:
         raise pytest.UsageError(

@@ -28,7 +28,7 @@ sys.path[:] = [bundle] + [p for p in sys.path if "site-packages" in p or p.start
 spec = importlib.util.spec_from_file_location("main", bundle + "/main.py")
 module = importlib.util.module_from_spec(spec); sys.modules["main"] = module
 spec.loader.exec_module(module)
-import wellness, wellness.contracts as c
+import wellness, wellness.platform.contracts as c
 print(json.dumps({"handler": callable(module.handler), "wellness": wellness.__file__,
                   "contracts": str(c.contracts_dir()), "swagger": c.openapi()["swagger"], "path": sys.path}))
 """

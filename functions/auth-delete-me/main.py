@@ -1,8 +1,8 @@
 """DELETE /v1/me: delete the caller's account and sessions; `user.deleted` tells every domain to erase."""
 
 from wellness.auth.wiring import auth_service
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres", "pubsub")
 service = auth_service(runtime)

@@ -5,7 +5,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from wellness.identity import userinfo_header
+from wellness.platform.identity import userinfo_header
 
 pytestmark = pytest.mark.functional
 

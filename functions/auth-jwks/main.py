@@ -1,7 +1,7 @@
 """GET /v1/auth/jwks: the public keys that verify access tokens (API Gateway fetches this)."""
 
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("signing_keys")
 

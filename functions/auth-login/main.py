@@ -1,8 +1,8 @@
 """POST /v1/auth/login: a new session for an e-mail address and the right password."""
 
 from wellness.auth.wiring import auth_service
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres", "signing_keys")
 service = auth_service(runtime)

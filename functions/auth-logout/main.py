@@ -1,8 +1,8 @@
 """POST /v1/auth/logout: end the caller's session (the refresh-token family of the access token's `sid`)."""
 
 from wellness.auth.wiring import auth_service
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres")
 service = auth_service(runtime)

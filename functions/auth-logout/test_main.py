@@ -5,7 +5,7 @@ import uuid
 import jwt
 import pytest
 
-from wellness.identity import userinfo_header
+from wellness.platform.identity import userinfo_header
 
 pytestmark = pytest.mark.functional
 

@@ -1,8 +1,8 @@
 """POST /v1/auth/password-reset/confirm: a new password for a valid reset token; every session ends."""
 
 from wellness.auth.wiring import password_reset_service
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres")
 service = password_reset_service(runtime)

@@ -1,8 +1,8 @@
 """POST /v1/auth/password-reset: mail a reset link if the address is registered; 202 either way."""
 
 from wellness.auth.wiring import password_reset_service
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres", "pubsub")
 service = password_reset_service(runtime)

@@ -1,8 +1,8 @@
 """POST /v1/auth/refresh: rotate a refresh token into a new session pair (reuse ends the session)."""
 
 from wellness.auth.wiring import auth_service
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres", "signing_keys")
 service = auth_service(runtime)

@@ -1,8 +1,8 @@
 """POST /v1/auth/signup: create an account, its first session, and `user.created`."""
 
 from wellness.auth.wiring import auth_service
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres", "pubsub", "signing_keys")
 service = auth_service(runtime)

@@ -1,8 +1,8 @@
 """POST /v1/community/posts/{postId}/comments: comment on a post (rate limited per user)."""
 
 from wellness.community.interactions import add_comment
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("firestore")
 

@@ -1,8 +1,8 @@
 """DELETE /v1/community/posts/{postId}/comments/{commentId}: delete one's own comment."""
 
 from wellness.community.interactions import delete_comment
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("firestore")
 

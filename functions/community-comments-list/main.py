@@ -1,8 +1,8 @@
 """GET /v1/community/posts/{postId}/comments: a post's comments, oldest first."""
 
 from wellness.community.interactions import list_comments
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("firestore")
 

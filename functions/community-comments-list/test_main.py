@@ -3,14 +3,10 @@
 import uuid
 
 import pytest
+from wellness_testing.factories import as_user
 
-from wellness.identity import userinfo_header
 
 pytestmark = pytest.mark.functional
-
-
-def as_user(user_id: str) -> dict[str, str]:
-    return userinfo_header({"sub": user_id})
 
 
 def a_post(db, author: str, **fields) -> str:

@@ -1,8 +1,8 @@
 """GET /v1/community/posts: the feed, newest first, hidden posts left out, with each author's public profile."""
 
 from wellness.community.posts import feed
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("firestore")
 

@@ -3,9 +3,9 @@
 from typing import Any
 
 from wellness.community.erase import erase_user
-from wellness.events import Event
-from wellness.runtime import function_runtime
-from wellness.subscriber import subscriber
+from wellness.platform.events import Event
+from wellness.platform.runtime import function_runtime
+from wellness.platform.subscriber import subscriber
 
 runtime = function_runtime("firestore")
 

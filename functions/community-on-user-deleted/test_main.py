@@ -5,14 +5,10 @@ import uuid
 
 import pytest
 
-from wellness.events import Event
-from wellness.identity import userinfo_header
+from wellness.platform.events import Event
+from wellness_testing.factories import as_user
 
 pytestmark = pytest.mark.functional
-
-
-def as_user(user_id: str) -> dict[str, str]:
-    return userinfo_header({"sub": user_id})
 
 
 def a_post(db, author: str, **fields) -> str:

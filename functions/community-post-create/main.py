@@ -1,8 +1,8 @@
 """POST /v1/community/posts: share a post (at most a few a minute per user, across every instance)."""
 
 from wellness.community.posts import create_post, with_author
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("firestore")
 

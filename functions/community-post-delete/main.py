@@ -1,8 +1,8 @@
 """DELETE /v1/community/posts/{postId}: the author deletes a post, with its comments and reactions."""
 
 from wellness.community.posts import delete_post
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("firestore")
 

@@ -1,8 +1,8 @@
 """GET /v1/community/posts/{postId}: one post (a hidden one only to its author)."""
 
 from wellness.community.posts import get_post
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("firestore")
 

@@ -1,8 +1,8 @@
 """PUT /v1/community/posts/{postId}/reactions/me: react to a post (once; repeating changes nothing)."""
 
 from wellness.community.interactions import set_reaction
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("firestore")
 

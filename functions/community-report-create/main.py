@@ -1,8 +1,8 @@
 """POST /v1/community/posts/{postId}/reports: report a post once; enough reports hide it."""
 
 from wellness.community.interactions import report
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("firestore")
 

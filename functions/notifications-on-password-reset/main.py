@@ -3,12 +3,12 @@
 from typing import Any
 
 from wellness.auth.reset_tokens import RESET_KEY_SECRET, reset_link, reset_token
-from wellness.events import Event
+from wellness.platform.events import Event
 from wellness.notifications.model import password_reset_mail
 from wellness.notifications.service import send_for_event
 from wellness.notifications.wiring import mailer
-from wellness.runtime import function_runtime
-from wellness.subscriber import subscriber
+from wellness.platform.runtime import function_runtime
+from wellness.platform.subscriber import subscriber
 
 runtime = function_runtime("postgres")
 outgoing = mailer(runtime)

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from wellness.auth.reset_tokens import parse_reset_token
-from wellness.events import Event
+from wellness.platform.events import Event
 
 pytestmark = pytest.mark.functional
 

@@ -2,12 +2,12 @@
 
 from typing import Any
 
-from wellness.events import Event
+from wellness.platform.events import Event
 from wellness.notifications.model import welcome_mail
 from wellness.notifications.service import send_for_event
 from wellness.notifications.wiring import mailer
-from wellness.runtime import function_runtime
-from wellness.subscriber import subscriber
+from wellness.platform.runtime import function_runtime
+from wellness.platform.subscriber import subscriber
 
 runtime = function_runtime("postgres")
 outgoing = mailer(runtime)

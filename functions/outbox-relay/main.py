@@ -6,8 +6,8 @@ not hold up the other.
 """
 
 from wellness import firestore_outbox, outbox
-from wellness.http import job
-from wellness.runtime import function_runtime
+from wellness.platform.http import job
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres", "firestore", "pubsub")
 

@@ -5,8 +5,8 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from wellness.config import load_settings
-from wellness.events import Event
+from wellness.platform.config import load_settings
+from wellness.platform.events import Event
 from wellness.postgres import UnitOfWork
 
 pytestmark = pytest.mark.functional

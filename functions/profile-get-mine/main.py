@@ -1,12 +1,13 @@
 """GET /v1/me/profile: the caller's own profile."""
 
-from wellness.http import ApiRequest, ApiResponse, endpoint
-from wellness.profile.store import get_profile
-from wellness.runtime import function_runtime
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.runtime import function_runtime
+from wellness.profile.wiring import profile_service
 
 runtime = function_runtime("firestore")
+profiles = profile_service(runtime)
 
 
 @endpoint("profileGetMine", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
-    return ApiResponse(200, get_profile(runtime.firestore, request.user_id))
+    return ApiResponse(200, profiles.mine(request.user_id))

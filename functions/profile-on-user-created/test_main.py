@@ -7,8 +7,8 @@ import uuid
 import pytest
 from google.cloud.firestore_v1.base_query import FieldFilter
 
-from wellness.events import Event
-from wellness.subscriber import push_request
+from wellness.platform.events import Event
+from wellness.platform.subscriber import push_request
 
 pytestmark = pytest.mark.functional
 

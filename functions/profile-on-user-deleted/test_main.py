@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from wellness.events import Event
+from wellness.platform.events import Event
 
 pytestmark = pytest.mark.functional
 

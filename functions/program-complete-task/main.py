@@ -2,18 +2,18 @@
 
 import datetime as dt
 
-from wellness.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.program.wiring import program_service
-from wellness.runtime import function_runtime
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres", "pubsub")
-service = program_service(runtime)
+programs = program_service(runtime)
 
 
 @endpoint("programCompleteTask", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
     date = (request.body or {}).get("date")
-    body, created = service.complete(
+    body, created = programs.complete(
         request.user_id, request.params["taskId"], dt.date.fromisoformat(date) if date else None
     )
     return ApiResponse(201 if created else 200, body)

@@ -7,20 +7,16 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from wellness.identity import userinfo_header
-from wellness.postgres import UnitOfWork
-from wellness.program.service import ProgramService
+from wellness.platform.identity import userinfo_header
 
 pytestmark = pytest.mark.functional
 
 
 @pytest.fixture
-def enrolled(postgres_url):  # type: ignore[no-untyped-def]
+def enrolled(programs):  # type: ignore[no-untyped-def]
     """A new user enrolled in mindful-7 today; returns (user id, start day)."""
     user = str(uuid.uuid4())
-    engine = create_engine(postgres_url)
-    started = ProgramService(lambda: UnitOfWork(engine)).enroll(user, "mindful-7")["startedOn"]
-    engine.dispose()
+    started = programs.enroll(user, "mindful-7")["startedOn"]
     return user, dt.date.fromisoformat(started)
 
 

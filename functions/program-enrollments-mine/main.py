@@ -1,13 +1,13 @@
 """GET /v1/me/enrollments: the caller's enrollments, a page at a time."""
 
-from wellness.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.program.wiring import program_service
-from wellness.runtime import function_runtime
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres")
-service = program_service(runtime)
+programs = program_service(runtime)
 
 
 @endpoint("programListMyEnrollments", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
-    return ApiResponse(200, service.enrollments(request.user_id, request.params["limit"], request.params.get("cursor")))
+    return ApiResponse(200, programs.enrollments(request.user_id, request.params["limit"], request.params.get("cursor")))

@@ -3,23 +3,18 @@
 import uuid
 
 import pytest
-from sqlalchemy import create_engine
 
-from wellness.identity import userinfo_header
-from wellness.postgres import UnitOfWork
-from wellness.program.service import ProgramService
+from wellness.platform.identity import userinfo_header
 
 pytestmark = pytest.mark.functional
 
 
-def test_my_enrollments_in_pages_and_nobody_elses(load_function, postgres_url) -> None:
+def test_my_enrollments_in_pages_and_nobody_elses(load_function, programs) -> None:
     client = load_function("program-enrollments-mine")
     me, other = str(uuid.uuid4()), str(uuid.uuid4())
-    engine = create_engine(postgres_url)
-    service = ProgramService(lambda: UnitOfWork(engine))
+    service = programs
     for program in ("sleep-10", "mindful-7", "move-14"):
         service.enroll(me, program)
-    engine.dispose()
     first = client.get("/v1/me/enrollments?limit=2", headers=userinfo_header({"sub": me})).get_json()
     assert [e["programId"] for e in first["items"]] == ["mindful-7", "move-14"]
     rest = client.get(f"/v1/me/enrollments?cursor={first['nextCursor']}", headers=userinfo_header({"sub": me}))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from wellness.identity import userinfo_header
+from wellness.platform.identity import userinfo_header
 
 pytestmark = pytest.mark.functional
 

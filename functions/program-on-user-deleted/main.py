@@ -1,14 +1,15 @@
 """Subscriber on `user.deleted`: erase the user's enrollments and completions."""
 
-from wellness.events import Event
-from wellness.postgres import UnitOfWork
-from wellness.program.service import apply_user_deleted
-from wellness.runtime import function_runtime
-from wellness.subscriber import subscriber
+from wellness.platform.events import Event
+from wellness.platform.runtime import function_runtime
+from wellness.platform.subscriber import subscriber
+from wellness.program.ports import ProgramStore
+from wellness.program.wiring import program_service
 
 runtime = function_runtime("postgres")
+programs = program_service(runtime)
 
 
-@subscriber("user.deleted", runtime, store="postgres")
-def handler(event: Event, uow: UnitOfWork) -> None:
-    apply_user_deleted(event, uow)
+@subscriber("user.deleted", runtime, programs.unit_of_work)
+def handler(event: Event, store: ProgramStore) -> None:
+    programs.on_user_deleted(store, event)

@@ -3,25 +3,20 @@
 import uuid
 
 import pytest
-from sqlalchemy import create_engine
 
-from wellness.events import Event
-from wellness.postgres import UnitOfWork
-from wellness.program.service import ProgramService
-from wellness.subscriber import push_request
+from wellness.platform.events import Event
+from wellness.platform.subscriber import push_request
 
 pytestmark = pytest.mark.functional
 
 
-def test_everything_of_the_user_is_erased(load_function, postgres_url, sql) -> None:
+def test_everything_of_the_user_is_erased(load_function, programs, sql) -> None:
     client = load_function("program-on-user-deleted")
     user, other = str(uuid.uuid4()), str(uuid.uuid4())
-    engine = create_engine(postgres_url)
-    service = ProgramService(lambda: UnitOfWork(engine))
+    service = programs
     for who in (user, other):
         started = service.enroll(who, "mindful-7")["startedOn"]
         service.complete(who, "mindful-7-d1", None)
-    engine.dispose()
     event = Event.new("user.deleted", user_id=user, data={"userId": user})
     assert [client.post("/", json=push_request(event)).status_code for _ in range(2)] == [204, 204]
     for table in ("program_enrollments", "program_completions"):

@@ -2,15 +2,15 @@
 
 import datetime as dt
 
-from wellness.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.program.wiring import program_service
-from wellness.runtime import function_runtime
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres")
-service = program_service(runtime)
+programs = program_service(runtime)
 
 
 @endpoint("programTasksMine", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
     date = request.params.get("date")
-    return ApiResponse(200, service.tasks_on(request.user_id, dt.date.fromisoformat(date) if date else None))
+    return ApiResponse(200, programs.tasks_on(request.user_id, dt.date.fromisoformat(date) if date else None))

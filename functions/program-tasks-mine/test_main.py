@@ -4,24 +4,19 @@ import datetime as dt
 import uuid
 
 import pytest
-from sqlalchemy import create_engine
 
-from wellness.identity import userinfo_header
-from wellness.postgres import UnitOfWork
-from wellness.program.service import ProgramService
+from wellness.platform.identity import userinfo_header
 
 pytestmark = pytest.mark.functional
 
 
-def test_the_days_tasks_follow_the_enrollments(load_function, postgres_url) -> None:
+def test_the_days_tasks_follow_the_enrollments(load_function, programs) -> None:
     client = load_function("program-tasks-mine", PUBLISH_AFTER_COMMIT="false")
     user = str(uuid.uuid4())
-    engine = create_engine(postgres_url)
-    service = ProgramService(lambda: UnitOfWork(engine))
+    service = programs
     started = dt.date.fromisoformat(service.enroll(user, "mindful-7")["startedOn"])
     service.enroll(user, "move-14")
     service.complete(user, "move-14-d1", started)
-    engine.dispose()
     headers = userinfo_header({"sub": user})
 
     today = client.get("/v1/me/tasks", headers=headers).get_json()

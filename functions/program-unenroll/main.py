@@ -1,14 +1,14 @@
 """DELETE /v1/programs/{programId}/enrollments/me: the caller leaves the program."""
 
-from wellness.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.program.wiring import program_service
-from wellness.runtime import function_runtime
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres")
-service = program_service(runtime)
+programs = program_service(runtime)
 
 
 @endpoint("programUnenroll", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
-    service.unenroll(request.user_id, request.params["programId"])
+    programs.unenroll(request.user_id, request.params["programId"])
     return ApiResponse(204)

@@ -1,8 +1,8 @@
 """POST /v1/me/reflections: store a reflection and `reflection.logged` in one Firestore transaction."""
 
-from wellness.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.reflection import store
-from wellness.runtime import function_runtime
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("firestore", "pubsub")
 

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from wellness.identity import userinfo_header
+from wellness.platform.identity import userinfo_header
 
 pytestmark = pytest.mark.functional
 SECRET = "my very private journal line " + uuid.uuid4().hex

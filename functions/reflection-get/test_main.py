@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from wellness.identity import userinfo_header
+from wellness.platform.identity import userinfo_header
 
 pytestmark = pytest.mark.functional
 

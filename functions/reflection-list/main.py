@@ -1,8 +1,8 @@
 """GET /v1/me/reflections: the caller's reflections, newest first, a page at a time."""
 
-from wellness.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.reflection import store
-from wellness.runtime import function_runtime
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("firestore")
 

@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from wellness.events import Event
+from wellness.platform.events import Event
 from wellness.reflection.store import erase_user
-from wellness.runtime import function_runtime
-from wellness.subscriber import subscriber
+from wellness.platform.runtime import function_runtime
+from wellness.platform.subscriber import subscriber
 
 runtime = function_runtime("firestore")
 

@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from wellness.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.reporting.wiring import reporting_service
-from wellness.runtime import function_runtime
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres")
 service = reporting_service(runtime)

@@ -5,7 +5,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from wellness.identity import userinfo_header
+from wellness.platform.identity import userinfo_header
 
 pytestmark = pytest.mark.functional
 

@@ -1,10 +1,10 @@
 """Subscriber on `reflection.logged`: record the reflection's mood for its local day (once)."""
 
-from wellness.events import Event
+from wellness.platform.events import Event
 from wellness.postgres import UnitOfWork
 from wellness.reporting.service import apply_reflection_logged
-from wellness.runtime import function_runtime
-from wellness.subscriber import subscriber
+from wellness.platform.runtime import function_runtime
+from wellness.platform.subscriber import subscriber
 
 runtime = function_runtime("postgres")
 

@@ -1,10 +1,10 @@
 """Subscriber on `user.created`: the reporting domain's copy of the user's time zone."""
 
-from wellness.events import Event
+from wellness.platform.events import Event
 from wellness.postgres import UnitOfWork
 from wellness.reporting.service import apply_timezone
-from wellness.runtime import function_runtime
-from wellness.subscriber import subscriber
+from wellness.platform.runtime import function_runtime
+from wellness.platform.subscriber import subscriber
 
 runtime = function_runtime("postgres")
 

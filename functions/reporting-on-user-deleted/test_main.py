@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from wellness.events import Event
-from wellness.subscriber import push_request
+from wellness.platform.events import Event
+from wellness.platform.subscriber import push_request
 
 pytestmark = pytest.mark.functional
 

@@ -1,8 +1,8 @@
 """GET /v1/me/reports/summary: the caller's streaks, totals and average moods."""
 
-from wellness.http import ApiRequest, ApiResponse, endpoint
+from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.reporting.wiring import reporting_service
-from wellness.runtime import function_runtime
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres")
 service = reporting_service(runtime)

@@ -34,13 +34,13 @@ HELLO = "def handler(request):\n    return 'ok'\n"
 
 
 def _userinfo(user_id: str) -> dict[str, str]:
-    from wellness.identity import userinfo_header
+    from wellness.platform.identity import userinfo_header
 
     return userinfo_header({"sub": user_id})
 
 
 def _push(user_id: str) -> dict[str, Any]:
-    from wellness.events import Event
+    from wellness.platform.events import Event
 
     data = {"userId": user_id, "email": f"{user_id[:8]}@example.com", "displayName": "Bench", "timezone": "UTC"}
     event = Event.new("user.created", user_id=user_id, data=data)

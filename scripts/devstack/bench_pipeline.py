@@ -106,10 +106,10 @@ def completion_to_report(stack: Stack, engine: Any, users: int, workers: int, ti
 def relay_and_subscriber(stack: Stack, engine: Any, events: int, timeout: float) -> dict[str, Any]:
     from sqlalchemy import insert, text
 
-    from wellness.db.tables import outbox
-    from wellness.events import Event
-    from wellness.outbox import relay_until_empty
-    from wellness.pubsub import PubSubPublisher
+    from wellness.platform.postgres.tables import outbox
+    from wellness.platform.events import Event
+    from wellness.platform.postgres.outbox import relay_until_empty
+    from wellness.platform.pubsub import PubSubPublisher
 
     made = []
     for _ in range(events):

@@ -34,7 +34,7 @@ class Layout:
     # a deployed function has only the vendored library beside it, so only shared/.
     tool_path: tuple[Path, ...] = (SCRIPTS_DIR, SHARED_DIR)
     function_path: tuple[Path, ...] = (SHARED_DIR,)
-    migrate_module: str = "wellness.migrate"
+    migrate_module: str = "wellness.migrations"
     seed_module: str = "wellness.seed"
     gateway_module: str = "devstack.gateway"
     scheduler_module: str = "devstack.scheduler"
@@ -68,7 +68,7 @@ def function_env(
 ) -> dict[str, str]:
     """The variables a function process gets locally (name None: all but FUNCTION_NAME).
 
-    The same names as in the cloud (wellness.config reads them), with local values:
+    The same names as in the cloud (wellness.platform.config reads them), with local values:
     secrets from the environment, traces to a file `scripts/dev traces` reads.
     """
     env = {

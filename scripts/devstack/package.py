@@ -2,7 +2,7 @@
 
 A bundle holds the function's main.py and requirements.txt, the vendored library as
 `wellness/` beside main.py, and the contracts it reads at run time as
-`wellness/_contracts/` (wellness.contracts looks there first). No tests, no caches.
+`wellness/_contracts/` (wellness.platform.contracts looks there first). No tests, no caches.
 The zip is deterministic (sorted entries, fixed timestamps and modes), and its name is
 `<function>-<first 16 hex of sha256 over the sorted files>.zip`, so an unchanged
 function keeps its object name and Terraform does not redeploy it.

@@ -39,10 +39,10 @@ TEST_PROJECT = "wellness-test"
 
 
 def migrate(url: str) -> None:
-    """python -m wellness.migrate against url, failing the session with its output if it fails."""
+    """python -m wellness.migrations against url, failing the session with its output if it fails."""
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(SHARED_DIR), "PYTHONUNBUFFERED": "1"}
     result = subprocess.run(
-        [sys.executable, "-m", "wellness.migrate"],
+        [sys.executable, "-m", "wellness.migrations"],
         env=env,
         capture_output=True,
         text=True,
@@ -51,7 +51,7 @@ def migrate(url: str) -> None:
     )
     if result.returncode != 0:
         pytest.fail(
-            f"python -m wellness.migrate failed ({result.returncode}):\n{result.stdout}{result.stderr}", pytrace=False
+            f"python -m wellness.migrations failed ({result.returncode}):\n{result.stdout}{result.stderr}", pytrace=False
         )
 
 

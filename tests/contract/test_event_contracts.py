@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from devstack.catalog import load_catalog
-from wellness import contracts
+from wellness.platform import contracts
 
 pytestmark = pytest.mark.functional
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from wellness import contracts
-from wellness.operations import _index
-from wellness.schemas import DocumentValidator
+from wellness.platform import contracts
+from wellness.platform.operations import _index
+from wellness.platform.schemas import DocumentValidator
 
 pytestmark = pytest.mark.unit
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from wellness.events import Event
+from wellness.platform.events import Event
 
 from .conftest import Api, eventually
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from wellness.contracts import contracts_dir
-from wellness.events import Event
+from wellness.platform.contracts import contracts_dir
+from wellness.platform.events import Event
 
 from .conftest import Api, eventually
 

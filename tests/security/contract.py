@@ -13,7 +13,7 @@ import dataclasses
 import re
 from typing import Any
 
-from wellness import contracts
+from wellness.platform import contracts
 
 METHODS = ("get", "put", "post", "delete", "patch")
 

@@ -6,9 +6,9 @@ expand-then-contract: the old functions keep working on the new schema, which is
 makes rolling functions back safe.
 """
 
-from wellness.http import job
-from wellness.migrate import upgrade
-from wellness.runtime import function_runtime
+from wellness.platform.http import job
+from wellness.migrations import upgrade
+from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres")
 

@@ -1,47 +1,69 @@
-"""Profile values and rules. Pure: no framework, no cloud SDK."""
+"""Profile values and rules. Pure: no framework, no cloud SDK.
+
+    >>> profile = Profile.new("u1", " Ada ", "UTC", at="2026-01-01T00:00:00.000000Z")
+    >>> profile.patched({"bio": "Runner"}, at="2026-01-02T00:00:00.000000Z").to_json()["bio"]
+    'Runner'
+    >>> profile.public()
+    {'userId': 'u1', 'displayName': 'Ada'}
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 from typing import Any, Mapping
 
-from ..auth.model import check_timezone
+from ..platform.clock import check_timezone
 
 EDITABLE = ("displayName", "timezone", "bio")
 
 
-def now_iso() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    user_id: str
+    display_name: str
+    timezone: str
+    bio: str
+    created_at: str
+    updated_at: str
 
+    @classmethod
+    def new(cls, user_id: str, display_name: str, timezone: str, *, at: str) -> Profile:
+        return cls(user_id, display_name.strip(), timezone, "", at, at)
 
-def new_profile(user_id: str, display_name: str, timezone: str, at: str) -> dict[str, Any]:
-    return {
-        "userId": user_id,
-        "displayName": display_name,
-        "timezone": timezone,
-        "bio": "",
-        "createdAt": at,
-        "updatedAt": at,
-    }
+    def patched(self, patch: Mapping[str, Any], *, at: str) -> Profile:
+        """The profile with the patch's editable fields applied (the contract already rejects others)."""
+        changes = {k: v for k, v in patch.items() if k in EDITABLE}
+        return dataclasses.replace(
+            self,
+            display_name=str(changes.get("displayName", self.display_name)).strip(),
+            timezone=check_timezone(changes["timezone"]) if "timezone" in changes else self.timezone,
+            bio=str(changes.get("bio", self.bio)),
+            updated_at=at,
+        )
 
+    def to_json(self) -> dict[str, Any]:
+        """The owner's view, which is also the stored document."""
+        return {
+            "userId": self.user_id,
+            "displayName": self.display_name,
+            "timezone": self.timezone,
+            "bio": self.bio,
+            "createdAt": self.created_at,
+            "updatedAt": self.updated_at,
+        }
 
-def apply_patch(profile: Mapping[str, Any], patch: Mapping[str, Any], at: str) -> dict[str, Any]:
-    """The profile with the patch's editable fields applied (the contract already rejects others)."""
-    changes = {k: v for k, v in patch.items() if k in EDITABLE}
-    if "timezone" in changes:
-        check_timezone(changes["timezone"])
-    if "displayName" in changes:
-        changes["displayName"] = changes["displayName"].strip()
-    return {**profile, **changes, "updatedAt": at}
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> Profile:
+        return cls(doc["userId"], doc["displayName"], doc["timezone"], doc.get("bio", ""), doc["createdAt"],
+                   doc["updatedAt"])
 
+    def public(self) -> dict[str, Any]:
+        """What other users may see: never the time zone, never contact details."""
+        subset: dict[str, Any] = {"userId": self.user_id, "displayName": self.display_name}
+        if self.bio:
+            subset["bio"] = self.bio
+        return subset
 
-def public_subset(profile: Mapping[str, Any]) -> dict[str, Any]:
-    """What other users may see: never the time zone, never contact details.
-
-    >>> public_subset({"userId": "u1", "displayName": "Ada", "timezone": "UTC", "bio": ""})
-    {'userId': 'u1', 'displayName': 'Ada'}
-    """
-    subset = {"userId": profile["userId"], "displayName": profile["displayName"]}
-    if profile.get("bio"):
-        subset["bio"] = profile["bio"]
-    return subset
+    def updated_event_data(self) -> dict[str, Any]:
+        """The data of `profile.updated` (program and reporting keep the time zone from it)."""
+        return {"userId": self.user_id, "displayName": self.display_name, "timezone": self.timezone}

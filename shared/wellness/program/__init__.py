@@ -1,1 +1,4 @@
-"""The program domain (PostgreSQL): a seeded catalog of programs, enrollments, daily tasks and completions."""
+"""The program domain: a seeded catalog of guided programs, enrollments, a task a day, completions (PostgreSQL).
+
+model (pure) · ports · service · adapters (Postgres) · tables · wiring
+"""

@@ -16,10 +16,31 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import zoneinfo
+from typing import Any
 
-DEFAULT_TIMEZONE = "UTC"  # only while the domain has not yet heard of the user's zone
+from ..platform.clock import timestamp
+
 _TASK_ID = re.compile(r"^(?P<program>[a-z0-9][a-z0-9-]{0,56})-d(?P<day>[1-9][0-9]{0,3})$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Program:
+    id: str
+    title: str
+    description: str
+    duration_days: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "description": self.description, "durationDays": self.duration_days}
+
+
+@dataclasses.dataclass(frozen=True)
+class Task:
+    id: str
+    program_id: str
+    day: int
+    title: str
+    description: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,6 +48,27 @@ class Enrollment:
     program_id: str
     started_on: dt.date
     duration_days: int
+    title: str = ""
+    enrolled_at: dt.datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "programId": self.program_id,
+            "startedOn": self.started_on.isoformat(),
+            "enrolledAt": timestamp(self.enrolled_at) if self.enrolled_at else None,
+            "title": self.title,
+            "durationDays": self.duration_days,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class Completion:
+    task_id: str
+    date: dt.date
+    completed_at: dt.datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"taskId": self.task_id, "date": self.date.isoformat(), "completedAt": timestamp(self.completed_at)}
 
 
 def task_id(program_id: str, day: int) -> str:
@@ -53,16 +95,3 @@ def due_tasks(enrollments: list[Enrollment], date: dt.date) -> list[tuple[str, i
         if day is not None:
             found.append((enrollment.program_id, day))
     return found
-
-
-def zone(name: str | None) -> zoneinfo.ZoneInfo:
-    """The user's zone; UTC when none is known yet or the name is not one this system knows."""
-    try:
-        return zoneinfo.ZoneInfo(name or DEFAULT_TIMEZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(DEFAULT_TIMEZONE)
-
-
-def local_date(now: dt.datetime, timezone: str | None) -> dt.date:
-    """The calendar day it is at the instant `now` (aware) in `timezone`."""
-    return now.astimezone(zone(timezone)).date()

@@ -3,9 +3,14 @@
 "Today" and every day is the user's local day, in the zone this domain last heard
 of from `user.created` or `profile.updated`; UTC until it has heard of one.
 
-    >>> service = ProgramService(runtime.unit_of_work)                  # doctest: +SKIP
-    >>> service.complete("user-id", "mindful-7-d1", None)                # doctest: +SKIP
-    ({'taskId': 'mindful-7-d1', 'date': '2026-11-27', 'completedAt': '...'}, True)
+    >>> from wellness_testing.fakes.program import fake_program_service
+    >>> service, uow = fake_program_service()
+    >>> user = "4b0d4a4e-3b8b-4a4e-9f8e-0d1c2b3a4f5e"
+    >>> service.enroll(user, "mindful-7")["startedOn"] == service.tasks_on(user, None)["date"]
+    True
+    >>> body, created = service.complete(user, "mindful-7-d1", None)
+    >>> created, [event.type for event in uow.published]
+    (True, ['task.completed'])
 """
 
 from __future__ import annotations
@@ -13,153 +18,117 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable
 
-from ..errors import ConflictError, NotFoundError
-from ..events import Event
-from ..paging import decode_cursor, page_by_key
-from ..postgres import UnitOfWork
-from . import model, store
-from .model import due_day, due_tasks, local_date, parse_task_id
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+from ..platform.clock import local_date, parse_timestamp, utc_now
+from ..platform.errors import ConflictError, NotFoundError
+from ..platform.events import Event
+from ..platform.paging import decode_cursor, page_by_key
+from ..platform.ports import UnitOfWork
+from .model import Completion, due_day, due_tasks, parse_task_id, task_id
+from .ports import ProgramStore
 
 
 def _program_not_found() -> NotFoundError:
     return NotFoundError("program_not_found", "There is no such program.")
 
 
-def _enrollment_json(row: Any) -> dict[str, Any]:
-    return {"programId": row.program_id, "startedOn": row.started_on.isoformat(), "enrolledAt": _iso(row.enrolled_at)}
-
-
 class ProgramService:
-    def __init__(self, unit_of_work: Callable[[], UnitOfWork], clock: Callable[[], dt.datetime] = _utc_now):
-        self._uow = unit_of_work
+    def __init__(self, unit_of_work: UnitOfWork[ProgramStore], clock: Callable[[], dt.datetime] = utc_now):
+        self.unit_of_work = unit_of_work  # subscribers record their deliveries in its transactions
         self._clock = clock
+
+    def _today(self, store: ProgramStore, user_id: str) -> tuple[dt.date, str]:
+        timezone = store.zones.get(user_id) or "UTC"
+        return local_date(self._clock(), timezone), timezone
 
     def list_programs(self, limit: int, cursor: str | None) -> dict[str, Any]:
         after = decode_cursor(cursor)
-        with self._uow() as uow:
-            rows = store.list_programs(uow.connection, after=after, limit=limit + 1)
-        items, next_cursor = page_by_key([(r.id, store.program_json(r)) for r in rows], limit)
+        programs = self.unit_of_work.read(lambda store: store.catalog.programs(after=after, limit=limit + 1))
+        items, next_cursor = page_by_key([(p.id, p.to_json()) for p in programs], limit)
         return {"items": items, "nextCursor": next_cursor}
 
     def get_program(self, program_id: str) -> dict[str, Any]:
-        with self._uow() as uow:
-            row = store.get_program(uow.connection, program_id)
-            if row is None:
+        def work(store: ProgramStore) -> dict[str, Any]:
+            program = store.catalog.program(program_id)
+            if program is None:
                 raise _program_not_found()
-            tasks = store.tasks_of(uow.connection, program_id)
-        return {
-            **store.program_json(row),
-            "tasks": [{"taskId": t.id, "day": t.day, "title": t.title, "description": t.description} for t in tasks],
-        }
+            tasks = [
+                {"taskId": t.id, "day": t.day, "title": t.title, "description": t.description}
+                for t in store.catalog.tasks(program_id)
+            ]
+            return {**program.to_json(), "tasks": tasks}
 
-    def today(self, uow: UnitOfWork, user_id: str) -> tuple[dt.date, str]:
-        timezone = store.timezone_of(uow.connection, user_id) or "UTC"
-        return local_date(self._clock(), timezone), timezone
+        return self.unit_of_work.read(work)
 
     def enroll(self, user_id: str, program_id: str) -> dict[str, Any]:
         """Start the program today (local): day 1 is due today. 409 when already enrolled."""
-        with self._uow() as uow:
-            program = store.get_program(uow.connection, program_id)
-            if program is None:
+
+        def work(store: ProgramStore) -> dict[str, Any]:
+            if store.catalog.program(program_id) is None:
                 raise _program_not_found()
-            today, _ = self.today(uow, user_id)
-            row = store.enroll(uow.connection, user_id, program_id, today)
-            if row is None:
+            today, _ = self._today(store, user_id)
+            enrollment = store.enrollments.add(user_id, program_id, today)
+            if enrollment is None:
                 raise ConflictError("already_enrolled", "You are already enrolled in this program.")
-            uow.commit()
-        return {**_enrollment_json(row), "title": program.title, "durationDays": program.duration_days}
+            return enrollment.to_json()
+
+        return self.unit_of_work.run(work)
 
     def unenroll(self, user_id: str, program_id: str) -> None:
-        with self._uow() as uow:
-            if not store.unenroll(uow.connection, user_id, program_id):
+        def work(store: ProgramStore) -> None:
+            if not store.enrollments.remove(user_id, program_id):
                 raise NotFoundError("enrollment_not_found", "You are not enrolled in this program.")
-            uow.commit()
+
+        self.unit_of_work.run(work)
 
     def enrollments(self, user_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
         after = decode_cursor(cursor)
-        with self._uow() as uow:
-            rows = store.enrollments_of(uow.connection, user_id, after=after, limit=limit + 1)
-        items, next_cursor = page_by_key(
-            [(r.program_id, {**_enrollment_json(r), "title": r.title, "durationDays": r.duration_days}) for r in rows],
-            limit,
-        )
+        mine = self.unit_of_work.read(lambda store: store.enrollments.of_user(user_id, after=after, limit=limit + 1))
+        items, next_cursor = page_by_key([(e.program_id, e.to_json()) for e in mine], limit)
         return {"items": items, "nextCursor": next_cursor}
 
     def tasks_on(self, user_id: str, date: dt.date | None) -> dict[str, Any]:
         """The tasks due on `date` (default: the user's today) for each enrollment, with their completion."""
-        with self._uow() as uow:
-            day = date or self.today(uow, user_id)[0]
-            enrollments = store.as_enrollments(store.enrollments_of(uow.connection, user_id))
-            due = due_tasks(enrollments, day)
-            tasks = [t for pid, n in due if (t := store.get_task(uow.connection, model.task_id(pid, n))) is not None]
-            done = store.completed_on(uow.connection, user_id, day, [t.id for t in tasks])
-        items = [
-            {"taskId": t.id, "programId": t.program_id, "day": t.day, "title": t.title, "completed": t.id in done}
-            for t in tasks
-        ]
-        return {"date": day.isoformat(), "items": items}
 
-    def complete(self, user_id: str, task_id: str, date: dt.date | None) -> tuple[dict[str, Any], bool]:
+        def work(store: ProgramStore) -> dict[str, Any]:
+            day = date or self._today(store, user_id)[0]
+            due = due_tasks(store.enrollments.of_user(user_id), day)
+            tasks = [t for pid, n in due if (t := store.catalog.task(task_id(pid, n))) is not None]
+            done = store.completions.done_on(user_id, day, [t.id for t in tasks])
+            items = [
+                {"taskId": t.id, "programId": t.program_id, "day": t.day, "title": t.title, "completed": t.id in done}
+                for t in tasks
+            ]
+            return {"date": day.isoformat(), "items": items}
+
+        return self.unit_of_work.read(work)
+
+    def complete(self, user_id: str, task: str, date: dt.date | None) -> tuple[dict[str, Any], bool]:
         """(the completion, whether it is new). New ones write `task.completed` in the same transaction."""
-        parsed = parse_task_id(task_id)
-        with self._uow() as uow:
-            conn = uow.connection
-            task = store.get_task(conn, task_id) if parsed else None
-            if task is None:
+
+        def work(store: ProgramStore) -> tuple[Completion, bool]:
+            found = store.catalog.task(task) if parse_task_id(task) else None
+            if found is None:
                 raise NotFoundError("task_not_found", "There is no such task.")
-            today, timezone = self.today(uow, user_id)
+            today, timezone = self._today(store, user_id)
             day = date or today
-            enrollment = next(
-                (
-                    e
-                    for e in store.as_enrollments(store.enrollments_of(conn, user_id))
-                    if e.program_id == task.program_id
-                ),
-                None,
-            )
+            enrollment = next((e for e in store.enrollments.of_user(user_id) if e.program_id == found.program_id), None)
             if enrollment is None:
                 raise ConflictError("not_enrolled", "You are not enrolled in this task's program.")
-            if day > today or due_day(enrollment.started_on, enrollment.duration_days, day) != task.day:
+            if day > today or due_day(enrollment.started_on, enrollment.duration_days, day) != found.day:
                 raise ConflictError("task_not_due", "This task is not due on that day.")
-            row, created = store.complete(conn, user_id, task_id, day, self._clock())
-            body = {"taskId": task_id, "date": day.isoformat(), "completedAt": _iso(row.completed_at)}
+            completion, created = store.completions.add(user_id, task, day, self._clock())
             if created:
-                uow.outbox.add(
-                    Event.new(
-                        "task.completed",
-                        user_id=user_id,
-                        data={
-                            "userId": user_id,
-                            "taskId": task_id,
-                            "programId": task.program_id,
-                            "day": task.day,
-                            "date": body["date"],
-                            "completedAt": body["completedAt"],
-                            "timezone": timezone,
-                        },
-                    )
-                )
-            uow.commit()
-        return body, created
+                data = {**completion.to_json(), "userId": user_id, "programId": found.program_id, "day": found.day,
+                        "timezone": timezone}  # fmt: skip
+                store.outbox.add(Event.new("task.completed", user_id=user_id, data=data))
+            return completion, created
 
+        completion, created = self.unit_of_work.run(work)
+        return completion.to_json(), created
 
-def apply_timezone(event: Event, uow: UnitOfWork) -> None:
-    """From user.created or profile.updated: the user's zone as of the event."""
-    store.remember_timezone(
-        uow.connection,
-        event.data["userId"],
-        event.data["timezone"],
-        dt.datetime.fromisoformat(event.occurred_at.replace("Z", "+00:00")),
-    )
+    def on_timezone(self, store: ProgramStore, event: Event) -> None:
+        """user.created or profile.updated: the user's zone as of the event."""
+        store.zones.remember(event.data["userId"], event.data["timezone"], parse_timestamp(event.occurred_at))
 
-
-def apply_user_deleted(event: Event, uow: UnitOfWork) -> None:
-    store.erase_user(uow.connection, event.data["userId"])
+    def on_user_deleted(self, store: ProgramStore, event: Event) -> None:
+        store.erase_user(event.data["userId"])

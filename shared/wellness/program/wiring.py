@@ -1,11 +1,14 @@
-"""Builds the program service from a function's runtime (the real adapters)."""
+"""Builds the program service from a function's runtime (the real adapters).
+
+    >>> programs = program_service(function_runtime("postgres", "pubsub"))   # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
-from ..runtime import Runtime
+from ..platform.runtime import Runtime
+from .adapters import PostgresProgramStore
 from .service import ProgramService
 
 
 def program_service(runtime: Runtime) -> ProgramService:
-    """>>> service = program_service(function_runtime("postgres"))   # doctest: +SKIP"""
-    return ProgramService(runtime.unit_of_work)
+    return ProgramService(runtime.postgres_unit_of_work(PostgresProgramStore))

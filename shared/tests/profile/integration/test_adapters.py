@@ -1,0 +1,40 @@
+"""The profile adapters on the Firestore emulator: what the service and other domains read and write."""
+
+import uuid
+from typing import Any
+
+import pytest
+
+from wellness.profile import public
+from wellness.profile.adapters import FirestoreProfileStore
+from wellness.profile.model import Profile
+
+pytestmark = pytest.mark.integration
+
+
+def test_profiles_round_trip_and_other_domains_read_them(runtime_for: Any) -> None:
+    runtime = runtime_for("firestore", PUBLISH_AFTER_COMMIT="false")
+    uow = runtime.firestore_unit_of_work(FirestoreProfileStore)
+    ada, ghost = str(uuid.uuid4()), str(uuid.uuid4())
+    profile = Profile.new(ada, "Ada", "Europe/Paris", at="2026-01-01T00:00:00.000000Z")
+    uow.run(lambda store: store.profiles.add(profile))
+    assert uow.read(lambda store: store.profiles.get(ada)) == profile
+    uow.run(lambda store: store.profiles.save(profile.patched({"bio": "Runner"}, at="2026-01-02T00:00:00.000000Z")))
+    assert uow.read(lambda store: public.public_profiles(store, [ada, ghost, ada])) == {
+        ada: {"userId": ada, "displayName": "Ada", "bio": "Runner"}
+    }
+    assert uow.run(lambda store: (public.timezone_of(store, ada), public.timezone_of(store, ghost))) == (
+        "Europe/Paris",
+        "UTC",
+    )
+    uow.run(lambda store: store.profiles.delete(ada))
+    uow.run(lambda store: store.profiles.delete(ada))  # already gone: nothing to do
+    assert uow.read(lambda store: store.profiles.get(ada)) is None
+
+
+def test_a_read_only_store_refuses_writes(runtime_for: Any) -> None:
+    runtime = runtime_for("firestore")
+    uow = runtime.firestore_unit_of_work(FirestoreProfileStore)
+    profile = Profile.new(str(uuid.uuid4()), "Ada", "UTC", at="2026-01-01T00:00:00.000000Z")
+    with pytest.raises(RuntimeError, match="read-only"):
+        uow.read(lambda store: store.profiles.save(profile))

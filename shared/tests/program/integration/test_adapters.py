@@ -1,0 +1,41 @@
+"""The program adapters on PostgreSQL: the seeded catalog, enrollments, completions once, zones, erasure."""
+
+import datetime as dt
+import threading
+import uuid
+from typing import Any
+
+import pytest
+
+from wellness.program.adapters import PostgresProgramStore
+
+pytestmark = pytest.mark.integration
+
+T0 = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+
+
+def test_catalog_enrollments_completions_and_erasure(runtime_for: Any) -> None:
+    uow = runtime_for("postgres", PUBLISH_AFTER_COMMIT="false").postgres_unit_of_work(PostgresProgramStore)
+    user, day = str(uuid.uuid4()), dt.date(2026, 11, 27)
+    assert [p.id for p in uow.read(lambda s: s.catalog.programs(after=None, limit=10))][:3] == [
+        "mindful-7", "move-14", "sleep-10"
+    ]  # fmt: skip
+    assert uow.read(lambda s: s.catalog.task("mindful-7-d3")).day == 3
+    assert uow.run(lambda s: s.enrollments.add(user, "mindful-7", day)).duration_days == 7
+    assert uow.run(lambda s: s.enrollments.add(user, "mindful-7", day)) is None
+    results: list[bool] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(uow.run(lambda s: s.completions.add(user, "mindful-7-d1", day, T0))[1]))
+        for _ in range(4)
+    ]  # fmt: skip
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False, False, False, True]
+    assert uow.read(lambda s: s.completions.done_on(user, day, ["mindful-7-d1", "mindful-7-d2"])) == {"mindful-7-d1"}
+    uow.run(lambda s: s.zones.remember(user, "Europe/Paris", T0 + dt.timedelta(days=1)))
+    uow.run(lambda s: s.zones.remember(user, "Asia/Tokyo", T0))  # older: ignored
+    assert uow.read(lambda s: s.zones.get(user)) == "Europe/Paris"
+    uow.run(lambda s: s.erase_user(user))
+    assert uow.read(lambda s: (s.enrollments.of_user(user), s.zones.get(user))) == ([], None)

@@ -1,0 +1,51 @@
+"""The auth domain's PostgreSQL tables (migrations create them)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, DateTime, ForeignKey, func, Index, Integer, LargeBinary, String, Table, Text, text, Uuid
+
+from ..platform.postgres.tables import metadata
+
+auth_users = Table(
+    "auth_users",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("email", String(254), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("display_name", String(80), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("auth_users_email_key", func.lower(text("email")), unique=True),
+)
+
+auth_refresh_tokens = Table(
+    "auth_refresh_tokens",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("auth_users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("family_id", Uuid, nullable=False, index=True),
+    Column("token_hash", LargeBinary(32), nullable=False, unique=True),  # sha256 of the opaque token
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("rotated_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+auth_password_resets = Table(
+    "auth_password_resets",
+    metadata,
+    Column("id", Uuid, primary_key=True),  # the reset id; the token is (id, HMAC of id): see auth/resets.py
+    Column("user_id", Uuid, ForeignKey("auth_users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+)
+
+auth_login_throttle = Table(
+    "auth_login_throttle",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_started_at", DateTime(timezone=True), nullable=False),
+    Column("locked_until", DateTime(timezone=True)),
+)

@@ -1,1 +1,0 @@
-"""PostgreSQL: the table definitions and the Alembic migrations."""

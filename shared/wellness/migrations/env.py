@@ -1,0 +1,22 @@
+"""Alembic environment: migrates the database at DATABASE_URL (or the Cloud SQL instance)."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from wellness.auth import tables as _auth  # noqa: F401 - each domain's tables join the one metadata
+from wellness.notifications import tables as _notifications  # noqa: F401
+from wellness.platform.config import load_settings
+from wellness.platform.postgres.engine import build_engine
+from wellness.platform.postgres.tables import metadata
+from wellness.program import tables as _program  # noqa: F401
+from wellness.reporting import tables as _reporting  # noqa: F401
+
+config = context.config
+url = config.get_main_option("sqlalchemy.url")
+engine = build_engine(load_settings(), url=url or None, pool_size=1)
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=metadata)
+    with context.begin_transaction():
+        context.run_migrations()
+engine.dispose()

@@ -1,0 +1,54 @@
+"""Where the contracts are, loaded once per instance.
+
+In the repository they are the top-level contracts/ folder; in a deployed bundle
+packaging copies them into wellness/_contracts/. CONTRACTS_DIR
+overrides both.
+
+    >>> openapi()["swagger"]
+    '2.0'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_HERE = Path(__file__).resolve().parent
+
+
+def contracts_dir() -> Path:
+    override = os.environ.get("CONTRACTS_DIR")
+    if override:
+        return Path(override)
+    bundled = _HERE.parent / "_contracts"
+    if bundled.is_dir():
+        return bundled
+    return _HERE.parents[2] / "contracts"
+
+
+@cache
+def openapi() -> dict[str, Any]:
+    """The OpenAPI document (the template: backend placeholders are not needed here)."""
+    with open(contracts_dir() / "openapi.yaml", encoding="utf-8") as fh:
+        doc: dict[str, Any] = yaml.safe_load(fh)
+    return doc
+
+
+@cache
+def event_schema(event_type: str, version: int) -> dict[str, Any]:
+    path = contracts_dir() / "events" / f"{event_type}.v{version}.json"
+    if not path.is_file():
+        raise KeyError(f"no schema for event {event_type} v{version} (looked for {path.name})")
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema
+
+
+@cache
+def envelope_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads((contracts_dir() / "events" / "envelope.v1.json").read_text(encoding="utf-8"))
+    return schema

@@ -1,0 +1,118 @@
+"""Domain events: immutable envelopes checked against contracts/events/.
+
+Every event has a unique id (the outbox key and every subscriber's dedupe key), a
+type, a version, the time it happened, the acting user, the trace context of the
+action that caused it, and a data body described by its JSON Schema. Publishers
+validate before writing to the outbox; subscribers validate on receipt.
+
+    >>> data = {"userId": "u1", "email": "ada@example.com", "displayName": "Ada", "timezone": "UTC"}
+    >>> event = Event.new("user.created", user_id="u1", data=data)
+    >>> Event.from_json(event.to_json()) == event
+    True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from typing import Any, Mapping
+
+from . import contracts, tracing
+from .clock import timestamp
+from .schemas import check
+
+
+class InvalidEventError(ValueError):
+    """A message that is not a valid event: it will never succeed, so it goes to the dead letters."""
+
+    def __init__(self, message: str, event_id: str | None = None, details: list[dict[str, Any]] | None = None):
+        super().__init__(message)
+        self.event_id = event_id
+        self.details = details or []
+
+
+@dataclasses.dataclass(frozen=True)
+class Event:
+    id: str
+    type: str
+    version: int
+    occurred_at: str  # RFC 3339, UTC
+    user_id: str
+    data: Mapping[str, Any]
+    traceparent: str | None = None
+
+    @property
+    def topic(self) -> str:
+        """Topics are named after their event type (contracts/topics.yaml)."""
+        return self.type
+
+    @classmethod
+    def new(cls, type: str, *, user_id: str, data: Mapping[str, Any], version: int = 1) -> Event:
+        """A new event, validated, carrying the current trace context."""
+        event = cls(
+            id=str(uuid.uuid4()),
+            type=type,
+            version=version,
+            occurred_at=timestamp(),
+            user_id=user_id,
+            data=dict(data),
+            traceparent=tracing.inject().get("traceparent"),
+        )
+        event.validate()
+        return event
+
+    def to_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "id": self.id,
+            "type": self.type,
+            "version": self.version,
+            "occurredAt": self.occurred_at,
+            "userId": self.user_id,
+            "data": dict(self.data),
+        }
+        if self.traceparent:
+            body["traceparent"] = self.traceparent
+        return body
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.to_dict(), separators=(",", ":")).encode()
+
+    def validate(self) -> None:
+        problems = check(contracts.envelope_schema(), self.to_dict(), where="event")
+        if not problems:
+            try:
+                schema = contracts.event_schema(self.type, self.version)
+            except KeyError as exc:
+                raise InvalidEventError(str(exc), self.id) from None
+            problems = check(schema, dict(self.data), where="event.data")
+        if problems:
+            raise InvalidEventError(f"event {self.type} v{self.version} does not match its schema", self.id, problems)
+
+    @classmethod
+    def from_dict(cls, body: Any) -> Event:
+        if not isinstance(body, dict):
+            raise InvalidEventError("the message is not a JSON object")
+        event_id = body.get("id") if isinstance(body.get("id"), str) else None
+        problems = check(contracts.envelope_schema(), body, where="event")
+        if problems:
+            raise InvalidEventError("the message is not an event envelope", event_id, problems)
+        event = cls(
+            id=body["id"],
+            type=body["type"],
+            version=body["version"],
+            occurred_at=body["occurredAt"],
+            user_id=body["userId"],
+            data=body["data"],
+            traceparent=body.get("traceparent"),
+        )
+        event.validate()
+        return event
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> Event:
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise InvalidEventError("the message is not JSON") from None
+        return cls.from_dict(body)

@@ -1,0 +1,1 @@
+"""Firestore: the client, the unit of work, the outbox, and the declared queries."""

@@ -1,0 +1,220 @@
+"""HTTP functions: one decorator that makes an endpoint correct by default.
+
+`@endpoint("operationId", runtime)` wraps a handler so that every request gets a
+request id (echoed in X-Request-Id), a log context and a trace span joined to the
+caller's trace; its body, query and path parameters are checked against the
+operation in contracts/openapi.yaml; the caller's identity is read for protected
+operations; library errors become the JSON error body; anything unexpected is a
+500 with no detail (the traceback is logged); spans are flushed before returning.
+
+    runtime = function_runtime("firestore")
+    profiles = profile_service(runtime)
+
+    @endpoint("profileGetMine", runtime)
+    def handler(request: ApiRequest) -> ApiResponse:
+        return ApiResponse(200, profiles.mine(request.user_id))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import re
+import time
+import uuid
+from typing import Any, Callable, Mapping
+
+import flask
+from opentelemetry.trace import SpanKind
+
+from . import logs, tracing
+from .errors import AppError, MethodNotAllowedError, NotFoundError, TooManyRequestsError, error_body
+from .identity import Caller, Headers, caller_from_headers, check_forwarded_token
+from .operations import Operation, check_parameters, operation, parse_body
+from .runtime import Runtime
+
+log = logging.getLogger("wellness.http")
+# The same rule as the gateway's: an id it passes on is kept, so one id follows a request.
+_REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiRequest:
+    body: Any
+    params: Mapping[str, Any]  # query and path parameters, converted and checked
+    caller: Caller | None
+    request_id: str
+    headers: Mapping[str, str]
+
+    @property
+    def user_id(self) -> str:
+        """The caller's id (protected operations only)."""
+        if self.caller is None:
+            raise RuntimeError("this operation is public: there is no caller")
+        return self.caller.user_id
+
+    @property
+    def client_ip(self) -> str:
+        """The address the gateway saw: the last X-Forwarded-For entry (earlier ones are the client's word)."""
+        forwarded = self.headers.get("X-Forwarded-For", "")
+        return forwarded.rsplit(",", 1)[-1].strip()
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiResponse:
+    status: int
+    body: Any = None
+    headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+
+Handler = Callable[[ApiRequest], ApiResponse]
+
+
+def _request_id(headers: Headers) -> str:
+    incoming = headers.get("X-Request-Id", "")
+    return incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+
+
+def _json_response(status: int, body: Any, request_id: str, headers: Mapping[str, str] | None = None) -> flask.Response:
+    payload = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
+    # application/json even when empty: the contract `produces` it for every answer, and
+    # Flask would otherwise label an empty 204 text/html.
+    response = flask.Response(payload, status=status, content_type="application/json")
+    response.headers["X-Request-Id"] = request_id
+    response.headers["Cache-Control"] = "no-store"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _error_response(error: AppError, request_id: str) -> flask.Response:
+    headers: dict[str, str] = {}
+    if isinstance(error, TooManyRequestsError):
+        headers["Retry-After"] = str(error.retry_after_seconds)
+    if isinstance(error, MethodNotAllowedError):
+        headers["Allow"] = error.details[0]["allow"] if error.details else ""
+    if error.status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return _json_response(
+        error.status, error_body(error.code, error.message, request_id, error.details), request_id, headers
+    )
+
+
+def _read_body(request: flask.Request, limit: int) -> bytes:
+    """At most limit+1 bytes: enough to know it is too large without reading it all."""
+    return request.stream.read(limit + 1) if request.content_length != 0 else b""
+
+
+def _prepare(op: Operation, request: flask.Request, runtime: Runtime) -> ApiRequest:
+    if request.method != op.method:
+        raise MethodNotAllowedError("method_not_allowed", f"Use {op.method}.", [{"allow": op.method}])
+    path_params = op.match_path(request.path)
+    if path_params is None and request.path not in ("", "/"):
+        raise NotFoundError("not_found", "No such resource.")
+    headers = {k: v for k, v in request.headers.items()}
+    caller = caller_from_headers(request.headers) if op.secured else None
+    if caller is not None and runtime.settings.verify_forwarded_token:
+        check_forwarded_token(request.headers, caller, runtime.token_verifier.verify)
+    body = parse_body(op, _read_body(request, runtime.settings.max_body_bytes), request.content_type,
+                      runtime.settings.max_body_bytes)  # fmt: skip
+    params = check_parameters(op, request.args.to_dict(), path_params or {})
+    return ApiRequest(body=body, params=params, caller=caller, request_id="", headers=headers)
+
+
+def _serve(
+    request: flask.Request, runtime: Runtime, span_name: str, work: Callable[[str], flask.Response]
+) -> flask.Response:
+    """The frame every HTTP function shares: request id, log context, span, error mapping, access log, flush."""
+    started = time.perf_counter()
+    request_id = _request_id(request.headers)
+    response: flask.Response | None = None
+    with (
+        logs.request_context(requestId=request_id),
+        tracing.tracer().start_as_current_span(
+            span_name, context=tracing.extract(dict(request.headers)), kind=SpanKind.SERVER
+        ) as span,
+    ):
+        span.set_attribute("http.request.method", request.method)
+        span.set_attribute("url.path", request.path)
+        try:
+            response = work(request_id)
+        except AppError as error:
+            response = _error_response(error, request_id)
+        except Exception:  # noqa: BLE001 - the one place an unexpected error becomes a plain 500
+            log.exception("unhandled error")
+            response = _json_response(
+                500, error_body("internal", "Something went wrong on our side.", request_id), request_id
+            )
+        span.set_attribute("http.response.status_code", response.status_code)
+        logs.access_log(
+            log,
+            method=request.method,
+            url=request.url,
+            status=response.status_code,
+            latency_seconds=time.perf_counter() - started,
+            request_size=request.content_length or 0,
+            response_size=response.content_length or 0,
+            user_agent=request.headers.get("User-Agent", ""),
+            remote_ip=request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip(),
+        )
+    tracing.flush()
+    return response
+
+
+def install_json_errors() -> None:
+    """Make functions-framework's own 404/405 (paths its router refuses, /favicon.ico) JSON too.
+
+    functions-framework exposes `errorhandler` for the app it is building while main.py
+    is imported; outside create_app (unit tests) it is a no-op stand-in.
+    """
+    import functions_framework
+
+    def answer(error: Exception) -> flask.Response:
+        status = getattr(error, "code", 404) or 404
+        request_id = _request_id(flask.request.headers)
+        code, message = ("not_found", "No such resource.") if status == 404 else ("method_not_allowed", "Not allowed.")
+        return _json_response(status, error_body(code, message, request_id), request_id)
+
+    for status in (404, 405):
+        functions_framework.errorhandler(status)(answer)
+
+
+def endpoint(operation_id: str, runtime: Runtime) -> Callable[[Handler], Callable[[flask.Request], flask.Response]]:
+    """Serve one operation of contracts/openapi.yaml with `handler`."""
+    op = operation(operation_id)  # an unknown operation fails at import, not at the first request
+    install_json_errors()
+
+    def decorate(handler: Handler) -> Callable[[flask.Request], flask.Response]:
+        def serve(request: flask.Request) -> flask.Response:
+            def work(request_id: str) -> flask.Response:
+                prepared = dataclasses.replace(_prepare(op, request, runtime), request_id=request_id)
+                result = handler(prepared)
+                return _json_response(result.status, result.body, request_id, result.headers)
+
+            return _serve(request, runtime, f"{op.method} {op.path}", work)
+
+        serve.__name__ = serve.__qualname__ = handler.__name__
+        serve.__doc__ = handler.__doc__
+        return serve
+
+    return decorate
+
+
+def job(runtime: Runtime) -> Callable[[Callable[[], Mapping[str, Any]]], Callable[[flask.Request], flask.Response]]:
+    """A function that Cloud Scheduler calls (not routed by the gateway): POST runs it, 200 with its summary."""
+    install_json_errors()
+
+    def decorate(run: Callable[[], Mapping[str, Any]]) -> Callable[[flask.Request], flask.Response]:
+        def serve(request: flask.Request) -> flask.Response:
+            def work(request_id: str) -> flask.Response:
+                if request.method != "POST":
+                    raise MethodNotAllowedError("method_not_allowed", "Use POST.", [{"allow": "POST"}])
+                return _json_response(200, dict(run()), request_id)
+
+            return _serve(request, runtime, f"job {runtime.settings.function_name}", work)
+
+        serve.__name__ = serve.__qualname__ = run.__name__
+        return serve
+
+    return decorate

@@ -1,0 +1,47 @@
+"""What both outboxes share: the message an event becomes, and the relay's result.
+
+An event is written in the same transaction as the change it describes (the Postgres
+table `wellness.platform.postgres.outbox`, the Firestore collection
+`wellness.platform.firestore.outbox`), published promptly after the commit, and, for
+whatever that missed, by the outbox-relay job. Publishing twice is possible (a crash
+between publish and mark), which is why subscribers dedupe on the event id.
+
+    >>> event_message({"id": "e1", "type": "user.created"}, "user.created")[2]
+    {'eventId': 'e1', 'eventType': 'user.created'}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from typing import Any, Callable, Mapping
+
+from .pubsub import Message
+
+
+@dataclasses.dataclass(frozen=True)
+class RelayResult:
+    published: int
+    failed: int
+    unreachable: bool = False  # Pub/Sub itself did not answer (not, say, a missing topic)
+
+
+def event_message(payload: Mapping[str, Any] | str, topic: str) -> Message:
+    """The Pub/Sub message of a stored event envelope: its JSON, with id, type and trace context as attributes."""
+    body = dict(payload) if isinstance(payload, Mapping) else json.loads(payload)
+    attributes = {"eventId": str(body["id"]), "eventType": str(body["type"])}
+    if body.get("traceparent"):
+        attributes["traceparent"] = str(body["traceparent"])
+    return topic, json.dumps(body, separators=(",", ":")).encode(), attributes
+
+
+def relay_until_empty(relay_once: Callable[[], RelayResult], *, batch: int, budget_seconds: float) -> RelayResult:
+    """Relay batch after batch until nothing is pending, a batch fails, or the time budget is spent."""
+    deadline = time.monotonic() + budget_seconds
+    published = failed = 0
+    while True:
+        result = relay_once()
+        published, failed = published + result.published, failed + result.failed
+        if result.failed or result.published < batch or time.monotonic() > deadline:
+            return RelayResult(published, failed, result.unreachable)

@@ -1,0 +1,41 @@
+"""One SQLAlchemy 2 + pg8000 engine per instance.
+
+Locally the engine connects to DATABASE_URL; in the cloud it connects to the Cloud
+SQL instance through cloud-sql-python-connector with IAM database auth and the
+"lazy" refresh strategy that serverless instances need (CPU is throttled between
+requests, so a background refresh would stall). The pool is small on purpose: the
+sum over functions of max instances x pool size must stay under the instance's
+max_connections.
+
+    >>> engine = build_engine(settings)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine
+
+from ..config import Settings, SettingsError
+
+
+def build_engine(settings: Settings, *, url: str | None = None, pool_size: int | None = None) -> Engine:
+    size = pool_size or settings.database_pool_size
+    options: dict[str, Any] = {"pool_size": size, "max_overflow": 0, "pool_pre_ping": True, "pool_recycle": 1800}
+    database_url = url or settings.database_url
+    if database_url:
+        return create_engine(database_url, **options)
+    instance = settings.cloud_sql_instance
+    if not instance:
+        raise SettingsError("set DATABASE_URL (local) or CLOUD_SQL_INSTANCE (cloud) for a Postgres function")
+    settings.require("database_user", "database_name")
+    from google.cloud.sql.connector import Connector  # only Cloud SQL functions pay this import
+
+    connector = Connector(refresh_strategy="lazy")
+
+    def connect() -> Any:
+        return connector.connect(
+            instance, "pg8000", user=settings.database_user, db=settings.database_name, enable_iam_auth=True
+        )
+
+    return create_engine("postgresql+pg8000://", creator=connect, **options)

@@ -1,0 +1,34 @@
+"""The platform's own PostgreSQL tables, and the one MetaData every domain's tables join.
+
+One database serves the Postgres domains; each domain declares its tables in its own
+`tables.py` (prefixed with the domain's name) on this `metadata`. The outbox and the
+processed-event records belong to the platform: every unit of work writes them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, DateTime, func, Index, Integer, MetaData, String, Table, Text, text, Uuid
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = MetaData()
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Uuid, primary_key=True),  # the event id
+    Column("topic", String(255), nullable=False),
+    Column("payload", JSONB, nullable=False),  # the event envelope
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("published_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    Index("outbox_pending", "created_at", postgresql_where=text("published_at IS NULL")),
+)
+
+processed_events = Table(
+    "processed_events",
+    metadata,
+    Column("consumer", String(100), primary_key=True),
+    Column("event_id", Uuid, primary_key=True),
+    Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

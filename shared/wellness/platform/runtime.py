@@ -1,0 +1,112 @@
+"""The composition root: one per function instance.
+
+A function's main.py calls `function_runtime(...)` once at import, naming the stores
+it uses. Settings are read and checked then (a missing variable fails the cold start
+with its name); clients are built on first use, so a Postgres-only function never
+imports the Firestore or Pub/Sub clients. A domain's wiring builds its unit of work
+from the runtime:
+
+    >>> runtime = function_runtime("postgres", "pubsub")                        # doctest: +SKIP
+    >>> uow = runtime.postgres_unit_of_work(PostgresProgramStore)              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable, Mapping, TypeVar
+
+from . import logs, tracing
+from .config import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client, Transaction
+    from sqlalchemy import Connection, Engine
+
+    from .firestore.unit_of_work import FirestoreTransaction, FirestoreUnitOfWork
+    from .identity import JwksVerifier
+    from .postgres.unit_of_work import PostgresTransaction, PostgresUnitOfWork
+    from .pubsub import Publisher
+    from .secrets import SecretSource
+
+NEEDS = ("postgres", "firestore", "pubsub")
+P = TypeVar("P", bound="PostgresTransaction")
+F = TypeVar("F", bound="FirestoreTransaction")
+
+
+class Runtime:
+    def __init__(self, settings: Settings, needs: tuple[str, ...] = (), env: Mapping[str, str] | None = None):
+        self.settings = settings
+        self.needs = needs
+        self.env: Mapping[str, str] = os.environ if env is None else env  # domains read their own settings here
+
+    @cached_property
+    def engine(self) -> Engine:
+        from .postgres.engine import build_engine
+
+        return build_engine(self.settings)
+
+    @cached_property
+    def firestore(self) -> Client:
+        from .firestore.client import build_client
+
+        return build_client(self.settings)
+
+    @cached_property
+    def publisher(self) -> Publisher:
+        from .pubsub import PubSubPublisher
+
+        return PubSubPublisher(self.settings.project_id)
+
+    @cached_property
+    def secrets(self) -> SecretSource:
+        from .secrets import secret_source
+
+        return secret_source(self.settings)
+
+    @cached_property
+    def token_verifier(self) -> JwksVerifier:
+        """Checks forwarded bearer tokens against the published JWKS (VERIFY_FORWARDED_TOKEN)."""
+        from .identity import JwksVerifier
+
+        settings = self.settings.require("jwks_uri")
+        return JwksVerifier(str(settings.jwks_uri), issuer=settings.jwt_issuer, audiences=(settings.jwt_audience,))
+
+    def postgres_unit_of_work(self, store: Callable[[Connection], P]) -> PostgresUnitOfWork[P]:
+        """A unit of work on this instance's engine whose events are published promptly after each commit."""
+        from .postgres.outbox import relay
+        from .postgres.unit_of_work import PostgresUnitOfWork
+
+        def publish(ids: list[str]) -> None:
+            relay(self.engine, self.publisher, timeout=self.settings.publish_timeout_seconds, ids=ids)
+
+        return PostgresUnitOfWork(
+            self.engine, store, after_commit=publish if self.settings.publish_after_commit else None
+        )
+
+    def firestore_unit_of_work(self, store: Callable[[Client, Transaction | None], F]) -> FirestoreUnitOfWork[F]:
+        """A unit of work on this instance's Firestore client whose events are published promptly after each commit."""
+        from .firestore.outbox import relay
+        from .firestore.unit_of_work import FirestoreUnitOfWork
+
+        def publish(ids: list[str]) -> None:
+            relay(self.firestore, self.publisher, timeout=self.settings.publish_timeout_seconds, ids=ids)
+
+        return FirestoreUnitOfWork(
+            lambda: self.firestore, store, after_commit=publish if self.settings.publish_after_commit else None
+        )
+
+
+def function_runtime(*needs: str, settings: Settings | None = None) -> Runtime:
+    """Read and check the settings, set up logs and traces, and return the instance's runtime."""
+    unknown = set(needs) - set(NEEDS)
+    if unknown:
+        raise ValueError(f"unknown needs {sorted(unknown)}; choose from {NEEDS}")
+    settings = settings or load_settings()
+    if "postgres" in needs and not settings.uses_postgres:
+        raise SettingsError("this function uses PostgreSQL: set DATABASE_URL (local) or CLOUD_SQL_INSTANCE (cloud)")
+    if settings.verify_forwarded_token:
+        settings.require("jwks_uri")  # fail the cold start, not every request
+    logs.configure(settings.function_name, settings.log_level, project_id=settings.project_id)
+    tracing.configure(settings)
+    return Runtime(settings, tuple(needs))

@@ -1,0 +1,147 @@
+"""Pub/Sub subscribers: decode, validate, apply exactly once, ack or nack.
+
+A subscriber function receives a push request: the raw Pub/Sub push envelope
+(explicit push subscriptions, and the emulator) or an Eventarc CloudEvent (binary
+mode carries the same envelope in its body; structured mode wraps it in `data`).
+Both decode to the same Event.
+
+Answers: 204 acks (applied, or already applied before: a duplicate changes
+nothing). Any other status nacks, so Pub/Sub redelivers with backoff and, after
+the subscription's max delivery attempts, moves the message to its dead-letter
+topic: 422 for a message that can never succeed (malformed, wrong type, fails its
+schema), 503 when applying it failed. Nothing is acked that was not applied, and
+nothing loops forever.
+
+The record of applied event ids is written in the same transaction as the effect,
+through the unit of work of the domain's service:
+
+    profiles = profile_service(runtime)
+
+    @subscriber("user.created", runtime, profiles.unit_of_work)
+    def handler(event: Event, store: ProfileStore) -> None:
+        profiles.on_user_created(store, event)
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import time
+from typing import Any, Callable, TypeVar
+
+import flask
+from opentelemetry.trace import SpanKind
+
+from . import logs, tracing
+from .events import Event, InvalidEventError
+from .ports import Transaction, UnitOfWork
+from .runtime import Runtime
+
+log = logging.getLogger("wellness.subscriber")
+S = TypeVar("S", bound=Transaction)
+
+
+def decode(body: bytes, content_type: str | None) -> tuple[Event, dict[str, str], str]:
+    """(event, message attributes, Pub/Sub message id) from a push or CloudEvent request body."""
+    try:
+        envelope = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidEventError("the push body is not JSON") from None
+    if (content_type or "").startswith("application/cloudevents+json") and isinstance(envelope, dict):
+        envelope = envelope.get("data")
+    message = envelope.get("message") if isinstance(envelope, dict) else None
+    if not isinstance(message, dict) or "data" not in message:
+        raise InvalidEventError("the push body has no message data")
+    try:
+        data = base64.b64decode(message["data"], validate=True)
+    except (binascii.Error, TypeError, ValueError):
+        raise InvalidEventError("the message data is not base64") from None
+    attributes = message.get("attributes") or {}
+    message_id = str(message.get("messageId") or message.get("message_id") or "")
+    return Event.from_json(data), attributes, message_id
+
+
+def push_request(event: Event, message_id: str = "1", attributes: dict[str, str] | None = None) -> dict[str, Any]:
+    """The raw push body Pub/Sub sends for this event: the inverse of decode(), for tests and tools.
+
+    >>> decode(json.dumps(push_request(event)).encode(), "application/json")[0] == event  # doctest: +SKIP
+    True
+    """
+    message = {
+        "data": base64.b64encode(event.to_json()).decode(),
+        "messageId": message_id,
+        "attributes": attributes or {},
+    }
+    return {"message": message, "subscription": "projects/local/subscriptions/local"}
+
+
+Apply = Callable[[Event, S], None]
+
+
+def subscriber(
+    event_type: str, runtime: Runtime, unit_of_work: UnitOfWork[S]
+) -> Callable[[Apply[S]], Callable[[flask.Request], flask.Response]]:
+    """Apply each `event_type` event once, in a transaction of `unit_of_work` that also records the delivery.
+
+    The handler gets the event and the store of that transaction; a redelivered or
+    duplicated event finds its delivery recorded and changes nothing.
+    """
+    consumer = runtime.settings.function_name
+
+    def decorate(apply: Apply[S]) -> Callable[[flask.Request], flask.Response]:
+        def apply_once(event: Event) -> bool:
+            def work(store: S) -> bool:
+                if not store.first_delivery(consumer, event.id):
+                    return False  # applied before (a concurrent duplicate waits on the record, then lands here)
+                apply(event, store)
+                return True
+
+            return unit_of_work.run(work)
+
+        def serve(request: flask.Request) -> flask.Response:
+            status = _handle(request, consumer, event_type, apply_once)
+            tracing.flush()
+            return flask.Response(status=status)
+
+        serve.__name__ = serve.__qualname__ = apply.__name__
+        return serve
+
+    return decorate
+
+
+def _outcome(status: int, outcome: str, fields: dict[str, Any], started: float) -> int:
+    """One log line per delivery: what happened to which event, for the on-call engineer."""
+    fields.update(outcome=outcome, status=status, latencyMs=round((time.perf_counter() - started) * 1000, 1))
+    level = logging.INFO if status == 204 else logging.ERROR
+    log.log(level, "event %s: %s", fields.get("eventType", "?"), outcome, extra={"fields": fields})
+    return status
+
+
+def _handle(request: flask.Request, consumer: str, event_type: str, apply_once: Callable[[Event], bool]) -> int:
+    started = time.perf_counter()
+    fields: dict[str, Any] = {"consumer": consumer, "eventType": event_type}
+    try:
+        event, attributes, message_id = decode(request.get_data(), request.content_type)
+    except InvalidEventError as error:
+        fields.update(eventId=error.event_id, details=error.details)
+        return _outcome(422, f"rejected: {error}", fields, started)
+    fields.update(eventId=event.id, messageId=message_id)
+    if event.type != event_type:
+        return _outcome(422, f"rejected: this subscriber takes {event_type}, not {event.type}", fields, started)
+    carrier = {"traceparent": attributes.get("traceparent") or event.traceparent or ""}
+    with (
+        logs.request_context(eventId=event.id, messageId=message_id),
+        tracing.tracer().start_as_current_span(
+            f"apply {event.type}", context=tracing.extract(carrier), kind=SpanKind.CONSUMER
+        ) as span,
+    ):
+        span.set_attribute("messaging.message.id", message_id)
+        span.set_attribute("event.id", event.id)
+        try:
+            applied = apply_once(event)
+        except Exception:  # noqa: BLE001 - nack: Pub/Sub retries, then dead-letters
+            log.exception("applying event %s failed", event.id)
+            return _outcome(503, "failed, will be retried", fields, started)
+        return _outcome(204, "applied" if applied else "duplicate, already applied", fields, started)

@@ -1,0 +1,28 @@
+"""What other domains may use of profiles, read inside their own Firestore transaction.
+
+Reflections take the day of an entry in the author's zone; the community shows each
+author's public profile. Both read the profile where it lives, in the caller's
+transaction, so no copy goes stale.
+
+    >>> timezone_of(store, user_id)          # doctest: +SKIP
+    'Europe/Paris'
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ..platform.clock import DEFAULT_TIMEZONE
+from ..platform.firestore.unit_of_work import FirestoreTransaction
+from .adapters import FirestoreProfiles
+
+
+def timezone_of(tx: FirestoreTransaction, user_id: str) -> str:
+    """The user's time zone; UTC until the profile exists."""
+    profile = FirestoreProfiles(tx).get(user_id)
+    return profile.timezone if profile is not None else DEFAULT_TIMEZONE
+
+
+def public_profiles(tx: FirestoreTransaction, user_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The public subsets of these users' profiles, by user id (one round trip; missing ones left out)."""
+    return {user_id: p.public() for user_id, p in FirestoreProfiles(tx).get_many(user_ids).items()}

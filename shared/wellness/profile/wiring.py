@@ -1,0 +1,14 @@
+"""Builds the profile service from a function's runtime (the real adapters).
+
+    >>> profiles = profile_service(function_runtime("firestore", "pubsub"))   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from ..platform.runtime import Runtime
+from .adapters import FirestoreProfileStore
+from .service import ProfileService
+
+
+def profile_service(runtime: Runtime) -> ProfileService:
+    return ProfileService(runtime.firestore_unit_of_work(FirestoreProfileStore))

@@ -1,0 +1,36 @@
+"""The reporting domain's PostgreSQL tables: facts from events, one row per fact, so duplicates and order do not matter."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Date, DateTime, func, SmallInteger, String, Table, Uuid
+
+from ..platform.postgres.tables import metadata
+
+reporting_users = Table(
+    "reporting_users",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("timezone", String(64)),
+    Column("timezone_as_of", DateTime(timezone=True)),
+    Column("deleted_at", DateTime(timezone=True)),  # a tombstone: events that arrive after user.deleted are dropped
+)
+
+reporting_completions = Table(
+    "reporting_completions",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("task_id", String(64), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("completed_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.clock_timestamp()),
+)
+
+reporting_reflections = Table(
+    "reporting_reflections",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("reflection_id", String(64), primary_key=True),
+    Column("date", Date, nullable=False),
+    Column("mood", SmallInteger, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.clock_timestamp()),
+)
