@@ -1,24 +1,23 @@
-"""Integration tests: one adapter at a time against the real PostgreSQL and emulators."""
+"""Fixtures of the library's tests: a Runtime on the real services, for one adapter at a time."""
 
 from __future__ import annotations
 
-import json
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
-import flask
 import pytest
 
 from wellness.platform.config import load_settings
-from wellness.platform.events import Event
 from wellness.platform.runtime import Runtime
-from wellness.platform.subscriber import push_request
 
 PROJECT = "wellness-test"
 
 
 @pytest.fixture
 def runtime_for(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[Callable[..., Runtime]]:
-    """A Runtime on the real services; only the services a test names are started."""
+    """A Runtime on the real services; only the services a test names are started.
+
+    runtime_for("postgres", "pubsub", PUBLISH_AFTER_COMMIT="false") also sets those settings.
+    """
     built: list[Runtime] = []
 
     def make(*stores: str, **env: str) -> Runtime:
@@ -37,25 +36,3 @@ def runtime_for(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
     for runtime in built:
         if "engine" in runtime.__dict__:
             runtime.engine.dispose()
-
-
-def push_body(event: Event, message_id: str = "1") -> bytes:
-    return json.dumps(push_request(event, message_id)).encode()
-
-
-# One app for every delivery: building Flask apps in several threads at once trips a
-# CPython 3.11 ast bug, and the app only provides the request context here.
-_APP = flask.Flask(__name__)
-
-
-def deliver(serve: Callable[[flask.Request], flask.Response], body: bytes) -> int:
-    with _APP.test_request_context("/", method="POST", data=body, content_type="application/json"):
-        return serve(flask.request).status_code
-
-
-def user_created(**overrides: Any) -> Event:
-    import uuid
-
-    user_id = str(uuid.uuid4())
-    data = {"userId": user_id, "email": f"{user_id[:8]}@example.com", "displayName": "Ada", "timezone": "UTC"}
-    return Event.new("user.created", user_id=user_id, data={**data, **overrides})

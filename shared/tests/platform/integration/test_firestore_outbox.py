@@ -8,56 +8,59 @@ from typing import Any
 
 import pytest
 
-from wellness import firestore_outbox
 from wellness.platform.errors import ValidationError
 from wellness.platform.events import Event
-from wellness.platform.pubsub import FakePublisher
-from wellness.reflection import store as reflections
+from wellness.platform.firestore import outbox as firestore_outbox
+from wellness.platform.firestore.unit_of_work import FirestoreTransaction
+from wellness_testing import factories
+from wellness_testing.fakes import FakePublisher
 
 pytestmark = pytest.mark.integration
 
 
 def profile_updated(user_id: str) -> Event:
-    return Event.new(
-        "profile.updated", user_id=user_id, data={"userId": user_id, "displayName": "A", "timezone": "UTC"}
-    )
+    return factories.profile_updated(user_id)
 
 
-def test_reflection_and_its_event_commit_together(runtime_for: Any) -> None:
+def test_the_change_and_its_event_commit_together_and_the_event_is_written_last(runtime_for: Any) -> None:
     runtime = runtime_for("firestore", PUBLISH_AFTER_COMMIT="false")
     db, user_id = runtime.firestore, str(uuid.uuid4())
-    db.collection("profiles").document(user_id).set({"userId": user_id, "displayName": "A", "timezone": "Asia/Tokyo"})
-    created = runtime.firestore_transaction(
-        lambda tx, outbox: reflections.create(db, tx, outbox, user_id, {"mood": 3, "text": "secret words"})
-    )
-    pending = [s.to_dict() for s in db.collection("outbox").stream()]
-    mine = [d for d in pending if d["payload"]["data"].get("reflectionId") == created["id"]]
-    assert len(mine) == 1 and mine[0]["topic"] == "reflection.logged"
-    assert mine[0]["payload"]["data"]["timezone"] == "Asia/Tokyo"
-    assert "secret words" not in str(mine[0])  # the journal text never leaves the reflection
+    event = profile_updated(user_id)
+    doc = db.collection("testChanges").document(user_id)
+
+    def work(store: FirestoreTransaction) -> None:
+        store.outbox.add(event)  # before a read: the outbox holds its write to the end
+        assert not store.get(doc).exists
+        store.create(doc, {"changed": True})
+
+    runtime.firestore_unit_of_work(FirestoreTransaction).run(work)
+    stored = db.collection("outbox").document(event.id).get().to_dict()
+    assert stored["topic"] == "profile.updated" and stored["payload"]["id"] == event.id
+    assert doc.get().to_dict() == {"changed": True}
 
 
 def test_a_failed_transaction_writes_neither_the_change_nor_the_event(runtime_for: Any) -> None:
     runtime = runtime_for("firestore", PUBLISH_AFTER_COMMIT="false")
     db, user_id = runtime.firestore, str(uuid.uuid4())
     event = profile_updated(user_id)
+    doc = db.collection("testChanges").document(user_id)
 
-    def work(tx: Any, outbox: Any) -> None:
-        reflections.create(db, tx, outbox, user_id, {"mood": 3, "text": "never stored"})
-        outbox.add(event)
+    def work(store: FirestoreTransaction) -> None:
+        store.create(doc, {"changed": True})
+        store.outbox.add(event)
         raise ValidationError("boom", "the change is refused after its writes were queued")
 
     with pytest.raises(ValidationError):
-        runtime.firestore_transaction(work)
+        runtime.firestore_unit_of_work(FirestoreTransaction).run(work)
     assert not db.collection("outbox").document(event.id).get().exists
-    assert list(db.collection("users").document(user_id).collection("reflections").stream()) == []
+    assert not doc.get().exists
 
 
 def test_prompt_publish_deletes_the_document_and_failures_stay_pending(runtime_for: Any) -> None:
     runtime = runtime_for("firestore", PUBLISH_AFTER_COMMIT="false")
     db = runtime.firestore
     ok, down = profile_updated(str(uuid.uuid4())), profile_updated(str(uuid.uuid4()))
-    runtime.firestore_transaction(lambda tx, outbox: [outbox.add(ok), outbox.add(down)])
+    runtime.firestore_unit_of_work(FirestoreTransaction).run(lambda store: [store.outbox.add(e) for e in (ok, down)])
     publisher = FakePublisher()
     assert firestore_outbox.relay(db, publisher, timeout=1, ids=[ok.id]).published == 1
     publisher.fail = True
@@ -74,7 +77,7 @@ def test_concurrent_relays_publish_each_document_once(runtime_for: Any) -> None:
     runtime = runtime_for("firestore", PUBLISH_AFTER_COMMIT="false")
     db = runtime.firestore
     events = [profile_updated(str(uuid.uuid4())) for _ in range(12)]
-    runtime.firestore_transaction(lambda tx, outbox: [outbox.add(e) for e in events])
+    runtime.firestore_unit_of_work(FirestoreTransaction).run(lambda store: [store.outbox.add(e) for e in events])
     ids = [e.id for e in events]
     publishers = [FakePublisher() for _ in range(3)]
     threads = [
@@ -93,7 +96,7 @@ def test_concurrent_relays_publish_each_document_once(runtime_for: Any) -> None:
 def test_a_live_lease_is_respected_and_an_expired_one_taken_over(runtime_for: Any) -> None:
     runtime = runtime_for("firestore", PUBLISH_AFTER_COMMIT="false")
     db, event = runtime.firestore, profile_updated(str(uuid.uuid4()))
-    runtime.firestore_transaction(lambda tx, outbox: outbox.add(event))
+    runtime.firestore_unit_of_work(FirestoreTransaction).run(lambda store: store.outbox.add(event))
     assert firestore_outbox._claim(db, [db.collection("outbox").document(event.id)], 60)  # a relay holds it
     assert firestore_outbox.relay(db, FakePublisher(), timeout=1, ids=[event.id]).published == 0
     db.collection("outbox").document(event.id).update({"claimedUntil": 1.0})  # that relay died long ago
@@ -103,6 +106,6 @@ def test_a_live_lease_is_respected_and_an_expired_one_taken_over(runtime_for: An
 def test_backlog_counts_what_is_pending(runtime_for: Any) -> None:
     runtime = runtime_for("firestore", PUBLISH_AFTER_COMMIT="false")
     event = profile_updated(str(uuid.uuid4()))
-    runtime.firestore_transaction(lambda tx, outbox: outbox.add(event))
+    runtime.firestore_unit_of_work(FirestoreTransaction).run(lambda store: store.outbox.add(event))
     count, age = firestore_outbox.backlog(runtime.firestore)
     assert count >= 1 and age >= 0

@@ -11,11 +11,14 @@ from sqlalchemy import select, text
 
 from wellness.platform.postgres.tables import outbox
 from wellness.platform.postgres.outbox import backlog, relay
-from wellness.platform.pubsub import FakePublisher, PubSubPublisher
+from wellness.platform.postgres.unit_of_work import PostgresTransaction
+from wellness.platform.pubsub import PubSubPublisher
+from wellness_testing.factories import user_created
+from wellness_testing.fakes import FakePublisher
 
-from .conftest import PROJECT, user_created
 
 pytestmark = pytest.mark.integration
+PROJECT = "wellness-test"
 
 
 @pytest.fixture
@@ -57,11 +60,15 @@ def pending_ids(engine: Any) -> set[str]:
 def test_event_exists_if_and_only_if_the_change_commits(runtime_for: Any) -> None:
     runtime = runtime_for("postgres", PUBLISH_AFTER_COMMIT="false")
     rolled_back, committed = user_created(), user_created()
-    with runtime.unit_of_work() as uow:
-        uow.outbox.add(rolled_back)
-    with runtime.unit_of_work() as uow:
-        uow.outbox.add(committed)
-        uow.commit()
+    uow = runtime.postgres_unit_of_work(PostgresTransaction)
+
+    def fails(store: PostgresTransaction) -> None:
+        store.outbox.add(rolled_back)
+        raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        uow.run(fails)
+    uow.run(lambda store: store.outbox.add(committed))
     pending = pending_ids(runtime.engine)
     assert committed.id in pending and rolled_back.id not in pending
 
@@ -69,9 +76,7 @@ def test_event_exists_if_and_only_if_the_change_commits(runtime_for: Any) -> Non
 def test_prompt_publish_after_commit_reaches_pubsub(runtime_for: Any, observer: Any) -> None:
     runtime = runtime_for("postgres", "pubsub")
     event = user_created()
-    with runtime.unit_of_work() as uow:
-        uow.outbox.add(event)
-        uow.commit()
+    runtime.postgres_unit_of_work(PostgresTransaction).run(lambda store: store.outbox.add(event))
     assert event.id not in pending_ids(runtime.engine)
     messages = [m for m in observer(1) if m.attributes["eventId"] == event.id]
     assert len(messages) == 1
@@ -85,9 +90,7 @@ def test_pubsub_down_loses_nothing_and_the_relay_catches_up(
     live_host = runtime_for("pubsub") and __import__("os").environ["PUBSUB_EMULATOR_HOST"]
     monkeypatch.setenv("PUBSUB_EMULATOR_HOST", "127.0.0.1:9")  # nothing listens: Pub/Sub is "down"
     event = user_created()
-    with runtime.unit_of_work() as uow:  # the prompt publish fails quietly
-        uow.outbox.add(event)
-        uow.commit()
+    runtime.postgres_unit_of_work(PostgresTransaction).run(lambda store: store.outbox.add(event))    # the prompt publish fails
     assert event.id in pending_ids(runtime.engine)
     with runtime.engine.connect() as conn:
         attempts, error = conn.execute(
@@ -104,10 +107,7 @@ def test_pubsub_down_loses_nothing_and_the_relay_catches_up(
 def test_concurrent_relays_publish_each_row_once(runtime_for: Any) -> None:
     runtime = runtime_for("postgres", PUBLISH_AFTER_COMMIT="false")
     events = [user_created() for _ in range(30)]
-    with runtime.unit_of_work() as uow:
-        for event in events:
-            uow.outbox.add(event)
-        uow.commit()
+    runtime.postgres_unit_of_work(PostgresTransaction).run(lambda store: [store.outbox.add(e) for e in events])
     ids = [e.id for e in events]
     publishers = [FakePublisher() for _ in range(4)]
     threads = [
@@ -131,8 +131,6 @@ def test_concurrent_relays_publish_each_row_once(runtime_for: Any) -> None:
 
 def test_backlog_reports_pending_count_and_age(runtime_for: Any) -> None:
     runtime = runtime_for("postgres", PUBLISH_AFTER_COMMIT="false")
-    with runtime.unit_of_work() as uow:
-        uow.outbox.add(user_created())
-        uow.commit()
+    runtime.postgres_unit_of_work(PostgresTransaction).run(lambda store: store.outbox.add(user_created()))
     count, age = backlog(runtime.engine)
     assert count >= 1 and age >= 0

@@ -12,7 +12,10 @@ from sqlalchemy import text
 from wellness.platform.events import Event
 from wellness.platform.subscriber import subscriber
 
-from .conftest import deliver, push_body, user_created
+from wellness.platform.firestore.unit_of_work import FirestoreTransaction
+from wellness.platform.postgres.unit_of_work import PostgresTransaction
+from wellness_testing.factories import user_created
+from wellness_testing.push import deliver, push_body
 
 pytestmark = pytest.mark.integration
 
@@ -34,9 +37,9 @@ def test_postgres_subscriber_applies_each_event_once(runtime_for: Any) -> None:
             text("CREATE TABLE IF NOT EXISTS test_effects (event_id uuid, applied_at timestamptz DEFAULT now())")
         )
 
-    @subscriber("user.created", runtime, store="postgres")
-    def handler(event: Event, uow: Any) -> None:
-        uow.connection.execute(text("INSERT INTO test_effects (event_id) VALUES (:id)"), {"id": uuid.UUID(event.id)})
+    @subscriber("user.created", runtime, runtime.postgres_unit_of_work(PostgresTransaction))
+    def handler(event: Event, store: PostgresTransaction) -> None:
+        store.connection.execute(text("INSERT INTO test_effects (event_id) VALUES (:id)"), {"id": uuid.UUID(event.id)})
 
     event = user_created()
     body = push_body(event)
@@ -53,8 +56,8 @@ def test_failed_apply_is_nacked_and_leaves_no_record(runtime_for: Any) -> None:
     runtime = runtime_for("postgres", FUNCTION_NAME=f"pg-failing-{uuid.uuid4().hex[:6]}")
     calls: list[str] = []
 
-    @subscriber("user.created", runtime, store="postgres")
-    def handler(event: Event, uow: Any) -> None:
+    @subscriber("user.created", runtime, runtime.postgres_unit_of_work(PostgresTransaction))
+    def handler(event: Event, store: PostgresTransaction) -> None:
         calls.append(event.id)
         if len(calls) == 1:
             raise ConnectionError("a dependency hiccup")
@@ -68,8 +71,8 @@ def test_failed_apply_is_nacked_and_leaves_no_record(runtime_for: Any) -> None:
 def test_poison_messages_are_nacked_for_the_dead_letter_topic(runtime_for: Any) -> None:
     runtime = runtime_for("postgres")
 
-    @subscriber("user.created", runtime, store="postgres")
-    def handler(event: Event, uow: Any) -> None:
+    @subscriber("user.created", runtime, runtime.postgres_unit_of_work(PostgresTransaction))
+    def handler(event: Event, store: PostgresTransaction) -> None:
         raise AssertionError("never called for a poison message")
 
     assert deliver(handler, b"{not json") == 422
@@ -86,11 +89,11 @@ def test_firestore_subscriber_applies_each_event_once(runtime_for: Any) -> None:
     runtime = runtime_for("firestore", FUNCTION_NAME=f"fs-consumer-{uuid.uuid4().hex[:6]}")
     counter = runtime.firestore.collection("testCounters").document(uuid.uuid4().hex)
 
-    @subscriber("user.created", runtime, store="firestore")
-    def handler(event: Event, transaction: Any) -> None:
-        snapshot = counter.get(transaction=transaction)
+    @subscriber("user.created", runtime, runtime.firestore_unit_of_work(FirestoreTransaction))
+    def handler(event: Event, store: FirestoreTransaction) -> None:
+        snapshot = store.get(counter)
         value = (snapshot.to_dict() or {}).get("n", 0) if snapshot.exists else 0
-        transaction.set(counter, {"n": value + 1})
+        store.set(counter, {"n": value + 1})
 
     body = push_body(user_created())
     assert [deliver(handler, body) for _ in range(3)] == [204, 204, 204]

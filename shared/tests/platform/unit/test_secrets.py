@@ -5,10 +5,11 @@ import types
 
 import pytest
 
+from wellness_testing.fakes import FakeSecrets
+
 from wellness.platform.config import load_settings
 from wellness.platform.secrets import (
     EnvSecrets,
-    FakeSecrets,
     SecretError,
     SecretManagerSecrets,
     SecretNotFound,

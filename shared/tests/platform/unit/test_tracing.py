@@ -16,7 +16,7 @@ from wellness.platform.config import SettingsError, load_settings
 pytestmark = pytest.mark.unit
 
 TRACE_ID = "0af7651916cd43dd8448eb211c80319c"
-SHARED = pathlib.Path(__file__).resolve().parents[2]
+SHARED = pathlib.Path(__file__).resolve().parents[3]
 
 
 def settings(**env: str):
