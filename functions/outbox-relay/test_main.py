@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, text
 
 from wellness.platform.config import load_settings
 from wellness.platform.events import Event
-from wellness.postgres import UnitOfWork
+from wellness.platform.postgres.unit_of_work import PostgresTransaction, PostgresUnitOfWork
 
 pytestmark = pytest.mark.functional
 
@@ -31,9 +31,8 @@ def test_relay_publishes_pending_events(load_function, postgres_url, pubsub_emul
     engine = create_engine(postgres_url)
     settings = load_settings({"GOOGLE_CLOUD_PROJECT": "p", "FUNCTION_NAME": "t", "DATABASE_URL": postgres_url})
     assert settings.database_url
-    with UnitOfWork(engine) as uow:  # no after-commit hook: the event stays pending
-        uow.outbox.add(event)
-        uow.commit()
+    # No after-commit hook: the event stays pending.
+    PostgresUnitOfWork(engine, PostgresTransaction).run(lambda store: store.outbox.add(event))
     response = client.post("/", json={})
     assert response.status_code == 200
     assert response.get_json()["published"] >= 1
@@ -47,20 +46,20 @@ def test_relay_publishes_pending_events(load_function, postgres_url, pubsub_emul
 def test_relay_publishes_the_firestore_outbox_too(load_function, firestore_db, pubsub_emulator) -> None:
     client = load_function("outbox-relay")
     from google.api_core.exceptions import AlreadyExists
-    from google.cloud import firestore, pubsub_v1
+    from google.cloud import pubsub_v1
 
     publisher = pubsub_v1.PublisherClient()
     try:
         publisher.create_topic(name=publisher.topic_path("wellness-test", "profile.updated"))
     except AlreadyExists:
         pass
-    from wellness import firestore_outbox
+    from wellness.platform.firestore.unit_of_work import FirestoreTransaction, FirestoreUnitOfWork
 
     user_id = str(uuid.uuid4())
     event = Event.new(
         "profile.updated", user_id=user_id, data={"userId": user_id, "displayName": "A", "timezone": "UTC"}
     )
-    firestore.transactional(lambda tx: firestore_outbox.add(firestore_db, tx, event))(firestore_db.transaction())
+    FirestoreUnitOfWork(lambda: firestore_db, FirestoreTransaction).run(lambda store: store.outbox.add(event))
     body = client.post("/", json={}).get_json()
     assert body["firestorePublished"] >= 1 and "firestorePending" in body
     assert not firestore_db.collection("outbox").document(event.id).get().exists

@@ -37,6 +37,12 @@ class Function:
     route: str | None = None
     topic: str | None = None
     schedule: str | None = None
+    packages: tuple[str, ...] = ()
+
+    @property
+    def release_job(self) -> bool:
+        """A job the deploy calls once per release (no schedule), such as db-migrate; the local stack skips it."""
+        return self.kind == "job" and self.schedule is None
 
     @property
     def source_dir(self) -> Path:
@@ -92,20 +98,21 @@ class Catalog:
         return tuple(sorted({fn.domain for fn in self.functions}))
 
     def select(self, domains: list[str] | tuple[str, ...] | None) -> tuple[Function, ...]:
-        """The functions of these domains (all when none are named).
+        """The functions of these domains (all when none are named) that the local stack runs.
 
         The platform domain (the outbox relay) comes along whenever a selected
-        function publishes, since nothing would leave the outbox without it.
+        function publishes, since nothing would leave the outbox without it. Release
+        jobs (db-migrate) are left out: the stack migrates the database itself.
         """
         if not domains:
-            return self.functions
+            return tuple(fn for fn in self.functions if not fn.release_job)
         unknown = set(domains) - set(self.domains)
         if unknown:
             raise KeyError(f"unknown domain(s) {sorted(unknown)}; known: {list(self.domains)}")
         chosen = [fn for fn in self.functions if fn.domain in domains]
         if any("pubsub" in fn.stores for fn in chosen):
             chosen += [fn for fn in self.functions if fn.domain == "platform" and fn not in chosen]
-        return tuple(chosen)
+        return tuple(fn for fn in chosen if not fn.release_job)
 
 
 def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONTRACTS_DIR) -> Catalog:
@@ -131,6 +138,7 @@ def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONT
                 route=spec.get("route"),
                 topic=spec.get("topic"),
                 schedule=spec.get("schedule"),
+                packages=tuple(spec.get("packages", [])),
             )
         )
     topics_raw = yaml.safe_load((contracts_dir / "topics.yaml").read_text())

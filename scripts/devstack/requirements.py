@@ -43,6 +43,7 @@ def expected(fn: Function) -> str:
     if fn.secrets:
         names += SECRETS
     names += BY_DOMAIN.get(fn.domain, ())
+    names += fn.packages
     pinned = pins()
     lines = [pinned[name.lower()] for name in dict.fromkeys(names)]
     header = f"# {fn.name}: generated from functions/catalog.yaml by `python -m devstack.requirements --write`\n"

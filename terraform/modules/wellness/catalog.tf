@@ -17,8 +17,10 @@ locals {
       schedule      = try(f.schedule, null)
     }
   }
-  http_functions       = { for k, f in local.functions : k => f if f.kind == "http" }
-  job_functions        = { for k, f in local.functions : k => f if f.kind == "job" }
+  http_functions = { for k, f in local.functions : k => f if f.kind == "http" }
+  job_functions  = { for k, f in local.functions : k => f if f.kind == "job" && f.schedule != null }
+  # A job without a schedule runs once per release, called by the deploy workflow (the migrations).
+  release_job          = one([for k, f in local.functions : k if f.kind == "job" && f.schedule == null])
   subscriber_functions = { for k, f in local.functions : k => f if f.kind == "subscriber" }
 
   topics = {
@@ -32,7 +34,7 @@ locals {
 
   # A function's service account email is known before it exists, so the database user and
   # DB_USER can be set without a dependency cycle (tests check the ids stay distinct).
-  sa_email = { for k in concat(keys(local.functions), ["db-migrate"]) : k => "${substr("fn-${k}", 0, 30)}@${var.project_id}.iam.gserviceaccount.com" }
+  sa_email = { for k in keys(local.functions) : k => "${substr("fn-${k}", 0, 30)}@${var.project_id}.iam.gserviceaccount.com" }
 
   secret_names = toset(concat(flatten([for f in local.functions : f.secrets]), var.extra_secrets))
 
@@ -48,9 +50,9 @@ locals {
 
   postgres_functions = [for k, f in local.functions : k if contains(f.stores, "postgres")]
 
-  # Connection budget: every Postgres function at max instances with a full pool, plus the
-  # migration job, plus the connections Cloud SQL reserves for itself.
-  connection_budget = sum(concat([0], [for k in local.postgres_functions : local.functions[k].max_instances * var.db_pool_size])) + 1 + var.db_reserved_connections
+  # Connection budget: every Postgres function (the migration job included) at max instances
+  # with a full pool, plus the connections Cloud SQL reserves for itself.
+  connection_budget = sum(concat([0], [for k in local.postgres_functions : local.functions[k].max_instances * var.db_pool_size])) + var.db_reserved_connections
 
   # The JWKS the gateway fetches (x-google-jwks_uri) is read anonymously: that one backend is public.
   jwks_backend  = regex("x-google-jwks_uri:\\s*\"\\$\\{backend_([a-z0-9_]+)\\}", file("${var.repo_root}/contracts/openapi.yaml"))[0]

@@ -77,7 +77,7 @@ module "cloud_sql" {
   max_connections     = var.db_max_connections
   deletion_protection = var.deletion_protection
   database_name       = "wellness"
-  iam_users           = toset([for k in concat(local.postgres_functions, ["db-migrate"]) : local.sa_email[k]])
+  iam_users           = toset([for k in local.postgres_functions : local.sa_email[k]])
 }
 
 module "firestore" {
@@ -116,8 +116,12 @@ module "migrations" {
   region        = var.region
   source_bucket = module.source_bucket.name
   bundle_dir    = var.bundle_dir
-  bundle        = var.bundles["db-migrate"]
-  environment   = merge(local.common_env, local.postgres_env, { DB_USER = trimsuffix(local.sa_email["db-migrate"], ".gserviceaccount.com") })
+  name          = local.release_job
+  bundle        = var.bundles[local.release_job]
+  memory        = local.functions[local.release_job].memory
+  timeout       = local.functions[local.release_job].timeout
+  max_instances = local.functions[local.release_job].max_instances
+  environment   = local.env[local.release_job]
   invoker       = var.deployer_member
 }
 
