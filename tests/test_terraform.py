@@ -19,7 +19,7 @@ from typing import Any
 import hcl2
 import pytest
 
-from devstack import package
+from devstack.deploy import package
 from devstack.catalog import KINDS, REPO_ROOT, STORES, load_catalog
 
 pytestmark = pytest.mark.unit

@@ -3,14 +3,14 @@
 import pytest
 import yaml
 
-from devstack import workflows
+from devstack.deploy import workflows
 from devstack.catalog import load_catalog
 
 pytestmark = pytest.mark.unit
 
 
 def test_every_domain_has_a_current_workflow_and_no_workflow_is_orphaned() -> None:
-    assert workflows.main([]) == 0, "run PYTHONPATH=scripts .venv/bin/python -m devstack.workflows --write"
+    assert workflows.main([]) == 0, "run PYTHONPATH=scripts .venv/bin/python -m devstack.deploy.workflows --write"
 
 
 @pytest.mark.parametrize("domain", load_catalog().domains)

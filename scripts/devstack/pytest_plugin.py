@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .layout import SHARED_DIR
-from .procs import ServiceError, free_port
-from .services import Emulator, PostgresCluster, emulators_available
+from devstack.stack.layout import SHARED_DIR
+from devstack.stack.procs import ServiceError, free_port
+from devstack.stack.services import Emulator, PostgresCluster, emulators_available
 
 if TYPE_CHECKING:
-    from .mailsink import MailSink
-    from .stack import Stack
+    from devstack.stack.mailsink import MailSink
+    from devstack.stack.stack import Stack
 
 TEST_PROJECT = "wellness-test"
 
@@ -139,7 +139,7 @@ def emulator_env(pubsub_emulator: str, firestore_emulator: str) -> Iterator[dict
 @pytest.fixture(scope="session")
 def smtp_sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailSink]:
     """A local SMTP server that keeps every mail (sink.messages()); one per session."""
-    from .mailsink import MailSink
+    from devstack.stack.mailsink import MailSink
 
     sink = MailSink(tmp_path_factory.mktemp("mail"), free_port()).start()
     try:
@@ -153,7 +153,7 @@ def local_stack(
     tmp_path_factory: pytest.TempPathFactory, postgres_url: str, firestore_emulator: str
 ) -> Iterator[Stack]:
     """The whole local stack, all domains, behind a gateway on a free port."""
-    from .stack import Stack, StackError
+    from devstack.stack.stack import Stack, StackError
 
     ok, reason = emulators_available()
     if not ok:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from devstack.catalog import CONTRACTS_DIR
-from devstack.contract_test import print_counts, run
+from devstack.contract.fuzz import print_counts, run
 
 pytestmark = pytest.mark.e2e
 

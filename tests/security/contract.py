@@ -14,8 +14,8 @@ import re
 from typing import Any
 
 from wellness.platform import contracts
+from wellness.platform.operations import document_operations
 
-METHODS = ("get", "put", "post", "delete", "patch")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,14 +57,10 @@ def resolve(schema: dict[str, Any]) -> dict[str, Any]:
 def operations() -> list[ContractOperation]:
     doc = contracts.openapi()
     default_security = doc.get("security", [])
-    out = []
-    for path, item in doc["paths"].items():
-        for method in METHODS:
-            if method in item:
-                spec = item[method]
-                secured = bool(spec.get("security", default_security))
-                out.append(ContractOperation(spec["operationId"], method.upper(), path, spec, secured))
-    return out
+    return [
+        ContractOperation(op.operation_id, op.method, op.path, op.spec, bool(op.spec.get("security", default_security)))
+        for op in document_operations(doc)
+    ]
 
 
 def example_body(op: ContractOperation) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from devstack.mailsink import read_mail
+from devstack.stack.mailsink import read_mail
 
 from .conftest import eventually
 

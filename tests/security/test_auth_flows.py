@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from devstack.mailsink import read_mail
+from devstack.stack.mailsink import read_mail
 
 from .conftest import Api, eventually
 from .flows import reset_link_for

@@ -9,8 +9,8 @@ import jwt
 import pytest
 import requests
 
-from devstack.gateway_auth import JwksCache, JwtVerifier
-from devstack.gateway_spec import JwtProvider
+from devstack.gateway.auth import JwksCache, JwtVerifier
+from devstack.gateway.spec import JwtProvider
 from wellness.auth.keys import Keyset, new_keyset_json
 
 pytestmark = pytest.mark.functional

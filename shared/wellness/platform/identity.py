@@ -107,6 +107,7 @@ class JwksVerifier:
         cooldown: float = 30.0,
         leeway_seconds: int = 60,
         timeout: float = 5.0,
+        required: tuple[str, ...] = ("exp", "iss", "sub"),
     ):
         import jwt
 
@@ -114,6 +115,7 @@ class JwksVerifier:
         self._issuer = issuer
         self._audiences = list(audiences)
         self._leeway = leeway_seconds
+        self._required = list(required)
 
     def verify(self, token: str) -> dict[str, Any]:
         """The token's claims; raises jwt.PyJWTError (or a subclass) when anything is off."""
@@ -127,6 +129,6 @@ class JwksVerifier:
             issuer=self._issuer,
             audience=self._audiences,
             leeway=self._leeway,
-            options={"require": ["exp", "iss", "sub"]},
+            options={"require": self._required},
         )
         return claims

@@ -22,7 +22,38 @@ from . import contracts
 from .errors import NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
 from .schemas import DocumentValidator, check
 
-_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")  # the operation keys of a path item
+
+
+@dataclasses.dataclass(frozen=True)
+class DocumentOperation:
+    """One operation as written in an OpenAPI 2.0 document, with its path item (for shared parameters)."""
+
+    method: str  # upper case
+    path: str
+    spec: dict[str, Any]
+    item: dict[str, Any]
+
+    @property
+    def operation_id(self) -> str:
+        return str(self.spec.get("operationId", ""))
+
+
+def document_operations(doc: Mapping[str, Any]) -> list[DocumentOperation]:
+    """Every operation of the document, in its order: the one walk of paths x methods.
+
+    The library's validator, the local gateway, the contract tools and the tests all
+    read the contract's operations through this.
+
+    >>> [f"{op.method} {op.path}" for op in document_operations(contracts.openapi())][:1]
+    ['POST /v1/auth/signup']
+    """
+    return [
+        DocumentOperation(method.upper(), path, item[method], item)
+        for path, item in (doc.get("paths") or {}).items()
+        for method in HTTP_METHODS
+        if isinstance(item, dict) and isinstance(item.get(method), dict)
+    ]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,29 +94,25 @@ def _index() -> dict[str, Operation]:
     doc = contracts.openapi()
     top_security = doc.get("security", [])
     ops: dict[str, Operation] = {}
-    for path, item in doc.get("paths", {}).items():
-        shared_params = [_resolve(doc, p) for p in item.get("parameters", [])]
-        for method in _METHODS:
-            spec = item.get(method)
-            if not spec:
-                continue
-            params = [*shared_params, *(_resolve(doc, p) for p in spec.get("parameters", []))]
-            body_pointer = None
-            body_required = False
-            for i, param in enumerate(spec.get("parameters", [])):
-                if param.get("in") == "body":
-                    body_pointer = f"/paths/{_escape(path)}/{method}/parameters/{i}/schema"
-                    body_required = bool(param.get("required"))
-            security = spec.get("security", top_security)
-            ops[spec["operationId"]] = Operation(
-                operation_id=spec["operationId"],
-                method=method.upper(),
-                path=path,
-                parameters=tuple(p for p in params if p.get("in") in ("query", "path")),
-                body_pointer=body_pointer,
-                body_required=body_required,
-                secured=bool(security),
-            )
+    for found in document_operations(doc):
+        spec, path, method = found.spec, found.path, found.method.lower()
+        shared_params = [_resolve(doc, p) for p in found.item.get("parameters", [])]
+        params = [*shared_params, *(_resolve(doc, p) for p in spec.get("parameters", []))]
+        body_pointer = None
+        body_required = False
+        for i, param in enumerate(spec.get("parameters", [])):
+            if param.get("in") == "body":
+                body_pointer = f"/paths/{_escape(path)}/{method}/parameters/{i}/schema"
+                body_required = bool(param.get("required"))
+        ops[found.operation_id] = Operation(
+            operation_id=found.operation_id,
+            method=found.method,
+            path=path,
+            parameters=tuple(p for p in params if p.get("in") in ("query", "path")),
+            body_pointer=body_pointer,
+            body_required=body_required,
+            secured=bool(spec.get("security", top_security)),
+        )
     return ops
 
 

@@ -1,0 +1,200 @@
+"""Runners for the local services: PostgreSQL, the gcloud emulators, one function each.
+
+    >>> pg = PostgresCluster(tmp / "pg"); url = pg.start(free_port())        # doctest: +SKIP
+    >>> ps = Emulator("pubsub", free_port(), "wellness-local", tmp / "ps.log")  # doctest: +SKIP
+    >>> ps.start(); ps.wait_ready(60); os.environ["PUBSUB_EMULATOR_HOST"] = ps.host  # doctest: +SKIP
+
+Every long-running process is started in its own session and stopped by process
+group: stopping only the gcloud wrapper would leave the emulator's Java child
+running and holding its port.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from devstack.catalog import REPO_ROOT
+from devstack.stack.postgres import PostgresCluster, find_bindir
+from devstack.stack.procs import LOCALHOST, ServiceError, free_port, port_open, spawn, start_time, stop_group, wait_for
+
+__all__ = [
+    "EMULATOR_INSTALL_HINT",
+    "Emulator",
+    "FunctionProcess",
+    "PostgresCluster",
+    "ServiceError",
+    "emulators_available",
+    "find_bindir",
+    "free_port",
+    "functions_framework_bin",
+]
+
+EMULATOR_INSTALL_HINT = (
+    "the gcloud Pub/Sub and Firestore emulators are needed: install the Google Cloud CLI, then "
+    "`gcloud components install pubsub-emulator cloud-firestore-emulator beta` "
+    "(or, where gcloud came from apt: `apt-get install google-cloud-cli-pubsub-emulator "
+    "google-cloud-cli-firestore-emulator`), and a Java 11+ runtime (`apt-get install default-jre-headless`)"
+)
+_EMULATOR_DIRS = {"pubsub": "pubsub-emulator", "firestore": "cloud-firestore-emulator"}
+
+
+def _sdk_root() -> Path | None:
+    gcloud = shutil.which("gcloud")
+    return Path(gcloud).resolve().parent.parent if gcloud else None
+
+
+def emulators_available() -> tuple[bool, str]:
+    """Whether both emulators can start here, and if not, what to install."""
+    root = _sdk_root()
+    if root is None:
+        return False, "gcloud is not on PATH; " + EMULATOR_INSTALL_HINT
+    missing = [name for name in _EMULATOR_DIRS.values() if not (root / "platform" / name).is_dir()]
+    if missing:
+        return False, f"missing gcloud component(s) {', '.join(missing)}; " + EMULATOR_INSTALL_HINT
+    if not shutil.which("java"):
+        return False, "java is not on PATH; " + EMULATOR_INSTALL_HINT
+    return True, "ok"
+
+
+class Emulator:
+    """`gcloud … emulators KIND start` on 127.0.0.1:port, in its own process group."""
+
+    def __init__(self, kind: str, port: int, project: str, log_path: Path | str):
+        if kind not in _EMULATOR_DIRS:
+            raise ValueError(f"kind must be one of {sorted(_EMULATOR_DIRS)}, not {kind!r}")
+        self.kind = kind
+        self.port = port
+        self.project = project
+        self.log_path = Path(log_path)
+        self.popen: subprocess.Popen | None = None
+        self.pid: int | None = None
+
+    @property
+    def host(self) -> str:
+        return f"{LOCALHOST}:{self.port}"
+
+    def command(self) -> list[str]:
+        host_port = f"--host-port={self.host}"
+        if self.kind == "pubsub":
+            return ["gcloud", "beta", "emulators", "pubsub", "start", host_port, f"--project={self.project}"]
+        return ["gcloud", "emulators", "firestore", "start", host_port]
+
+    def start(self) -> None:
+        ok, reason = emulators_available()
+        if not ok:
+            raise ServiceError(reason)
+        if port_open(self.port):
+            raise ServiceError(f"port {self.port} is already taken; the {self.kind} emulator cannot start there")
+        # No prompts and no update check: either would stall or slow a detached start.
+        env = {
+            **os.environ,
+            "CLOUDSDK_CORE_DISABLE_PROMPTS": "1",
+            "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK": "1",
+        }
+        self.popen = spawn(self.command(), self.log_path, env=env)
+        self.pid = self.popen.pid
+
+    def answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"http://{self.host}/", timeout=1) as resp:  # noqa: S310 (local URL)
+                return resp.status == 200 and resp.read().strip() == b"Ok"
+        except OSError:
+            return False
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        wait_for(self.answers, timeout, f"the {self.kind} emulator", self.popen, self.log_path)
+
+    def stop(self) -> None:
+        if self.pid is not None:
+            stop_group(self.pid, popen=self.popen)
+        self.popen = None
+        self.pid = None
+
+    def record(self) -> dict[str, Any]:
+        return process_record(self.pid, self.log_path, port=self.port, url=f"http://{self.host}", kind=self.kind)
+
+
+def functions_framework_bin() -> Path:
+    """functions-framework from the virtualenv running this code, else from PATH."""
+    # sys.executable is not resolved on purpose: a venv's python is a symlink out of the venv.
+    beside = Path(sys.executable).parent / "functions-framework"
+    if beside.exists():
+        return beside
+    found = shutil.which("functions-framework")
+    if found:
+        return Path(found)
+    raise ServiceError(
+        "functions-framework is not installed: run scripts/dev (it builds .venv) or "
+        "`pip install -r requirements-dev.txt`"
+    )
+
+
+class FunctionProcess:
+    """One function under functions-framework, as Cloud Run would run its container."""
+
+    def __init__(
+        self,
+        name: str,
+        port: int,
+        env: Mapping[str, str],
+        log_path: Path | str,
+        functions_dir: Path = REPO_ROOT / "functions",
+    ):
+        self.name = name
+        self.port = port
+        self.env = dict(env)
+        self.log_path = Path(log_path)
+        self.source = functions_dir / name / "main.py"
+        self.popen: subprocess.Popen | None = None
+        self.pid: int | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOCALHOST}:{self.port}"
+
+    def command(self) -> list[str]:
+        return [
+            str(functions_framework_bin()),
+            "--target=handler",
+            f"--source={self.source}",
+            f"--host={LOCALHOST}",
+            f"--port={self.port}",
+            "--signature-type=http",
+        ]
+
+    def start(self, wait: bool = True, timeout: float = 60.0) -> None:
+        """Spawn it and wait until its port accepts connections (wait=False: spawn only, so many
+        functions boot side by side; call wait_ready() later)."""
+        if not self.source.exists():
+            raise ServiceError(f"{self.source} does not exist")
+        env = {**os.environ, **self.env, "PORT": str(self.port), "K_SERVICE": self.name}
+        # Cloud Run runs the function from its own folder; relative paths behave the same here.
+        self.popen = spawn(self.command(), self.log_path, env=env, cwd=self.source.parent)
+        self.pid = self.popen.pid
+        if wait:
+            self.wait_ready(timeout)
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        wait_for(lambda: port_open(self.port), timeout, f"function {self.name}", self.popen, self.log_path)
+
+    def stop(self) -> None:
+        if self.pid is not None:
+            stop_group(self.pid, popen=self.popen)
+        self.popen = None
+        self.pid = None
+
+    def record(self) -> dict[str, Any]:
+        return process_record(self.pid, self.log_path, port=self.port, url=self.url, kind="function")
+
+
+def process_record(pid: int | None, log_path: Path, **extra: Any) -> dict[str, Any]:
+    """What state.json keeps about a process: enough to find, check and stop it later."""
+    started = start_time(pid) if pid else None
+    return {"pid": pid, "pgid": pid, "started": started, "log": str(log_path), **extra}
