@@ -4,8 +4,7 @@ import logging
 import uuid
 
 import pytest
-
-from wellness.platform.identity import userinfo_header
+from wellness_testing.factories import as_user, new_user_id
 
 pytestmark = pytest.mark.functional
 SECRET = "my very private journal line " + uuid.uuid4().hex
@@ -14,11 +13,14 @@ SECRET = "my very private journal line " + uuid.uuid4().hex
 def test_created_with_its_event_and_the_text_stays_private(load_function, firestore_db, tmp_path, caplog) -> None:
     trace_file = tmp_path / "spans.jsonl"
     client = load_function("reflection-create", TRACE_EXPORTER="file", TRACE_FILE=str(trace_file))
-    user_id = str(uuid.uuid4())
-    firestore_db.collection("profiles").document(user_id).set({"userId": user_id, "timezone": "Pacific/Auckland"})
+    user_id = new_user_id()
+    firestore_db.collection("profiles").document(user_id).set(
+        {"userId": user_id, "displayName": "Ada", "timezone": "Pacific/Auckland", "bio": "",
+         "createdAt": "2026-01-01T00:00:00.000000Z", "updatedAt": "2026-01-01T00:00:00.000000Z"}
+    )  # fmt: skip
     caplog.set_level(logging.DEBUG)
     body = {"mood": 4, "text": SECRET, "tags": ["calm"], "taskId": "mindful-7-d1"}
-    response = client.post("/v1/me/reflections", json=body, headers=userinfo_header({"sub": user_id}))
+    response = client.post("/v1/me/reflections", json=body, headers=as_user(user_id))
     assert response.status_code == 201, response.get_json()
     created = response.get_json()
     assert (created["mood"], created["text"], created["tags"], created["taskId"]) == (
@@ -40,5 +42,5 @@ def test_created_with_its_event_and_the_text_stays_private(load_function, firest
 )  # fmt: skip
 def test_bad_reflections_are_400(load_function, body) -> None:
     client = load_function("reflection-create")
-    response = client.post("/v1/me/reflections", json=body, headers=userinfo_header({"sub": str(uuid.uuid4())}))
+    response = client.post("/v1/me/reflections", json=body, headers=as_user(new_user_id()))
     assert response.status_code == 400

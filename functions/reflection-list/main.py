@@ -1,17 +1,24 @@
 """GET /v1/me/reflections: the caller's reflections, newest first, a page at a time."""
 
+import datetime as dt
+
 from wellness.platform.http import ApiRequest, ApiResponse, endpoint
-from wellness.reflection import store
 from wellness.platform.runtime import function_runtime
+from wellness.reflection.wiring import reflection_service
 
 runtime = function_runtime("firestore")
+reflections = reflection_service(runtime)
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None  # the contract has checked the format
 
 
 @endpoint("reflectionList", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
     params = request.params
-    page = store.list_page(
-        runtime.firestore, request.user_id, limit=params["limit"], cursor=params.get("cursor"),
-        date_from=params.get("from"), date_to=params.get("to"),
+    page = reflections.list_page(
+        request.user_id, limit=params["limit"], cursor=params.get("cursor"),
+        date_from=_day(params.get("from")), date_to=_day(params.get("to")),
     )  # fmt: skip
     return ApiResponse(200, page)
