@@ -24,6 +24,11 @@ class FirestoreProfiles:
         snapshot = self._tx.get(self._ref(user_id))
         return Profile.from_json(snapshot.to_dict() or {}) if snapshot.exists else None
 
+    def timezone(self, user_id: str) -> str | None:
+        """Just the zone field (what other domains read), None when there is no profile."""
+        snapshot = self._tx.get(self._ref(user_id))
+        return str(snapshot.get("timezone")) if snapshot.exists else None
+
     def get_many(self, user_ids: Sequence[str]) -> dict[str, Profile]:
         snapshots = self._tx.get_all(self._ref(u) for u in dict.fromkeys(user_ids))
         return {s.id: Profile.from_json(s.to_dict() or {}) for s in snapshots if s.exists}

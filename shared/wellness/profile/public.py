@@ -19,8 +19,7 @@ from .adapters import FirestoreProfiles
 
 def timezone_of(tx: FirestoreTransaction, user_id: str) -> str:
     """The user's time zone; UTC until the profile exists."""
-    profile = FirestoreProfiles(tx).get(user_id)
-    return profile.timezone if profile is not None else DEFAULT_TIMEZONE
+    return FirestoreProfiles(tx).timezone(user_id) or DEFAULT_TIMEZONE
 
 
 def public_profiles(tx: FirestoreTransaction, user_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
