@@ -11,6 +11,8 @@ import pytest
 pytest_plugins = ["devstack.pytest_plugin"]
 
 REPO = Path(__file__).resolve().parent
+# Modules that act when imported (Alembic's environment, `python -m` entry points): never doctest-collected.
+collect_ignore = ["shared/wellness/migrations/env.py", "shared/wellness/migrations/__main__.py"]
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from typing import Any
+from typing import Any, Callable
 
 import jsonschema
 from jsonschema import Draft7Validator, FormatChecker
@@ -22,12 +22,12 @@ from referencing.jsonschema import DRAFT4, DRAFT7
 FORMATS = FormatChecker(formats=())
 
 
-@FORMATS.checks("date", raises=ValueError)
+@FORMATS.checks("date", raises=ValueError)  # type: ignore[untyped-decorator]
 def _is_date(value: object) -> bool:
     return not isinstance(value, str) or bool(dt.date.fromisoformat(value)) and len(value) == 10
 
 
-@FORMATS.checks("date-time", raises=ValueError)
+@FORMATS.checks("date-time", raises=ValueError)  # type: ignore[untyped-decorator]
 def _is_datetime(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -43,12 +43,12 @@ _EMAIL = re.compile(
 )
 
 
-@FORMATS.checks("email")
+@FORMATS.checks("email")  # type: ignore[untyped-decorator]
 def _is_email(value: object) -> bool:
     return not isinstance(value, str) or (_EMAIL.fullmatch(value) is not None and len(value) <= 254)
 
 
-@FORMATS.checks("uuid", raises=ValueError)
+@FORMATS.checks("uuid", raises=ValueError)  # type: ignore[untyped-decorator]
 def _is_uuid(value: object) -> bool:
     return not isinstance(value, str) or bool(uuid.UUID(value)) and len(value) == 36
 
@@ -71,7 +71,7 @@ def _message(error: jsonschema.ValidationError) -> tuple[list[Any], str]:
     if v == "additionalProperties":
         extras = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         return path, "unknown field(s): " + ", ".join(extras)
-    messages = {
+    messages: dict[str, Callable[[], str]] = {
         "type": lambda: f"must be of type {arg if isinstance(arg, str) else ' or '.join(arg)}",
         "minLength": lambda: f"must be at least {arg} character{_PLURAL[arg != 1]}",
         "maxLength": lambda: f"must be at most {arg} character{_PLURAL[arg != 1]}",

@@ -131,7 +131,7 @@ class SecretManagerSecrets:
         path = f"projects/{self.project_id}/secrets/{name}/versions/latest"
         try:
             response = self._get_client().access_secret_version(name=path, timeout=self._timeout)
-            value = response.payload.data.decode("utf-8")
+            value = str(response.payload.data.decode("utf-8"))
         except Exception as exc:  # noqa: BLE001 - any failure may fall back to the last good value
             entry = self._cache.get(name)
             age = self._clock() - entry[1] if entry is not None else None

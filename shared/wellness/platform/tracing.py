@@ -99,7 +99,7 @@ def _exporter(settings: Settings) -> SpanExporter | None:
         # Heavy (gRPC, google-cloud-trace): only functions that export to Cloud Trace pay for it.
         from opentelemetry.exporter.cloud_trace import CloudTraceSpanExporter
 
-        return CloudTraceSpanExporter(project_id=settings.project_id)
+        return CloudTraceSpanExporter(project_id=settings.project_id)  # type: ignore[no-untyped-call]
     raise ValueError(f"unknown trace exporter {kind!r}: expected none, file, console or gcp")
 
 

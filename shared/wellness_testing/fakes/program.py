@@ -126,10 +126,10 @@ class FakeProgramStore(FakeTransaction):
         return FakeUserZones(self.state)
 
     def erase_user(self, user_id: str) -> None:
-        for table in (self.state.enrollments, self.state.completions):
-            for key in [k for k in table if k[0] == user_id]:
-                del table[key]
-        self.state.zones.pop(user_id, None)
+        state = self.state
+        state.enrollments = {k: v for k, v in state.enrollments.items() if k[0] != user_id}
+        state.completions = {k: v for k, v in state.completions.items() if k[0] != user_id}
+        state.zones.pop(user_id, None)
 
 
 def fake_program_service(

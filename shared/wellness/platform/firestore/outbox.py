@@ -70,14 +70,14 @@ class FirestoreOutbox:
         self.written = [event.id for event in self.pending]
 
 
-def _claim(client: Client, refs: list[DocumentReference], lease_seconds: float) -> list[DocumentSnapshot]:
+def _claim(client: Client, refs: list[DocumentReference], lease_seconds: float) -> list[DocumentSnapshot[Any]]:
     """The snapshots of `refs` this caller now holds a lease on (absent or leased elsewhere: skipped)."""
     from google.cloud import firestore
 
     token = uuid.uuid4().hex
 
-    @firestore.transactional  # type: ignore[misc]
-    def run(transaction: Transaction) -> list[DocumentSnapshot]:
+    @firestore.transactional
+    def run(transaction: Transaction) -> list[DocumentSnapshot[Any]]:
         now = time.time()
         snapshots = [s for s in client.get_all(refs, transaction=transaction) if s.exists]
         free = [s for s in snapshots if float(s.get("claimedUntil") or 0) < now]
@@ -85,7 +85,7 @@ def _claim(client: Client, refs: list[DocumentReference], lease_seconds: float) 
             transaction.update(snapshot.reference, {"claimedUntil": now + lease_seconds, "claimedBy": token})
         return free
 
-    claimed: list[DocumentSnapshot] = run(client.transaction())
+    claimed: list[DocumentSnapshot[Any]] = run(client.transaction())
     return claimed
 
 
@@ -148,7 +148,7 @@ def relay_all(
 def backlog(client: Client) -> tuple[int, float]:
     """(pending documents, age in seconds of the oldest)."""
     outbox = client.collection(COLLECTION)
-    count = int(outbox.count().get()[0][0].value)
+    count = int(outbox.count().get()[0][0].value)  # type: ignore[no-untyped-call]
     oldest: Any = next(iter(build(outbox, OUTBOX_OLDEST).limit(1).stream()), None)
     if oldest is None:
         return count, 0.0

@@ -43,10 +43,10 @@ class FirestoreTransaction:
         self.outbox = FirestoreOutbox()
         self._last_writes: list[tuple[DocumentReference, dict[str, Any]]] = []
 
-    def get(self, ref: DocumentReference) -> DocumentSnapshot:
+    def get(self, ref: DocumentReference) -> DocumentSnapshot[Any]:
         return ref.get(transaction=self.transaction)
 
-    def get_all(self, refs: Iterable[DocumentReference]) -> list[DocumentSnapshot]:
+    def get_all(self, refs: Iterable[DocumentReference]) -> list[DocumentSnapshot[Any]]:
         refs = list(refs)
         return list(self.client.get_all(refs, transaction=self.transaction)) if refs else []
 
@@ -107,7 +107,7 @@ class FirestoreUnitOfWork(Generic[S]):
         client = self._client()
         written: list[str] = []
 
-        @firestore.transactional  # type: ignore[misc]
+        @firestore.transactional
         def attempt(transaction: Transaction) -> T:
             store = self._store(client, transaction)
             result = work(store)

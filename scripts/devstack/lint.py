@@ -1,0 +1,91 @@
+"""The code checks, in one place: what scripts/test runs first and the pre-commit hooks run on commit.
+
+    python -m devstack.lint            every check; exit 1 at the first that fails
+    python -m devstack.lint --fix      let ruff fix and format what it can first
+
+1. ruff check, and `ruff format --check` (the formatter decides layout; no `# fmt: skip`);
+2. lint-imports: the architecture contracts in pyproject.toml (platform apart from the
+   domains, domains only through each other's public module, pure models, no cycles);
+3. mypy --strict on the library (shared/wellness, shared/wellness_testing) and the tooling
+   (scripts/devstack); plain mypy over the tests and every function's main.py and tests.
+   Each function folder holds a `main.py`, so the functions are checked through a tree of
+   links with one package per function (mypy needs distinct module names);
+4. the generated files are current: functions/*/requirements.txt and .github/workflows/ci-*.yml.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from devstack.catalog import FUNCTIONS_DIR, REPO_ROOT, load_catalog
+
+BIN = Path(sys.executable).parent
+
+
+def _run(what: str, command: Sequence[str], cwd: Path = REPO_ROOT, hint: str = "") -> bool:
+    result = subprocess.run(list(command), cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        print(f"lint: {what} failed{': ' + hint if hint else ''}", file=sys.stderr)
+        print((result.stdout + result.stderr)[-6000:], file=sys.stderr)
+        return False
+    return True
+
+
+def _function_tree(root: Path) -> list[Path]:
+    """Links to each function's Python files, one package per function (auth-signup -> fn_auth_signup)."""
+    files = []
+    for fn in load_catalog().functions:
+        package = root / ("fn_" + fn.name.replace("-", "_"))
+        package.mkdir()
+        for source in sorted(fn.source_dir.glob("*.py")):
+            (package / source.name).symlink_to(source)
+            files.append(package / source.name)
+    (root / "conftest.py").symlink_to(FUNCTIONS_DIR / "conftest.py")
+    return [*files, root / "conftest.py"]
+
+
+def mypy() -> bool:
+    mypy_bin = str(BIN / "mypy")
+    strict = [mypy_bin, "--strict", "--no-error-summary", "shared/wellness", "shared/wellness_testing", "scripts/devstack"]
+    if not _run("mypy --strict (library and tooling)", strict):
+        return False
+    tests = [mypy_bin, "--no-error-summary", "--explicit-package-bases", "shared/tests", "scripts/tests", "tests"]
+    if not _run("mypy (tests)", tests):
+        return False
+    with tempfile.TemporaryDirectory(prefix="lint-functions-") as tmp:
+        files = _function_tree(Path(tmp))
+        command = [mypy_bin, "--no-error-summary", "--explicit-package-bases", *map(str, files)]
+        return _run("mypy (functions)", command, cwd=Path(tmp))
+
+
+def main(argv: list[str]) -> int:
+    ruff = str(BIN / "ruff")
+    if "--fix" in argv:
+        subprocess.run([ruff, "check", "--fix", "--quiet", "."], cwd=REPO_ROOT)
+        subprocess.run([ruff, "format", "--quiet", "."], cwd=REPO_ROOT)
+    checks = [
+        lambda: _run("ruff check", [ruff, "check", "--quiet", "."], hint="`python -m devstack.lint --fix`"),
+        lambda: _run("ruff format", [ruff, "format", "--check", "--quiet", "."], hint="`ruff format .`"),
+        lambda: _run(
+            "lint-imports", [str(BIN / "lint-imports"), "--config", str(REPO_ROOT / "pyproject.toml")],
+            cwd=REPO_ROOT / "shared",
+        ),
+        mypy,
+        lambda: _run(
+            "requirements", [sys.executable, "-m", "devstack.deploy.requirements"],
+            hint="run `python -m devstack.deploy.requirements --write`",
+        ),
+        lambda: _run(
+            "workflows", [sys.executable, "-m", "devstack.deploy.workflows"],
+            hint="run `python -m devstack.deploy.workflows --write`",
+        ),
+    ]
+    return 0 if all(check() for check in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
