@@ -39,7 +39,7 @@ def _days_after_cursor(first: dt.date, last: dt.date, cursor: str | None) -> lis
     """The days of [first, last] after the cursor's day; 400 for a cursor this range never gave out.
 
     A cursor names a day before `last` (one is given only when days follow it), so a
-    tampered one such as 9999-12-31 is refused, never stepped past the last date.
+    tampered one, such as 9999-12-31, is a 400 rather than a step past the calendar's end.
     """
     after = decode_cursor(cursor)
     if after is None:
