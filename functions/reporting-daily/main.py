@@ -3,15 +3,15 @@
 import datetime as dt
 
 from wellness.platform.http import ApiRequest, ApiResponse, endpoint
-from wellness.reporting.wiring import reporting_service
 from wellness.platform.runtime import function_runtime
+from wellness.reporting.wiring import reporting_service
 
 runtime = function_runtime("postgres")
-service = reporting_service(runtime)
+reports = reporting_service(runtime)
 
 
 @endpoint("reportingDaily", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
     params = request.params
     first, last = dt.date.fromisoformat(params["from"]), dt.date.fromisoformat(params["to"])
-    return ApiResponse(200, service.daily(request.user_id, first, last, params["limit"], params.get("cursor")))
+    return ApiResponse(200, reports.daily(request.user_id, first, last, params["limit"], params.get("cursor")))

@@ -3,22 +3,19 @@
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from wellness_testing.factories import as_user
 
-from wellness.platform.identity import userinfo_header
+from wellness.platform.paging import encode
 
 pytestmark = pytest.mark.functional
 
 
-def test_days_of_a_range_in_pages(load_function, postgres_url) -> None:
+def test_days_of_a_range_in_pages(load_function, sql) -> None:
     client = load_function("reporting-daily")
     user = str(uuid.uuid4())
-    engine = create_engine(postgres_url)
-    with engine.begin() as conn:
-        conn.execute(text("INSERT INTO reporting_completions (user_id, task_id, date, completed_at) "
-                          "VALUES (:u, 'sleep-10-d1', '2026-11-02', now())"), {"u": user})  # fmt: skip
-    engine.dispose()
-    headers = userinfo_header({"sub": user})
+    sql("INSERT INTO reporting_completions (user_id, task_id, date, completed_at) "
+        "VALUES (:u, 'sleep-10-d1', '2026-11-02', now())", u=user)  # fmt: skip
+    headers = as_user(user)
     first = client.get("/v1/me/reports/daily?from=2026-11-01&to=2026-11-05&limit=3", headers=headers).get_json()
     assert [d["date"] for d in first["items"]] == ["2026-11-01", "2026-11-02", "2026-11-03"]
     assert first["items"][1] == {"date": "2026-11-02", "tasksCompleted": 1, "reflectionsLogged": 0, "averageMood": None}
@@ -29,11 +26,12 @@ def test_days_of_a_range_in_pages(load_function, postgres_url) -> None:
 
 @pytest.mark.parametrize(
     "query", ["from=2026-11-05&to=2026-11-01", "from=2026-01-01&to=2026-12-31", "from=2026-13-01&to=2026-12-31",
-              "to=2026-11-01", "from=2026-11-01&to=2026-11-02&cursor=bad"],
+              "to=2026-11-01", "from=2026-11-01&to=2026-11-02&cursor=bad",
+              f"from=2026-11-01&to=2026-11-02&cursor={encode(['9999-12-31'])}"],  # a tampered cursor: 400, not 500
 )  # fmt: skip
 def test_a_bad_range_is_400(load_function, query: str) -> None:
     response = load_function("reporting-daily").get(
-        f"/v1/me/reports/daily?{query}", headers=userinfo_header({"sub": str(uuid.uuid4())})
+        f"/v1/me/reports/daily?{query}", headers=as_user(str(uuid.uuid4()))
     )
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] in ("invalid_range", "invalid_parameters", "invalid_cursor")

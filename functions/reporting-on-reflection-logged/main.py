@@ -1,14 +1,15 @@
 """Subscriber on `reflection.logged`: record the reflection's mood for its local day (once)."""
 
 from wellness.platform.events import Event
-from wellness.postgres import UnitOfWork
-from wellness.reporting.service import apply_reflection_logged
 from wellness.platform.runtime import function_runtime
 from wellness.platform.subscriber import subscriber
+from wellness.reporting.ports import ReportingStore
+from wellness.reporting.wiring import reporting_service
 
 runtime = function_runtime("postgres")
+reports = reporting_service(runtime)
 
 
-@subscriber("reflection.logged", runtime, store="postgres")
-def handler(event: Event, uow: UnitOfWork) -> None:
-    apply_reflection_logged(event, uow)
+@subscriber("reflection.logged", runtime, reports.unit_of_work)
+def handler(event: Event, store: ReportingStore) -> None:
+    reports.on_reflection_logged(store, event)

@@ -4,8 +4,8 @@ import base64
 import uuid
 
 import pytest
+from wellness_testing.factories import user_created
 
-from wellness.platform.events import Event
 from wellness.platform.subscriber import push_request
 
 pytestmark = pytest.mark.functional
@@ -14,8 +14,7 @@ pytestmark = pytest.mark.functional
 def test_the_zone_is_recorded_once(load_function, sql) -> None:
     client = load_function("reporting-on-user-created")
     user = str(uuid.uuid4())
-    data = {"userId": user, "email": "z@example.com", "displayName": "Zed", "timezone": "Asia/Kolkata"}
-    event = Event.new("user.created", user_id=user, data=data)
+    event = user_created(user, timezone="Asia/Kolkata")
     assert [client.post("/", json=push_request(event)).status_code for _ in range(3)] == [204, 204, 204]
     assert sql("SELECT timezone FROM reporting_users WHERE user_id = :u", u=user) == [("Asia/Kolkata",)]
 

@@ -1,14 +1,15 @@
 """Subscriber on `user.deleted`: erase the user's report data, and drop late events."""
 
 from wellness.platform.events import Event
-from wellness.postgres import UnitOfWork
-from wellness.reporting.service import apply_user_deleted
 from wellness.platform.runtime import function_runtime
 from wellness.platform.subscriber import subscriber
+from wellness.reporting.ports import ReportingStore
+from wellness.reporting.wiring import reporting_service
 
 runtime = function_runtime("postgres")
+reports = reporting_service(runtime)
 
 
-@subscriber("user.deleted", runtime, store="postgres")
-def handler(event: Event, uow: UnitOfWork) -> None:
-    apply_user_deleted(event, uow)
+@subscriber("user.deleted", runtime, reports.unit_of_work)
+def handler(event: Event, store: ReportingStore) -> None:
+    reports.on_user_deleted(store, event)

@@ -1,13 +1,13 @@
 """GET /v1/me/reports/summary: the caller's streaks, totals and average moods."""
 
 from wellness.platform.http import ApiRequest, ApiResponse, endpoint
-from wellness.reporting.wiring import reporting_service
 from wellness.platform.runtime import function_runtime
+from wellness.reporting.wiring import reporting_service
 
 runtime = function_runtime("postgres")
-service = reporting_service(runtime)
+reports = reporting_service(runtime)
 
 
 @endpoint("reportingSummary", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
-    return ApiResponse(200, service.summary(request.user_id))
+    return ApiResponse(200, reports.summary(request.user_id))

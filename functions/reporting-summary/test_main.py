@@ -4,29 +4,22 @@ import datetime as dt
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-
-from wellness.platform.identity import userinfo_header
+from wellness_testing.factories import as_user
 
 pytestmark = pytest.mark.functional
 
 
-def test_the_summary_of_what_was_recorded(load_function, postgres_url) -> None:
+def test_the_summary_of_what_was_recorded(load_function, sql) -> None:
     client = load_function("reporting-summary")
     user = str(uuid.uuid4())
     today = dt.datetime.now(dt.UTC).date()  # no zone recorded: UTC
-    engine = create_engine(postgres_url)
-    with engine.begin() as conn:
-        for n, offset in enumerate([0, 1, 2, 5]):
-            conn.execute(text("INSERT INTO reporting_completions (user_id, task_id, date, completed_at) "
-                              "VALUES (:u, :t, :d, now())"),
-                         {"u": user, "t": f"move-14-d{n + 1}", "d": today - dt.timedelta(days=offset)})  # fmt: skip
-        for n, (offset, mood) in enumerate([(0, 5), (3, 4), (20, 1)]):
-            conn.execute(text("INSERT INTO reporting_reflections (user_id, reflection_id, date, mood) "
-                              "VALUES (:u, :r, :d, :m)"),
-                         {"u": user, "r": f"r{n}", "d": today - dt.timedelta(days=offset), "m": mood})  # fmt: skip
-    engine.dispose()
-    response = client.get("/v1/me/reports/summary", headers=userinfo_header({"sub": user}))
+    for n, offset in enumerate([0, 1, 2, 5]):
+        sql("INSERT INTO reporting_completions (user_id, task_id, date, completed_at) VALUES (:u, :t, :d, now())",
+            u=user, t=f"move-14-d{n + 1}", d=today - dt.timedelta(days=offset))  # fmt: skip
+    for n, (offset, mood) in enumerate([(0, 5), (3, 4), (20, 1)]):
+        sql("INSERT INTO reporting_reflections (user_id, reflection_id, date, mood) VALUES (:u, :r, :d, :m)",
+            u=user, r=f"r{n}", d=today - dt.timedelta(days=offset), m=mood)  # fmt: skip
+    response = client.get("/v1/me/reports/summary", headers=as_user(user))
     assert response.status_code == 200
     assert response.get_json() == {
         "currentStreak": 3, "longestStreak": 3, "tasksCompleted": 4, "reflectionsLogged": 3,
@@ -36,7 +29,7 @@ def test_the_summary_of_what_was_recorded(load_function, postgres_url) -> None:
 def test_a_new_user_has_an_empty_summary(load_function) -> None:
     body = (
         load_function("reporting-summary")
-        .get("/v1/me/reports/summary", headers=userinfo_header({"sub": str(uuid.uuid4())}))
+        .get("/v1/me/reports/summary", headers=as_user(str(uuid.uuid4())))
         .get_json()
     )
     assert (body["currentStreak"], body["tasksCompleted"], body["averageMood7d"]) == (0, 0, None)

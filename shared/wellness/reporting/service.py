@@ -4,123 +4,125 @@ Every report is computed from the recorded facts when asked, in the user's zone 
 of the newest event that named one (UTC until one arrives), so the same events in
 any order, any number of times, give the same report.
 
-    >>> service = ReportingService(runtime.unit_of_work)             # doctest: +SKIP
-    >>> service.summary(user_id)["currentStreak"]                    # doctest: +SKIP
-    3
+    >>> import datetime as dt
+    >>> from wellness_testing.factories import task_completed
+    >>> from wellness_testing.fakes.reporting import fake_reporting_service
+    >>> service, uow = fake_reporting_service(clock=dt.datetime(2026, 11, 27, 12, tzinfo=dt.UTC))
+    >>> done = task_completed(date="2026-11-27", timezone="Europe/Paris")
+    >>> uow.run(lambda store: service.on_task_completed(store, done))
+    >>> summary = service.summary(done.user_id)
+    >>> summary["currentStreak"], summary["tasksCompleted"], summary["today"]
+    (1, 1, '2026-11-27')
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
-from ..errors import ValidationError
-from ..events import Event
-from ..paging import decode_cursor, encode_cursor
-from ..postgres import UnitOfWork
-from ..program.model import local_date
-from . import store
-from .model import average, check_range, days_between, streaks, window
+from ..platform.clock import local_date, parse_timestamp, utc_now
+from ..platform.errors import ValidationError
+from ..platform.events import Event
+from ..platform.paging import decode_cursor, encode_cursor
+from ..platform.ports import UnitOfWork
+from .model import Completion, Day, Reflection, Summary, check_range, daily, days_between, summarize, window
+from .ports import ReportingStore
 
-FALLBACK_AS_OF = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+FALLBACK_AS_OF = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # older than any event: a fact's zone is only a stand-in
 
 
-def _instant(value: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+def _invalid_cursor() -> ValidationError:
+    return ValidationError("invalid_cursor", "The cursor is not one this list gave out; start again without it.")
+
+
+def _days_after_cursor(first: dt.date, last: dt.date, cursor: str | None) -> list[dt.date]:
+    """The days of [first, last] after the cursor's day; 400 for a cursor this range never gave out.
+
+    A cursor names a day before `last` (one is given only when days follow it), so a
+    tampered one, such as 9999-12-31, is a 400 rather than a step past the calendar's end.
+    """
+    after = decode_cursor(cursor)
+    if after is None:
+        return days_between(first, last)
+    try:
+        day = dt.date.fromisoformat(after)
+    except ValueError:
+        raise _invalid_cursor() from None
+    if not first <= day < last:
+        raise _invalid_cursor()
+    return days_between(day + dt.timedelta(days=1), last)
 
 
 class ReportingService:
-    def __init__(self, unit_of_work: Callable[[], UnitOfWork], clock: Callable[[], dt.datetime] = _utc_now):
-        self._uow = unit_of_work
+    def __init__(self, unit_of_work: UnitOfWork[ReportingStore], clock: Callable[[], dt.datetime] = utc_now):
+        self.unit_of_work = unit_of_work  # subscribers record their deliveries in its transactions
         self._clock = clock
 
-    def _today(self, uow: UnitOfWork, user_id: str) -> dt.date:
-        row = store.user_row(uow.connection, user_id)
-        return local_date(self._clock(), row.timezone if row is not None else None)
+    def _today(self, store: ReportingStore, user_id: str) -> dt.date:
+        return local_date(self._clock(), store.zones.get(user_id))
 
     def summary(self, user_id: str) -> dict[str, Any]:
-        with self._uow() as uow:
-            conn = uow.connection
-            today = self._today(uow, user_id)
-            days, completed = store.completion_days(conn, user_id)
-            moods = store.reflections_between(conn, user_id, window(today, 30)[0], today)
-            reflections = store.reflection_count(conn, user_id)
-        found = streaks(days, today=today)
-        week_start = window(today, 7)[0]
-        return {
-            "currentStreak": found.current,
-            "longestStreak": found.longest,
-            "tasksCompleted": completed,
-            "reflectionsLogged": reflections,
-            "averageMood7d": average(mood for day, mood in moods if day >= week_start),
-            "averageMood30d": average(mood for _, mood in moods),
-            "today": today.isoformat(),
-        }
+        """Streaks, totals, and the average moods of the last 7 and 30 local days, as of the user's today."""
+
+        def work(store: ReportingStore) -> Summary:
+            today = self._today(store, user_id)
+            return summarize(
+                store.facts.completions_per_day(user_id),
+                store.facts.reflections(user_id, *window(today, 30)),
+                reflections_logged=store.facts.reflection_count(user_id),
+                today=today,
+            )
+
+        return self.unit_of_work.read(work).to_json()
 
     def daily(self, user_id: str, first: dt.date, last: dt.date, limit: int, cursor: str | None) -> dict[str, Any]:
         """One row per local day of [first, last] (at most MAX_RANGE_DAYS), `limit` days a page."""
         problem = check_range(first, last)
         if problem:
             raise ValidationError("invalid_range", f"The date range is not valid: {problem}.")
-        after = decode_cursor(cursor)
-        try:
-            start = dt.date.fromisoformat(after) + dt.timedelta(days=1) if after else first
-        except ValueError:
-            raise ValidationError("invalid_cursor", "The cursor is not one this list gave out.") from None
-        days = [d for d in days_between(first, last) if d >= start]
+        days = _days_after_cursor(first, last, cursor)
         shown, more = days[:limit], len(days) > limit
-        with self._uow() as uow:
-            counts = store.completions_between(uow.connection, user_id, first, last)
-            moods = store.reflections_between(uow.connection, user_id, first, last)
-        items = []
-        for day in shown:
-            day_moods = [mood for d, mood in moods if d == day]
-            items.append(
-                {
-                    "date": day.isoformat(),
-                    "tasksCompleted": counts.get(day, 0),
-                    "reflectionsLogged": len(day_moods),
-                    "averageMood": average(day_moods),
-                }
-            )
+
+        def work(store: ReportingStore) -> list[Day]:
+            counts = store.facts.completions_per_day(user_id, first, last)
+            return daily(shown, counts, store.facts.reflections(user_id, first, last))
+
+        items = [day.to_json() for day in self.unit_of_work.read(work)]
         return {"items": items, "nextCursor": encode_cursor(shown[-1].isoformat()) if more and shown else None}
 
+    def on_user_created(self, store: ReportingStore, event: Event) -> None:
+        """The new user's zone, unless a newer event named one already."""
+        self._remember_zone(store, event)
 
-def apply_timezone(event: Event, uow: UnitOfWork) -> None:
-    """user.created or profile.updated: remember the zone, unless a newer event already named one."""
-    store.remember_timezone(uow.connection, event.data["userId"], event.data["timezone"], _instant(event.occurred_at))
+    def on_profile_updated(self, store: ReportingStore, event: Event) -> None:
+        """The user's zone as of the update, unless a newer event named one already."""
+        self._remember_zone(store, event)
 
+    def _remember_zone(self, store: ReportingStore, event: Event) -> None:
+        store.zones.remember(event.data["userId"], event.data["timezone"], parse_timestamp(event.occurred_at))
 
-def apply_task_completed(event: Event, uow: UnitOfWork) -> None:
-    data = event.data
-    # The event's zone stands in only until user.created or profile.updated names one (FALLBACK_AS_OF
-    # loses to both, whatever the order). The upsert also locks the user's row, so a concurrent
-    # user.deleted either waits for this transaction or is seen by it.
-    store.remember_timezone(uow.connection, data["userId"], data["timezone"], FALLBACK_AS_OF)
-    if store.is_deleted(uow.connection, data["userId"]):
-        return  # arrived after user.deleted: the user's data stays erased
-    store.add_completion(
-        uow.connection,
-        data["userId"],
-        data["taskId"],
-        dt.date.fromisoformat(data["date"]),
-        _instant(data["completedAt"]),
-    )
+    def on_task_completed(self, store: ReportingStore, event: Event) -> None:
+        data = event.data
+        if self._user_erased(store, data):
+            return  # arrived after user.deleted: the user's data stays erased
+        day, at = dt.date.fromisoformat(data["date"]), parse_timestamp(data["completedAt"])
+        store.facts.add_completion(data["userId"], Completion(data["taskId"], day, at))
 
+    def on_reflection_logged(self, store: ReportingStore, event: Event) -> None:
+        data = event.data
+        if self._user_erased(store, data):
+            return  # arrived after user.deleted: the user's data stays erased
+        day = dt.date.fromisoformat(data["date"])
+        store.facts.add_reflection(data["userId"], Reflection(data["reflectionId"], day, data["mood"]))
 
-def apply_reflection_logged(event: Event, uow: UnitOfWork) -> None:
-    data = event.data
-    store.remember_timezone(uow.connection, data["userId"], data["timezone"], FALLBACK_AS_OF)
-    if store.is_deleted(uow.connection, data["userId"]):
-        return
-    store.add_reflection(
-        uow.connection, data["userId"], data["reflectionId"], dt.date.fromisoformat(data["date"]), data["mood"]
-    )
+    def _user_erased(self, store: ReportingStore, data: Mapping[str, Any]) -> bool:
+        """Keep the fact's zone as a stand-in, then whether user.deleted was applied."""
+        # The event's zone stands in only until user.created or profile.updated names one (FALLBACK_AS_OF
+        # loses to both, whatever the order). Remembering also locks the user's row, so a concurrent
+        # user.deleted either waits for this transaction or is seen by it.
+        store.zones.remember(data["userId"], data["timezone"], FALLBACK_AS_OF)
+        return store.is_erased(data["userId"])
 
-
-def apply_user_deleted(event: Event, uow: UnitOfWork) -> None:
-    store.erase_user(uow.connection, event.data["userId"], _instant(event.occurred_at))
+    def on_user_deleted(self, store: ReportingStore, event: Event) -> None:
+        """Erase the user's facts and zone, and keep a tombstone so that late events are dropped."""
+        store.erase_user(event.data["userId"], parse_timestamp(event.occurred_at))

@@ -1,8 +1,11 @@
-"""The reporting domain's PostgreSQL tables: facts from events, one row per fact, so duplicates and order do not matter."""
+"""The reporting domain's PostgreSQL tables: facts from events.
+
+One row per fact, keyed by what makes it unique, so duplicates and order do not matter.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, func, SmallInteger, String, Table, Uuid
+from sqlalchemy import Column, Date, DateTime, SmallInteger, String, Table, Uuid, func
 
 from ..platform.postgres.tables import metadata
 

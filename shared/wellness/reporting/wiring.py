@@ -1,11 +1,14 @@
-"""Builds the reporting service from a function's runtime (the real adapters)."""
+"""Builds the reporting service from a function's runtime (the real adapters).
+
+    >>> reports = reporting_service(function_runtime("postgres"))   # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
-from ..runtime import Runtime
+from ..platform.runtime import Runtime
+from .adapters import PostgresReportingStore
 from .service import ReportingService
 
 
 def reporting_service(runtime: Runtime) -> ReportingService:
-    """>>> service = reporting_service(function_runtime("postgres"))   # doctest: +SKIP"""
-    return ReportingService(runtime.unit_of_work)
+    return ReportingService(runtime.postgres_unit_of_work(PostgresReportingStore))

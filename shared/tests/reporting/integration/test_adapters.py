@@ -1,4 +1,5 @@
-"""Reporting on real PostgreSQL: duplicated, redelivered and shuffled events give the exact same report."""
+"""Reporting on real PostgreSQL: facts once, the newest zone, the tombstone; and duplicated, redelivered and
+shuffled events (some delivered at once) give the exact same report."""
 
 from __future__ import annotations
 
@@ -6,86 +7,125 @@ import datetime as dt
 import random
 import threading
 import uuid
-from typing import Any
+from typing import Any, Callable, NamedTuple
 
 import flask
 import pytest
+from wellness_testing.factories import (
+    at,
+    profile_updated,
+    reflection_logged,
+    task_completed,
+    user_created,
+    user_deleted,
+)
 
 from wellness.platform.events import Event
-from wellness.postgres import UnitOfWork
-from wellness.reporting import service as reporting
 from wellness.platform.subscriber import subscriber
+from wellness.reporting.adapters import PostgresReportingStore
+from wellness.reporting.model import Completion, Reflection
+from wellness.reporting.ports import ReportingStore
+from wellness.reporting.service import FALLBACK_AS_OF, ReportingService
 
-from .conftest import push_body
+from ...conftest import deliver, push_body
 
 pytestmark = pytest.mark.integration
 
+T0 = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 NOW = dt.datetime(2026, 3, 30, 12, 0, tzinfo=dt.UTC)  # the day after Europe's spring-forward
-APPLY = {
-    "user.created": reporting.apply_timezone,
-    "profile.updated": reporting.apply_timezone,
-    "task.completed": reporting.apply_task_completed,
-    "reflection.logged": reporting.apply_reflection_logged,
-    "user.deleted": reporting.apply_user_deleted,
+HANDLERS = {
+    "user.created": ReportingService.on_user_created,
+    "profile.updated": ReportingService.on_profile_updated,
+    "task.completed": ReportingService.on_task_completed,
+    "reflection.logged": ReportingService.on_reflection_logged,
+    "user.deleted": ReportingService.on_user_deleted,
 }
+Serve = Callable[[flask.Request], flask.Response]
 
 
-# One app, built once: building Flask apps in several threads at once trips a CPython 3.11 bug in
-# ast.parse (werkzeug compiles each app's static route), which has nothing to do with what is tested.
-APP = flask.Flask(__name__)
+class Reporting(NamedTuple):
+    service: ReportingService
+    subscribers: dict[str, Serve]  # by event type
 
 
-def deliver(serve: Any, body: bytes) -> int:
-    with APP.test_request_context("/", method="POST", data=body, content_type="application/json"):
-        return int(serve(flask.request).status_code)
+def test_facts_once_the_newest_zone_and_the_tombstone(runtime_for: Any, sql: Any) -> None:
+    uow = runtime_for("postgres").postgres_unit_of_work(PostgresReportingStore)
+    user, day = str(uuid.uuid4()), dt.date(2026, 11, 27)
+    before = day - dt.timedelta(days=1)
+    for _ in range(2):
+        uow.run(lambda s: s.facts.add_completion(user, Completion("mindful-7-d1", day, T0)))
+        uow.run(lambda s: s.facts.add_reflection(user, Reflection("r1", day, 4)))
+    uow.run(lambda s: s.facts.add_completion(user, Completion("mindful-7-d1", before, T0)))
+    uow.run(lambda s: s.facts.add_completion(user, Completion("move-14-d1", day, T0)))
+    assert uow.read(lambda s: s.facts.completions_per_day(user)) == {day: 2, before: 1}
+    assert uow.read(lambda s: s.facts.completions_per_day(user, day, day)) == {day: 2}
+    assert uow.read(lambda s: s.facts.reflections(user, before, day)) == [Reflection("r1", day, 4)]
+    assert uow.read(lambda s: (s.facts.reflections(user, before, before), s.facts.reflection_count(user))) == ([], 1)
 
+    uow.run(lambda s: s.zones.remember(user, "Europe/Paris", T0 + dt.timedelta(days=1)))
+    uow.run(lambda s: s.zones.remember(user, "Asia/Tokyo", T0))  # older: ignored
+    uow.run(lambda s: s.zones.remember(user, "Asia/Tokyo", FALLBACK_AS_OF))  # a fact's stand-in: ignored
+    assert uow.read(lambda s: (s.zones.get(user), s.is_erased(user))) == ("Europe/Paris", False)
 
-def event(type_: str, user: str, at: str, data: dict[str, Any]) -> Event:
-    return Event(str(uuid.uuid4()), type_, 1, at, user, {"userId": user, **data})
+    uow.run(lambda s: s.erase_user(user, T0))
+    uow.run(lambda s: s.erase_user(user, T0 + dt.timedelta(days=1)))  # the first deletion dates the tombstone
+    uow.run(lambda s: s.zones.remember(user, "Asia/Tokyo", T0 + dt.timedelta(days=2)))  # after the tombstone: ignored
+    assert uow.read(lambda s: (s.is_erased(user), s.zones.get(user), s.facts.completions_per_day(user))) == (
+        True, None, {}
+    )  # fmt: skip
+    assert uow.read(lambda s: s.facts.reflection_count(user)) == 0
+    assert sql("SELECT deleted_at FROM reporting_users WHERE user_id = :u", u=user) == [(T0,)]
+    assert uow.read(lambda s: (s.is_erased(str(uuid.uuid4())), s.zones.get(str(uuid.uuid4())))) == (False, None)
 
 
 def history(user: str) -> list[Event]:
     """Sign-up in Paris, completions over the DST change, a move to New York, reflections."""
     events = [
-        event("user.created", user, "2026-03-01T09:00:00Z",
-              {"email": "h@example.com", "displayName": "H", "timezone": "Europe/Paris"}),
-        event("profile.updated", user, "2026-03-29T22:30:00Z", {"displayName": "H", "timezone": "America/New_York"}),
-    ]  # fmt: skip
+        at(user_created(user, timezone="Europe/Paris"), "2026-03-01T09:00:00Z"),
+        at(profile_updated(user, timezone="America/New_York"), "2026-03-29T22:30:00Z"),
+    ]
     days = [("2026-03-20", "Europe/Paris"), ("2026-03-27", "Europe/Paris"), ("2026-03-28", "Europe/Paris"),
             ("2026-03-29", "Europe/Paris"), ("2026-03-30", "America/New_York")]  # fmt: skip
     for n, (day, zone) in enumerate(days, start=1):
         for program in ("mindful-7", "move-14"):
-            events.append(event("task.completed", user, f"{day}T10:00:00Z", {
-                "taskId": f"{program}-d{n}", "programId": program, "day": n, "date": day,
-                "completedAt": f"{day}T10:00:00Z", "timezone": zone}))  # fmt: skip
+            completed = task_completed(user, date=day, taskId=f"{program}-d{n}", programId=program, day=n,
+                                       completedAt=f"{day}T10:00:00Z", timezone=zone)  # fmt: skip
+            events.append(at(completed, f"{day}T10:00:00Z"))
     for n, (day, mood) in enumerate([("2026-03-01", 1), ("2026-03-25", 3), ("2026-03-29", 5)]):
-        events.append(event("reflection.logged", user, f"{day}T20:00:00Z", {
-            "reflectionId": f"r{n}", "mood": mood, "taskId": None, "date": day, "loggedAt": f"{day}T20:00:00Z",
-            "timezone": "Europe/Paris"}))  # fmt: skip
+        logged = reflection_logged(user, date=day, reflectionId=f"r{n}", mood=mood, timezone="Europe/Paris")
+        events.append(at(logged, f"{day}T20:00:00Z"))
     return events
 
 
 @pytest.fixture
-def handlers(runtime_for: Any) -> dict[str, Any]:
+def reporting(runtime_for: Any) -> Reporting:
+    """The service on real PostgreSQL at NOW, and a real subscriber for each event type it handles."""
     runtime = runtime_for("postgres", FUNCTION_NAME=f"reporting-test-{uuid.uuid4().hex[:6]}")
-    made = {t: subscriber(t, runtime, store="postgres")(apply) for t, apply in APPLY.items()}
-    made["service"] = reporting.ReportingService(lambda: UnitOfWork(runtime.engine), clock=lambda: NOW)
-    return made
+    service = ReportingService(runtime.postgres_unit_of_work(PostgresReportingStore), clock=lambda: NOW)
+
+    def subscribe(event_type: str) -> Serve:
+        @subscriber(event_type, runtime, service.unit_of_work)
+        def serve(event: Event, store: ReportingStore) -> None:
+            HANDLERS[event.type](service, store, event)
+
+        return serve
+
+    return Reporting(service, {event_type: subscribe(event_type) for event_type in HANDLERS})
 
 
-def report(handlers: dict[str, Any], user: str) -> tuple[dict, dict]:
-    service = handlers["service"]
+def report(reporting: Reporting, user: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    service = reporting.service
     return service.summary(user), service.daily(user, dt.date(2026, 3, 1), dt.date(2026, 3, 31), 100, None)
 
 
-def redeliver(handlers: dict[str, Any], user: str, seed: int, *, deleted: bool = False) -> None:
+def redeliver(reporting: Reporting, user: str, seed: int, *, deleted: bool = False) -> None:
     """Every event one to three times, shuffled (same seed, same order), some deliveries concurrent."""
 
     def send(e: Event, statuses: list[int]) -> None:
-        statuses.append(deliver(handlers[e.type], push_body(e)))
+        statuses.append(deliver(reporting.subscribers[e.type], push_body(e)))
 
     rng = random.Random(seed)
-    events = history(user) + ([event("user.deleted", user, "2026-03-30T11:00:00Z", {})] if deleted else [])
+    events = history(user) + ([at(user_deleted(user), "2026-03-30T11:00:00Z")] if deleted else [])
     deliveries = [e for e in events for _ in range(rng.randint(1, 3))]
     rng.shuffle(deliveries)
     for i in range(0, len(deliveries), 4):
@@ -99,11 +139,11 @@ def redeliver(handlers: dict[str, Any], user: str, seed: int, *, deleted: bool =
         assert statuses == [204] * len(batch)
 
 
-def test_in_order_once_gives_the_expected_report(handlers: dict[str, Any]) -> None:
+def test_in_order_once_gives_the_expected_report(reporting: Reporting) -> None:
     user = str(uuid.uuid4())
     for e in history(user):
-        assert deliver(handlers[e.type], push_body(e)) == 204
-    summary, daily = report(handlers, user)
+        assert deliver(reporting.subscribers[e.type], push_body(e)) == 204
+    summary, daily = report(reporting, user)
     assert summary == {
         "currentStreak": 4, "longestStreak": 4, "tasksCompleted": 10, "reflectionsLogged": 3,
         "averageMood7d": 4.0, "averageMood30d": 3.0, "today": "2026-03-30"}  # fmt: skip
@@ -115,18 +155,18 @@ def test_in_order_once_gives_the_expected_report(handlers: dict[str, Any]) -> No
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_duplicated_redelivered_and_shuffled_events_give_the_same_report(handlers: dict[str, Any], seed: int) -> None:
+def test_duplicated_redelivered_and_shuffled_events_give_the_same_report(reporting: Reporting, seed: int) -> None:
     in_order, shuffled = str(uuid.uuid4()), str(uuid.uuid4())
     for e in history(in_order):
-        deliver(handlers[e.type], push_body(e))
-    redeliver(handlers, shuffled, seed)
-    assert report(handlers, shuffled) == report(handlers, in_order)
+        deliver(reporting.subscribers[e.type], push_body(e))
+    redeliver(reporting, shuffled, seed)
+    assert report(reporting, shuffled) == report(reporting, in_order)
 
 
 @pytest.mark.parametrize("seed", [4, 5])
-def test_user_deleted_anywhere_in_the_stream_leaves_nothing(handlers: dict[str, Any], seed: int) -> None:
+def test_user_deleted_anywhere_in_the_stream_leaves_nothing(reporting: Reporting, seed: int) -> None:
     user = str(uuid.uuid4())
-    redeliver(handlers, user, seed, deleted=True)
-    summary, daily = report(handlers, user)
+    redeliver(reporting, user, seed, deleted=True)
+    summary, daily = report(reporting, user)
     assert (summary["tasksCompleted"], summary["reflectionsLogged"], summary["longestStreak"]) == (0, 0, 0)
     assert all(row["tasksCompleted"] == 0 and row["reflectionsLogged"] == 0 for row in daily["items"])

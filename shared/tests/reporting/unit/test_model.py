@@ -1,4 +1,4 @@
-"""Streaks over local days, mood averages and the daily report's ranges."""
+"""Streaks over local days, mood averages, the summary's windows and the daily report's ranges and rows."""
 
 import datetime as dt
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wellness.reporting.model import MAX_RANGE_DAYS, average, check_range, streaks
+from wellness.reporting.model import MAX_RANGE_DAYS, Day, Reflection, average, check_range, daily, streaks, summarize
 
 pytestmark = pytest.mark.unit
 
@@ -75,3 +75,18 @@ def test_averages() -> None:
 )  # fmt: skip
 def test_ranges(first: dt.date, last: dt.date, ok: bool) -> None:
     assert (check_range(first, last) is None) is ok
+
+
+def test_the_summary_averages_the_last_7_and_30_local_days() -> None:
+    back_and_mood = ((0, 5), (6, 3), (7, 1), (30, 1))
+    moods = [Reflection(f"r{back}", TODAY - dt.timedelta(days=back), mood) for back, mood in back_and_mood]
+    found = summarize({TODAY: 2, TODAY - dt.timedelta(days=1): 1}, moods, reflections_logged=9, today=TODAY)
+    assert (found.average_mood_7d, found.average_mood_30d) == (4.0, 3.0)  # 30 days back is the 31st day: in neither
+    assert (found.streaks.current, found.tasks_completed, found.reflections_logged) == (2, 3, 9)
+
+
+def test_daily_rows_count_completions_and_moods_per_day() -> None:
+    other = TODAY - dt.timedelta(days=1)
+    rows = daily([other, TODAY], {TODAY: 2}, [Reflection("a", TODAY, 4), Reflection("b", TODAY, 5)])
+    assert rows == [Day(other, 0, ()), Day(TODAY, 2, (4, 5))]
+    assert rows[1].to_json() == {"date": "2026-11-27", "tasksCompleted": 2, "reflectionsLogged": 2, "averageMood": 4.5}
