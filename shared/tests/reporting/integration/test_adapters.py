@@ -27,7 +27,7 @@ from wellness.reporting.model import Completion, Reflection
 from wellness.reporting.ports import ReportingStore
 from wellness.reporting.service import FALLBACK_AS_OF, ReportingService
 
-from ...conftest import deliver, push_body
+from wellness_testing.push import deliver, push_body
 
 pytestmark = pytest.mark.integration
 
