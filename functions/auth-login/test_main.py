@@ -59,3 +59,9 @@ def test_failures_from_one_client_lock_that_client_only(load_function, account) 
         == 429
     )
     assert client.post("/v1/auth/login", json=right, headers={"X-Forwarded-For": "203.0.113.77"}).status_code == 200
+
+
+def test_a_missing_signing_key_fails_the_cold_start_by_name(load_function, monkeypatch) -> None:
+    monkeypatch.delenv("SECRET_JWT_SIGNING_KEYS", raising=False)
+    with pytest.raises(Exception, match="SECRET_JWT_SIGNING_KEYS"):
+        load_function("auth-login", SECRET_JWT_SIGNING_KEYS="")
