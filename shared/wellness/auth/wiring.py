@@ -11,7 +11,6 @@ others (log-out, account deletion) are not granted the secret and never read it.
 from __future__ import annotations
 
 from ..platform.runtime import Runtime
-from .adapters import PostgresAuthStore
 from .keys import KeysetSource
 from .passwords import PasswordHasher
 from .reset_tokens import RESET_KEY_SECRET
@@ -30,6 +29,8 @@ def signing_keys(runtime: Runtime) -> KeysetSource:
 
 def auth_service(runtime: Runtime, keys: KeysetSource | None = None) -> AuthService:
     """The auth service; without `keys` it signs nothing (sign-up, log-in and refresh then fail)."""
+    from .adapters import PostgresAuthStore  # here, not above: auth-jwks uses this module without SQLAlchemy
+
     settings = AuthSettings.from_env(runtime.env)
 
     def tokens() -> TokenIssuer:
@@ -43,6 +44,8 @@ def auth_service(runtime: Runtime, keys: KeysetSource | None = None) -> AuthServ
 
 
 def password_reset_service(runtime: Runtime) -> PasswordResetService:
+    from .adapters import PostgresAuthStore
+
     settings = AuthSettings.from_env(runtime.env)
     return PasswordResetService(
         runtime.postgres_unit_of_work(PostgresAuthStore),
