@@ -32,7 +32,7 @@ def test_wrong_password_and_unknown_account_look_the_same(load_function, account
     assert wrong.get_json()["error"]["message"] == unknown.get_json()["error"]["message"]
 
 
-def test_failures_lock_the_account_with_retry_after_the_same_for_unknown_addresses(load_function, account) -> None:
+def test_throttling_locks_the_account_with_retry_after_the_same_for_unknown_addresses(load_function, account) -> None:
     client = load_function("auth-login", LOGIN_MAX_FAILURES_ACCOUNT="3", LOGIN_LOCKOUT_SECONDS="60")
     for email in (account["email"], "nobody-" + account["email"]):
         statuses = [client.post("/v1/auth/login", json={"email": email, "password": "wrong"}).status_code
@@ -43,7 +43,7 @@ def test_failures_lock_the_account_with_retry_after_the_same_for_unknown_address
         assert 0 < int(locked.headers["Retry-After"]) <= 60
 
 
-def test_failures_from_one_client_lock_that_client_only(load_function, account) -> None:
+def test_throttling_failures_from_one_client_lock_that_client_only(load_function, account) -> None:
     client = load_function("auth-login", LOGIN_MAX_FAILURES_CLIENT="4")
     attacker = {"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 250}"}
     for i in range(4):

@@ -89,7 +89,7 @@ def test_resets_are_spent_together_and_deleting_the_account_takes_everything(uow
     assert uow.read(left) == (None, None, None)
 
 
-def test_the_throttle_counts_locks_and_clears(uow: Any, sql: Any) -> None:
+def test_throttle_counts_locks_and_clears(uow: Any, sql: Any) -> None:
     key, other = f"account:{uuid.uuid4().hex}", f"client:{uuid.uuid4().hex[:20]}"
     rule = ThrottleRule("account", 3, 60, 120)
     for _ in range(2):
@@ -104,7 +104,7 @@ def test_the_throttle_counts_locks_and_clears(uow: Any, sql: Any) -> None:
     assert sql("SELECT count(*) FROM auth_login_throttle WHERE key = :k", k=key) == [(0,)]
 
 
-def test_a_failure_after_the_window_starts_a_new_count(uow: Any, sql: Any) -> None:
+def test_throttle_failure_after_the_window_starts_a_new_count(uow: Any, sql: Any) -> None:
     key = f"account:{uuid.uuid4().hex}"
     rule = ThrottleRule("account", 3, 60, 120)
     for _ in range(2):
@@ -115,7 +115,7 @@ def test_a_failure_after_the_window_starts_a_new_count(uow: Any, sql: Any) -> No
     assert uow.read(lambda s: s.throttle.retry_after([key])) == 0
 
 
-def test_concurrent_failures_on_one_key_all_count(uow: Any, sql: Any) -> None:
+def test_throttle_counts_every_concurrent_failure_on_one_key(uow: Any, sql: Any) -> None:
     key = f"client:{uuid.uuid4().hex[:20]}"
     rule = ThrottleRule("client", 1000, 900, 900)
     threads = [threading.Thread(target=lambda: uow.run(lambda s: s.throttle.record_failure(key, rule)))

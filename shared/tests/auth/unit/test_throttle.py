@@ -63,7 +63,7 @@ def test_throttling_locks_a_client_across_accounts(service: AuthService) -> None
     assert service.log_in(email="ada@example.com", password=PASSWORD, client="198.51.100.1")
 
 
-def test_failures_outside_the_window_start_a_new_count(service: AuthService, clock: Clock) -> None:
+def test_throttling_failures_outside_the_window_start_a_new_count(service: AuthService, clock: Clock) -> None:
     sign_up(service)
     for _ in range(2):
         with pytest.raises(UnauthenticatedError):
@@ -74,7 +74,7 @@ def test_failures_outside_the_window_start_a_new_count(service: AuthService, clo
     assert service.log_in(email="ada@example.com", password=PASSWORD)
 
 
-def test_the_throttle_stores_no_e_mail_address() -> None:
+def test_throttle_keys_hold_no_e_mail_address() -> None:
     key = throttle_key("account", "ada@example.com")
     assert key.startswith("account:") and "ada" not in key and len(key) <= 100  # the column's width
     assert throttle_key("client", "203.0.113.9") == "client:203.0.113.9"
