@@ -5,10 +5,10 @@ from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres", "pubsub")
-service = auth_service(runtime)
+auth = auth_service(runtime)  # signs nothing: no signing keys
 
 
 @endpoint("authDeleteMe", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
-    service.delete_account(request.user_id)
+    auth.delete_account(request.user_id)
     return ApiResponse(204)

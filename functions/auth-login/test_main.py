@@ -32,7 +32,7 @@ def test_wrong_password_and_unknown_account_look_the_same(load_function, account
     assert wrong.get_json()["error"]["message"] == unknown.get_json()["error"]["message"]
 
 
-def test_failures_lock_the_account_with_retry_after_the_same_for_unknown_addresses(load_function, account) -> None:
+def test_throttling_locks_the_account_with_retry_after_the_same_for_unknown_addresses(load_function, account) -> None:
     client = load_function("auth-login", LOGIN_MAX_FAILURES_ACCOUNT="3", LOGIN_LOCKOUT_SECONDS="60")
     for email in (account["email"], "nobody-" + account["email"]):
         statuses = [client.post("/v1/auth/login", json={"email": email, "password": "wrong"}).status_code
@@ -43,7 +43,7 @@ def test_failures_lock_the_account_with_retry_after_the_same_for_unknown_address
         assert 0 < int(locked.headers["Retry-After"]) <= 60
 
 
-def test_failures_from_one_client_lock_that_client_only(load_function, account) -> None:
+def test_throttling_failures_from_one_client_lock_that_client_only(load_function, account) -> None:
     client = load_function("auth-login", LOGIN_MAX_FAILURES_CLIENT="4")
     attacker = {"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 250}"}
     for i in range(4):
@@ -59,3 +59,9 @@ def test_failures_from_one_client_lock_that_client_only(load_function, account) 
         == 429
     )
     assert client.post("/v1/auth/login", json=right, headers={"X-Forwarded-For": "203.0.113.77"}).status_code == 200
+
+
+def test_a_missing_signing_key_fails_the_cold_start_by_name(load_function, monkeypatch) -> None:
+    monkeypatch.delenv("SECRET_JWT_SIGNING_KEYS", raising=False)
+    with pytest.raises(Exception, match="SECRET_JWT_SIGNING_KEYS"):
+        load_function("auth-login", SECRET_JWT_SIGNING_KEYS="")

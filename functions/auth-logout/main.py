@@ -5,11 +5,11 @@ from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres")
-service = auth_service(runtime)
+auth = auth_service(runtime)  # signs nothing: no signing keys
 
 
 @endpoint("authLogout", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
     assert request.caller is not None  # a protected operation: the endpoint frame guarantees a caller
-    service.log_out(request.caller.claims.get("sid"))
+    auth.log_out(request.caller.claims.get("sid"))
     return ApiResponse(204)

@@ -5,10 +5,10 @@ from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres")
-service = password_reset_service(runtime)
+resets = password_reset_service(runtime)
 
 
 @endpoint("authPasswordResetConfirm", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
-    service.confirm(request.body["token"], request.body["newPassword"])
+    resets.confirm(request.body["token"], request.body["newPassword"])
     return ApiResponse(204)

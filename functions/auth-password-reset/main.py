@@ -5,10 +5,10 @@ from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("postgres", "pubsub")
-service = password_reset_service(runtime)
+resets = password_reset_service(runtime)
 
 
 @endpoint("authPasswordReset", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
-    service.request(request.body["email"])
+    resets.request(request.body["email"])
     return ApiResponse(202)

@@ -1,21 +1,12 @@
 """notifications-on-user-created, as deployed: one welcome mail per event over real SMTP; failed sends retry."""
 
-import uuid
-
 import pytest
 import sqlalchemy as sa
+from wellness_testing.factories import user_created
 
-from wellness.platform.events import Event
 from wellness.platform.subscriber import push_request
 
 pytestmark = pytest.mark.functional
-
-
-def user_created() -> Event:
-    user_id = str(uuid.uuid4())
-    email = f"{user_id[:8]}@example.com"
-    data = {"userId": user_id, "email": email, "displayName": "Pia", "timezone": "UTC"}
-    return Event.new("user.created", user_id=user_id, data=data)
 
 
 def mails_to(sink, email: str) -> list:
@@ -24,7 +15,7 @@ def mails_to(sink, email: str) -> list:
 
 def test_three_deliveries_send_one_welcome_mail(load_function, smtp_sink) -> None:
     client = load_function("notifications-on-user-created")
-    event = user_created()
+    event = user_created(displayName="Pia")
     assert [client.post("/", json=push_request(event)).status_code for _ in range(3)] == [204, 204, 204]
     (mail,) = mails_to(smtp_sink, event.data["email"])
     assert mail["Subject"] == "Welcome to Wellness, Pia"

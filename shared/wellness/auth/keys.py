@@ -1,6 +1,6 @@
 """Access-token signing keys: the keyset secret, signing and verification.
 
-The secret `jwt-signing-keys` holds a JSON keyset, newest first:
+The secret `jwt-signing-keys` (SIGNING_KEYS_SECRET) holds a JSON keyset, newest first:
 
     {"keys": [{"kid": "2026-11-27-a1b2", "alg": "RS256", "privateKeyPem": "-----BEGIN ..."}, ...]}
 
@@ -9,7 +9,7 @@ Rotation is a new secret version with a new key put first and the old one kept
 second until every token it signed has expired, so nobody is logged out.
 
     >>> keyset = Keyset.from_json(new_keyset_json())
-    >>> token = keyset.sign({"sub": "u1", "iss": "i", "aud": "a", "exp": 4102444800})
+    >>> token = keyset.sign({"sub": "u1", "iss": "i", "aud": "a", "iat": 1767225600, "exp": 4102444800})
     >>> keyset.verify(token, issuer="i", audience="a")["sub"]
     'u1'
 """
@@ -20,12 +20,17 @@ import dataclasses
 import datetime as dt
 import json
 import secrets as pysecrets
-from typing import Any
+import threading
+from typing import TYPE_CHECKING, Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+if TYPE_CHECKING:
+    from ..platform.secrets import SecretSource
+
+SIGNING_KEYS_SECRET = "jwt-signing-keys"  # noqa: S105 - a secret's name, not a secret
 ALGORITHMS = ("RS256",)  # the allow-list: never "none", never HS* with a public key
 TOKEN_TYPE = "at+jwt"  # noqa: S105 - RFC 9068 access-token type, checked on verification
 
@@ -98,6 +103,41 @@ class Keyset:
             audience=audience,
             options={"require": ["exp", "iat", "sub", "iss", "aud"]},
         )
+
+
+class KeysetSource:
+    """The keyset in the secret, re-parsed only when the secret's value changes (a rotation); thread-safe.
+
+    The secret source caches values for its TTL, so asking for the keyset on every
+    request costs a comparison, and a rotated secret is picked up without a redeploy.
+
+        >>> from wellness_testing.fakes import FakeSecrets
+        >>> secrets = FakeSecrets({SIGNING_KEYS_SECRET: new_keyset_json()})
+        >>> keys = KeysetSource(secrets)
+        >>> keys.keyset() is keys.keyset()
+        True
+        >>> secrets.set(SIGNING_KEYS_SECRET, new_keyset_json())
+        >>> keys.keyset().current.kid == Keyset.from_json(secrets.get(SIGNING_KEYS_SECRET)).current.kid
+        True
+    """
+
+    def __init__(self, secrets: SecretSource, name: str = SIGNING_KEYS_SECRET):
+        self._secrets = secrets
+        self._name = name
+        self._lock = threading.Lock()
+        self._parsed: tuple[str, Keyset] | None = None
+
+    def keyset(self) -> Keyset:
+        """The current keyset; raises SecretNotFound (naming the secret) or KeysetError."""
+        raw = self._secrets.get(self._name)
+        with self._lock:
+            if self._parsed is None or self._parsed[0] != raw:
+                self._parsed = (raw, Keyset.from_json(raw))
+            return self._parsed[1]
+
+    def jwks(self) -> dict[str, Any]:
+        """The public halves of every key in the set, as a JWKS (never a private part)."""
+        return self.keyset().jwks()
 
 
 def new_key_entry() -> dict[str, str]:

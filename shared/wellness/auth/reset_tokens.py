@@ -1,4 +1,4 @@
-"""Reset tokens: `<resetId>.<HMAC-SHA256(key, resetId)>`, stdlib only (notifications imports it too).
+"""Reset tokens: `<resetId>.<HMAC-SHA256(key, resetId)>`, stdlib only (notifications uses it through `public`).
 
 >>> token = reset_token(b"k" * 32, "0b6f1f55-8f6e-4c36-9a55-3d0f0f7c2a11")
 >>> parse_reset_token(b"k" * 32, token)

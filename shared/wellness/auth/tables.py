@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, ForeignKey, func, Index, Integer, LargeBinary, String, Table, Text, text, Uuid
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Table, Text, Uuid, func, text
 
 from ..platform.postgres.tables import metadata
 

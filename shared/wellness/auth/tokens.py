@@ -1,7 +1,15 @@
 """Issuing sessions: a short-lived signed access token and an opaque refresh token.
 
->>> issuer = TokenIssuer(keyset, issuer="wellness-local", audience="wellness-app", ttl_seconds=900)  # doctest: +SKIP
->>> issuer.access_token(user_id)                                                                    # doctest: +SKIP
+    >>> from wellness.auth.keys import Keyset, new_keyset_json
+    >>> keyset = Keyset.from_json(new_keyset_json())
+    >>> issuer = TokenIssuer(keyset, issuer="wellness-local", audience="wellness-app", ttl_seconds=900)
+    >>> refresh = issuer.refresh_token("u1")
+    >>> refresh.token_hash == hash_refresh_token(refresh.token)
+    True
+    >>> claims = keyset.verify(issuer.access_token("u1", refresh.family_id), issuer="wellness-local",
+    ...                        audience="wellness-app")
+    >>> claims["sub"], claims["sid"] == refresh.family_id
+    ('u1', True)
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import secrets
 import uuid
 from typing import Callable
 
+from ..platform.clock import utc_now
 from .keys import Keyset
 from .model import NewRefreshToken
 
@@ -26,7 +35,7 @@ def hash_refresh_token(token: str) -> bytes:
 class TokenIssuer:
     def __init__(
         self, keyset: Keyset, *, issuer: str, audience: str, ttl_seconds: int,
-        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        clock: Callable[[], dt.datetime] = utc_now,
     ):  # fmt: skip
         self._keyset = keyset
         self._issuer = issuer

@@ -1,45 +1,55 @@
-"""Builds the auth services from a function's runtime (the real adapters)."""
+"""Builds the auth services from a function's runtime (the real adapters).
+
+A function that issues tokens passes `signing_keys(runtime)`, which reads the keyset
+now: a missing or malformed secret fails the cold start, not the first request. The
+others (log-out, account deletion) are not granted the secret and never read it.
+
+    >>> runtime = function_runtime("postgres", "pubsub")      # doctest: +SKIP
+    >>> auth = auth_service(runtime, signing_keys(runtime))   # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
-from ..runtime import Runtime
-from .model import ThrottleRule
+from ..platform.runtime import Runtime
+from .keys import KeysetSource
 from .passwords import PasswordHasher
 from .reset_tokens import RESET_KEY_SECRET
 from .resets import PasswordResetService
 from .service import AuthService
-from .store import PostgresAuthUnitOfWork
+from .settings import AuthSettings
 from .tokens import TokenIssuer
 
 
-def _unit_of_work(runtime: Runtime) -> PostgresAuthUnitOfWork:
-    after = runtime.publish_now if runtime.settings.publish_after_commit else None
-    return PostgresAuthUnitOfWork(runtime.engine, after_commit=after)
+def signing_keys(runtime: Runtime) -> KeysetSource:
+    """The signing keyset of this instance, read once now (and again whenever the secret changes)."""
+    keys = KeysetSource(runtime.secrets)
+    keys.keyset()  # fail the cold start, not the first request, when the secret is missing or malformed
+    return keys
 
 
-def auth_service(runtime: Runtime) -> AuthService:
-    settings = runtime.settings
+def auth_service(runtime: Runtime, keys: KeysetSource | None = None) -> AuthService:
+    """The auth service; without `keys` it signs nothing (sign-up, log-in and refresh then fail)."""
+    from .adapters import PostgresAuthStore  # here, not above: auth-jwks uses this module without SQLAlchemy
+
+    settings = AuthSettings.from_env(runtime.env)
 
     def tokens() -> TokenIssuer:
-        return TokenIssuer(
-            runtime.keyset(),
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            ttl_seconds=settings.access_token_ttl_seconds,
-        )
+        if keys is None:
+            raise RuntimeError("this function was wired without the signing keys: pass signing_keys(runtime)")
+        return TokenIssuer(keys.keyset(), issuer=runtime.settings.jwt_issuer, audience=runtime.settings.jwt_audience,
+                           ttl_seconds=settings.access_token_ttl_seconds)  # fmt: skip
 
-    window, lockout = settings.login_window_seconds, settings.login_lockout_seconds
-    rules = (
-        ThrottleRule("account", settings.login_max_failures_account, window, lockout),
-        ThrottleRule("client", settings.login_max_failures_client, window, lockout),
-    )
-    return AuthService(unit_of_work=lambda: _unit_of_work(runtime), hasher=PasswordHasher(), tokens=tokens, rules=rules)
+    unit_of_work = runtime.postgres_unit_of_work(PostgresAuthStore)
+    return AuthService(unit_of_work, hasher=PasswordHasher(), tokens=tokens, rules=settings.throttle_rules)
 
 
 def password_reset_service(runtime: Runtime) -> PasswordResetService:
+    from .adapters import PostgresAuthStore
+
+    settings = AuthSettings.from_env(runtime.env)
     return PasswordResetService(
-        unit_of_work=lambda: _unit_of_work(runtime),
+        runtime.postgres_unit_of_work(PostgresAuthStore),
         hasher=PasswordHasher(),
         key=lambda: runtime.secrets.get(RESET_KEY_SECRET).encode(),
-        ttl_seconds=runtime.settings.password_reset_ttl_seconds,
+        ttl_seconds=settings.password_reset_ttl_seconds,
     )

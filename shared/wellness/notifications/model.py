@@ -1,7 +1,10 @@
-"""Mails the product sends, as values. Pure: no framework, no SDK, no transport.
+"""Mails the product sends, and the record of one sent, as values. Pure: no framework, no SDK, no transport.
 
->>> welcome_mail({"email": "ada@example.com", "displayName": "Ada"}).subject
-'Welcome to Wellness, Ada'
+    >>> mail = welcome_mail({"email": "ada@example.com", "displayName": "Ada"})
+    >>> mail.subject, mail.kind
+    ('Welcome to Wellness, Ada', 'welcome')
+    >>> mail                      # a log line or a traceback shows neither the address nor the body
+    Mail(kind='welcome')
 """
 
 from __future__ import annotations
@@ -21,7 +24,18 @@ class Mail:
         return f"Mail(kind={self.kind!r})"
 
 
+@dataclasses.dataclass(frozen=True)
+class SentMailRecord:
+    """What was sent for an event: never the address or the body."""
+
+    event_id: str
+    user_id: str
+    kind: str
+    provider_id: str  # the provider's message id, to trace a complaint
+
+
 def welcome_mail(data: Mapping[str, Any]) -> Mail:
+    """The mail for `user.created` (its data)."""
     name = data["displayName"]
     text = (
         f"Hello {name},\n\nWelcome to Wellness. Your account is ready: pick a program and "
@@ -31,6 +45,7 @@ def welcome_mail(data: Mapping[str, Any]) -> Mail:
 
 
 def password_reset_mail(data: Mapping[str, Any], link: str) -> Mail:
+    """The mail for `password.reset_requested` (its data), with the link derived for its reset id."""
     text = (
         f"Hello {data['displayName']},\n\nSomeone (we hope you) asked to reset your Wellness password. "
         f"Open this link to choose a new one; it works once, until {data['expiresAt']}:\n\n{link}\n\n"

@@ -1,43 +1,58 @@
 """Send the mail an event calls for, once per event, recording it in the subscriber's transaction.
 
-The subscriber (`store="postgres"`) inserts the event id into processed_events, calls
-`send_for_event`, and commits. So:
+The subscriber records the delivery, calls the handler, and commits, all in one
+transaction of this service's unit of work. So:
 
 - a send that fails raises: the transaction rolls back, the delivery is nacked and
   retried (then dead-lettered after the subscription's attempts): never lost;
-- a redelivered or duplicated event finds its id recorded and sends nothing; a
-  concurrent duplicate waits on the id's row lock, then finds it recorded;
+- a redelivered or duplicated event finds its delivery recorded and sends nothing; a
+  concurrent duplicate waits on the record's row lock, then finds it recorded;
 - the one window left: the provider accepted the mail and then the commit failed (the
   database went away in between). The event is retried and the mail goes out a second
   time. That window is milliseconds wide; closing it would need the provider to dedupe
   on our key, which SMTP cannot and Mailjet does not promise.
 
-    >>> send_for_event(uow, event, mail, mailer)   # doctest: +SKIP
+    >>> from wellness_testing.factories import user_created
+    >>> from wellness_testing.fakes.notifications import FakeMailer, fake_notification_service
+    >>> mailer = FakeMailer()
+    >>> notifications, uow = fake_notification_service(mailer)
+    >>> signed_up = user_created(displayName="Ada")
+    >>> uow.run(lambda store: notifications.on_user_created(store, signed_up))
+    >>> [(key == signed_up.id, mail.subject) for key, mail in mailer.sent]
+    [(True, 'Welcome to Wellness, Ada')]
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
-from typing import Any
+from typing import Callable
 
-from sqlalchemy import insert
-
-from ..db.tables import notifications_sent_mail
-from ..events import Event
-from .mailer import Mailer
-from .model import Mail
+from ..platform.events import Event
+from ..platform.ports import UnitOfWork
+from .model import Mail, SentMailRecord, password_reset_mail, welcome_mail
+from .ports import Mailer, NotificationsStore
 
 log = logging.getLogger(__name__)
 
 
-def send_for_event(uow: Any, event: Event, mail: Mail, mailer: Mailer) -> str:
-    """Send `mail` for `event` and record it in `uow` (a PostgreSQL unit of work); the provider's id."""
-    provider_id = mailer.send(mail, idempotency_key=event.id)
-    uow.connection.execute(
-        insert(notifications_sent_mail).values(
-            event_id=uuid.UUID(event.id), kind=mail.kind, user_id=uuid.UUID(event.user_id), provider_id=provider_id
-        )
-    )
-    log.info("mail sent", extra={"fields": {"kind": mail.kind, "eventId": event.id}})
-    return provider_id
+class NotificationService:
+    def __init__(
+        self, unit_of_work: UnitOfWork[NotificationsStore], mailer: Mailer, *, reset_link: Callable[[str], str]
+    ):
+        self.unit_of_work = unit_of_work  # subscribers record their deliveries in its transactions
+        self._mailer = mailer
+        self._reset_link = reset_link  # reset id -> the link to mail (derived with auth's key, never carried)
+
+    def on_user_created(self, store: NotificationsStore, event: Event) -> None:
+        """The welcome mail."""
+        self._send(store, event, welcome_mail(event.data))
+
+    def on_password_reset_requested(self, store: NotificationsStore, event: Event) -> None:
+        """The single-use reset link, derived from the reset id."""
+        self._send(store, event, password_reset_mail(event.data, self._reset_link(event.data["resetId"])))
+
+    def _send(self, store: NotificationsStore, event: Event, mail: Mail) -> None:
+        """Send (raising MailError when it is not accepted), then record it in the subscriber's transaction."""
+        provider_id = self._mailer.send(mail, idempotency_key=event.id)
+        store.sent_mail.add(SentMailRecord(event.id, event.user_id, mail.kind, provider_id))
+        log.info("mail sent", extra={"fields": {"kind": mail.kind, "eventId": event.id}})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, func, String, Table, Uuid
+from sqlalchemy import Column, DateTime, String, Table, Uuid, func
 
 from ..platform.postgres.tables import metadata
 

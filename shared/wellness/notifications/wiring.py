@@ -1,15 +1,36 @@
-"""The mailer a function uses, from its settings: the local SMTP sink, or Mailjet in the cloud."""
+"""Builds the notification service from a function's runtime: the mailer its settings name, the reset links.
+
+    >>> notifications = notification_service(function_runtime("postgres"))   # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
-from ..runtime import Runtime
-from .mailer import Mailer, MailjetMailer, SmtpMailer
+from ..auth import public as auth
+from ..platform.runtime import Runtime
+from ..platform.secrets import SecretSource
+from .adapters import PostgresNotificationsStore
+from .mailers import MAILJET_SECRET, MailjetMailer, SmtpMailer
+from .ports import Mailer
+from .service import NotificationService
+from .settings import MailSettings
 
-MAILJET_SECRET = "mailjet-api-key"  # noqa: S105 - a secret's name
 
-
-def mailer(runtime: Runtime) -> Mailer:
-    settings = runtime.settings
-    if settings.mail_backend == "mailjet":
-        return MailjetMailer(settings.mailjet_url, settings.mail_from, lambda: runtime.secrets.get(MAILJET_SECRET))
+def mailer(settings: MailSettings, secrets: SecretSource) -> Mailer:
+    """The local SMTP sink, or Mailjet in the cloud (its key read when sending, so a rotation needs no redeploy)."""
+    if settings.backend == "mailjet":
+        return MailjetMailer(settings.mailjet_url, settings.mail_from, lambda: secrets.get(MAILJET_SECRET))
     return SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from)
+
+
+def notification_service(runtime: Runtime) -> NotificationService:
+    reset_url = auth.password_reset_url(runtime.env)
+
+    def reset_link(reset_id: str) -> str:
+        key = runtime.secrets.get(auth.RESET_KEY_SECRET).encode()  # per mail: a rotated key needs no redeploy
+        return auth.reset_link(reset_url, auth.reset_token(key, reset_id))
+
+    return NotificationService(
+        runtime.postgres_unit_of_work(PostgresNotificationsStore),
+        mailer(MailSettings.from_env(runtime.env), runtime.secrets),
+        reset_link=reset_link,
+    )

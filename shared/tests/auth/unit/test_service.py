@@ -1,46 +1,56 @@
-"""Sign-up and log-in rules, on the in-memory unit of work (real argon2id, real RS256)."""
+"""AuthService on fakes: sign-up, log-in, refresh rotation and reuse, log-out, deletion (real argon2id, RS256)."""
 
 import datetime as dt
 
-import jwt
 import pytest
+from wellness_testing.fakes.auth import fake_auth_service, fake_auth_unit_of_work
 
-from wellness.auth.fake_store import FakeAuthUnitOfWork
 from wellness.auth.keys import Keyset, new_keyset_json
 from wellness.auth.passwords import PasswordHasher
 from wellness.auth.service import AuthService
-from wellness.auth.tokens import TokenIssuer, hash_refresh_token
+from wellness.auth.tokens import hash_refresh_token
 from wellness.platform.errors import ConflictError, UnauthenticatedError, ValidationError
 
 pytestmark = pytest.mark.unit
 
 KEYSET = Keyset.from_json(new_keyset_json())
-FAST = PasswordHasher(time_cost=1, memory_cost=1024)  # the rules are under test here, not the cost
+PASSWORD = "correct horse battery"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = dt.datetime.now(dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
 
 
 @pytest.fixture
-def uow() -> FakeAuthUnitOfWork:
-    return FakeAuthUnitOfWork()
+def clock() -> Clock:
+    return Clock()
 
 
 @pytest.fixture
-def service(uow: FakeAuthUnitOfWork) -> AuthService:
-    issuer = TokenIssuer(KEYSET, issuer="iss", audience="aud", ttl_seconds=600)
-    return AuthService(unit_of_work=lambda: uow, hasher=FAST, tokens=lambda: issuer)
+def uow(clock: Clock):
+    return fake_auth_unit_of_work(clock)
 
 
-def sign_up(service: AuthService, email: str = "Ada@Example.com ") -> object:
-    return service.sign_up(email=email, password="correct horse battery", display_name=" Ada ", timezone="Europe/Paris")
+@pytest.fixture
+def service(uow, clock: Clock) -> AuthService:
+    return fake_auth_service(uow, keyset=KEYSET, clock=clock)[0]
 
 
-def test_sign_up_commits_user_refresh_token_and_event_together(service: AuthService, uow: FakeAuthUnitOfWork) -> None:
+def sign_up(service: AuthService, email: str = "Ada@Example.com "):
+    return service.sign_up(email=email, password=PASSWORD, display_name=" Ada ", timezone="Europe/Paris")
+
+
+def test_sign_up_commits_user_refresh_token_and_event_together(service: AuthService, uow) -> None:
     session = sign_up(service)
-    (user,) = uow.committed_users.values()
+    (user,) = uow.state.users.values()
     assert (user.email, user.display_name) == ("ada@example.com", "Ada")
     assert user.password_hash.startswith("$argon2id$")
-    (token,) = uow.committed_tokens
-    assert token.token_hash == hash_refresh_token(session.refresh_token)
-    (event,) = uow.committed_events
+    assert list(uow.state.sessions) == [hash_refresh_token(session.refresh_token)]
+    (event,) = uow.published
     assert (event.type, event.user_id, event.data["email"]) == ("user.created", user.id, "ada@example.com")
     claims = KEYSET.verify(session.access_token, issuer="iss", audience="aud")
     assert claims["sub"] == user.id
@@ -48,22 +58,22 @@ def test_sign_up_commits_user_refresh_token_and_event_together(service: AuthServ
     assert session.to_json()["tokenType"] == "Bearer"
 
 
-def test_duplicate_email_is_409_and_writes_nothing(service: AuthService, uow: FakeAuthUnitOfWork) -> None:
+def test_duplicate_email_is_409_and_writes_nothing(service: AuthService, uow) -> None:
     sign_up(service)
     with pytest.raises(ConflictError):
         sign_up(service, email="ADA@example.com")
-    assert len(uow.committed_users) == 1 and len(uow.committed_events) == 1
+    assert len(uow.state.users) == 1 and len(uow.state.sessions) == 1 and len(uow.published) == 1
 
 
-def test_unknown_timezone_is_400(service: AuthService, uow: FakeAuthUnitOfWork) -> None:
+def test_unknown_timezone_is_400(service: AuthService, uow) -> None:
     with pytest.raises(ValidationError, match="time zone"):
         service.sign_up(email="a@b.co", password="x" * 12, display_name="A", timezone="Mars/Olympus")
-    assert not uow.committed_users
+    assert not uow.state.users
 
 
 def test_log_in_with_right_password_any_case(service: AuthService) -> None:
     signed_up = sign_up(service)
-    session = service.log_in(email="ADA@example.com", password="correct horse battery")
+    session = service.log_in(email="ADA@example.com", password=PASSWORD)
     assert session.user.id == signed_up.user.id
     assert session.refresh_token != signed_up.refresh_token
 
@@ -78,39 +88,64 @@ def test_log_in_failure_is_the_same_401_whether_or_not_the_account_exists(
     assert (caught.value.code, caught.value.message) == ("invalid_credentials", "Wrong e-mail address or password.")
 
 
-def test_weaker_hash_is_upgraded_on_login(uow: FakeAuthUnitOfWork) -> None:
-    issuer = TokenIssuer(KEYSET, issuer="iss", audience="aud", ttl_seconds=600)
-    AuthService(unit_of_work=lambda: uow, hasher=FAST, tokens=lambda: issuer).sign_up(
-        email="a@b.co", password="x" * 12, display_name="A", timezone="UTC"
-    )
-    stronger = PasswordHasher(time_cost=2, memory_cost=2048)
-    AuthService(unit_of_work=lambda: uow, hasher=stronger, tokens=lambda: issuer).log_in(
-        email="a@b.co", password="x" * 12
-    )
-    (user,) = uow.committed_users.values()
+def test_weaker_hash_is_upgraded_on_login(uow) -> None:
+    weaker, _ = fake_auth_service(uow, keyset=KEYSET)
+    weaker.sign_up(email="a@b.co", password="x" * 12, display_name="A", timezone="UTC")
+    stronger, _ = fake_auth_service(uow, keyset=KEYSET, hasher=PasswordHasher(time_cost=2, memory_cost=2048))
+    stronger.log_in(email="a@b.co", password="x" * 12)
+    (user,) = uow.state.users.values()
     assert "m=2048,t=2" in user.password_hash
 
 
-def test_verification_rejects_tampering_and_other_keys() -> None:
-    other = Keyset.from_json(new_keyset_json())
-    now = int(dt.datetime.now(dt.UTC).timestamp())
-    claims = {"sub": "u", "iss": "iss", "aud": "aud", "iat": now, "exp": now + 60}
-    with pytest.raises(jwt.InvalidTokenError):
-        KEYSET.verify(other.sign(claims), issuer="iss", audience="aud")
-    with pytest.raises(jwt.InvalidTokenError):
-        KEYSET.verify(KEYSET.sign(claims), issuer="iss", audience="other")
-    unsigned = jwt.encode(claims, key=None, algorithm="none", headers={"kid": KEYSET.current.kid, "typ": "at+jwt"})
-    with pytest.raises(jwt.InvalidTokenError):
-        KEYSET.verify(unsigned, issuer="iss", audience="aud")
+def test_refresh_rotates_and_keeps_the_session(service: AuthService) -> None:
+    first = sign_up(service)
+    second = service.refresh(first.refresh_token)
+    assert second.refresh_token != first.refresh_token
+    sid = KEYSET.verify(first.access_token, issuer="iss", audience="aud")["sid"]
+    assert KEYSET.verify(second.access_token, issuer="iss", audience="aud")["sid"] == sid
+    assert service.refresh(second.refresh_token).user.id == first.user.id
 
 
-def test_rotation_keeps_old_tokens_valid() -> None:
-    old_json = new_keyset_json()
-    old = Keyset.from_json(old_json)
-    rotated = Keyset.from_json(new_keyset_json(previous=old_json))
-    now = int(dt.datetime.now(dt.UTC).timestamp())
-    token = old.sign({"sub": "u", "iss": "i", "aud": "a", "iat": now, "exp": now + 60})
-    assert rotated.verify(token, issuer="i", audience="a")["sub"] == "u"
-    assert rotated.current.kid != old.current.kid
-    assert [k["kid"] for k in rotated.jwks()["keys"]] == [rotated.current.kid, old.current.kid]
-    assert all("d" not in k for k in rotated.jwks()["keys"])  # public halves only
+def test_reusing_a_rotated_token_revokes_the_whole_family(service: AuthService) -> None:
+    first = sign_up(service)
+    second = service.refresh(first.refresh_token)
+    with pytest.raises(UnauthenticatedError):
+        service.refresh(first.refresh_token)  # the thief, or a replay
+    with pytest.raises(UnauthenticatedError):
+        service.refresh(second.refresh_token)  # the family is gone: the owner logs in again
+
+
+def test_other_sessions_survive_a_reuse(service: AuthService) -> None:
+    first = sign_up(service)
+    other = service.log_in(email="ada@example.com", password=PASSWORD)
+    service.refresh(first.refresh_token)
+    with pytest.raises(UnauthenticatedError):
+        service.refresh(first.refresh_token)
+    assert service.refresh(other.refresh_token)
+
+
+def test_expired_and_unknown_refresh_tokens_are_refused(service: AuthService, clock: Clock) -> None:
+    session = sign_up(service)
+    with pytest.raises(UnauthenticatedError):
+        service.refresh("not-a-token")
+    clock.now += dt.timedelta(days=31)
+    with pytest.raises(UnauthenticatedError):
+        service.refresh(session.refresh_token)
+
+
+def test_logout_revokes_the_session_family(service: AuthService) -> None:
+    session = sign_up(service)
+    service.log_out(KEYSET.verify(session.access_token, issuer="iss", audience="aud")["sid"])
+    with pytest.raises(UnauthenticatedError):
+        service.refresh(session.refresh_token)
+
+
+def test_delete_account_publishes_user_deleted_once(service: AuthService, uow) -> None:
+    session = sign_up(service)
+    service.delete_account(session.user.id)
+    service.delete_account(session.user.id)
+    assert [e.type for e in uow.published] == ["user.created", "user.deleted"]
+    with pytest.raises(UnauthenticatedError):
+        service.refresh(session.refresh_token)
+    with pytest.raises(UnauthenticatedError):
+        service.log_in(email="ada@example.com", password=PASSWORD)

@@ -1,11 +1,11 @@
-"""Sending mail: one port, an SMTP adapter (the local sink), a Mailjet adapter (cloud), a fake.
+"""The Mailer adapters: SMTP (the local sink) and Mailjet (the cloud). The fake is in wellness_testing.
 
 Nothing here logs an address or a body. A send that fails raises MailError; the
 subscriber then rolls back and nacks, so Pub/Sub delivers the event again.
 
-    >>> mailer = FakeMailer()
-    >>> mailer.send(Mail("a@example.com", "Hi", "Hello", "welcome"), idempotency_key="e-1")
-    'fake-1'
+    >>> mailer = SmtpMailer("127.0.0.1", 1025, "Wellness <no-reply@wellness.invalid>")
+    >>> mailer.send(Mail("a@example.com", "Hi", "Hello", "welcome"), idempotency_key="e-1")  # doctest: +SKIP
+    '<...@...>'
 """
 
 from __future__ import annotations
@@ -17,19 +17,12 @@ import urllib.error
 import urllib.request
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
-from typing import Callable, Protocol
+from typing import Callable
 
 from .model import Mail
+from .ports import MailError
 
-
-class MailError(RuntimeError):
-    """The mail was not accepted; retrying later may succeed."""
-
-
-class Mailer(Protocol):
-    def send(self, mail: Mail, *, idempotency_key: str) -> str:
-        """Send; return the provider's message id."""
-        ...
+MAILJET_SECRET = "mailjet-api-key"  # noqa: S105 - a secret's name
 
 
 class SmtpMailer:
@@ -81,16 +74,3 @@ class MailjetMailer:
         except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
             raise MailError(f"Mailjet could not be reached: {type(exc).__name__}") from None
 
-
-class FakeMailer:
-    """Records what would be sent; `fail` makes the next sends raise, to test retries."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, Mail]] = []
-        self.fail = False
-
-    def send(self, mail: Mail, *, idempotency_key: str) -> str:
-        if self.fail:
-            raise MailError("the fake mailer is set to fail")
-        self.sent.append((idempotency_key, mail))
-        return f"fake-{len(self.sent)}"

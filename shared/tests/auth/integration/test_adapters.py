@@ -1,0 +1,127 @@
+"""The auth adapters on PostgreSQL: accounts, sessions, resets, and the login throttle's upsert."""
+
+import datetime as dt
+import threading
+import uuid
+from typing import Any
+
+import pytest
+
+from wellness.auth.adapters import PostgresAuthStore
+from wellness.auth.keys import Keyset, new_keyset_json
+from wellness.auth.model import PasswordReset, ThrottleRule, User
+from wellness.auth.ports import EmailTakenError
+from wellness.auth.tokens import TokenIssuer
+
+pytestmark = pytest.mark.integration
+
+ISSUER = TokenIssuer(Keyset.from_json(new_keyset_json()), issuer="i", audience="a", ttl_seconds=60)
+
+
+@pytest.fixture
+def uow(runtime_for: Any) -> Any:
+    return runtime_for("postgres", PUBLISH_AFTER_COMMIT="false").postgres_unit_of_work(PostgresAuthStore)
+
+
+def new_user(email: str | None = None) -> User:
+    return User.new(email or f"{uuid.uuid4().hex[:10]}@Example.com", "$argon2id$hash", "Ada", "UTC")
+
+
+def test_users_are_unique_by_address_whatever_its_case(uow: Any) -> None:
+    ada = new_user()
+    uow.run(lambda s: s.users.add(ada))
+    assert uow.read(lambda s: s.users.by_email(ada.email.upper())) == ada == uow.read(lambda s: s.users.by_id(ada.id))
+
+    def twice(store: Any) -> User | None:
+        with pytest.raises(EmailTakenError):
+            store.users.add(new_user(ada.email.upper()))
+        store.users.set_password_hash(ada.id, "$argon2id$new")  # the savepoint left the transaction usable
+        return store.users.by_id(ada.id)
+
+    assert uow.run(twice).password_hash == "$argon2id$new"
+    assert uow.read(lambda s: s.users.by_email(ada.email)).password_hash == "$argon2id$new"
+
+
+def test_sessions_rotate_and_revoke_by_family_or_user(uow: Any) -> None:
+    ada = new_user()
+    first, other = ISSUER.refresh_token(ada.id), ISSUER.refresh_token(ada.id)
+    second = ISSUER.refresh_token(ada.id, family_id=first.family_id)
+
+    def arrange(store: Any) -> None:
+        store.users.add(ada)
+        for token in (first, second, other):
+            store.sessions.add(token)
+        store.sessions.mark_rotated(first.id)
+
+    uow.run(arrange)
+    stored = uow.read(lambda s: s.sessions.by_hash(first.token_hash))
+    assert (stored.id, stored.family_id, stored.user_id) == (first.id, first.family_id, ada.id)
+    assert stored.rotated_at is not None and stored.revoked_at is None
+    assert uow.read(lambda s: s.sessions.by_hash(b"\0" * 32)) is None
+    uow.run(lambda s: s.sessions.revoke_family(first.family_id))
+    revoked = [uow.read(lambda s, t=t: s.sessions.by_hash(t.token_hash)).revoked_at for t in (first, second, other)]
+    assert revoked[0] is not None and revoked[1] is not None and revoked[2] is None
+    uow.run(lambda s: s.sessions.revoke_all(ada.id))
+    assert uow.read(lambda s: s.sessions.by_hash(other.token_hash)).revoked_at is not None
+
+
+def test_resets_are_spent_together_and_deleting_the_account_takes_everything(uow: Any) -> None:
+    ada = new_user()
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    resets = [PasswordReset(str(uuid.uuid4()), ada.id, expires) for _ in range(2)]
+    token = ISSUER.refresh_token(ada.id)
+
+    def arrange(store: Any) -> None:
+        store.users.add(ada)
+        store.sessions.add(token)
+        for reset in resets:
+            store.resets.add(reset)
+
+    uow.run(arrange)
+    assert uow.read(lambda s: s.resets.by_id(resets[0].id)) == resets[0]
+    uow.run(lambda s: s.resets.use_all(ada.id))
+    assert all(uow.read(lambda s, r=r: s.resets.by_id(r.id)).used_at is not None for r in resets)
+    assert uow.run(lambda s: s.users.delete(ada.id)) is True
+    assert uow.run(lambda s: s.users.delete(ada.id)) is False
+    def left(s: Any) -> tuple[Any, ...]:
+        return s.users.by_id(ada.id), s.sessions.by_hash(token.token_hash), s.resets.by_id(resets[0].id)
+
+    assert uow.read(left) == (None, None, None)
+
+
+def test_throttle_counts_locks_and_clears(uow: Any, sql: Any) -> None:
+    key, other = f"account:{uuid.uuid4().hex}", f"client:{uuid.uuid4().hex[:20]}"
+    rule = ThrottleRule("account", 3, 60, 120)
+    for _ in range(2):
+        uow.run(lambda s: s.throttle.record_failure(key, rule))
+    assert uow.read(lambda s: s.throttle.retry_after([key, other])) == 0
+    uow.run(lambda s: s.throttle.record_failure(key, rule))  # the third: locked, and the count starts afresh
+    assert 115 <= uow.read(lambda s: s.throttle.retry_after([key, other])) <= 120
+    assert sql("SELECT failures FROM auth_login_throttle WHERE key = :k", k=key) == [(0,)]
+    assert uow.read(lambda s: s.throttle.retry_after([other])) == 0
+    uow.run(lambda s: s.throttle.clear(key))
+    assert uow.read(lambda s: s.throttle.retry_after([key])) == 0
+    assert sql("SELECT count(*) FROM auth_login_throttle WHERE key = :k", k=key) == [(0,)]
+
+
+def test_throttle_failure_after_the_window_starts_a_new_count(uow: Any, sql: Any) -> None:
+    key = f"account:{uuid.uuid4().hex}"
+    rule = ThrottleRule("account", 3, 60, 120)
+    for _ in range(2):
+        uow.run(lambda s: s.throttle.record_failure(key, rule))
+    sql("UPDATE auth_login_throttle SET window_started_at = now() - interval '61 seconds' WHERE key = :k", k=key)
+    uow.run(lambda s: s.throttle.record_failure(key, rule))
+    assert sql("SELECT failures FROM auth_login_throttle WHERE key = :k", k=key) == [(1,)]
+    assert uow.read(lambda s: s.throttle.retry_after([key])) == 0
+
+
+def test_throttle_counts_every_concurrent_failure_on_one_key(uow: Any, sql: Any) -> None:
+    key = f"client:{uuid.uuid4().hex[:20]}"
+    rule = ThrottleRule("client", 1000, 900, 900)
+    threads = [threading.Thread(target=lambda: uow.run(lambda s: s.throttle.record_failure(key, rule)))
+               for _ in range(8)]  # fmt: skip
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sql("SELECT failures FROM auth_login_throttle WHERE key = :k", k=key) == [(8,)]

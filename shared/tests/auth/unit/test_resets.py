@@ -1,0 +1,79 @@
+"""PasswordResetService on fakes: a single-use, expiring reset that ends every session."""
+
+import datetime as dt
+
+import pytest
+from wellness_testing.fakes.auth import fake_auth_service, fake_auth_unit_of_work, fake_password_reset_service
+
+from wellness.auth.reset_tokens import reset_token
+from wellness.auth.resets import PasswordResetService
+from wellness.auth.service import AuthService
+from wellness.platform.errors import UnauthenticatedError, ValidationError
+
+pytestmark = pytest.mark.unit
+
+KEY = b"reset-key"
+PASSWORD = "correct horse battery"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = dt.datetime.now(dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def uow(clock: Clock):
+    return fake_auth_unit_of_work(clock)
+
+
+@pytest.fixture
+def service(uow, clock: Clock) -> AuthService:
+    return fake_auth_service(uow, clock=clock)[0]
+
+
+@pytest.fixture
+def resets(uow, clock: Clock) -> PasswordResetService:
+    return fake_password_reset_service(uow, key=KEY, ttl_seconds=3600, clock=clock)[0]
+
+
+def sign_up(service: AuthService, email: str = "ada@example.com"):
+    return service.sign_up(email=email, password=PASSWORD, display_name="Ada", timezone="UTC")
+
+
+def test_password_reset_is_single_use_and_ends_every_session(
+    service: AuthService, resets: PasswordResetService, uow
+) -> None:
+    session = sign_up(service)
+    resets.request("ADA@example.com")
+    resets.request("nobody@example.com")  # no error, no event
+    (event,) = uow.events("password.reset_requested")
+    assert event == uow.published[-1] and "token" not in str(event.data)
+    assert set(event.data) == {"resetId", "userId", "email", "displayName", "expiresAt"}
+    token = reset_token(KEY, event.data["resetId"])
+    resets.confirm(token, "a brand new password")
+    with pytest.raises(ValidationError, match="invalid or has expired"):
+        resets.confirm(token, "yet another password")
+    with pytest.raises(UnauthenticatedError):
+        service.refresh(session.refresh_token)
+    assert service.log_in(email="ada@example.com", password="a brand new password")
+
+
+def test_password_reset_expires_and_needs_the_right_key(
+    service: AuthService, resets: PasswordResetService, uow, clock: Clock
+) -> None:
+    sign_up(service)
+    resets.request("ada@example.com")
+    reset_id = uow.published[-1].data["resetId"]
+    with pytest.raises(ValidationError):
+        resets.confirm(reset_token(b"another key", reset_id), "a brand new password")
+    clock.now += dt.timedelta(seconds=3601)
+    with pytest.raises(ValidationError):
+        resets.confirm(reset_token(KEY, reset_id), "a brand new password")

@@ -1,0 +1,80 @@
+"""Login throttling, on fakes: per account (registered or not) and per client, then a lockout that ends.
+
+The Postgres upsert behind it is checked in ../integration/test_adapters.py.
+"""
+
+import datetime as dt
+
+import pytest
+from wellness_testing.fakes.auth import fake_auth_service
+
+from wellness.auth.model import ThrottleRule, throttle_key
+from wellness.auth.service import AuthService
+from wellness.platform.errors import TooManyRequestsError, UnauthenticatedError
+
+pytestmark = pytest.mark.unit
+
+PASSWORD = "correct horse battery"
+RULES = (ThrottleRule("account", 3, 60, 120), ThrottleRule("client", 5, 60, 300))
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = dt.datetime.now(dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def service(clock: Clock) -> AuthService:
+    return fake_auth_service(rules=RULES, clock=clock)[0]
+
+
+def sign_up(service: AuthService, email: str = "ada@example.com"):
+    return service.sign_up(email=email, password=PASSWORD, display_name="Ada", timezone="UTC")
+
+
+def test_throttling_locks_an_account_whether_it_exists_or_not(service: AuthService, clock: Clock) -> None:
+    sign_up(service)
+    for email in ("ada@example.com", "nobody@example.com"):
+        for _ in range(3):
+            with pytest.raises(UnauthenticatedError):
+                service.log_in(email=email, password="wrong password", client=f"c-{email}")
+        with pytest.raises(TooManyRequestsError) as locked:
+            service.log_in(email=email, password=PASSWORD, client="elsewhere")
+        assert locked.value.retry_after_seconds == 120
+    clock.now += dt.timedelta(seconds=121)
+    assert service.log_in(email="ada@example.com", password=PASSWORD)
+
+
+def test_throttling_locks_a_client_across_accounts(service: AuthService) -> None:
+    sign_up(service)
+    for i in range(5):
+        with pytest.raises(UnauthenticatedError):
+            service.log_in(email=f"guess{i}@example.com", password="wrong password", client="203.0.113.9")
+    with pytest.raises(TooManyRequestsError):
+        service.log_in(email="ada@example.com", password=PASSWORD, client="203.0.113.9")
+    assert service.log_in(email="ada@example.com", password=PASSWORD, client="198.51.100.1")
+
+
+def test_throttling_failures_outside_the_window_start_a_new_count(service: AuthService, clock: Clock) -> None:
+    sign_up(service)
+    for _ in range(2):
+        with pytest.raises(UnauthenticatedError):
+            service.log_in(email="ada@example.com", password="wrong password")
+    clock.now += dt.timedelta(seconds=61)
+    with pytest.raises(UnauthenticatedError):
+        service.log_in(email="ada@example.com", password="wrong password")  # the first of a new window
+    assert service.log_in(email="ada@example.com", password=PASSWORD)
+
+
+def test_throttle_keys_hold_no_e_mail_address() -> None:
+    key = throttle_key("account", "ada@example.com")
+    assert key.startswith("account:") and "ada" not in key and len(key) <= 100  # the column's width
+    assert throttle_key("client", "203.0.113.9") == "client:203.0.113.9"

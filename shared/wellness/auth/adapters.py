@@ -1,0 +1,176 @@
+"""The auth domain on PostgreSQL: each repository works on the connection of the caller's transaction.
+
+Login throttling lives here too, so every function instance sees the same counts:
+each key ("account:<sha256 of the e-mail>", "client:<ip>") has a row counting failures
+in a window, and reaching the rule's limit locks the key. The count is one upsert, so
+concurrent failures on several instances all count.
+
+    >>> uow = runtime.postgres_unit_of_work(PostgresAuthStore)                        # doctest: +SKIP
+    >>> uow.read(lambda store: store.throttle.retry_after(["account:ab12", "client:10.0.0.1"]))  # doctest: +SKIP
+    0
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from ..platform.postgres.unit_of_work import PostgresTransaction
+from .model import NewRefreshToken, PasswordReset, StoredRefreshToken, ThrottleRule, User
+from .ports import EmailTakenError
+from .tables import auth_login_throttle, auth_password_resets, auth_refresh_tokens, auth_users
+
+
+def _user(row: Any) -> User:
+    return User(str(row.id), row.email, row.password_hash, row.display_name, row.timezone)
+
+
+class PostgresUsers:
+    def __init__(self, tx: PostgresTransaction):
+        self._conn = tx.connection
+
+    def add(self, user: User) -> None:
+        values = {"id": uuid.UUID(user.id), "email": user.email, "password_hash": user.password_hash,
+                  "display_name": user.display_name, "timezone": user.timezone}  # fmt: skip
+        try:
+            with self._conn.begin_nested():  # a savepoint, so the conflict leaves the transaction usable
+                self._conn.execute(insert(auth_users).values(**values))
+        except IntegrityError:
+            raise EmailTakenError(user.email) from None
+
+    def by_email(self, email: str) -> User | None:
+        row = self._conn.execute(select(auth_users).where(func.lower(auth_users.c.email) == email.lower())).first()
+        return None if row is None else _user(row)
+
+    def by_id(self, user_id: str) -> User | None:
+        row = self._conn.execute(select(auth_users).where(auth_users.c.id == uuid.UUID(user_id))).first()
+        return None if row is None else _user(row)
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        u = auth_users
+        self._conn.execute(update(u).where(u.c.id == uuid.UUID(user_id)).values(password_hash=password_hash))
+
+    def delete(self, user_id: str) -> bool:
+        """Its refresh tokens and resets go with it (ON DELETE CASCADE)."""
+        result = self._conn.execute(delete(auth_users).where(auth_users.c.id == uuid.UUID(user_id)))
+        return bool(result.rowcount)
+
+
+class PostgresSessions:
+    def __init__(self, tx: PostgresTransaction):
+        self._conn = tx.connection
+
+    def add(self, token: NewRefreshToken) -> None:
+        self._conn.execute(
+            insert(auth_refresh_tokens).values(
+                id=uuid.UUID(token.id), user_id=uuid.UUID(token.user_id), family_id=uuid.UUID(token.family_id),
+                token_hash=token.token_hash, expires_at=token.expires_at,
+            )  # fmt: skip
+        )
+
+    def by_hash(self, token_hash: bytes) -> StoredRefreshToken | None:
+        # FOR UPDATE: two concurrent uses of one token are serialized, so the second sees it rotated.
+        t = auth_refresh_tokens
+        row = self._conn.execute(select(t).where(t.c.token_hash == token_hash).with_for_update()).first()
+        if row is None:
+            return None
+        return StoredRefreshToken(
+            str(row.id), str(row.user_id), str(row.family_id), row.expires_at, row.rotated_at, row.revoked_at
+        )
+
+    def mark_rotated(self, token_id: str) -> None:
+        t = auth_refresh_tokens
+        self._conn.execute(update(t).where(t.c.id == uuid.UUID(token_id)).values(rotated_at=func.now()))
+
+    def revoke_family(self, family_id: str) -> None:
+        t = auth_refresh_tokens
+        live = (t.c.family_id == uuid.UUID(family_id), t.c.revoked_at.is_(None))
+        self._conn.execute(update(t).where(*live).values(revoked_at=func.now()))
+
+    def revoke_all(self, user_id: str) -> None:
+        t = auth_refresh_tokens
+        live = (t.c.user_id == uuid.UUID(user_id), t.c.revoked_at.is_(None))
+        self._conn.execute(update(t).where(*live).values(revoked_at=func.now()))
+
+
+class PostgresResets:
+    def __init__(self, tx: PostgresTransaction):
+        self._conn = tx.connection
+
+    def add(self, reset: PasswordReset) -> None:
+        self._conn.execute(
+            insert(auth_password_resets).values(
+                id=uuid.UUID(reset.id), user_id=uuid.UUID(reset.user_id), expires_at=reset.expires_at
+            )
+        )
+
+    def by_id(self, reset_id: str) -> PasswordReset | None:
+        t = auth_password_resets
+        row = self._conn.execute(select(t).where(t.c.id == uuid.UUID(reset_id)).with_for_update()).first()
+        return None if row is None else PasswordReset(str(row.id), str(row.user_id), row.expires_at, row.used_at)
+
+    def use_all(self, user_id: str) -> None:
+        t = auth_password_resets
+        outstanding = (t.c.user_id == uuid.UUID(user_id), t.c.used_at.is_(None))
+        self._conn.execute(update(t).where(*outstanding).values(used_at=func.now()))
+
+
+_RETRY_AFTER = text(
+    "SELECT coalesce(max(extract(epoch FROM locked_until - now())), 0) FROM auth_login_throttle "
+    "WHERE key IN :keys AND locked_until > now()"
+).bindparams(bindparam("keys", expanding=True))
+
+# A failure outside the window starts a new window; reaching the limit sets locked_until
+# and starts counting afresh, so the lock lasts lockout seconds, not forever.
+_FAILURE = text("""
+INSERT INTO auth_login_throttle AS t (key, failures, window_started_at)
+VALUES (:key, 1, now())
+ON CONFLICT (key) DO UPDATE SET
+  failures = CASE WHEN t.window_started_at < now() - make_interval(secs => :window) THEN 1 ELSE t.failures + 1 END,
+  window_started_at = CASE WHEN t.window_started_at < now() - make_interval(secs => :window)
+                           THEN now() ELSE t.window_started_at END
+RETURNING failures
+""")
+_LOCK = text(
+    "UPDATE auth_login_throttle SET locked_until = now() + make_interval(secs => :lockout), failures = 0, "
+    "window_started_at = now() WHERE key = :key"
+)
+
+
+class PostgresThrottle:
+    def __init__(self, tx: PostgresTransaction):
+        self._conn = tx.connection
+
+    def retry_after(self, keys: list[str]) -> int:
+        seconds = self._conn.execute(_RETRY_AFTER, {"keys": keys}).scalar_one()
+        return math.ceil(float(seconds))
+
+    def record_failure(self, key: str, rule: ThrottleRule) -> None:
+        failures = self._conn.execute(_FAILURE, {"key": key, "window": rule.window_seconds}).scalar_one()
+        if failures >= rule.max_failures:
+            self._conn.execute(_LOCK, {"key": key, "lockout": rule.lockout_seconds})
+
+    def clear(self, key: str) -> None:
+        self._conn.execute(delete(auth_login_throttle).where(auth_login_throttle.c.key == key))
+
+
+class PostgresAuthStore(PostgresTransaction):
+    @property
+    def users(self) -> PostgresUsers:
+        return PostgresUsers(self)
+
+    @property
+    def sessions(self) -> PostgresSessions:
+        return PostgresSessions(self)
+
+    @property
+    def resets(self) -> PostgresResets:
+        return PostgresResets(self)
+
+    @property
+    def throttle(self) -> PostgresThrottle:
+        return PostgresThrottle(self)

@@ -1,0 +1,88 @@
+"""What the auth services need from storage: accounts, sessions, resets and the login throttle."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ..platform.ports import Transaction
+from .model import NewRefreshToken, PasswordReset, StoredRefreshToken, ThrottleRule, User
+
+
+class EmailTakenError(Exception):
+    """Users.add: the e-mail address is already registered (compared case-insensitively)."""
+
+
+class Users(Protocol):
+    def add(self, user: User) -> None:
+        """Create the account; raises EmailTakenError and leaves the transaction usable when the address is taken."""
+        ...
+
+    def by_email(self, email: str) -> User | None: ...
+
+    def by_id(self, user_id: str) -> User | None: ...
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
+
+    def delete(self, user_id: str) -> bool:
+        """Delete the account with its sessions and resets; False when it was already gone."""
+        ...
+
+
+class Sessions(Protocol):
+    """Refresh tokens, by the hash of their value; a family of rotated tokens is one session."""
+
+    def add(self, token: NewRefreshToken) -> None: ...
+
+    def by_hash(self, token_hash: bytes) -> StoredRefreshToken | None:
+        """The token, locked for this transaction: two concurrent uses are serialized."""
+        ...
+
+    def mark_rotated(self, token_id: str) -> None: ...
+
+    def revoke_family(self, family_id: str) -> None:
+        """End one session: every token of the family, rotated or not."""
+        ...
+
+    def revoke_all(self, user_id: str) -> None:
+        """End every session of the user."""
+        ...
+
+
+class Resets(Protocol):
+    def add(self, reset: PasswordReset) -> None: ...
+
+    def by_id(self, reset_id: str) -> PasswordReset | None:
+        """The reset, locked for this transaction: a token is spent once even when confirmed twice at once."""
+        ...
+
+    def use_all(self, user_id: str) -> None:
+        """Spend every outstanding reset of the user: a new password ends them all."""
+        ...
+
+
+class Throttle(Protocol):
+    """Failed-login counts shared by every instance, per key (see model.throttle_key)."""
+
+    def retry_after(self, keys: list[str]) -> int:
+        """Seconds until every key is unlocked (0: none is locked)."""
+        ...
+
+    def record_failure(self, key: str, rule: ThrottleRule) -> None:
+        """Count a failure in the rule's window; reaching its limit locks the key for the lockout."""
+        ...
+
+    def clear(self, key: str) -> None: ...
+
+
+class AuthStore(Transaction, Protocol):
+    @property
+    def users(self) -> Users: ...
+
+    @property
+    def sessions(self) -> Sessions: ...
+
+    @property
+    def resets(self) -> Resets: ...
+
+    @property
+    def throttle(self) -> Throttle: ...

@@ -1,0 +1,202 @@
+"""In-memory accounts, sessions, resets and login throttle behind the auth domain's ports.
+
+The fakes keep time with the `clock` they are given (the real adapters use the
+database's now()), so a test moves time by moving its clock. Passwords are hashed
+with real argon2id at the cheapest cost: the rules are under test, not the cost.
+
+    >>> service, uow = fake_auth_service()
+    >>> session = service.sign_up(email="Ada@Example.com", password="correct horse battery",
+    ...                           display_name="Ada", timezone="UTC")
+    >>> [user.email for user in uow.state.users.values()]
+    ['ada@example.com']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from typing import Callable
+
+from wellness.auth.keys import Keyset, new_keyset_json
+from wellness.auth.model import NewRefreshToken, PasswordReset, StoredRefreshToken, ThrottleRule, User
+from wellness.auth.passwords import PasswordHasher
+from wellness.auth.ports import EmailTakenError
+from wellness.auth.resets import PasswordResetService
+from wellness.auth.service import AuthService
+from wellness.auth.settings import AuthSettings
+from wellness.auth.tokens import TokenIssuer
+from wellness.platform.clock import utc_now
+
+from . import FakeState, FakeTransaction, FakeUnitOfWork
+
+Clock = Callable[[], dt.datetime]
+ISSUER, AUDIENCE = "iss", "aud"  # the claims fake_auth_service's tokens carry
+RESET_KEY = b"reset-key"  # the password-reset key of fake_password_reset_service
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024)
+
+
+@dataclasses.dataclass
+class ThrottleEntry:
+    failures: int
+    window_started_at: dt.datetime
+    locked_until: dt.datetime | None = None
+
+
+@dataclasses.dataclass
+class AuthState(FakeState):
+    users: dict[str, User] = dataclasses.field(default_factory=dict)
+    sessions: dict[bytes, StoredRefreshToken] = dataclasses.field(default_factory=dict)  # by token hash
+    resets: dict[str, PasswordReset] = dataclasses.field(default_factory=dict)
+    throttle: dict[str, ThrottleEntry] = dataclasses.field(default_factory=dict)
+
+
+class FakeUsers:
+    def __init__(self, state: AuthState):
+        self._state = state
+
+    def add(self, user: User) -> None:
+        if self.by_email(user.email) is not None:
+            raise EmailTakenError(user.email)
+        self._state.users[user.id] = user
+
+    def by_email(self, email: str) -> User | None:
+        return next((u for u in self._state.users.values() if u.email.lower() == email.lower()), None)
+
+    def by_id(self, user_id: str) -> User | None:
+        return self._state.users.get(user_id)
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        self._state.users[user_id] = dataclasses.replace(self._state.users[user_id], password_hash=password_hash)
+
+    def delete(self, user_id: str) -> bool:
+        # As ON DELETE CASCADE does: the account's sessions and resets go with it.
+        sessions, resets = self._state.sessions, self._state.resets
+        self._state.sessions = {k: t for k, t in sessions.items() if t.user_id != user_id}
+        self._state.resets = {k: r for k, r in resets.items() if r.user_id != user_id}
+        return self._state.users.pop(user_id, None) is not None
+
+
+class FakeSessions:
+    def __init__(self, state: AuthState, clock: Clock):
+        self._state, self._clock = state, clock
+
+    def add(self, token: NewRefreshToken) -> None:
+        stored = StoredRefreshToken(token.id, token.user_id, token.family_id, token.expires_at)
+        self._state.sessions[token.token_hash] = stored
+
+    def by_hash(self, token_hash: bytes) -> StoredRefreshToken | None:
+        return self._state.sessions.get(token_hash)
+
+    def _revoke(self, match: Callable[[StoredRefreshToken], bool]) -> None:
+        for key, token in list(self._state.sessions.items()):
+            if match(token) and token.revoked_at is None:
+                self._state.sessions[key] = dataclasses.replace(token, revoked_at=self._clock())
+
+    def mark_rotated(self, token_id: str) -> None:
+        for key, token in list(self._state.sessions.items()):
+            if token.id == token_id:
+                self._state.sessions[key] = dataclasses.replace(token, rotated_at=self._clock())
+
+    def revoke_family(self, family_id: str) -> None:
+        self._revoke(lambda t: t.family_id == family_id)
+
+    def revoke_all(self, user_id: str) -> None:
+        self._revoke(lambda t: t.user_id == user_id)
+
+
+class FakeResets:
+    def __init__(self, state: AuthState, clock: Clock):
+        self._state, self._clock = state, clock
+
+    def add(self, reset: PasswordReset) -> None:
+        self._state.resets[reset.id] = reset
+
+    def by_id(self, reset_id: str) -> PasswordReset | None:
+        return self._state.resets.get(reset_id)
+
+    def use_all(self, user_id: str) -> None:
+        for key, reset in list(self._state.resets.items()):
+            if reset.user_id == user_id and reset.used_at is None:
+                self._state.resets[key] = dataclasses.replace(reset, used_at=self._clock())
+
+
+class FakeThrottle:
+    """The same rules as the Postgres upsert: a window per key, a lock that starts a new count."""
+
+    def __init__(self, state: AuthState, clock: Clock):
+        self._state, self._clock = state, clock
+
+    def retry_after(self, keys: list[str]) -> int:
+        now = self._clock()
+        locks = [entry.locked_until for k in keys if (entry := self._state.throttle.get(k)) is not None]
+        waits = [(lock - now).total_seconds() for lock in locks if lock is not None and lock > now]
+        return math.ceil(max(waits, default=0))
+
+    def record_failure(self, key: str, rule: ThrottleRule) -> None:
+        now = self._clock()
+        entry = self._state.throttle.get(key) or ThrottleEntry(0, now)
+        if entry.window_started_at < now - dt.timedelta(seconds=rule.window_seconds):
+            entry = ThrottleEntry(0, now, entry.locked_until)
+        entry = dataclasses.replace(entry, failures=entry.failures + 1)
+        if entry.failures >= rule.max_failures:
+            entry = ThrottleEntry(0, now, now + dt.timedelta(seconds=rule.lockout_seconds))
+        self._state.throttle[key] = entry
+
+    def clear(self, key: str) -> None:
+        self._state.throttle.pop(key, None)
+
+
+class FakeAuthStore(FakeTransaction):
+    state: AuthState
+
+    def __init__(self, state: AuthState, clock: Clock = utc_now):
+        super().__init__(state)
+        self._clock = clock
+
+    @property
+    def users(self) -> FakeUsers:
+        return FakeUsers(self.state)
+
+    @property
+    def sessions(self) -> FakeSessions:
+        return FakeSessions(self.state, self._clock)
+
+    @property
+    def resets(self) -> FakeResets:
+        return FakeResets(self.state, self._clock)
+
+    @property
+    def throttle(self) -> FakeThrottle:
+        return FakeThrottle(self.state, self._clock)
+
+
+def fake_auth_unit_of_work(clock: Clock = utc_now) -> FakeUnitOfWork[FakeAuthStore]:
+    """One in-memory auth store whose timestamps come from `clock`; share it between the two services."""
+    return FakeUnitOfWork(lambda state: FakeAuthStore(state, clock), AuthState())
+
+
+def fake_auth_service(
+    uow: FakeUnitOfWork[FakeAuthStore] | None = None, *, keyset: Keyset | None = None,
+    rules: tuple[ThrottleRule, ...] | None = None, hasher: PasswordHasher = FAST_HASHER, clock: Clock = utc_now,
+    ttl_seconds: int = 600,
+) -> tuple[AuthService, FakeUnitOfWork[FakeAuthStore]]:  # fmt: skip
+    """An AuthService on fakes: tokens from `keyset` (a fresh one by default) with ISSUER and AUDIENCE.
+
+    `rules` default to the settings' defaults; `clock` fixes "now" for the service, its
+    tokens and (when this builds the unit of work) the store.
+    """
+    uow = fake_auth_unit_of_work(clock) if uow is None else uow
+    issuer = TokenIssuer(keyset or Keyset.from_json(new_keyset_json()), issuer=ISSUER, audience=AUDIENCE,
+                         ttl_seconds=ttl_seconds, clock=clock)  # fmt: skip
+    rules = AuthSettings.from_env({}).throttle_rules if rules is None else rules
+    return AuthService(uow, hasher=hasher, tokens=lambda: issuer, rules=rules, clock=clock), uow
+
+
+def fake_password_reset_service(
+    uow: FakeUnitOfWork[FakeAuthStore] | None = None, *, key: bytes = RESET_KEY, ttl_seconds: int = 3600,
+    hasher: PasswordHasher = FAST_HASHER, clock: Clock = utc_now,
+) -> tuple[PasswordResetService, FakeUnitOfWork[FakeAuthStore]]:  # fmt: skip
+    """A PasswordResetService on fakes (pass the AuthService's `uow` to reset the accounts it made)."""
+    uow = fake_auth_unit_of_work(clock) if uow is None else uow
+    return PasswordResetService(uow, hasher=hasher, key=lambda: key, ttl_seconds=ttl_seconds, clock=clock), uow
