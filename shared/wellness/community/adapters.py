@@ -24,7 +24,7 @@ from .queries import COMMENTS_BY_AUTHOR, COMMENTS_PAGE, FEED, POSTS_BY_AUTHOR, R
 if TYPE_CHECKING:
     from google.cloud.firestore import DocumentReference
 
-POSTS, COMMENTS, REACTIONS, REPORTS, RATE_LIMITS = "posts", "comments", "reactions", "reports", "rateLimits"
+POSTS, COMMENTS, REACTIONS, REPORTS, WINDOWS = "posts", "comments", "reactions", "reports", "rateLimits"
 
 
 def _post(doc: Mapping[str, Any]) -> Post:
@@ -173,7 +173,7 @@ class FirestoreRateLimits:
         self._tx = tx
 
     def _ref(self, user_id: str, action: str) -> DocumentReference:
-        return self._tx.client.collection(RATE_LIMITS).document(f"{user_id}_{action}")
+        return self._tx.client.collection(WINDOWS).document(f"{user_id}_{action}")
 
     def get(self, user_id: str, action: str) -> Window | None:
         snapshot = self._tx.get(self._ref(user_id, action))
