@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+import dataclasses
+import uuid
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -58,3 +60,24 @@ def jwks_uri(signing_keyset_json: str) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}/v1/auth/jwks"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def a_post(firestore_db: Any) -> Callable[..., str]:
+    """Write a post through the community's real adapters and return its id.
+
+    `a_post(author, visible=False, comment_count=1)`: keywords override `Post` fields.
+    """
+    from wellness.community.adapters import FirestoreCommunityStore
+    from wellness.community.model import Post
+    from wellness.platform.clock import timestamp
+    from wellness.platform.firestore.unit_of_work import FirestoreUnitOfWork
+
+    posts = FirestoreUnitOfWork(lambda: firestore_db, FirestoreCommunityStore)
+
+    def write(author: str, **fields: Any) -> str:
+        post = dataclasses.replace(Post.new(uuid.uuid4().hex, author, "hello", None, at=timestamp()), **fields)
+        posts.run(lambda store: store.posts.add(post))
+        return post.id
+
+    return write

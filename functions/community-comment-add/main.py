@@ -1,16 +1,13 @@
 """POST /v1/community/posts/{postId}/comments: comment on a post (rate limited per user)."""
 
-from wellness.community.interactions import add_comment
+from wellness.community.wiring import community_service
 from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime("firestore")
+community = community_service(runtime)
 
 
 @endpoint("communityAddComment", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
-    post_id, text = request.params["postId"], request.body["text"]
-    comment = runtime.firestore_transaction(
-        lambda tx, _: add_comment(runtime.firestore, tx, request.user_id, post_id, text)
-    )
-    return ApiResponse(201, comment)
+    return ApiResponse(201, community.add_comment(request.user_id, request.params["postId"], request.body["text"]))

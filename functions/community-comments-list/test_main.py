@@ -5,23 +5,12 @@ import uuid
 import pytest
 from wellness_testing.factories import as_user
 
-
 pytestmark = pytest.mark.functional
 
 
-def a_post(db, author: str, **fields) -> str:
-    post_id = uuid.uuid4().hex
-    db.collection("posts").document(post_id).set(
-        {"id": post_id, "authorId": author, "text": "hello", "programId": None, "visible": True,
-         "createdAt": f"2026-01-01T00:00:00.{uuid.uuid4().int % 999999:06d}Z", "reactionCount": 0,
-         "commentCount": 0, "reportCount": 0, **fields}
-    )  # fmt: skip
-    return post_id
-
-
-def test_pages_oldest_first(load_function, firestore_db) -> None:
+def test_pages_oldest_first(load_function, a_post, firestore_db) -> None:
     client = load_function("community-comments-list")
-    post_id = a_post(firestore_db, str(uuid.uuid4()))
+    post_id = a_post(str(uuid.uuid4()))
     for n in range(3):
         firestore_db.document(f"posts/{post_id}/comments/c{n}").set(
             {"id": f"c{n}", "postId": post_id, "authorId": "a", "text": f"t{n}", "createdAt": f"2026-01-0{n + 1}"}

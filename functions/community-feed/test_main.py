@@ -5,25 +5,17 @@ import uuid
 import pytest
 from wellness_testing.factories import as_user
 
-
 pytestmark = pytest.mark.functional
 
 
-def a_post(db, author: str, **fields) -> str:
-    post_id = uuid.uuid4().hex
-    db.collection("posts").document(post_id).set(
-        {"id": post_id, "authorId": author, "text": "hello", "programId": None, "visible": True,
-         "createdAt": f"2026-01-01T00:00:00.{uuid.uuid4().int % 999999:06d}Z", "reactionCount": 0,
-         "commentCount": 0, "reportCount": 0, **fields}
-    )  # fmt: skip
-    return post_id
-
-
-def test_feed_leaves_hidden_posts_out_and_attaches_public_profiles(load_function, firestore_db) -> None:
+def test_feed_leaves_hidden_posts_out_and_attaches_public_profiles(load_function, a_post, firestore_db) -> None:
     client = load_function("community-feed")
     author = str(uuid.uuid4())
-    firestore_db.collection("profiles").document(author).set({"userId": author, "displayName": "Ada", "timezone": "X"})
-    shown, hidden = a_post(firestore_db, author), a_post(firestore_db, author, visible=False)
+    firestore_db.collection("profiles").document(author).set(
+        {"userId": author, "displayName": "Ada", "timezone": "Europe/Paris", "bio": "",
+         "createdAt": "2026-01-01T00:00:00.000000Z", "updatedAt": "2026-01-01T00:00:00.000000Z"}
+    )  # fmt: skip
+    shown, hidden = a_post(author), a_post(author, visible=False)
     seen, cursor = [], None
     while True:
         page = client.get("/v1/community/posts?limit=50" + (f"&cursor={cursor}" if cursor else ""),

@@ -1,17 +1,15 @@
 """Subscriber on `user.deleted`: erase the user's posts, comments, reactions and reports (repeatable)."""
 
-from typing import Any
-
-from wellness.community.erase import erase_user
+from wellness.community.ports import CommunityStore
+from wellness.community.wiring import community_service
 from wellness.platform.events import Event
 from wellness.platform.runtime import function_runtime
 from wellness.platform.subscriber import subscriber
 
 runtime = function_runtime("firestore")
+community = community_service(runtime)
 
 
-@subscriber("user.deleted", runtime, store="firestore")
-def handler(event: Event, transaction: Any) -> None:
-    # Outside the transaction: a user's content may be more than one transaction may
-    # write, and each step finds only what is left, so a retry is safe.
-    erase_user(runtime.firestore, event.data["userId"])
+@subscriber("user.deleted", runtime, community.unit_of_work)
+def handler(event: Event, store: CommunityStore) -> None:
+    community.on_user_deleted(store, event)

@@ -5,18 +5,7 @@ import uuid
 import pytest
 from wellness_testing.factories import as_user
 
-
 pytestmark = pytest.mark.functional
-
-
-def a_post(db, author: str, **fields) -> str:
-    post_id = uuid.uuid4().hex
-    db.collection("posts").document(post_id).set(
-        {"id": post_id, "authorId": author, "text": "hello", "programId": None, "visible": True,
-         "createdAt": f"2026-01-01T00:00:00.{uuid.uuid4().int % 999999:06d}Z", "reactionCount": 0,
-         "commentCount": 0, "reportCount": 0, **fields}
-    )  # fmt: skip
-    return post_id
 
 
 def test_posting_then_rate_limited(load_function) -> None:

@@ -5,24 +5,13 @@ import uuid
 import pytest
 from wellness_testing.factories import as_user
 
-
 pytestmark = pytest.mark.functional
 
 
-def a_post(db, author: str, **fields) -> str:
-    post_id = uuid.uuid4().hex
-    db.collection("posts").document(post_id).set(
-        {"id": post_id, "authorId": author, "text": "hello", "programId": None, "visible": True,
-         "createdAt": f"2026-01-01T00:00:00.{uuid.uuid4().int % 999999:06d}Z", "reactionCount": 0,
-         "commentCount": 0, "reportCount": 0, **fields}
-    )  # fmt: skip
-    return post_id
-
-
-def test_only_the_author_deletes(load_function, firestore_db) -> None:
+def test_only_the_author_deletes(load_function, a_post, firestore_db) -> None:
     client = load_function("community-post-delete")
     author = str(uuid.uuid4())
-    post_id = a_post(firestore_db, author)
+    post_id = a_post(author)
     firestore_db.document(f"posts/{post_id}/comments/c1").set({"id": "c1", "authorId": "x"})
     assert client.delete(f"/v1/community/posts/{post_id}", headers=as_user(str(uuid.uuid4()))).status_code == 403
     assert client.delete(f"/v1/community/posts/{post_id}", headers=as_user(author)).status_code == 204

@@ -5,23 +5,12 @@ import uuid
 import pytest
 from wellness_testing.factories import as_user
 
-
 pytestmark = pytest.mark.functional
 
 
-def a_post(db, author: str, **fields) -> str:
-    post_id = uuid.uuid4().hex
-    db.collection("posts").document(post_id).set(
-        {"id": post_id, "authorId": author, "text": "hello", "programId": None, "visible": True,
-         "createdAt": f"2026-01-01T00:00:00.{uuid.uuid4().int % 999999:06d}Z", "reactionCount": 0,
-         "commentCount": 0, "reportCount": 0, **fields}
-    )  # fmt: skip
-    return post_id
-
-
-def test_reports_hide_past_the_threshold(load_function, firestore_db) -> None:
+def test_reports_hide_past_the_threshold(load_function, a_post, firestore_db) -> None:
     client = load_function("community-report-create")
-    post_id = a_post(firestore_db, str(uuid.uuid4()))
+    post_id = a_post(str(uuid.uuid4()))
     path = f"/v1/community/posts/{post_id}/reports"
     assert client.post(path, json={"reason": "spam"}, headers=as_user("r1")).status_code == 201
     assert client.post(path, headers=as_user("r1")).status_code == 200  # again: nothing changes

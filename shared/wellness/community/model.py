@@ -1,11 +1,11 @@
 """Community values and rules. Pure: no framework, no cloud SDK.
 
-Documents:
-    posts/{postId}                      the post, its counters and its visibility
-    posts/{postId}/comments/{commentId}
-    posts/{postId}/reactions/{userId}   one per user: the id is the user's
-    posts/{postId}/reports/{userId}     one per user
-    rateLimits/{userId}_{action}        the user's current window (shared by every instance)
+    >>> post = Post.new("p1", "u1", "Day 3 done", None, at="2026-01-01T00:00:00.000000Z")
+    >>> hidden = post.reported().reported().reported()
+    >>> hidden.report_count, hidden.visible, hidden.seen_by("u1"), hidden.seen_by("u2")
+    (3, False, True, False)
+    >>> post.to_json(author_of({}, "u1"), reacted_by_me=False, viewer="u2")["author"]
+    {'userId': 'u1', 'displayName': 'Former member'}
 """
 
 from __future__ import annotations
@@ -14,10 +14,112 @@ import dataclasses
 import math
 from typing import Any, Mapping
 
-from ..errors import TooManyRequestsError
+from ..platform.errors import TooManyRequestsError
 
 REPORT_THRESHOLD = 3  # distinct reporters; then the post leaves the feed until a moderator looks
 FORMER_MEMBER = "Former member"
+
+
+@dataclasses.dataclass(frozen=True)
+class Post:
+    id: str
+    author_id: str
+    text: str
+    program_id: str | None
+    created_at: str
+    visible: bool = True
+    reaction_count: int = 0
+    comment_count: int = 0
+    report_count: int = 0
+
+    @classmethod
+    def new(cls, post_id: str, author_id: str, text: str, program_id: str | None, *, at: str) -> Post:
+        return cls(post_id, author_id, text, program_id, at)
+
+    def seen_by(self, viewer: str) -> bool:
+        """Hidden posts are seen by their author only."""
+        return self.visible or self.author_id == viewer
+
+    def counted(self, *, reactions: int = 0, comments: int = 0, reports: int = 0) -> Post:
+        """The post with its counters moved by these amounts (never below zero)."""
+        return dataclasses.replace(
+            self,
+            reaction_count=max(0, self.reaction_count + reactions),
+            comment_count=max(0, self.comment_count + comments),
+            report_count=max(0, self.report_count + reports),
+        )
+
+    def reported(self) -> Post:
+        """The post once one more person reported it: hidden from the threshold on.
+
+        Taking a report away (erasure) only counts down: a hidden post stays hidden.
+        """
+        post = self.counted(reports=1)
+        return dataclasses.replace(post, visible=False) if post.report_count >= REPORT_THRESHOLD else post
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The feed's sort key (newest first): the cursor's values."""
+        return self.created_at, self.id
+
+    def to_json(self, author: Mapping[str, Any], *, reacted_by_me: bool, viewer: str) -> dict[str, Any]:
+        body = {
+            "id": self.id, "author": dict(author), "text": self.text, "programId": self.program_id,
+            "createdAt": self.created_at, "reactionCount": self.reaction_count,
+            "commentCount": self.comment_count, "reactedByMe": reacted_by_me,
+        }  # fmt: skip
+        if not self.visible and self.author_id == viewer:
+            body["hidden"] = True
+        return body
+
+    def reaction_state(self, reacted: bool) -> dict[str, Any]:
+        """The caller's reaction and the post's count, after a put or a delete."""
+        return {"postId": self.id, "reacted": reacted, "reactionCount": self.reaction_count}
+
+
+@dataclasses.dataclass(frozen=True)
+class Comment:
+    id: str
+    post_id: str
+    author_id: str
+    text: str
+    created_at: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The comments' sort key (oldest first): the cursor's values."""
+        return self.created_at, self.id
+
+    def to_json(self, author: Mapping[str, Any]) -> dict[str, Any]:
+        return {"id": self.id, "postId": self.post_id, "author": dict(author), "text": self.text,
+                "createdAt": self.created_at}  # fmt: skip
+
+
+@dataclasses.dataclass(frozen=True)
+class Reaction:
+    """One per user and post."""
+
+    post_id: str
+    user_id: str
+    created_at: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    """One per user and post."""
+
+    post_id: str
+    user_id: str
+    reason: str
+    created_at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"postId": self.post_id, "reported": True}
+
+
+def author_of(profiles: Mapping[str, Mapping[str, Any]], user_id: str) -> dict[str, Any]:
+    """The public profile of an author (a placeholder once the profile is gone)."""
+    return dict(profiles.get(user_id) or {"userId": user_id, "displayName": FORMER_MEMBER})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,61 +131,34 @@ class RateLimit:
 
 POSTING = RateLimit("posts", 5, 60)
 COMMENTING = RateLimit("comments", 20, 60)
+RATE_LIMITS = (POSTING, COMMENTING)
 
 
-def take(limit: RateLimit, state: Mapping[str, Any] | None, now: float) -> dict[str, Any]:
-    """The window after one more event at `now`; 429 with Retry-After when the window is full.
+@dataclasses.dataclass(frozen=True)
+class Window:
+    """A user's current rate-limit window: when it started (epoch seconds) and how many events it holds."""
+
+    start: float
+    count: int
+
+
+def take(limit: RateLimit, window: Window | None, now: float) -> Window:
+    """The window after one more event at `now` (epoch seconds); 429 with Retry-After when it is full.
 
     >>> take(POSTING, None, 100.0)
-    {'windowStart': 100.0, 'count': 1}
+    Window(start=100.0, count=1)
+    >>> take(POSTING, Window(100.0, 5), 130.0)
+    Traceback (most recent call last):
+    ...
+    wellness.platform.errors.TooManyRequestsError: At most 5 posts a minute; try again shortly.
+    >>> take(POSTING, Window(100.0, 5), 160.0)
+    Window(start=160.0, count=1)
     """
-    if state is None or now >= float(state["windowStart"]) + limit.window_seconds:
-        return {"windowStart": now, "count": 1}
-    if int(state["count"]) >= limit.max_events:
-        wait = math.ceil(float(state["windowStart"]) + limit.window_seconds - now)
+    if window is None or now >= window.start + limit.window_seconds:
+        return Window(now, 1)
+    if window.count >= limit.max_events:
+        wait = math.ceil(window.start + limit.window_seconds - now)
         raise TooManyRequestsError(
             "rate_limited", f"At most {limit.max_events} {limit.action} a minute; try again shortly.", max(1, wait)
         )
-    return {"windowStart": float(state["windowStart"]), "count": int(state["count"]) + 1}
-
-
-def new_post(post_id: str, author_id: str, body: Mapping[str, Any], at: str) -> dict[str, Any]:
-    return {
-        "id": post_id, "authorId": author_id, "text": body["text"], "programId": body.get("programId"),
-        "createdAt": at, "visible": True, "reactionCount": 0, "commentCount": 0, "reportCount": 0,
-    }  # fmt: skip
-
-
-def new_comment(comment_id: str, post_id: str, author_id: str, text: str, at: str) -> dict[str, Any]:
-    return {"id": comment_id, "postId": post_id, "authorId": author_id, "text": text, "createdAt": at}
-
-
-def author(profiles: Mapping[str, Mapping[str, Any]], user_id: str) -> dict[str, Any]:
-    """The public profile subset of an author (a placeholder while the profile does not exist)."""
-    return dict(profiles.get(user_id) or {"userId": user_id, "displayName": FORMER_MEMBER})
-
-
-def post_json(post: Mapping[str, Any], by: Mapping[str, Any], reacted: bool, viewer: str) -> dict[str, Any]:
-    body = {
-        "id": post["id"], "author": dict(by), "text": post["text"], "programId": post.get("programId"),
-        "createdAt": post["createdAt"], "reactionCount": post["reactionCount"],
-        "commentCount": post["commentCount"], "reactedByMe": reacted,
-    }  # fmt: skip
-    if not post["visible"] and post["authorId"] == viewer:
-        body["hidden"] = True
-    return body
-
-
-def comment_json(comment: Mapping[str, Any], by: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: comment[k] for k in ("id", "postId", "text", "createdAt")} | {"author": dict(by)}
-
-
-def can_see(post: Mapping[str, Any] | None, viewer: str) -> bool:
-    """Hidden posts are seen by their author only."""
-    return post is not None and (bool(post["visible"]) or post["authorId"] == viewer)
-
-
-def after_report(post: Mapping[str, Any]) -> dict[str, Any]:
-    """The post's changed fields once one more person reported it."""
-    count = int(post["reportCount"]) + 1
-    return {"reportCount": count, **({"visible": False} if count >= REPORT_THRESHOLD else {})}
+    return Window(window.start, window.count + 1)

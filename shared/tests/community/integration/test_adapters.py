@@ -1,4 +1,4 @@
-"""Reflections and community on the real emulator: stable paging, exact counters, complete erasure."""
+"""The community on the Firestore emulator: keyset pages, authors' profiles, exact counters, complete erasure."""
 
 from __future__ import annotations
 
@@ -7,65 +7,59 @@ import uuid
 from typing import Any
 
 import pytest
+from wellness_testing.factories import user_deleted
 
-from wellness.community import erase, interactions, posts
-from wellness.reflection import store as reflections
+from wellness.community.service import CommunityService
+from wellness.community.wiring import community_service
+from wellness.platform.errors import ValidationError
+from wellness.profile.adapters import FirestoreProfileStore
+from wellness.profile.model import Profile
 
 pytestmark = pytest.mark.integration
 
 
-def test_reflection_paging_is_stable_under_concurrent_inserts(runtime_for: Any) -> None:
-    runtime = runtime_for("firestore", PUBLISH_AFTER_COMMIT="false")
-    db, user_id = runtime.firestore, str(uuid.uuid4())
-
-    def log(n: int) -> dict[str, Any]:
-        return runtime.firestore_transaction(
-            lambda tx, outbox: reflections.create(db, tx, outbox, user_id, {"mood": 1 + n % 5, "text": f"r{n}"})
-        )
-
-    before = [log(n)["id"] for n in range(7)]
-    seen: list[str] = []
-    page = reflections.list_page(db, user_id, limit=3)
-    inserts = [threading.Thread(target=log, args=(100 + n,)) for n in range(4)]
-    for t in inserts:
-        t.start()
-    while True:
-        seen += [r["id"] for r in page["items"]]
-        if not page["nextCursor"]:
-            break
-        page = reflections.list_page(db, user_id, limit=3, cursor=page["nextCursor"])
-    for t in inserts:
-        t.join()
-    older = [i for i in seen if i in before]
-    assert older == list(reversed(before))  # every earlier one once, newest first, whatever was added meanwhile
-    assert len(seen) == len(set(seen))
+@pytest.fixture
+def runtime(runtime_for: Any) -> Any:
+    return runtime_for("firestore", PUBLISH_AFTER_COMMIT="false")
 
 
-def test_reflection_date_range_and_owner_only(runtime_for: Any) -> None:
-    runtime = runtime_for("firestore", PUBLISH_AFTER_COMMIT="false")
-    db, user_id = runtime.firestore, str(uuid.uuid4())
-    made = runtime.firestore_transaction(
-        lambda tx, outbox: reflections.create(db, tx, outbox, user_id, {"mood": 5, "text": "x"})
-    )
-    day = made["date"]
-    assert [r["id"] for r in reflections.list_page(db, user_id, limit=5, date_from=day, date_to=day)["items"]] == [
-        made["id"]
-    ]
-    assert reflections.list_page(db, user_id, limit=5, date_from="2999-01-01")["items"] == []
-    with pytest.raises(Exception, match="no such reflection"):
-        reflections.get(db, str(uuid.uuid4()), made["id"])
+@pytest.fixture
+def community(runtime: Any) -> CommunityService:
+    return community_service(runtime)
 
 
-def test_reaction_count_stays_exact_under_concurrent_toggles(runtime_for: Any) -> None:
-    runtime = runtime_for("firestore")
+def test_pages_follow_their_keys_and_carry_authors_public_profiles(runtime: Any, community: CommunityService) -> None:
+    author, viewer = str(uuid.uuid4()), str(uuid.uuid4())
+    profile = Profile.new(author, "Ada", "Europe/Paris", at="2026-01-01T00:00:00.000000Z")
+    runtime.firestore_unit_of_work(FirestoreProfileStore).run(lambda store: store.profiles.add(profile))
+    older, newer = (community.create_post(author, text, None) for text in ("older", "newer"))
+    community.put_reaction(viewer, older["id"])
+    first = community.feed(viewer, limit=1)
+    assert [p["id"] for p in first["items"]] == [newer["id"]]
+    second = community.feed(viewer, limit=1, cursor=first["nextCursor"])
+    assert [p["id"] for p in second["items"]] == [older["id"]]
+    assert second["items"][0]["reactedByMe"] is True and second["items"][0]["reactionCount"] == 1
+    assert second["items"][0]["author"] == {"userId": author, "displayName": "Ada"}  # never the time zone
+
+    made = [community.add_comment(user, older["id"], f"c{n}") for n, user in enumerate([viewer, author, viewer])]
+    page = community.comments(viewer, older["id"], limit=2)
+    assert [c["id"] for c in page["items"]] == [c["id"] for c in made[:2]]
+    rest = community.comments(viewer, older["id"], limit=2, cursor=page["nextCursor"])
+    assert [c["id"] for c in rest["items"]] == [made[2]["id"]] and rest["nextCursor"] is None
+    assert community.get_post(viewer, older["id"])["commentCount"] == 3
+    with pytest.raises(ValidationError, match="cursor"):
+        community.feed(viewer, limit=1, cursor=first["nextCursor"][:-2])
+
+
+def test_reaction_count_stays_exact_under_concurrent_toggles(runtime: Any, community: CommunityService) -> None:
     db = runtime.firestore
-    author = str(uuid.uuid4())
-    post = runtime.firestore_transaction(lambda tx, _: posts.create_post(db, tx, author, {"text": "hello"}))
+    post = community.create_post(str(uuid.uuid4()), "hello", None)
     users = [str(uuid.uuid4()) for _ in range(4)]
 
     def toggle(user: str) -> None:
-        for on in (True, True, False, True):  # ends reacted
-            runtime.firestore_transaction(lambda tx, _, on=on: interactions.set_reaction(db, tx, user, post["id"], on))
+        for react in (community.put_reaction, community.put_reaction, community.remove_reaction,
+                      community.put_reaction):  # ends reacted  # fmt: skip
+            react(user, post["id"])
 
     threads = [threading.Thread(target=toggle, args=(u,)) for u in users]
     for t in threads:
@@ -77,20 +71,24 @@ def test_reaction_count_stays_exact_under_concurrent_toggles(runtime_for: Any) -
     assert stored["reactionCount"] == len(reactions) == len(users)
 
 
-def test_reports_hide_a_post_and_erasure_leaves_nothing_of_the_user(runtime_for: Any) -> None:
-    runtime = runtime_for("firestore")
+def test_reports_hide_a_post_and_erasure_leaves_nothing_of_the_user(runtime: Any, community: CommunityService) -> None:
     db = runtime.firestore
     leaver, other = str(uuid.uuid4()), str(uuid.uuid4())
-    mine = runtime.firestore_transaction(lambda tx, _: posts.create_post(db, tx, leaver, {"text": "mine"}))
-    theirs = runtime.firestore_transaction(lambda tx, _: posts.create_post(db, tx, other, {"text": "theirs"}))
+    mine = community.create_post(leaver, "mine", None)
+    theirs = community.create_post(other, "theirs", None)
     for reporter in [str(uuid.uuid4()) for _ in range(3)]:
-        runtime.firestore_transaction(lambda tx, _, r=reporter: interactions.report(db, tx, r, mine["id"], None))
+        community.report(reporter, mine["id"])
     assert db.collection("posts").document(mine["id"]).get().get("visible") is False
-    runtime.firestore_transaction(lambda tx, _: interactions.add_comment(db, tx, leaver, theirs["id"], "hi"))
-    runtime.firestore_transaction(lambda tx, _: interactions.set_reaction(db, tx, leaver, theirs["id"], True))
-    runtime.firestore_transaction(lambda tx, _: interactions.report(db, tx, leaver, theirs["id"], {"reason": "x"}))
-    assert erase.erase_user(db, leaver) == {"posts": 1, "comments": 1, "reactions": 1, "reports": 1}
-    assert erase.erase_user(db, leaver) == {"posts": 0, "comments": 0, "reactions": 0, "reports": 0}
+    community.add_comment(leaver, theirs["id"], "hi")
+    community.put_reaction(leaver, theirs["id"])
+    community.report(leaver, theirs["id"], "x")
+
+    def erase() -> dict[str, int]:
+        return community.unit_of_work.run(lambda store: community.on_user_deleted(store, user_deleted(leaver)))
+
+    assert erase() == {"posts": 1, "comments": 1, "reactions": 1, "reports": 1}
+    assert erase() == {"posts": 0, "comments": 0, "reactions": 0, "reports": 0}
     left = db.collection("posts").document(theirs["id"]).get().to_dict()
     assert (left["commentCount"], left["reactionCount"], left["reportCount"]) == (0, 0, 0)
     assert not db.collection("posts").document(mine["id"]).get().exists
+    assert not [doc.id for doc in db.collection("rateLimits").stream() if doc.id.startswith(leaver)]

@@ -1,0 +1,100 @@
+"""The community's pure rules: rate-limit windows, the report threshold, counters, what a viewer sees."""
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from wellness.community.model import (
+    COMMENTING,
+    FORMER_MEMBER,
+    POSTING,
+    REPORT_THRESHOLD,
+    Comment,
+    Post,
+    Report,
+    Window,
+    author_of,
+    take,
+)
+from wellness.platform.errors import TooManyRequestsError
+
+pytestmark = pytest.mark.unit
+
+AT = "2026-01-01T00:00:00.000000Z"
+
+
+def post_with(**fields: Any) -> Post:
+    return dataclasses.replace(Post.new("p1", "author", "hello", None, at=AT), **fields)
+
+
+def test_a_window_fills_up_then_says_when_to_come_back() -> None:
+    window = None
+    for n in range(1, POSTING.max_events + 1):
+        window = take(POSTING, window, 100.0 + n)
+        assert window == Window(101.0, n)
+    with pytest.raises(TooManyRequestsError) as raised:
+        take(POSTING, window, 130.2)
+    assert raised.value.status == 429 and raised.value.code == "rate_limited"
+    assert raised.value.retry_after_seconds == 31  # the window opened at 101: it ends at 161
+    with pytest.raises(TooManyRequestsError) as raised:
+        take(POSTING, window, 160.9)
+    assert raised.value.retry_after_seconds == 1  # never 0: "retry now" would only be refused again
+    assert take(POSTING, window, 161.0) == Window(161.0, 1)  # a new window
+
+
+def test_commenting_allows_more_than_posting() -> None:
+    window = Window(0.0, POSTING.max_events)
+    assert take(COMMENTING, window, 1.0) == Window(0.0, POSTING.max_events + 1)
+    with pytest.raises(TooManyRequestsError):
+        take(COMMENTING, Window(0.0, COMMENTING.max_events), 1.0)
+
+
+def test_reports_hide_a_post_from_the_threshold_on() -> None:
+    post = post_with()
+    for _ in range(REPORT_THRESHOLD - 1):
+        post = post.reported()
+    assert post.visible and post.report_count == REPORT_THRESHOLD - 1
+    post = post.reported()
+    assert not post.visible and post.report_count == REPORT_THRESHOLD
+    assert not post.counted(reports=-1).visible  # taking a report away does not show it again
+
+
+def test_hidden_posts_are_seen_by_their_author_only() -> None:
+    hidden = post_with(visible=False)
+    assert hidden.seen_by("author") and not hidden.seen_by("someone")
+    assert post_with().seen_by("someone")
+
+
+def test_counters_never_go_below_zero() -> None:
+    post = post_with(reaction_count=1).counted(reactions=-1, comments=-1, reports=-1)
+    assert (post.reaction_count, post.comment_count, post.report_count) == (0, 0, 0)
+    assert post_with().counted(comments=2).comment_count == 2
+
+
+def test_the_post_view_marks_hidden_only_for_its_author() -> None:
+    author = {"userId": "author", "displayName": "Ada"}
+    hidden = post_with(visible=False, reaction_count=2)
+    mine = hidden.to_json(author, reacted_by_me=True, viewer="author")
+    assert mine == {
+        "id": "p1", "author": author, "text": "hello", "programId": None, "createdAt": AT, "reactionCount": 2,
+        "commentCount": 0, "reactedByMe": True, "hidden": True,
+    }  # fmt: skip
+    assert "hidden" not in post_with().to_json(author, reacted_by_me=False, viewer="author")
+    assert "hidden" not in hidden.to_json(author, reacted_by_me=False, viewer="someone")
+    assert hidden.reaction_state(False) == {"postId": "p1", "reacted": False, "reactionCount": 2}
+
+
+def test_authors_without_a_profile_show_as_former_members() -> None:
+    profiles = {"a": {"userId": "a", "displayName": "Ada", "bio": "Runner"}}
+    assert author_of(profiles, "a") == {"userId": "a", "displayName": "Ada", "bio": "Runner"}
+    assert author_of(profiles, "gone") == {"userId": "gone", "displayName": FORMER_MEMBER}
+
+
+def test_comment_and_report_views() -> None:
+    comment = Comment("c1", "p1", "a", "Nice", AT)
+    assert comment.to_json({"userId": "a", "displayName": "Ada"}) == {
+        "id": "c1", "postId": "p1", "author": {"userId": "a", "displayName": "Ada"}, "text": "Nice", "createdAt": AT,
+    }  # fmt: skip
+    assert comment.key == (AT, "c1") and post_with().key == (AT, "p1")
+    assert Report("p1", "u", "spam", AT).to_json() == {"postId": "p1", "reported": True}

@@ -1,0 +1,249 @@
+"""The community in Firestore.
+
+Documents:
+    posts/{postId}                      the post, its counters and its visibility
+    posts/{postId}/comments/{commentId}
+    posts/{postId}/reactions/{userId}   one per user: the id is the user's
+    posts/{postId}/reports/{userId}     one per user
+    rateLimits/{userId}_{action}        the user's current window (shared by every instance)
+
+Authors' public profiles are read through `wellness.profile.public`, in the same
+transaction, so a renamed author shows the new name at once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+
+from ..platform.firestore.queries import QuerySpec, build
+from ..platform.firestore.unit_of_work import FirestoreTransaction, FirestoreUnitOfWork
+from ..profile.public import public_profiles
+from .model import Comment, Post, Reaction, Report, Window
+from .queries import COMMENTS_BY_AUTHOR, COMMENTS_PAGE, FEED, POSTS_BY_AUTHOR, REACTIONS_BY_USER, REPORTS_BY_USER
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import DocumentReference
+
+POSTS, COMMENTS, REACTIONS, REPORTS, WINDOWS = "posts", "comments", "reactions", "reports", "rateLimits"
+
+
+def _post(doc: Mapping[str, Any]) -> Post:
+    return Post(
+        doc["id"], doc["authorId"], doc["text"], doc.get("programId"), doc["createdAt"], bool(doc["visible"]),
+        int(doc["reactionCount"]), int(doc["commentCount"]), int(doc["reportCount"]),
+    )  # fmt: skip
+
+
+def _post_doc(post: Post) -> dict[str, Any]:
+    return {
+        "id": post.id, "authorId": post.author_id, "text": post.text, "programId": post.program_id,
+        "createdAt": post.created_at, "visible": post.visible, "reactionCount": post.reaction_count,
+        "commentCount": post.comment_count, "reportCount": post.report_count,
+    }  # fmt: skip
+
+
+def _comment(doc: Mapping[str, Any]) -> Comment:
+    return Comment(doc["id"], doc["postId"], doc["authorId"], doc["text"], doc["createdAt"])
+
+
+def _after(spec: QuerySpec, key: tuple[str, str] | None) -> dict[str, Any] | None:
+    """The cursor's key as the values of the spec's order fields."""
+    return None if key is None else dict(zip((field for field, _ in spec.order), key, strict=True))
+
+
+def _post_ref(tx: FirestoreTransaction, post_id: str) -> DocumentReference:
+    return tx.client.collection(POSTS).document(post_id)
+
+
+class FirestorePosts:
+    def __init__(self, tx: FirestoreTransaction):
+        self._tx = tx
+
+    def get(self, post_id: str) -> Post | None:
+        snapshot = self._tx.get(_post_ref(self._tx, post_id))
+        return _post(snapshot.to_dict() or {}) if snapshot.exists else None
+
+    def feed(self, *, after: tuple[str, str] | None, limit: int) -> list[Post]:
+        query = build(self._tx.client.collection(POSTS), FEED, equals={"visible": True}, after=_after(FEED, after))
+        return [_post(s.to_dict() or {}) for s in query.limit(limit).stream(transaction=self._tx.transaction)]
+
+    def add(self, post: Post) -> None:
+        self._tx.create(_post_ref(self._tx, post.id), _post_doc(post))
+
+    def save(self, post: Post) -> None:
+        self._tx.set(_post_ref(self._tx, post.id), _post_doc(post))
+
+    def delete(self, post_id: str) -> None:
+        ref = _post_ref(self._tx, post_id)
+        # A thread may hold more than one transaction may write: what is under the post
+        # goes first, outside the transaction (never the post itself, which this
+        # transaction has read and so holds), then the post with the transaction.
+        for collection in ref.collections():
+            self._tx.client.recursive_delete(collection)
+        self._tx.delete(ref)
+
+    def erase_author(self, user_id: str) -> int:
+        client = self._tx.client
+        erased = 0
+        for snapshot in build(client.collection(POSTS), POSTS_BY_AUTHOR, equals={"authorId": user_id}).stream():
+            client.recursive_delete(snapshot.reference)
+            erased += 1
+        return erased
+
+
+class FirestoreComments:
+    def __init__(self, tx: FirestoreTransaction):
+        self._tx = tx
+
+    def _ref(self, post_id: str, comment_id: str) -> DocumentReference:
+        ref: DocumentReference = _post_ref(self._tx, post_id).collection(COMMENTS).document(comment_id)
+        return ref
+
+    def get(self, post_id: str, comment_id: str) -> Comment | None:
+        snapshot = self._tx.get(self._ref(post_id, comment_id))
+        return _comment(snapshot.to_dict() or {}) if snapshot.exists else None
+
+    def page(self, post_id: str, *, after: tuple[str, str] | None, limit: int) -> list[Comment]:
+        source = _post_ref(self._tx, post_id).collection(COMMENTS)
+        query = build(source, COMMENTS_PAGE, after=_after(COMMENTS_PAGE, after)).limit(limit)
+        return [_comment(s.to_dict() or {}) for s in query.stream(transaction=self._tx.transaction)]
+
+    def add(self, comment: Comment) -> None:
+        doc = {"id": comment.id, "postId": comment.post_id, "authorId": comment.author_id, "text": comment.text,
+               "createdAt": comment.created_at}  # fmt: skip
+        self._tx.create(self._ref(comment.post_id, comment.id), doc)
+
+    def delete(self, post_id: str, comment_id: str) -> None:
+        self._tx.delete(self._ref(post_id, comment_id))
+
+    def erase_author(self, user_id: str) -> int:
+        return _erase_each(self._tx, COMMENTS_BY_AUTHOR, user_id, lambda post: post.counted(comments=-1))
+
+
+class FirestoreReactions:
+    def __init__(self, tx: FirestoreTransaction):
+        self._tx = tx
+
+    def _ref(self, post_id: str, user_id: str) -> DocumentReference:
+        ref: DocumentReference = _post_ref(self._tx, post_id).collection(REACTIONS).document(user_id)
+        return ref
+
+    def exists(self, post_id: str, user_id: str) -> bool:
+        return bool(self._tx.get(self._ref(post_id, user_id)).exists)
+
+    def reacted(self, user_id: str, post_ids: Sequence[str]) -> set[str]:
+        snapshots = self._tx.get_all(self._ref(p, user_id) for p in dict.fromkeys(post_ids))
+        return {s.reference.parent.parent.id for s in snapshots if s.exists}
+
+    def add(self, reaction: Reaction) -> None:
+        doc = {"userId": reaction.user_id, "postId": reaction.post_id, "createdAt": reaction.created_at}
+        self._tx.create(self._ref(reaction.post_id, reaction.user_id), doc)
+
+    def remove(self, post_id: str, user_id: str) -> None:
+        self._tx.delete(self._ref(post_id, user_id))
+
+    def erase_user(self, user_id: str) -> int:
+        return _erase_each(self._tx, REACTIONS_BY_USER, user_id, lambda post: post.counted(reactions=-1))
+
+
+class FirestoreReports:
+    def __init__(self, tx: FirestoreTransaction):
+        self._tx = tx
+
+    def _ref(self, post_id: str, user_id: str) -> DocumentReference:
+        ref: DocumentReference = _post_ref(self._tx, post_id).collection(REPORTS).document(user_id)
+        return ref
+
+    def get(self, post_id: str, user_id: str) -> Report | None:
+        snapshot = self._tx.get(self._ref(post_id, user_id))
+        doc = snapshot.to_dict() or {}
+        return Report(doc["postId"], doc["userId"], doc["reason"], doc["createdAt"]) if snapshot.exists else None
+
+    def add(self, report: Report) -> None:
+        doc = {"userId": report.user_id, "postId": report.post_id, "reason": report.reason,
+               "createdAt": report.created_at}  # fmt: skip
+        self._tx.create(self._ref(report.post_id, report.user_id), doc)
+
+    def erase_user(self, user_id: str) -> int:
+        return _erase_each(self._tx, REPORTS_BY_USER, user_id, lambda post: post.counted(reports=-1))
+
+
+class FirestoreRateLimits:
+    def __init__(self, tx: FirestoreTransaction):
+        self._tx = tx
+
+    def _ref(self, user_id: str, action: str) -> DocumentReference:
+        return self._tx.client.collection(WINDOWS).document(f"{user_id}_{action}")
+
+    def get(self, user_id: str, action: str) -> Window | None:
+        snapshot = self._tx.get(self._ref(user_id, action))
+        doc = snapshot.to_dict() or {}
+        return Window(float(doc["windowStart"]), int(doc["count"])) if snapshot.exists else None
+
+    def save(self, user_id: str, action: str, window: Window) -> None:
+        doc = {"windowStart": window.start, "count": window.count, "userId": user_id}
+        self._tx.set(self._ref(user_id, action), doc)
+
+    def delete(self, user_id: str, action: str) -> None:
+        self._tx.delete(self._ref(user_id, action))
+
+
+class FirestoreAuthors:
+    def __init__(self, tx: FirestoreTransaction):
+        self._tx = tx
+
+    def public_profiles(self, user_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        return public_profiles(self._tx, user_ids)
+
+
+class FirestoreCommunityStore(FirestoreTransaction):
+    @property
+    def posts(self) -> FirestorePosts:
+        return FirestorePosts(self)
+
+    @property
+    def comments(self) -> FirestoreComments:
+        return FirestoreComments(self)
+
+    @property
+    def reactions(self) -> FirestoreReactions:
+        return FirestoreReactions(self)
+
+    @property
+    def reports(self) -> FirestoreReports:
+        return FirestoreReports(self)
+
+    @property
+    def rate_limits(self) -> FirestoreRateLimits:
+        return FirestoreRateLimits(self)
+
+    @property
+    def authors(self) -> FirestoreAuthors:
+        return FirestoreAuthors(self)
+
+
+def _erase_each(tx: FirestoreTransaction, spec: QuerySpec, user_id: str, uncount: Callable[[Post], Post]) -> int:
+    """Outside `tx`: each of the user's items under any post, with the post's count, in a transaction of its own.
+
+    Each transaction finds the item or not (a retry, or a concurrent erasure, took it
+    already), so running this again erases nothing twice; the number is of what this
+    run removed.
+    """
+    client = tx.client
+    (field,) = spec.equals
+    query = build(client.collection_group(spec.collection), spec, equals={field: user_id})
+    own_transactions = FirestoreUnitOfWork(lambda: client, FirestoreCommunityStore)
+
+    def removal(ref: DocumentReference) -> Callable[[FirestoreCommunityStore], bool]:
+        def remove(store: FirestoreCommunityStore) -> bool:
+            item, post = store.get(ref), store.posts.get(ref.parent.parent.id)
+            if not item.exists:
+                return False
+            store.delete(ref)
+            if post is not None:
+                store.posts.save(uncount(post))
+            return True
+
+        return remove
+
+    return sum(own_transactions.run(removal(snapshot.reference)) for snapshot in list(query.stream()))
