@@ -32,34 +32,13 @@ def programs(postgres_url: str) -> Iterator[ProgramService]:
 def jwks_uri(signing_keyset_json: str) -> Iterator[str]:
     """The public JWKS of the session's signing keyset (what auth-jwks publishes), over local HTTP.
 
-    For functions loaded with VERIFY_FORWARDED_TOKEN=true: pass JWT_JWKS_URI=jwks_uri
-    (PyJWT's JWKS client fetches http(s) only).
+    For functions loaded with VERIFY_FORWARDED_TOKEN=true: pass JWT_JWKS_URI=jwks_uri.
     """
-    import json
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
     from wellness.auth.keys import Keyset
+    from wellness_testing.jwks import serve_jwks
 
-    payload = json.dumps(Keyset.from_json(signing_keyset_json).jwks()).encode()
-
-    class Jwks(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's hook name
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/v1/auth/jwks"
-    server.shutdown()
-    server.server_close()
+    with serve_jwks(lambda: Keyset.from_json(signing_keyset_json).jwks()) as uri:
+        yield uri
 
 
 @pytest.fixture

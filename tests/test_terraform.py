@@ -19,8 +19,8 @@ from typing import Any
 import hcl2
 import pytest
 
-from devstack.deploy import package
 from devstack.catalog import KINDS, REPO_ROOT, STORES, load_catalog
+from devstack.deploy import package
 
 pytestmark = pytest.mark.unit
 
@@ -94,7 +94,10 @@ def test_every_catalog_entry_is_covered_by_a_for_each_source() -> None:
         selected[local] = kind.group(1)
     assert "local.http_functions" in modules["http_function"]["for_each"]
     assert "local.job_functions" in modules["http_function"]["for_each"]
-    assert 'f.schedule == null' in catalog_locals["release_job"] and modules["migrations"]["name"] == "${local.release_job}"
+    assert (
+        "f.schedule == null" in catalog_locals["release_job"]
+        and modules["migrations"]["name"] == "${local.release_job}"
+    )
     assert modules["subscriber_function"]["for_each"] == "${local.subscriptions}"
     assert modules["topics"]["topics"] == "${local.topics}"
     assert set(selected.values()) == set(KINDS)

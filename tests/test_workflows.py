@@ -3,8 +3,8 @@
 import pytest
 import yaml
 
-from devstack.deploy import workflows
 from devstack.catalog import load_catalog
+from devstack.deploy import workflows
 
 pytestmark = pytest.mark.unit
 

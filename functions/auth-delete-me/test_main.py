@@ -11,8 +11,12 @@ pytestmark = pytest.mark.functional
 
 
 def test_delete_me_removes_the_account_and_writes_user_deleted(load_function, postgres_url) -> None:
-    account = {"email": f"{uuid.uuid4().hex[:10]}@example.com", "password": "correct horse battery",
-               "displayName": "Ada", "timezone": "UTC"}  # fmt: skip
+    account = {
+        "email": f"{uuid.uuid4().hex[:10]}@example.com",
+        "password": "correct horse battery",
+        "displayName": "Ada",
+        "timezone": "UTC",
+    }
     session = load_function("auth-signup").post("/v1/auth/signup", json=account).get_json()
     user_id = session["user"]["id"]
     client = load_function("auth-delete-me", PUBLISH_AFTER_COMMIT="false")
@@ -27,6 +31,7 @@ def test_delete_me_removes_the_account_and_writes_user_deleted(load_function, po
         ).scalar()
     engine.dispose()
     assert (users, events) == (0, 1)
-    login = load_function("auth-login").post("/v1/auth/login", json={"email": account["email"],
-                                                                     "password": account["password"]})  # fmt: skip
+    login = load_function("auth-login").post(
+        "/v1/auth/login", json={"email": account["email"], "password": account["password"]}
+    )
     assert login.status_code == 401

@@ -9,8 +9,12 @@ pytestmark = pytest.mark.functional
 
 @pytest.fixture
 def account(load_function) -> dict[str, str]:
-    account = {"email": f"{uuid.uuid4().hex[:10]}@example.com", "password": "correct horse battery",
-               "displayName": "Ada", "timezone": "UTC"}  # fmt: skip
+    account = {
+        "email": f"{uuid.uuid4().hex[:10]}@example.com",
+        "password": "correct horse battery",
+        "displayName": "Ada",
+        "timezone": "UTC",
+    }
     assert load_function("auth-signup").post("/v1/auth/signup", json=account).status_code == 201
     return account
 
@@ -35,8 +39,9 @@ def test_wrong_password_and_unknown_account_look_the_same(load_function, account
 def test_throttling_locks_the_account_with_retry_after_the_same_for_unknown_addresses(load_function, account) -> None:
     client = load_function("auth-login", LOGIN_MAX_FAILURES_ACCOUNT="3", LOGIN_LOCKOUT_SECONDS="60")
     for email in (account["email"], "nobody-" + account["email"]):
-        statuses = [client.post("/v1/auth/login", json={"email": email, "password": "wrong"}).status_code
-                    for _ in range(3)]  # fmt: skip
+        statuses = [
+            client.post("/v1/auth/login", json={"email": email, "password": "wrong"}).status_code for _ in range(3)
+        ]
         locked = client.post("/v1/auth/login", json={"email": email, "password": account["password"]})
         assert statuses == [401, 401, 401]
         assert (locked.status_code, locked.get_json()["error"]["code"]) == (429, "too_many_attempts")

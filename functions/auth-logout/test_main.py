@@ -11,8 +11,12 @@ pytestmark = pytest.mark.functional
 
 
 def test_logout_ends_the_session(load_function) -> None:
-    account = {"email": f"{uuid.uuid4().hex[:10]}@example.com", "password": "correct horse battery",
-               "displayName": "Ada", "timezone": "UTC"}  # fmt: skip
+    account = {
+        "email": f"{uuid.uuid4().hex[:10]}@example.com",
+        "password": "correct horse battery",
+        "displayName": "Ada",
+        "timezone": "UTC",
+    }
     session = load_function("auth-signup").post("/v1/auth/signup", json=account).get_json()
     claims = jwt.decode(session["accessToken"], options={"verify_signature": False})
     assert load_function("auth-logout").post("/v1/auth/logout", headers=userinfo_header(claims)).status_code == 204
@@ -31,15 +35,20 @@ def test_with_verify_forwarded_token_the_bearer_token_itself_must_verify(
     from wellness.auth.tokens import TokenIssuer
 
     client = load_function("auth-logout", VERIFY_FORWARDED_TOKEN="true", JWT_JWKS_URI=jwks_uri)
-    mine = TokenIssuer(Keyset.from_json(signing_keyset_json), issuer="wellness-test", audience="wellness-app",
-                       ttl_seconds=60)  # fmt: skip
-    forged = TokenIssuer(Keyset.from_json(new_keyset_json()), issuer="wellness-test", audience="wellness-app",
-                         ttl_seconds=60)  # fmt: skip
+    mine = TokenIssuer(
+        Keyset.from_json(signing_keyset_json), issuer="wellness-test", audience="wellness-app", ttl_seconds=60
+    )
+    forged = TokenIssuer(
+        Keyset.from_json(new_keyset_json()), issuer="wellness-test", audience="wellness-app", ttl_seconds=60
+    )
     userinfo = userinfo_header({"sub": "u1"})
     ok = {**userinfo, "X-Forwarded-Authorization": f"Bearer {mine.access_token('u1')}"}
     assert client.post("/v1/auth/logout", headers=ok).status_code == 204
-    for bad in ({}, {"X-Forwarded-Authorization": f"Bearer {forged.access_token('u1')}"},
-                {"Authorization": f"Bearer {mine.access_token('someone-else')}"}):  # fmt: skip
+    for bad in (
+        {},
+        {"X-Forwarded-Authorization": f"Bearer {forged.access_token('u1')}"},
+        {"Authorization": f"Bearer {mine.access_token('someone-else')}"},
+    ):
         assert client.post("/v1/auth/logout", headers={**userinfo, **bad}).status_code == 401, bad
 
 

@@ -19,10 +19,17 @@ def test_always_202_and_the_event_carries_no_token(load_function, postgres_url) 
     assert known.data == unknown.data == b""
     engine = sa.create_engine(postgres_url)
     with engine.connect() as conn:
-        rows = conn.execute(
-            sa.text("SELECT payload FROM outbox WHERE topic = 'password.reset_requested' AND payload->'data'->>'email' "
-                    "IN (:a, :b)"), {"a": email, "b": "nobody-" + email},
-        ).scalars().all()  # fmt: skip
+        rows = (
+            conn.execute(
+                sa.text(
+                    "SELECT payload FROM outbox WHERE topic = 'password.reset_requested' AND payload->'data'->>'email' "
+                    "IN (:a, :b)"
+                ),
+                {"a": email, "b": "nobody-" + email},
+            )
+            .scalars()
+            .all()
+        )
     engine.dispose()
     assert len(rows) == 1
     assert set(rows[0]["data"]) == {"resetId", "userId", "email", "displayName", "expiresAt"}

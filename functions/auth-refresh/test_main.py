@@ -8,8 +8,12 @@ pytestmark = pytest.mark.functional
 
 
 def test_rotation_then_reuse_revokes_the_family(load_function) -> None:
-    account = {"email": f"{uuid.uuid4().hex[:10]}@example.com", "password": "correct horse battery",
-               "displayName": "Ada", "timezone": "UTC"}  # fmt: skip
+    account = {
+        "email": f"{uuid.uuid4().hex[:10]}@example.com",
+        "password": "correct horse battery",
+        "displayName": "Ada",
+        "timezone": "UTC",
+    }
     first = load_function("auth-signup").post("/v1/auth/signup", json=account).get_json()
     client = load_function("auth-refresh")
     second = client.post("/v1/auth/refresh", json={"refreshToken": first["refreshToken"]})

@@ -11,8 +11,12 @@ pytestmark = pytest.mark.functional
 
 
 def new_account() -> dict[str, str]:
-    return {"email": f"{uuid.uuid4().hex[:10]}@example.com", "password": "correct horse battery",
-            "displayName": "Ada", "timezone": "Europe/Paris"}  # fmt: skip
+    return {
+        "email": f"{uuid.uuid4().hex[:10]}@example.com",
+        "password": "correct horse battery",
+        "displayName": "Ada",
+        "timezone": "Europe/Paris",
+    }
 
 
 def test_signup_creates_the_account_a_session_and_the_event(load_function, postgres_url, signing_keyset_json) -> None:
@@ -47,9 +51,12 @@ def test_same_email_again_is_409(load_function) -> None:
 
 @pytest.mark.parametrize(
     ("change", "code"),
-    [({"timezone": "Nowhere/Never"}, "invalid_timezone"), ({"password": "short"}, "validation_failed"),
-     ({"admin": True}, "validation_failed")],
-)  # fmt: skip
+    [
+        ({"timezone": "Nowhere/Never"}, "invalid_timezone"),
+        ({"password": "short"}, "validation_failed"),
+        ({"admin": True}, "validation_failed"),
+    ],
+)
 def test_bad_signups_are_400_and_change_nothing(load_function, postgres_url, change, code) -> None:
     client = load_function("auth-signup")
     account = {**new_account(), **change}

@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+
 from wellness_testing.factories import as_user
 
 pytestmark = pytest.mark.functional

@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+
 from wellness_testing.factories import as_user
 
 pytestmark = pytest.mark.functional
@@ -12,14 +13,21 @@ def test_feed_leaves_hidden_posts_out_and_attaches_public_profiles(load_function
     client = load_function("community-feed")
     author = str(uuid.uuid4())
     firestore_db.collection("profiles").document(author).set(
-        {"userId": author, "displayName": "Ada", "timezone": "Europe/Paris", "bio": "",
-         "createdAt": "2026-01-01T00:00:00.000000Z", "updatedAt": "2026-01-01T00:00:00.000000Z"}
-    )  # fmt: skip
+        {
+            "userId": author,
+            "displayName": "Ada",
+            "timezone": "Europe/Paris",
+            "bio": "",
+            "createdAt": "2026-01-01T00:00:00.000000Z",
+            "updatedAt": "2026-01-01T00:00:00.000000Z",
+        }
+    )
     shown, hidden = a_post(author), a_post(author, visible=False)
     seen, cursor = [], None
     while True:
-        page = client.get("/v1/community/posts?limit=50" + (f"&cursor={cursor}" if cursor else ""),
-                          headers=as_user(str(uuid.uuid4()))).get_json()  # fmt: skip
+        page = client.get(
+            "/v1/community/posts?limit=50" + (f"&cursor={cursor}" if cursor else ""), headers=as_user(str(uuid.uuid4()))
+        ).get_json()
         seen += page["items"]
         cursor = page["nextCursor"]
         if not cursor:

@@ -3,9 +3,9 @@
 import uuid
 
 import pytest
-from wellness_testing.factories import user_deleted
 
 from wellness.platform.subscriber import push_request
+from wellness_testing.factories import user_deleted
 
 pytestmark = pytest.mark.functional
 

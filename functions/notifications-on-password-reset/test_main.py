@@ -3,11 +3,11 @@
 import datetime as dt
 
 import pytest
-from wellness_testing.factories import password_reset_requested
 
 from wellness.auth.reset_tokens import parse_reset_token
 from wellness.platform.clock import timestamp
 from wellness.platform.subscriber import push_request
+from wellness_testing.factories import password_reset_requested
 
 pytestmark = pytest.mark.functional
 

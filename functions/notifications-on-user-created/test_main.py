@@ -2,9 +2,9 @@
 
 import pytest
 import sqlalchemy as sa
-from wellness_testing.factories import user_created
 
 from wellness.platform.subscriber import push_request
+from wellness_testing.factories import user_created
 
 pytestmark = pytest.mark.functional
 

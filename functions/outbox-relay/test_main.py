@@ -15,7 +15,7 @@ pytestmark = pytest.mark.functional
 def test_relay_publishes_pending_events(load_function, postgres_url, pubsub_emulator) -> None:
     client = load_function("outbox-relay")
     from google.api_core.exceptions import AlreadyExists
-    from google.cloud import pubsub_v1
+    from google.cloud import pubsub_v1  # type: ignore[attr-defined]
 
     publisher = pubsub_v1.PublisherClient()
     try:
@@ -46,7 +46,7 @@ def test_relay_publishes_pending_events(load_function, postgres_url, pubsub_emul
 def test_relay_publishes_the_firestore_outbox_too(load_function, firestore_db, pubsub_emulator) -> None:
     client = load_function("outbox-relay")
     from google.api_core.exceptions import AlreadyExists
-    from google.cloud import pubsub_v1
+    from google.cloud import pubsub_v1  # type: ignore[attr-defined]
 
     publisher = pubsub_v1.PublisherClient()
     try:

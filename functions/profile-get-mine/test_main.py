@@ -3,8 +3,8 @@
 import uuid
 
 import pytest
-from wellness_testing.factories import as_user
 
+from wellness_testing.factories import as_user
 
 pytestmark = pytest.mark.functional
 
@@ -20,7 +20,7 @@ def test_own_profile_and_nobody_elses(load_function, firestore_db) -> None:
             "bio": "",
             "createdAt": "2026-01-01T00:00:00.000Z",
             "updatedAt": "2026-01-01T00:00:00.000Z",
-        }  # fmt: skip
+        }
     )
     assert client.get("/v1/me/profile", headers=as_user(mine)).get_json()["displayName"] == "Me"
     missing = client.get("/v1/me/profile", headers=as_user(theirs))

@@ -3,8 +3,8 @@
 import uuid
 
 import pytest
-from wellness_testing.factories import as_user
 
+from wellness_testing.factories import as_user
 
 pytestmark = pytest.mark.functional
 
@@ -20,7 +20,7 @@ def user_id(firestore_db) -> str:
             "bio": "",
             "createdAt": "2026-01-01T00:00:00.000Z",
             "updatedAt": "2026-01-01T00:00:00.000Z",
-        }  # fmt: skip
+        }
     )
     return user_id
 
@@ -43,9 +43,13 @@ def test_patch_changes_the_fields_and_keeps_the_rest(load_function, user_id) -> 
 
 @pytest.mark.parametrize(
     ("patch", "code"),
-    [({"userId": "someone-else"}, "validation_failed"), ({"timezone": "Mars/Base"}, "invalid_timezone"),
-     ({}, "validation_failed"), ({"bio": 5}, "validation_failed")],
-)  # fmt: skip
+    [
+        ({"userId": "someone-else"}, "validation_failed"),
+        ({"timezone": "Mars/Base"}, "invalid_timezone"),
+        ({}, "validation_failed"),
+        ({"bio": 5}, "validation_failed"),
+    ],
+)
 def test_bad_patches_are_400_and_change_nothing(load_function, firestore_db, user_id, patch, code) -> None:
     client = load_function("profile-update-mine")
     response = client.patch("/v1/me/profile", json=patch, headers=as_user(user_id))

@@ -3,8 +3,8 @@
 import datetime as dt
 
 from wellness.platform.http import ApiRequest, ApiResponse, endpoint
-from wellness.program.wiring import program_service
 from wellness.platform.runtime import function_runtime
+from wellness.program.wiring import program_service
 
 runtime = function_runtime("postgres", "pubsub")
 programs = program_service(runtime)

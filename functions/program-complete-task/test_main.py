@@ -13,7 +13,7 @@ pytestmark = pytest.mark.functional
 
 
 @pytest.fixture
-def enrolled(programs):  # type: ignore[no-untyped-def]
+def enrolled(programs):
     """A new user enrolled in mindful-7 today; returns (user id, start day)."""
     user = str(uuid.uuid4())
     started = programs.enroll(user, "mindful-7")["startedOn"]
@@ -42,8 +42,14 @@ def test_first_201_then_200_with_the_same_body_and_one_event(load_function, post
     assert again.status_code == 200 and again.get_json() == first.get_json()
     [event] = events_for(postgres_url, user)
     assert event["data"] | {"completedAt": None} == {
-        "userId": user, "taskId": "mindful-7-d1", "programId": "mindful-7", "day": 1, "date": started.isoformat(),
-        "completedAt": None, "timezone": "UTC"}  # fmt: skip
+        "userId": user,
+        "taskId": "mindful-7-d1",
+        "programId": "mindful-7",
+        "day": 1,
+        "date": started.isoformat(),
+        "completedAt": None,
+        "timezone": "UTC",
+    }
 
 
 def test_concurrent_completions_make_one_completion_and_one_event(load_function, postgres_url, enrolled) -> None:
@@ -70,16 +76,21 @@ def test_concurrent_completions_make_one_completion_and_one_event(load_function,
 
 @pytest.mark.parametrize(
     ("task", "offset", "status", "code"),
-    [("mindful-7-d2", 0, 409, "task_not_due"), ("mindful-7-d2", 1, 409, "task_not_due"),  # tomorrow: future
-     ("move-14-d1", 0, 409, "not_enrolled"), ("nope-d1", 0, 404, "task_not_found"),
-     ("mindful-7-d99", 0, 404, "task_not_found")],
-)  # fmt: skip
-def test_a_task_not_due_or_not_mine_is_refused(load_function, postgres_url, enrolled, task, offset, status, code):  # type: ignore[no-untyped-def]
+    [
+        ("mindful-7-d2", 0, 409, "task_not_due"),
+        ("mindful-7-d2", 1, 409, "task_not_due"),  # tomorrow: future
+        ("move-14-d1", 0, 409, "not_enrolled"),
+        ("nope-d1", 0, 404, "task_not_found"),
+        ("mindful-7-d99", 0, 404, "task_not_found"),
+    ],
+)
+def test_a_task_not_due_or_not_mine_is_refused(load_function, postgres_url, enrolled, task, offset, status, code):
     client = load_function("program-complete-task", PUBLISH_AFTER_COMMIT="false")
     user, started = enrolled
     date = (started + dt.timedelta(days=offset)).isoformat()
-    response = client.post(f"/v1/me/tasks/{task}/completions", headers=userinfo_header({"sub": user}),
-                           json={"date": date})  # fmt: skip
+    response = client.post(
+        f"/v1/me/tasks/{task}/completions", headers=userinfo_header({"sub": user}), json={"date": date}
+    )
     assert (response.status_code, response.get_json()["error"]["code"]) == (status, code)
     assert events_for(postgres_url, user) == []
 

@@ -1,8 +1,8 @@
 """GET /v1/programs: the catalog of programs, a page at a time."""
 
 from wellness.platform.http import ApiRequest, ApiResponse, endpoint
-from wellness.program.wiring import program_service
 from wellness.platform.runtime import function_runtime
+from wellness.program.wiring import program_service
 
 runtime = function_runtime("postgres")
 programs = program_service(runtime)

@@ -22,7 +22,9 @@ def test_the_days_tasks_follow_the_enrollments(load_function, programs) -> None:
     today = client.get("/v1/me/tasks", headers=headers).get_json()
     assert today["date"] == started.isoformat()
     assert [(t["taskId"], t["day"], t["completed"]) for t in today["items"]] == [
-        ("mindful-7-d1", 1, False), ("move-14-d1", 1, True)]  # fmt: skip
+        ("mindful-7-d1", 1, False),
+        ("move-14-d1", 1, True),
+    ]
     day_8 = (started + dt.timedelta(days=7)).isoformat()
     later = client.get(f"/v1/me/tasks?date={day_8}", headers=headers).get_json()
     assert [t["taskId"] for t in later["items"]] == ["move-14-d8"]  # mindful-7 has ended

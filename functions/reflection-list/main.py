@@ -18,7 +18,10 @@ def _day(value: str | None) -> dt.date | None:
 def handler(request: ApiRequest) -> ApiResponse:
     params = request.params
     page = reflections.list_page(
-        request.user_id, limit=params["limit"], cursor=params.get("cursor"),
-        date_from=_day(params.get("from")), date_to=_day(params.get("to")),
-    )  # fmt: skip
+        request.user_id,
+        limit=params["limit"],
+        cursor=params.get("cursor"),
+        date_from=_day(params.get("from")),
+        date_to=_day(params.get("to")),
+    )
     return ApiResponse(200, page)

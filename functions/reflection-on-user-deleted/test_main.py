@@ -1,9 +1,9 @@
 """reflection-on-user-deleted erases every reflection of the user, however often it is delivered."""
 
 import pytest
-from wellness_testing.factories import new_user_id, user_deleted
 
 from wellness.platform.subscriber import push_request
+from wellness_testing.factories import new_user_id, user_deleted
 
 pytestmark = pytest.mark.functional
 

@@ -3,9 +3,9 @@
 import uuid
 
 import pytest
-from wellness_testing.factories import profile_updated
 
 from wellness.platform.subscriber import push_request
+from wellness_testing.factories import profile_updated
 
 pytestmark = pytest.mark.functional
 

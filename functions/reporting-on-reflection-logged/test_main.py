@@ -3,9 +3,9 @@
 import uuid
 
 import pytest
-from wellness_testing.factories import reflection_logged
 
 from wellness.platform.subscriber import push_request
+from wellness_testing.factories import reflection_logged
 
 pytestmark = pytest.mark.functional
 

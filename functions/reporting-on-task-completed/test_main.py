@@ -5,9 +5,9 @@ import json
 import uuid
 
 import pytest
-from wellness_testing.factories import task_completed
 
 from wellness.platform.subscriber import push_request
+from wellness_testing.factories import task_completed
 
 pytestmark = pytest.mark.functional
 

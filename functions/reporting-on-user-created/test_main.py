@@ -4,9 +4,9 @@ import base64
 import uuid
 
 import pytest
-from wellness_testing.factories import user_created
 
 from wellness.platform.subscriber import push_request
+from wellness_testing.factories import user_created
 
 pytestmark = pytest.mark.functional
 

@@ -51,7 +51,8 @@ def migrate(url: str) -> None:
     )
     if result.returncode != 0:
         pytest.fail(
-            f"python -m wellness.migrations failed ({result.returncode}):\n{result.stdout}{result.stderr}", pytrace=False
+            f"python -m wellness.migrations failed ({result.returncode}):\n{result.stdout}{result.stderr}",
+            pytrace=False,
         )
 
 

@@ -46,21 +46,37 @@ def profile_updated(user: str | None = None, **data: Any) -> Event:
 
 
 def task_completed(user: str | None = None, *, date: str = "2026-11-27", **data: Any) -> Event:
-    defaults = {"taskId": "mindful-7-d1", "programId": "mindful-7", "day": 1, "date": date,
-                "completedAt": f"{date}T08:00:00Z", "timezone": "Europe/Paris"}  # fmt: skip
+    defaults = {
+        "taskId": "mindful-7-d1",
+        "programId": "mindful-7",
+        "day": 1,
+        "date": date,
+        "completedAt": f"{date}T08:00:00Z",
+        "timezone": "Europe/Paris",
+    }
     return _event("task.completed", user, defaults, data)
 
 
 def reflection_logged(user: str | None = None, *, date: str = "2026-11-27", **data: Any) -> Event:
-    defaults = {"reflectionId": uuid.uuid4().hex, "mood": 4, "taskId": None, "date": date,
-                "loggedAt": f"{date}T20:00:00Z", "timezone": "Europe/Paris"}  # fmt: skip
+    defaults = {
+        "reflectionId": uuid.uuid4().hex,
+        "mood": 4,
+        "taskId": None,
+        "date": date,
+        "loggedAt": f"{date}T20:00:00Z",
+        "timezone": "Europe/Paris",
+    }
     return _event("reflection.logged", user, defaults, data)
 
 
 def password_reset_requested(user: str | None = None, **data: Any) -> Event:
     user_id = user or new_user_id()
-    defaults = {"resetId": str(uuid.uuid4()), "email": f"{user_id[:8]}@example.com", "displayName": "Ada",
-                "expiresAt": "2030-01-01T00:00:00Z"}  # fmt: skip
+    defaults = {
+        "resetId": str(uuid.uuid4()),
+        "email": f"{user_id[:8]}@example.com",
+        "displayName": "Ada",
+        "expiresAt": "2030-01-01T00:00:00Z",
+    }
     return _event("password.reset_requested", user_id, defaults, data)
 
 

@@ -1,8 +1,8 @@
 """Deliver an event to a subscriber function in-process, as a Pub/Sub push would.
 
-    >>> from wellness_testing.factories import user_created
-    >>> body = push_body(user_created())
-    >>> status = deliver(handler, body)   # doctest: +SKIP
+>>> from wellness_testing.factories import user_created
+>>> body = push_body(user_created())
+>>> status = deliver(handler, body)   # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -21,8 +21,11 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 def lint(shared: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(LINT_IMPORTS), "--config", str(REPO / "pyproject.toml"), "--no-cache"],
-        cwd=shared, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=shared,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_a_platform_module_that_imports_a_domain_fails_the_lint(tmp_path: Path) -> None:
@@ -41,6 +44,8 @@ def test_a_domain_reaching_into_another_domain_fails_the_lint(tmp_path: Path) ->
     shared = tmp_path / "shared"
     shutil.copytree(REPO / "shared", shared, ignore=shutil.ignore_patterns("__pycache__", "tests"))
     service = shared / "wellness" / "program" / "service.py"
-    service.write_text(service.read_text() + "\nfrom wellness.profile import adapters as _adapters  # noqa: E402, F401\n")
+    service.write_text(
+        service.read_text() + "\nfrom wellness.profile import adapters as _adapters  # noqa: E402, F401\n"
+    )
     result = lint(shared)
     assert result.returncode != 0 and "Domains meet only through each other's public module BROKEN" in result.stdout

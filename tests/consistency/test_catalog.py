@@ -6,8 +6,8 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from devstack.deploy import requirements
 from devstack.catalog import CONTRACTS_DIR, FUNCTIONS_DIR, load_catalog
+from devstack.deploy import requirements
 from wellness.platform.operations import document_operations
 
 pytestmark = pytest.mark.unit
@@ -81,7 +81,7 @@ def test_requirements_are_derived_from_the_catalog() -> None:
 
 
 @pytest.mark.parametrize("fn", CATALOG.functions, ids=lambda fn: fn.name)
-def test_main_reads_like_a_table_of_contents(fn) -> None:  # type: ignore[no-untyped-def]
+def test_main_reads_like_a_table_of_contents(fn) -> None:
     source = (fn.source_dir / "main.py").read_text()
     assert len(source.splitlines()) <= 60
     assert not re.search(

@@ -32,7 +32,7 @@ print(json.dumps(sorted(m for m in sys.modules)))
 
 
 @pytest.mark.parametrize("fn", load_catalog().functions, ids=lambda fn: fn.name)
-def test_no_heavy_client_is_imported_at_cold_start(fn, signing_keyset_json: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_heavy_client_is_imported_at_cold_start(fn, signing_keyset_json: str) -> None:
     env = {
         "PATH": "/usr/bin:/bin",
         "PYTHONPATH": str(REPO_ROOT / "shared"),
@@ -41,8 +41,14 @@ def test_no_heavy_client_is_imported_at_cold_start(fn, signing_keyset_json: str)
         "DATABASE_URL": "postgresql+pg8000://nobody@127.0.0.1:1/none",
         "SECRET_JWT_SIGNING_KEYS": signing_keyset_json,
     }
-    out = subprocess.run([sys.executable, "-c", PROBE, str(fn.source_dir / "main.py")],
-                         env=env, capture_output=True, text=True, check=True, timeout=60)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, str(fn.source_dir / "main.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     loaded = set(json.loads(out.stdout.splitlines()[-1]))
     for module in HEAVY:
         assert module not in loaded, f"{fn.name} imports {module} at cold start"
@@ -50,7 +56,7 @@ def test_no_heavy_client_is_imported_at_cold_start(fn, signing_keyset_json: str)
         assert "sqlalchemy" not in loaded, f"{fn.name} does not use Postgres but imports SQLAlchemy"
 
 
-def test_the_framework_s_own_404_and_405_are_json(load_function) -> None:  # type: ignore[no-untyped-def]
+def test_the_framework_s_own_404_and_405_are_json(load_function) -> None:
     client = load_function("auth-jwks")
     for path in ("/favicon.ico", "/v1/auth/%0Ajwks"):
         response = client.get(path)

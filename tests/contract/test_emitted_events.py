@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, select
 
-from wellness.platform.postgres.tables import outbox
 from wellness.platform.events import Event, InvalidEventError
+from wellness.platform.postgres.tables import outbox
 
 pytestmark = [pytest.mark.e2e, pytest.mark.runs_last]
 

@@ -54,4 +54,3 @@ def test_subscriber_accepts_the_examples_and_dead_letters_the_invalid(fn: Any, l
         assert response.status_code == 204, f"{fn.name} refused the example {example}"
     invalid = client.post("/", json=push(envelope(fn.topic, broken(schema, schema["examples"][0]))))
     assert invalid.status_code == 422  # nacked: Pub/Sub moves it to the dead-letter topic after 5 attempts
-

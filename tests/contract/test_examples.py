@@ -29,7 +29,7 @@ def _resolve(doc: dict, pointer: str) -> dict:
 
 
 @pytest.mark.parametrize("op", BODIES, ids=lambda op: op.operation_id)
-def test_request_body_has_a_valid_example(op) -> None:  # type: ignore[no-untyped-def]
+def test_request_body_has_a_valid_example(op) -> None:
     doc = contracts.openapi()
     schema = _resolve(doc, op.body_pointer)
     assert "example" in schema, f"{op.operation_id}: its body schema has no example"

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def stack_clients(local_stack: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
-    from google.cloud import firestore, pubsub_v1
+    from google.cloud import firestore, pubsub_v1  # type: ignore[attr-defined]
 
     monkeypatch.setenv("PUBSUB_EMULATOR_HOST", local_stack.env["PUBSUB_EMULATOR_HOST"])
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", local_stack.env["FIRESTORE_EMULATOR_HOST"])
@@ -62,7 +62,7 @@ def test_with_pubsub_down_signup_still_succeeds_and_the_profile_follows(api: Api
 def test_a_poison_message_ends_in_the_dead_letter_topic_and_blocks_nothing(
     api: Api, local_stack: Any, stack_clients: tuple[Any, Any]
 ) -> None:
-    from google.cloud import pubsub_v1
+    from google.cloud import pubsub_v1  # type: ignore[attr-defined]
 
     publisher, _ = stack_clients
     project = local_stack.env["GOOGLE_CLOUD_PROJECT"]

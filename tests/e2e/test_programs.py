@@ -30,7 +30,7 @@ def summary(api: Api, token: str) -> dict[str, Any]:
 
 @pytest.fixture
 def publisher(local_stack: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from google.cloud import pubsub_v1
+    from google.cloud import pubsub_v1  # type: ignore[attr-defined]
 
     monkeypatch.setenv("PUBSUB_EMULATOR_HOST", local_stack.env["PUBSUB_EMULATOR_HOST"])
     return pubsub_v1.PublisherClient()
@@ -82,7 +82,7 @@ def test_user_deleted_erases_enrollments_and_reports(api: Api, local_stack: Any,
 def test_a_poison_task_completed_is_dead_lettered_and_blocks_nothing(
     api: Api, local_stack: Any, publisher: Any
 ) -> None:
-    from google.cloud import pubsub_v1
+    from google.cloud import pubsub_v1  # type: ignore[attr-defined]
 
     project = local_stack.env["GOOGLE_CLOUD_PROJECT"]
     poison = f'{{"id": "{uuid.uuid4()}", "type": "task.completed"}}'.encode()  # an envelope that fails its schema

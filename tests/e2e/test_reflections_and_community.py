@@ -66,7 +66,7 @@ def test_post_comment_react_report_hide(api: Api) -> None:
 def test_deleting_the_account_leaves_nothing_of_the_user_in_firestore(
     api: Api, local_stack: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from google.cloud import firestore, pubsub_v1
+    from google.cloud import firestore, pubsub_v1  # type: ignore[attr-defined]
 
     monkeypatch.setenv("PUBSUB_EMULATOR_HOST", local_stack.env["PUBSUB_EMULATOR_HOST"])
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", local_stack.env["FIRESTORE_EMULATOR_HOST"])

@@ -17,7 +17,6 @@ from wellness.platform import contracts
 from wellness.platform.operations import document_operations
 
 
-
 @dataclasses.dataclass(frozen=True)
 class ContractOperation:
     operation_id: str

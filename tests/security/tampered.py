@@ -47,7 +47,7 @@ def tampered_tokens(keyset_json: str, issuer: str, audience: str, sub: str = "x"
             good, other.current.private_key, algorithm="RS256", headers={"kid": kid}
         ),
         "unknown key": other.sign(good),
-        "alg none": jwt.encode(good, None, algorithm="none", headers={"kid": kid}),
+        "alg none": jwt.encode(good, None, algorithm="none", headers={"kid": kid}),  # type: ignore[arg-type]
         "HS256 with the public key": forged_hs256(good, public_pem, kid),
         "expired": real.sign({**good, "exp": past + 3600, "iat": past, "nbf": past}),
         "not yet valid": real.sign({**good, "nbf": good["iat"] + 3600}),

@@ -57,8 +57,10 @@ def test_password_reset_is_single_use_and_expires(api: Api, local_stack: Any) ->
     _link, second = eventually(lambda: (found := reset_link_for(local_stack, email)) != (_link, token) and found)
     engine = sa.create_engine(local_stack.database_url)
     with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE auth_password_resets SET expires_at = now() - interval '1 s' WHERE id = :i"),
-                     {"i": second.split(".")[0]})  # fmt: skip
+        conn.execute(
+            sa.text("UPDATE auth_password_resets SET expires_at = now() - interval '1 s' WHERE id = :i"),
+            {"i": second.split(".")[0]},
+        )
     engine.dispose()
     expired = api.call("POST", "/v1/auth/password-reset/confirm", json={**confirm, "token": second})
     assert (expired.status_code, expired.json()["error"]["code"]) == (400, "invalid_reset_token")

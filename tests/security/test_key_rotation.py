@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import time
-from typing import Any
 
 import jwt
 import pytest
-import requests
 
-from devstack.gateway.auth import JwksCache, JwtVerifier
+from devstack.gateway.auth import Authenticator
 from devstack.gateway.spec import JwtProvider
 from wellness.auth.keys import Keyset, new_keyset_json
+from wellness_testing.jwks import serve_jwks
 
 pytestmark = pytest.mark.functional
 
 
-class JwksFromFunction(JwksCache):
-    """The gateway's cache, fed by the auth-jwks function loaded in-process instead of over HTTP."""
-
-    def __init__(self, client: Any):
-        super().__init__(requests.Session(), 300, time.time)
-        self._client = client
-
-    def _fetch(self, uri: str) -> list[dict[str, Any]]:
-        return self._client.get("/v1/auth/jwks").get_json()["keys"]
-
-
 def test_tokens_signed_before_a_rotation_keep_working(load_function, signing_keyset_json: str) -> None:
-    account = {"email": f"rot-{time.time_ns()}@example.com", "password": "correct horse battery",
-               "displayName": "Ada", "timezone": "UTC"}  # fmt: skip
+    account = {
+        "email": f"rot-{time.time_ns()}@example.com",
+        "password": "correct horse battery",
+        "displayName": "Ada",
+        "timezone": "UTC",
+    }
     before = load_function("auth-signup").post("/v1/auth/signup", json=account).get_json()
 
     rotated = new_keyset_json(previous=signing_keyset_json)  # new key first, the old one kept second
@@ -40,13 +34,15 @@ def test_tokens_signed_before_a_rotation_keep_working(load_function, signing_key
 
     login = load_function("auth-login", SECRET_JWT_SIGNING_KEYS=rotated)
     after = login.post("/v1/auth/login", json={"email": account["email"], "password": account["password"]})
-    provider = JwtProvider(name="bearer", issuer="wellness-test", jwks_uri="local", audiences=("wellness-app",))
-    verifier = JwtVerifier(JwksFromFunction(jwks))
-    for token, kid in ((before["accessToken"], old_kid), (after.get_json()["accessToken"], new_kid)):
-        claims, _payload = verifier.verify(token, provider)
-        assert claims["sub"] == before["user"]["id"]
-        header = jwt.get_unverified_header(token)
-        assert header["kid"] == kid and header["typ"] == "at+jwt"
+    gateway = Authenticator(jwks_cache_seconds=300)
+    # The gateway's own check, with the keys the auth-jwks function (loaded in-process) publishes.
+    with serve_jwks(lambda: jwks.get("/v1/auth/jwks").get_json()) as uri:
+        provider = JwtProvider(name="bearer", issuer="wellness-test", jwks_uri=uri, audiences=("wellness-app",))
+        for token, kid in ((before["accessToken"], old_kid), (after.get_json()["accessToken"], new_kid)):
+            payload = gateway.verify(token, provider)
+            assert json.loads(base64.urlsafe_b64decode(payload + "==="))["sub"] == before["user"]["id"]
+            header = jwt.get_unverified_header(token)
+            assert header["kid"] == kid and header["typ"] == "at+jwt"
     refreshed = load_function("auth-refresh", SECRET_JWT_SIGNING_KEYS=rotated).post(
         "/v1/auth/refresh", json={"refreshToken": before["refreshToken"]}
     )

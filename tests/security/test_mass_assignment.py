@@ -11,8 +11,13 @@ from .contract import ContractOperation, example_body, operations
 
 pytestmark = pytest.mark.e2e
 WITH_BODY = [op for op in operations() if op.body_schema is not None]
-SMUGGLED = {"id": "00000000-0000-0000-0000-000000000001", "userId": "someone-else", "isAdmin": True,
-            "createdAt": "2000-01-01T00:00:00Z", "role": "admin"}  # fmt: skip
+SMUGGLED = {
+    "id": "00000000-0000-0000-0000-000000000001",
+    "userId": "someone-else",
+    "isAdmin": True,
+    "createdAt": "2000-01-01T00:00:00Z",
+    "role": "admin",
+}
 
 
 @pytest.mark.parametrize("op", WITH_BODY, ids=str)

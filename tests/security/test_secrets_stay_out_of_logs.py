@@ -22,8 +22,13 @@ def test_no_password_token_or_reset_link_in_any_log(api: Api, local_stack: Any) 
     wrong = api.call("POST", "/v1/auth/login", json={"email": email, "password": "a wrong guess 9"})
     assert wrong.status_code == 401
     refreshed = api.call("POST", "/v1/auth/refresh", json={"refreshToken": login["refreshToken"]}).json()
-    secrets += [login["accessToken"], login["refreshToken"], refreshed["accessToken"], refreshed["refreshToken"],
-                "a wrong guess 9"]  # fmt: skip
+    secrets += [
+        login["accessToken"],
+        login["refreshToken"],
+        refreshed["accessToken"],
+        refreshed["refreshToken"],
+        "a wrong guess 9",
+    ]
     eventually(lambda: api.call("GET", "/v1/me/profile", refreshed["accessToken"]).status_code == 200, timeout=10)
     api.call("PATCH", "/v1/me/profile", refreshed["accessToken"], json={"bio": "private bio text"})
     assert api.call("POST", "/v1/auth/password-reset", json={"email": email}).status_code == 202

@@ -44,8 +44,12 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _user(gateway: str) -> tuple[str, str]:
-    body = {"email": f"bench-{uuid.uuid4().hex[:12]}@example.com", "password": "correct horse battery",
-            "displayName": "Bench", "timezone": "UTC"}  # fmt: skip
+    body = {
+        "email": f"bench-{uuid.uuid4().hex[:12]}@example.com",
+        "password": "correct horse battery",
+        "displayName": "Bench",
+        "timezone": "UTC",
+    }
     session = requests.post(f"{gateway}/v1/auth/signup", json=body, timeout=30).json()
     return session["user"]["id"], session["accessToken"]
 
@@ -90,54 +94,78 @@ def completion_to_report(stack: Stack, engine: Any, users: int, workers: int, ti
     count_sql = "SELECT count(*) FROM reporting_completions WHERE user_id = ANY(:ids)"
     seen = _wait(engine, count_sql, {"ids": ids}, want, timeout)
     with engine.connect() as conn:
-        lags = [float(v) * 1000 for v in conn.execute(text(
-            "SELECT extract(epoch FROM r.recorded_at - p.completed_at) FROM reporting_completions r "
-            "JOIN program_completions p USING (user_id, task_id, date) WHERE r.user_id = ANY(:ids)"), {"ids": ids}
-        ).scalars()]  # fmt: skip
+        lags = [
+            float(v) * 1000
+            for v in conn.execute(
+                text(
+                    "SELECT extract(epoch FROM r.recorded_at - p.completed_at) FROM reporting_completions r "
+                    "JOIN program_completions p USING (user_id, task_id, date) WHERE r.user_id = ANY(:ids)"
+                ),
+                {"ids": ids},
+            ).scalars()
+        ]
     return {
-        "completions": want, "reported": seen, "completionsPerSecond": round(want / elapsed, 1),
-        "apiMs": {"p50": round(_percentile(api_seconds, 0.5) * 1000, 1),
-                  "p95": round(_percentile(api_seconds, 0.95) * 1000, 1)},
-        "commitToReportMs": {"p50": round(_percentile(lags, 0.5), 1), "p95": round(_percentile(lags, 0.95), 1),
-                             "max": round(max(lags), 1)},
-    }  # fmt: skip
+        "completions": want,
+        "reported": seen,
+        "completionsPerSecond": round(want / elapsed, 1),
+        "apiMs": {
+            "p50": round(_percentile(api_seconds, 0.5) * 1000, 1),
+            "p95": round(_percentile(api_seconds, 0.95) * 1000, 1),
+        },
+        "commitToReportMs": {
+            "p50": round(_percentile(lags, 0.5), 1),
+            "p95": round(_percentile(lags, 0.95), 1),
+            "max": round(max(lags), 1),
+        },
+    }
 
 
 def relay_and_subscriber(stack: Stack, engine: Any, events: int, timeout: float) -> dict[str, Any]:
     from sqlalchemy import insert, text
 
-    from wellness.platform.postgres.tables import outbox
     from wellness.platform.events import Event
-    from wellness.platform.postgres.outbox import relay_until_empty
+    from wellness.platform.postgres.outbox import relay_all
+    from wellness.platform.postgres.tables import outbox
     from wellness.platform.pubsub import PubSubPublisher
 
     made = []
     for _ in range(events):
         user = str(uuid.uuid4())
-        made.append(Event.new("profile.updated", user_id=user, data={"userId": user, "displayName": "B",
-                                                                      "timezone": "Europe/Berlin"}))  # fmt: skip
+        made.append(
+            Event.new(
+                "profile.updated", user_id=user, data={"userId": user, "displayName": "B", "timezone": "Europe/Berlin"}
+            )
+        )
     ids = [uuid.UUID(e.id) for e in made]
     with engine.begin() as conn:
         conn.execute(insert(outbox), [{"id": uuid.UUID(e.id), "topic": e.topic, "payload": e.to_dict()} for e in made])
     os.environ["PUBSUB_EMULATOR_HOST"] = stack.env["PUBSUB_EMULATOR_HOST"]  # this process publishes to the emulator
     publisher = PubSubPublisher(stack.env["GOOGLE_CLOUD_PROJECT"])
     started = time.perf_counter()
-    ours = relay_until_empty(engine, publisher, timeout=10, batch=100, budget_seconds=timeout)
+    ours = relay_all(engine, publisher, timeout=10, batch=100, budget_seconds=timeout)
     pending_sql = "SELECT count(*) FROM outbox WHERE id = ANY(:ids) AND published_at IS NOT NULL"
     published = _wait(engine, pending_sql, {"ids": ids}, events, timeout)
     relay_seconds = time.perf_counter() - started
     done_sql = "SELECT count(*) FROM processed_events WHERE consumer = :c AND event_id = ANY(:ids)"
     applied = _wait(engine, done_sql, {"c": CONSUMER, "ids": ids}, events, timeout)
     with engine.connect() as conn:
-        first, last = conn.execute(text(
-            "SELECT min(processed_at), max(processed_at) FROM processed_events WHERE consumer = :c AND "
-            "event_id = ANY(:ids)"), {"c": CONSUMER, "ids": ids}).one()  # fmt: skip
+        first, last = conn.execute(
+            text(
+                "SELECT min(processed_at), max(processed_at) FROM processed_events WHERE consumer = :c AND "
+                "event_id = ANY(:ids)"
+            ),
+            {"c": CONSUMER, "ids": ids},
+        ).one()
     span = max((last - first).total_seconds(), 1e-3) if first and last else float("nan")
     return {
-        "events": events, "published": published, "publishedByThisProcess": ours.published,
+        "events": events,
+        "published": published,
+        "publishedByThisProcess": ours.published,
         "relayEventsPerSecond": round(published / relay_seconds, 1),
-        "subscriber": CONSUMER, "applied": applied, "subscriberEventsPerSecond": round(applied / span, 1),
-    }  # fmt: skip
+        "subscriber": CONSUMER,
+        "applied": applied,
+        "subscriberEventsPerSecond": round(applied / span, 1),
+    }
 
 
 def main() -> int:

@@ -63,8 +63,14 @@ def _request(doc_a: Schema, a: Any, doc_b: Schema, b: Any, where: str, out: list
         out.append(f"{where}: type narrowed from {sorted(_types(a))} to {sorted(_types(b))}")
     if "enum" in b and set(map(json.dumps, a.get("enum", [None]))) - set(map(json.dumps, b["enum"])):
         out.append(f"{where}: enum narrowed")
-    for key, tighter in (("maxLength", "<"), ("maximum", "<"), ("maxItems", "<"),
-                         ("minLength", ">"), ("minimum", ">"), ("minItems", ">")):  # fmt: skip
+    for key, tighter in (
+        ("maxLength", "<"),
+        ("maximum", "<"),
+        ("maxItems", "<"),
+        ("minLength", ">"),
+        ("minimum", ">"),
+        ("minItems", ">"),
+    ):
         old, new = a.get(key), b.get(key)
         if new is not None and (old is None or (new < old if tighter == "<" else new > old)):
             out.append(f"{where}: {key} tightened to {new}")
@@ -102,7 +108,10 @@ def _response(doc_a: Schema, a: Any, doc_b: Schema, b: Any, where: str, out: lis
 
 
 def _operations(doc: Schema) -> dict[str, Schema]:
-    return {f"{op.method} {op.path}": {**op.spec, "_shared": op.item.get("parameters", [])} for op in document_operations(doc)}
+    return {
+        f"{op.method} {op.path}": {**op.spec, "_shared": op.item.get("parameters", [])}
+        for op in document_operations(doc)
+    }
 
 
 def _params(doc: Schema, op: Schema) -> dict[tuple[str, str], Schema]:
@@ -159,8 +168,12 @@ def _events_at(repo: Path, revision: str | None) -> dict[str, Schema]:
     if revision is None:
         names = [p.name for p in (repo / "contracts" / "events").glob("*.json")]
     else:
-        listed = subprocess.run(["git", "-C", str(repo), "ls-tree", "--name-only", f"{revision}:contracts/events/"],
-                                capture_output=True, text=True, check=True)  # fmt: skip
+        listed = subprocess.run(
+            ["git", "-C", str(repo), "ls-tree", "--name-only", f"{revision}:contracts/events/"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         names = [n for n in listed.stdout.split() if n.endswith(".json")]
     return {name: json.loads(_read_at(repo, revision, f"contracts/events/{name}") or "{}") for name in names}
 

@@ -79,16 +79,28 @@ def run(
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "events.ndjson"
         command = [
-            str(schemathesis), "run", str(CONTRACTS_DIR / "openapi.yaml"),
-            "--url", base_url,
-            "--header", f"Authorization: Bearer {token}",
-            "--checks", ",".join(CHECKS),
-            "--phases", phases,
-            "--max-examples", str(max_examples),
-            "--workers", "1",
-            "--report", "ndjson", "--report-ndjson-path", str(report),
-            "--report-dir", tmp,
-        ]  # fmt: skip
+            str(schemathesis),
+            "run",
+            str(CONTRACTS_DIR / "openapi.yaml"),
+            "--url",
+            base_url,
+            "--header",
+            f"Authorization: Bearer {token}",
+            "--checks",
+            ",".join(CHECKS),
+            "--phases",
+            phases,
+            "--max-examples",
+            str(max_examples),
+            "--workers",
+            "1",
+            "--report",
+            "ndjson",
+            "--report-ndjson-path",
+            str(report),
+            "--report-dir",
+            tmp,
+        ]
         if seed is not None:
             command += ["--seed", str(seed)]
         status = subprocess.run(command, check=False, timeout=3600).returncode

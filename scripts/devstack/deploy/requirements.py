@@ -15,9 +15,15 @@ from devstack.catalog import REPO_ROOT, Function, load_catalog
 # tzdata: days and streaks are computed in the user's IANA zone, and zoneinfo needs a
 # zone database the runtime image does not promise.
 BASE = (
-    "functions-framework", "PyYAML", "jsonschema", "tzdata",
-    "opentelemetry-api", "opentelemetry-sdk", "opentelemetry-exporter-gcp-trace", "opentelemetry-propagator-gcp",
-)  # fmt: skip
+    "functions-framework",
+    "PyYAML",
+    "jsonschema",
+    "tzdata",
+    "opentelemetry-api",
+    "opentelemetry-sdk",
+    "opentelemetry-exporter-gcp-trace",
+    "opentelemetry-propagator-gcp",
+)
 BY_STORE = {
     "postgres": ("SQLAlchemy", "pg8000", "cloud-sql-python-connector"),
     "firestore": ("google-cloud-firestore",),

@@ -19,15 +19,35 @@ from devstack.gateway.spec import Operation
 
 USERINFO_HEADER = "X-Apigateway-Api-Userinfo"
 HOP_BY_HOP = frozenset(
-    {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
-     "te", "trailer", "trailers", "transfer-encoding", "upgrade"}
-)  # fmt: skip
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
 # Never taken from the client: identity headers only the gateway may vouch for (the functions trust
 # them), and the ones the gateway sets itself.
 _FROM_GATEWAY_ONLY = frozenset(
-    {"host", "content-length", "expect", "authorization", "x-forwarded-authorization",
-     USERINFO_HEADER.lower(), "x-endpoint-api-userinfo", "x-request-id", "x-forwarded-for", "x-forwarded-proto"}
-)  # fmt: skip
+    {
+        "host",
+        "content-length",
+        "expect",
+        "authorization",
+        "x-forwarded-authorization",
+        USERINFO_HEADER.lower(),
+        "x-endpoint-api-userinfo",
+        "x-request-id",
+        "x-forwarded-for",
+        "x-forwarded-proto",
+    }
+)
 _READ_CHUNK = 64 * 1024
 
 
@@ -86,9 +106,14 @@ def forward(
     timed_out = GatewayError(504, "backend_timeout", "The backend did not answer in time.")
     try:
         response = session.request(
-            method, url, data=body or None, headers=headers, timeout=(deadline, deadline),
-            allow_redirects=False, stream=True,
-        )  # fmt: skip
+            method,
+            url,
+            data=body or None,
+            headers=headers,
+            timeout=(deadline, deadline),
+            allow_redirects=False,
+            stream=True,
+        )
     except requests.ConnectTimeout:
         raise unavailable from None  # as Envoy: a connect timeout is "upstream connect error", a 503
     except requests.Timeout:

@@ -168,8 +168,12 @@ class _JsonErrorHandler(WSGIRequestHandler):
         self.log_error("code %d, message %s", code, message)
         self.close_connection = True
         self.send_response(code, text)
-        for name, value in (("Content-Type", "application/json"), ("Content-Length", str(len(body))),
-                            ("X-Request-Id", request_id), ("Connection", "close")):  # fmt: skip
+        for name, value in (
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+            ("X-Request-Id", request_id),
+            ("Connection", "close"),
+        ):
             self.send_header(name, value)
         self.end_headers()
         if getattr(self, "command", None) != "HEAD" and code >= 200 and code not in (204, 304):

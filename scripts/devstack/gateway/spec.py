@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit
 
 from wellness.platform.operations import HTTP_METHODS, document_operations
+
 APPEND_PATH = "APPEND_PATH_TO_ADDRESS"
 CONSTANT_ADDRESS = "CONSTANT_ADDRESS"
 DEFAULT_DEADLINE_SECONDS = 15.0

@@ -45,12 +45,14 @@ def cmd_up(args: argparse.Namespace) -> int:
         f"state in {args.state_dir}"
     )
     stack = Stack(
-        args.state_dir, args.port, args.domains,
+        args.state_dir,
+        args.port,
+        args.domains,
         database_url=os.environ.get("DATABASE_URL") or None,
         pubsub_host=os.environ.get("PUBSUB_EMULATOR_HOST") or None,
         firestore_host=os.environ.get("FIRESTORE_EMULATOR_HOST") or None,
         progress=_say,
-    )  # fmt: skip
+    )
     try:
         stack.up()
     except StackError as exc:

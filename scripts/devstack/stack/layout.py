@@ -131,7 +131,8 @@ def ensure_keyset(path: Path) -> tuple[str, bool]:
 
 def read_json(path: Path) -> dict[str, Any] | None:
     try:
-        return json.loads(path.read_text())
+        data: dict[str, Any] = json.loads(path.read_text())
+        return data
     except FileNotFoundError:
         return None
     except ValueError:

@@ -98,7 +98,7 @@ def live_groups(pgids: Iterable[int]) -> set[int]:
 def stop_groups(
     groups: Sequence[tuple[int, float | None]],
     grace: float = 5.0,
-    popens: Sequence[subprocess.Popen] = (),
+    popens: Sequence[subprocess.Popen[bytes]] = (),
     first_signal: signal.Signals = signal.SIGTERM,
 ) -> None:
     """Stop several process groups at once: first_signal to all, SIGKILL what is left after `grace` s.
@@ -134,7 +134,7 @@ def stop_groups(
 def stop_group(
     pgid: int,
     grace: float = 5.0,
-    popen: subprocess.Popen | None = None,
+    popen: subprocess.Popen[bytes] | None = None,
     first_signal: signal.Signals = signal.SIGTERM,
 ) -> None:
     """first_signal (SIGTERM) to the whole group, then SIGKILL whatever is left after `grace` seconds."""
@@ -146,7 +146,7 @@ def spawn(
     log_path: Path,
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
-) -> subprocess.Popen:
+) -> subprocess.Popen[bytes]:
     """Start cmd detached in its own session, stdout and stderr appended to log_path."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
@@ -165,7 +165,7 @@ def wait_for(
     check: Callable[[], T | None],
     timeout: float,
     what: str,
-    popen: subprocess.Popen | None = None,
+    popen: subprocess.Popen[bytes] | None = None,
     log_path: Path | None = None,
 ) -> T:
     """Poll check() until it returns a truthy value; fail early if popen exits first."""

@@ -137,6 +137,6 @@ def setup_topology(host: str, project: str, catalog: Catalog, function_urls: Map
                 continue
             _ensure_push(subscriber, desired_push_subscription(project, sub, endpoint), sub.name, report)
     finally:
-        publisher.transport.close()
-        subscriber.transport.close()
+        publisher.transport.close()  # type: ignore[no-untyped-call]
+        subscriber.transport.close()  # type: ignore[no-untyped-call]
     return report

@@ -73,7 +73,7 @@ class Emulator:
         self.port = port
         self.project = project
         self.log_path = Path(log_path)
-        self.popen: subprocess.Popen | None = None
+        self.popen: subprocess.Popen[bytes] | None = None
         self.pid: int | None = None
 
     @property
@@ -104,7 +104,7 @@ class Emulator:
     def answers(self) -> bool:
         try:
             with urllib.request.urlopen(f"http://{self.host}/", timeout=1) as resp:  # noqa: S310 (local URL)
-                return resp.status == 200 and resp.read().strip() == b"Ok"
+                return bool(resp.status == 200 and resp.read().strip() == b"Ok")
         except OSError:
             return False
 
@@ -152,7 +152,7 @@ class FunctionProcess:
         self.env = dict(env)
         self.log_path = Path(log_path)
         self.source = functions_dir / name / "main.py"
-        self.popen: subprocess.Popen | None = None
+        self.popen: subprocess.Popen[bytes] | None = None
         self.pid: int | None = None
 
     @property

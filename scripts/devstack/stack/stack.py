@@ -23,11 +23,19 @@ from pathlib import Path
 from typing import Any
 
 from devstack.catalog import load_catalog
-from devstack.stack.layout import JWT_AUDIENCE, JWT_ISSUER, PROJECT, Layout, ensure_keyset, ensure_secret_file, function_env
+from devstack.gateway.render import local_values, openapi_template, render_openapi
+from devstack.stack.layout import (
+    JWT_AUDIENCE,
+    JWT_ISSUER,
+    PROJECT,
+    Layout,
+    ensure_keyset,
+    ensure_secret_file,
+    function_env,
+)
 from devstack.stack.postgres import PostgresCluster
 from devstack.stack.procs import LOCALHOST, ServiceError, port_open, spawn, stop_groups, wait_for
 from devstack.stack.pubsub_setup import setup_topology
-from devstack.gateway.render import local_values, openapi_template, render_openapi
 from devstack.stack.services import Emulator, FunctionProcess, free_port, process_record
 from devstack.stack.state import StackError, StackState
 
@@ -72,7 +80,7 @@ class Stack(StackState):
         self.timings[label] = round(now - since, 2)
         self.progress(f"[{now - self._t0:5.1f}s] {label} ({now - since:.1f}s)")
 
-    def _track(self, name: str, kind: str, popen: subprocess.Popen, log: Path, **extra: Any) -> None:
+    def _track(self, name: str, kind: str, popen: subprocess.Popen[bytes], log: Path, **extra: Any) -> None:
         self.processes[name] = process_record(popen.pid, log, kind=kind, **extra)
         self._popens[name] = popen
         self._save()
@@ -270,7 +278,7 @@ class Stack(StackState):
                 raise ServiceError(f"function {name} exited with code {popen.returncode}", self.log_path(name))
         try:
             with urllib.request.urlopen(f"{self.gateway_url}{READY_PATH}", timeout=2) as resp:  # noqa: S310 (local)
-                return resp.status == 200
+                return bool(resp.status == 200)
         except urllib.error.HTTPError:
             return not strict
         except OSError:

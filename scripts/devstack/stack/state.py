@@ -40,7 +40,7 @@ class StackState:
         self.timings: dict[str, float] = {}
         self.cluster: PostgresCluster | None = None
         # Popen objects of processes started by this very object, so they can be reaped.
-        self._popens: dict[str, subprocess.Popen] = {}
+        self._popens: dict[str, subprocess.Popen[bytes]] = {}
 
     @property
     def state_file(self) -> Path:
@@ -55,12 +55,22 @@ class StackState:
         return self.urls[name]
 
     def _save(self) -> None:
-        write_json(self.state_file, {
-            "version": 1, "domains": self.domains, "gateway_url": self.gateway_url, "gateway_port": self.gateway_port,
-            "database_url": self.database_url, "pubsub_host": self.pubsub_host, "firestore_host": self.firestore_host,
-            "postgres": self.cluster.record() if self.cluster else None, "processes": self.processes,
-            "urls": self.urls, "timings": self.timings,
-        })  # fmt: skip
+        write_json(
+            self.state_file,
+            {
+                "version": 1,
+                "domains": self.domains,
+                "gateway_url": self.gateway_url,
+                "gateway_port": self.gateway_port,
+                "database_url": self.database_url,
+                "pubsub_host": self.pubsub_host,
+                "firestore_host": self.firestore_host,
+                "postgres": self.cluster.record() if self.cluster else None,
+                "processes": self.processes,
+                "urls": self.urls,
+                "timings": self.timings,
+            },
+        )
 
     @classmethod
     def load(cls: type[S], state_dir: Path | str) -> S | None:

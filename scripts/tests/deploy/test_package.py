@@ -63,8 +63,14 @@ def test_bundle_imports_in_an_isolated_interpreter(
         "DATABASE_URL": "postgresql+pg8000://nobody@127.0.0.1:1/none",
         "SECRET_JWT_SIGNING_KEYS": signing_keyset_json,
     }
-    run = subprocess.run([sys.executable, "-I", "-c", PROBE, str(target)],
-                         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "-I", "-c", PROBE, str(target)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, f"{name} does not import on its own:\n{run.stderr[-3000:]}"
     seen = json.loads(run.stdout.splitlines()[-1])
     assert seen["handler"] and seen["swagger"] == "2.0"

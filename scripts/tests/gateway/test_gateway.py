@@ -30,9 +30,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from devstack.catalog import load_catalog
+from devstack.gateway.render import local_values, openapi_template, render_openapi
 from devstack.gateway.server import create_app, make_gateway_server
 from devstack.gateway.spec import SpecError
-from devstack.gateway.render import local_values, openapi_template, render_openapi
 from wellness.auth.keys import Keyset, new_keyset_json
 from wellness.platform.identity import JwksVerifier
 
@@ -442,9 +442,21 @@ def _bad_tokens(keys: Keys) -> dict[str, str | None]:
 
 
 BAD_TOKEN_CASES = [
-    "no token", "not bearer", "empty bearer", "garbage", "another key, same kid", "unknown kid", "tampered payload",
-    "alg none", "HS256 with the public key", "expired", "not yet valid", "no exp", "wrong issuer", "wrong audience",
-]  # fmt: skip
+    "no token",
+    "not bearer",
+    "empty bearer",
+    "garbage",
+    "another key, same kid",
+    "unknown kid",
+    "tampered payload",
+    "alg none",
+    "HS256 with the public key",
+    "expired",
+    "not yet valid",
+    "no exp",
+    "wrong issuer",
+    "wrong audience",
+]
 
 
 @pytest.mark.parametrize("case", BAD_TOKEN_CASES)
@@ -637,8 +649,12 @@ def test_cli_serves_and_exits_cleanly_on_sigterm(echo: _Server, jwks_server: _Se
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(REPO_ROOT / d) for d in ("scripts", "shared"))}
     process = subprocess.Popen(
         [sys.executable, "-m", "devstack.gateway.server", "--spec", str(spec_file), "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO_ROOT,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+    )
     try:
         assert process.stdout is not None
         line = process.stdout.readline().strip()

@@ -225,10 +225,26 @@ def test_scheduler_posts_to_each_url_and_survives_errors() -> None:
         url = f"http://127.0.0.1:{server.server_port}/relay"
         dead = f"http://127.0.0.1:{free_port()}/"
         result = subprocess.run(
-            [sys.executable, "-m", "devstack.stack.scheduler", "--url", url, "--url", dead, "--interval", "0.1",
-             "--ticks", "3", "--timeout", "2"],
-            capture_output=True, text=True, timeout=30, env=_scripts_env(),
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "devstack.stack.scheduler",
+                "--url",
+                url,
+                "--url",
+                dead,
+                "--interval",
+                "0.1",
+                "--ticks",
+                "3",
+                "--timeout",
+                "2",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=_scripts_env(),
+        )
     finally:
         server.shutdown()
         server.server_close()

@@ -127,19 +127,27 @@ def _span(trace: str, span: str, parent: str | None, name: str, service: str, st
 @pytest.mark.unit
 def test_traces_print_as_trees_without_the_relay_ticks(tmp_path: Path) -> None:
     path = tmp_path / "traces.jsonl"
-    path.write_text("\n".join([
-        _span("aaaa1111", "s1", "gateway-span", "POST /v1/auth/signup", "auth-signup", "01.000000", 12.5),
-        _span("aaaa1111", "s3", "s1", "apply user.created", "profile-on-user-created", "01.200000", 30),
-        _span("aaaa1111", "s2", "s1", "INSERT outbox", "auth-signup", "01.100000", 2),
-        _span("bbbb2222", "r1", None, "job outbox-relay", "outbox-relay", "02.000000", 3),
-        '{"traceId": "torn',
-    ]) + "\n")  # fmt: skip
+    path.write_text(
+        "\n".join(
+            [
+                _span("aaaa1111", "s1", "gateway-span", "POST /v1/auth/signup", "auth-signup", "01.000000", 12.5),
+                _span("aaaa1111", "s3", "s1", "apply user.created", "profile-on-user-created", "01.200000", 30),
+                _span("aaaa1111", "s2", "s1", "INSERT outbox", "auth-signup", "01.100000", 2),
+                _span("bbbb2222", "r1", None, "job outbox-relay", "outbox-relay", "02.000000", 3),
+                '{"traceId": "torn',
+            ]
+        )
+        + "\n"
+    )
     text = format_traces(path, quiet_services=["outbox-relay"])
     assert "bbbb2222" not in text
     lines = text.splitlines()
     assert lines[0].startswith("trace aaaa1111") and "3 span(s)" in lines[0]
     assert [line.split(" [")[0].split("ms  ")[1] for line in lines[1:]] == [
-        "POST /v1/auth/signup", "  INSERT outbox", "  apply user.created"]  # fmt: skip
+        "POST /v1/auth/signup",
+        "  INSERT outbox",
+        "  apply user.created",
+    ]
     assert "http.response.status_code=201" in lines[1]
     assert "job outbox-relay" in format_traces(path, "bbbb")
     assert "no trace cccc" in format_traces(path, "cccc")

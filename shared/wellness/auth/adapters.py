@@ -34,8 +34,13 @@ class PostgresUsers:
         self._conn = tx.connection
 
     def add(self, user: User) -> None:
-        values = {"id": uuid.UUID(user.id), "email": user.email, "password_hash": user.password_hash,
-                  "display_name": user.display_name, "timezone": user.timezone}  # fmt: skip
+        values = {
+            "id": uuid.UUID(user.id),
+            "email": user.email,
+            "password_hash": user.password_hash,
+            "display_name": user.display_name,
+            "timezone": user.timezone,
+        }
         try:
             with self._conn.begin_nested():  # a savepoint, so the conflict leaves the transaction usable
                 self._conn.execute(insert(auth_users).values(**values))
@@ -67,9 +72,12 @@ class PostgresSessions:
     def add(self, token: NewRefreshToken) -> None:
         self._conn.execute(
             insert(auth_refresh_tokens).values(
-                id=uuid.UUID(token.id), user_id=uuid.UUID(token.user_id), family_id=uuid.UUID(token.family_id),
-                token_hash=token.token_hash, expires_at=token.expires_at,
-            )  # fmt: skip
+                id=uuid.UUID(token.id),
+                user_id=uuid.UUID(token.user_id),
+                family_id=uuid.UUID(token.family_id),
+                token_hash=token.token_hash,
+                expires_at=token.expires_at,
+            )
         )
 
     def by_hash(self, token_hash: bytes) -> StoredRefreshToken | None:

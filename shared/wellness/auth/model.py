@@ -1,13 +1,13 @@
 """The auth domain's values and rules. Pure: no framework, no cloud SDK, no database.
 
-    >>> user = User.new(" Ada@Example.com", "$argon2id$...", " Ada ", "Europe/Paris")
-    >>> user.email, user.display_name
-    ('ada@example.com', 'Ada')
-    >>> throttle_key("client", "203.0.113.7")
-    'client:203.0.113.7'
-    >>> key = throttle_key("account", user.email)
-    >>> key.startswith("account:") and user.email not in key
-    True
+>>> user = User.new(" Ada@Example.com", "$argon2id$...", " Ada ", "Europe/Paris")
+>>> user.email, user.display_name
+('ada@example.com', 'Ada')
+>>> throttle_key("client", "203.0.113.7")
+'client:203.0.113.7'
+>>> key = throttle_key("account", user.email)
+>>> key.startswith("account:") and user.email not in key
+True
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ class User:
     @classmethod
     def new(cls, email: str, password_hash: str, display_name: str, timezone: str) -> User:
         """A new account: a fresh id, the normalized address, a known time zone (else a 400)."""
-        return cls(str(uuid.uuid4()), normalize_email(email), password_hash, display_name.strip(),
-                   check_timezone(timezone))  # fmt: skip
+        return cls(
+            str(uuid.uuid4()), normalize_email(email), password_hash, display_name.strip(), check_timezone(timezone)
+        )
 
     def created_event_data(self) -> dict[str, Any]:
         """The data of `user.created` (profile, program, reporting and notifications start from it)."""
@@ -89,8 +90,13 @@ class PasswordReset:
 
     def requested_event_data(self, user: User) -> dict[str, Any]:
         """The data of `password.reset_requested`: never a token or a link (see the event's schema)."""
-        return {"resetId": self.id, "userId": user.id, "email": user.email, "displayName": user.display_name,
-                "expiresAt": timestamp(self.expires_at)}  # fmt: skip
+        return {
+            "resetId": self.id,
+            "userId": user.id,
+            "email": user.email,
+            "displayName": user.display_name,
+            "expiresAt": timestamp(self.expires_at),
+        }
 
 
 @dataclasses.dataclass(frozen=True)

@@ -41,9 +41,14 @@ def _invalid() -> ValidationError:
 
 class PasswordResetService:
     def __init__(
-        self, unit_of_work: UnitOfWork[AuthStore], *, hasher: PasswordHasher, key: Callable[[], bytes],
-        ttl_seconds: int, clock: Callable[[], dt.datetime] = utc_now,
-    ):  # fmt: skip
+        self,
+        unit_of_work: UnitOfWork[AuthStore],
+        *,
+        hasher: PasswordHasher,
+        key: Callable[[], bytes],
+        ttl_seconds: int,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ):
         self.unit_of_work = unit_of_work
         self._hasher = hasher
         self._key = key  # a factory: the secret may rotate between requests

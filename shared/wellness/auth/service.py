@@ -1,13 +1,13 @@
 """Auth use cases: sign up, log in (throttled), refresh, log out, delete the account.
 
-    >>> from wellness_testing.fakes.auth import fake_auth_service
-    >>> service, uow = fake_auth_service()
-    >>> session = service.sign_up(email="ada@example.com", password="correct horse battery",
-    ...                           display_name="Ada", timezone="UTC")
-    >>> service.refresh(session.refresh_token).user == session.user
-    True
-    >>> [event.type for event in uow.published]
-    ['user.created']
+>>> from wellness_testing.fakes.auth import fake_auth_service
+>>> service, uow = fake_auth_service()
+>>> session = service.sign_up(email="ada@example.com", password="correct horse battery",
+...                           display_name="Ada", timezone="UTC")
+>>> service.refresh(session.refresh_token).user == session.user
+True
+>>> [event.type for event in uow.published]
+['user.created']
 """
 
 from __future__ import annotations
@@ -36,9 +36,14 @@ def _invalid_refresh() -> UnauthenticatedError:
 
 class AuthService:
     def __init__(
-        self, unit_of_work: UnitOfWork[AuthStore], *, hasher: PasswordHasher, tokens: Callable[[], TokenIssuer],
-        rules: tuple[ThrottleRule, ...], clock: Callable[[], dt.datetime] = utc_now,
-    ):  # fmt: skip
+        self,
+        unit_of_work: UnitOfWork[AuthStore],
+        *,
+        hasher: PasswordHasher,
+        tokens: Callable[[], TokenIssuer],
+        rules: tuple[ThrottleRule, ...],
+        clock: Callable[[], dt.datetime] = utc_now,
+    ):
         self.unit_of_work = unit_of_work
         self._hasher = hasher
         self._tokens = tokens  # a factory: the signing keyset may rotate between requests
@@ -74,8 +79,9 @@ class AuthService:
         """
         tokens = self._tokens()
         address = normalize_email(email)
-        keys = {rule.kind: throttle_key(rule.kind, address if rule.kind == "account" else client)
-                for rule in self._rules}  # fmt: skip
+        keys = {
+            rule.kind: throttle_key(rule.kind, address if rule.kind == "account" else client) for rule in self._rules
+        }
 
         def work(store: AuthStore) -> tuple[User, NewRefreshToken] | None:
             wait = store.throttle.retry_after(list(keys.values()))

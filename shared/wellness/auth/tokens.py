@@ -1,15 +1,15 @@
 """Issuing sessions: a short-lived signed access token and an opaque refresh token.
 
-    >>> from wellness.auth.keys import Keyset, new_keyset_json
-    >>> keyset = Keyset.from_json(new_keyset_json())
-    >>> issuer = TokenIssuer(keyset, issuer="wellness-local", audience="wellness-app", ttl_seconds=900)
-    >>> refresh = issuer.refresh_token("u1")
-    >>> refresh.token_hash == hash_refresh_token(refresh.token)
-    True
-    >>> claims = keyset.verify(issuer.access_token("u1", refresh.family_id), issuer="wellness-local",
-    ...                        audience="wellness-app")
-    >>> claims["sub"], claims["sid"] == refresh.family_id
-    ('u1', True)
+>>> from wellness.auth.keys import Keyset, new_keyset_json
+>>> keyset = Keyset.from_json(new_keyset_json())
+>>> issuer = TokenIssuer(keyset, issuer="wellness-local", audience="wellness-app", ttl_seconds=900)
+>>> refresh = issuer.refresh_token("u1")
+>>> refresh.token_hash == hash_refresh_token(refresh.token)
+True
+>>> claims = keyset.verify(issuer.access_token("u1", refresh.family_id), issuer="wellness-local",
+...                        audience="wellness-app")
+>>> claims["sub"], claims["sid"] == refresh.family_id
+('u1', True)
 """
 
 from __future__ import annotations
@@ -34,9 +34,14 @@ def hash_refresh_token(token: str) -> bytes:
 
 class TokenIssuer:
     def __init__(
-        self, keyset: Keyset, *, issuer: str, audience: str, ttl_seconds: int,
+        self,
+        keyset: Keyset,
+        *,
+        issuer: str,
+        audience: str,
+        ttl_seconds: int,
         clock: Callable[[], dt.datetime] = utc_now,
-    ):  # fmt: skip
+    ):
         self._keyset = keyset
         self._issuer = issuer
         self._audience = audience

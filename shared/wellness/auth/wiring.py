@@ -36,8 +36,12 @@ def auth_service(runtime: Runtime, keys: KeysetSource | None = None) -> AuthServ
     def tokens() -> TokenIssuer:
         if keys is None:
             raise RuntimeError("this function was wired without the signing keys: pass signing_keys(runtime)")
-        return TokenIssuer(keys.keyset(), issuer=runtime.settings.jwt_issuer, audience=runtime.settings.jwt_audience,
-                           ttl_seconds=settings.access_token_ttl_seconds)  # fmt: skip
+        return TokenIssuer(
+            keys.keyset(),
+            issuer=runtime.settings.jwt_issuer,
+            audience=runtime.settings.jwt_audience,
+            ttl_seconds=settings.access_token_ttl_seconds,
+        )
 
     unit_of_work = runtime.postgres_unit_of_work(PostgresAuthStore)
     return AuthService(unit_of_work, hasher=PasswordHasher(), tokens=tokens, rules=settings.throttle_rules)

@@ -29,17 +29,30 @@ POSTS, COMMENTS, REACTIONS, REPORTS, WINDOWS = "posts", "comments", "reactions",
 
 def _post(doc: Mapping[str, Any]) -> Post:
     return Post(
-        doc["id"], doc["authorId"], doc["text"], doc.get("programId"), doc["createdAt"], bool(doc["visible"]),
-        int(doc["reactionCount"]), int(doc["commentCount"]), int(doc["reportCount"]),
-    )  # fmt: skip
+        doc["id"],
+        doc["authorId"],
+        doc["text"],
+        doc.get("programId"),
+        doc["createdAt"],
+        bool(doc["visible"]),
+        int(doc["reactionCount"]),
+        int(doc["commentCount"]),
+        int(doc["reportCount"]),
+    )
 
 
 def _post_doc(post: Post) -> dict[str, Any]:
     return {
-        "id": post.id, "authorId": post.author_id, "text": post.text, "programId": post.program_id,
-        "createdAt": post.created_at, "visible": post.visible, "reactionCount": post.reaction_count,
-        "commentCount": post.comment_count, "reportCount": post.report_count,
-    }  # fmt: skip
+        "id": post.id,
+        "authorId": post.author_id,
+        "text": post.text,
+        "programId": post.program_id,
+        "createdAt": post.created_at,
+        "visible": post.visible,
+        "reactionCount": post.reaction_count,
+        "commentCount": post.comment_count,
+        "reportCount": post.report_count,
+    }
 
 
 def _comment(doc: Mapping[str, Any]) -> Comment:
@@ -109,8 +122,13 @@ class FirestoreComments:
         return [_comment(s.to_dict() or {}) for s in query.stream(transaction=self._tx.transaction)]
 
     def add(self, comment: Comment) -> None:
-        doc = {"id": comment.id, "postId": comment.post_id, "authorId": comment.author_id, "text": comment.text,
-               "createdAt": comment.created_at}  # fmt: skip
+        doc = {
+            "id": comment.id,
+            "postId": comment.post_id,
+            "authorId": comment.author_id,
+            "text": comment.text,
+            "createdAt": comment.created_at,
+        }
         self._tx.create(self._ref(comment.post_id, comment.id), doc)
 
     def delete(self, post_id: str, comment_id: str) -> None:
@@ -160,8 +178,12 @@ class FirestoreReports:
         return Report(doc["postId"], doc["userId"], doc["reason"], doc["createdAt"]) if snapshot.exists else None
 
     def add(self, report: Report) -> None:
-        doc = {"userId": report.user_id, "postId": report.post_id, "reason": report.reason,
-               "createdAt": report.created_at}  # fmt: skip
+        doc = {
+            "userId": report.user_id,
+            "postId": report.post_id,
+            "reason": report.reason,
+            "createdAt": report.created_at,
+        }
         self._tx.create(self._ref(report.post_id, report.user_id), doc)
 
     def erase_user(self, user_id: str) -> int:

@@ -1,11 +1,11 @@
 """Community values and rules. Pure: no framework, no cloud SDK.
 
-    >>> post = Post.new("p1", "u1", "Day 3 done", None, at="2026-01-01T00:00:00.000000Z")
-    >>> hidden = post.reported().reported().reported()
-    >>> hidden.report_count, hidden.visible, hidden.seen_by("u1"), hidden.seen_by("u2")
-    (3, False, True, False)
-    >>> post.to_json(author_of({}, "u1"), reacted_by_me=False, viewer="u2")["author"]
-    {'userId': 'u1', 'displayName': 'Former member'}
+>>> post = Post.new("p1", "u1", "Day 3 done", None, at="2026-01-01T00:00:00.000000Z")
+>>> hidden = post.reported().reported().reported()
+>>> hidden.report_count, hidden.visible, hidden.seen_by("u1"), hidden.seen_by("u2")
+(3, False, True, False)
+>>> post.to_json(author_of({}, "u1"), reacted_by_me=False, viewer="u2")["author"]
+{'userId': 'u1', 'displayName': 'Former member'}
 """
 
 from __future__ import annotations
@@ -64,10 +64,15 @@ class Post:
 
     def to_json(self, author: Mapping[str, Any], *, reacted_by_me: bool, viewer: str) -> dict[str, Any]:
         body = {
-            "id": self.id, "author": dict(author), "text": self.text, "programId": self.program_id,
-            "createdAt": self.created_at, "reactionCount": self.reaction_count,
-            "commentCount": self.comment_count, "reactedByMe": reacted_by_me,
-        }  # fmt: skip
+            "id": self.id,
+            "author": dict(author),
+            "text": self.text,
+            "programId": self.program_id,
+            "createdAt": self.created_at,
+            "reactionCount": self.reaction_count,
+            "commentCount": self.comment_count,
+            "reactedByMe": reacted_by_me,
+        }
         if not self.visible and self.author_id == viewer:
             body["hidden"] = True
         return body
@@ -91,8 +96,13 @@ class Comment:
         return self.created_at, self.id
 
     def to_json(self, author: Mapping[str, Any]) -> dict[str, Any]:
-        return {"id": self.id, "postId": self.post_id, "author": dict(author), "text": self.text,
-                "createdAt": self.created_at}  # fmt: skip
+        return {
+            "id": self.id,
+            "postId": self.post_id,
+            "author": dict(author),
+            "text": self.text,
+            "createdAt": self.created_at,
+        }
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Builds the community service from a function's runtime (the real adapters).
 
-    >>> community = community_service(function_runtime("firestore"))   # doctest: +SKIP
+>>> community = community_service(function_runtime("firestore"))   # doctest: +SKIP
 """
 
 from __future__ import annotations

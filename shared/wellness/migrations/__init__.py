@@ -7,7 +7,6 @@ on the new schema, which is what makes rolling functions back safe.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from alembic import command

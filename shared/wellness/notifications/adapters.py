@@ -18,9 +18,11 @@ class PostgresSentMail:
     def add(self, record: SentMailRecord) -> None:
         self._conn.execute(
             insert(notifications_sent_mail).values(
-                event_id=uuid.UUID(record.event_id), kind=record.kind, user_id=uuid.UUID(record.user_id),
+                event_id=uuid.UUID(record.event_id),
+                kind=record.kind,
+                user_id=uuid.UUID(record.user_id),
                 provider_id=record.provider_id,
-            )  # fmt: skip
+            )
         )
 
     def get(self, event_id: str) -> SentMailRecord | None:

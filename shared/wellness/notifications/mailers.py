@@ -52,15 +52,24 @@ class MailjetMailer:
         self._sender_name, self._sender_email = parseaddr(sender)
 
     def send(self, mail: Mail, *, idempotency_key: str) -> str:
-        body = {"Messages": [{
-            "From": {"Email": self._sender_email, "Name": self._sender_name},
-            "To": [{"Email": mail.to}], "Subject": mail.subject, "TextPart": mail.text, "CustomID": idempotency_key,
-        }]}  # fmt: skip
+        body = {
+            "Messages": [
+                {
+                    "From": {"Email": self._sender_email, "Name": self._sender_name},
+                    "To": [{"Email": mail.to}],
+                    "Subject": mail.subject,
+                    "TextPart": mail.text,
+                    "CustomID": idempotency_key,
+                }
+            ]
+        }
         auth = base64.b64encode(self._credentials().encode()).decode()
         request = urllib.request.Request(  # noqa: S310 - the URL is a setting (https in the cloud)
-            self._url, data=json.dumps(body).encode(), method="POST",
+            self._url,
+            data=json.dumps(body).encode(),
+            method="POST",
             headers={"Content-Type": "application/json", "Authorization": f"Basic {auth}"},
-        )  # fmt: skip
+        )
         try:
             with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310
                 answer = json.loads(response.read())
@@ -73,4 +82,3 @@ class MailjetMailer:
             raise MailError(f"Mailjet answered {exc.code}") from None
         except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
             raise MailError(f"Mailjet could not be reached: {type(exc).__name__}") from None
-

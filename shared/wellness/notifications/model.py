@@ -1,10 +1,10 @@
 """Mails the product sends, and the record of one sent, as values. Pure: no framework, no SDK, no transport.
 
-    >>> mail = welcome_mail({"email": "ada@example.com", "displayName": "Ada"})
-    >>> mail.subject, mail.kind
-    ('Welcome to Wellness, Ada', 'welcome')
-    >>> mail                      # a log line or a traceback shows neither the address nor the body
-    Mail(kind='welcome')
+>>> mail = welcome_mail({"email": "ada@example.com", "displayName": "Ada"})
+>>> mail.subject, mail.kind
+('Welcome to Wellness, Ada', 'welcome')
+>>> mail                      # a log line or a traceback shows neither the address nor the body
+Mail(kind='welcome')
 """
 
 from __future__ import annotations

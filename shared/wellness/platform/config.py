@@ -17,7 +17,6 @@ import dataclasses
 import os
 from typing import Mapping
 
-
 ENVIRONMENTS = ("local", "test", "qa", "prod")
 
 
@@ -143,11 +142,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_user=env_str(env, "DB_USER"),
         database_name=env_str(env, "DB_NAME"),
         database_pool_size=env_int(env, "DB_POOL_SIZE", 2),
-        secrets_backend=env_choice(env, "SECRETS_BACKEND", "secretmanager" if cloud else "env", ("env", "secretmanager")),
+        secrets_backend=env_choice(
+            env, "SECRETS_BACKEND", "secretmanager" if cloud else "env", ("env", "secretmanager")
+        ),
         secrets_ttl_seconds=env_float(env, "SECRETS_TTL_SECONDS", 300.0),
         jwt_issuer=env_str(env, "JWT_ISSUER", "wellness-local") or "",
         jwt_audience=env_str(env, "JWT_AUDIENCE", "wellness-app") or "",
-        trace_exporter=env_choice(env, "TRACE_EXPORTER", "gcp" if cloud else "none", ("none", "file", "console", "gcp")),
+        trace_exporter=env_choice(
+            env, "TRACE_EXPORTER", "gcp" if cloud else "none", ("none", "file", "console", "gcp")
+        ),
         trace_file=env_str(env, "TRACE_FILE"),
         publish_timeout_seconds=env_float(env, "PUBLISH_TIMEOUT_SECONDS", 5.0),
         publish_after_commit=env_flag(env, "PUBLISH_AFTER_COMMIT", True),

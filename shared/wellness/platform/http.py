@@ -116,8 +116,9 @@ def _prepare(op: Operation, request: flask.Request, runtime: Runtime) -> ApiRequ
     caller = caller_from_headers(request.headers) if op.secured else None
     if caller is not None and runtime.settings.verify_forwarded_token:
         check_forwarded_token(request.headers, caller, runtime.token_verifier.verify)
-    body = parse_body(op, _read_body(request, runtime.settings.max_body_bytes), request.content_type,
-                      runtime.settings.max_body_bytes)  # fmt: skip
+    body = parse_body(
+        op, _read_body(request, runtime.settings.max_body_bytes), request.content_type, runtime.settings.max_body_bytes
+    )
     params = check_parameters(op, request.args.to_dict(), path_params or {})
     return ApiRequest(body=body, params=params, caller=caller, request_id="", headers=headers)
 

@@ -129,9 +129,20 @@ def _validator() -> DocumentValidator:
 
 
 _PARAM_SCHEMA_KEYS = (
-    "type", "format", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-    "minLength", "maxLength", "pattern", "items", "minItems", "maxItems",
-)  # fmt: skip
+    "type",
+    "format",
+    "enum",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "items",
+    "minItems",
+    "maxItems",
+)
 
 
 def _convert(raw: str, kind: str | None) -> Any:

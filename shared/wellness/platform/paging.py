@@ -16,9 +16,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from typing import Any, Sequence, TypeVar
 
 from .errors import ValidationError
+
+T = TypeVar("T")
 
 
 def encode(values: list[Any]) -> str:
@@ -60,7 +62,7 @@ def page(
     return items, encode([items[-1][f] for f in order_fields]) if more else None
 
 
-def page_by_key(keys_and_items: list[tuple[str, object]], limit: int) -> tuple[list[object], str | None]:
+def page_by_key(keys_and_items: Sequence[tuple[str, T]], limit: int) -> tuple[list[T], str | None]:
     """(the first `limit` items, the cursor after them or None) from up to limit+1 fetched (key, item) pairs."""
     items = [item for _, item in keys_and_items[:limit]]
     more = len(keys_and_items) > limit

@@ -4,8 +4,8 @@ A domain service gets a `UnitOfWork` of its own store type (its ports, plus the 
 things every transaction has: an outbox and the record of handled deliveries). It
 runs each use case as one function of that store:
 
-    >>> from wellness_testing.fakes import FakeTransaction, FakeUnitOfWork
-    >>> uow = FakeUnitOfWork(FakeTransaction)
+    >>> from wellness_testing.fakes import FakeState, FakeTransaction, FakeUnitOfWork
+    >>> uow = FakeUnitOfWork(FakeTransaction, FakeState())
     >>> uow.run(lambda store: store.first_delivery("consumer", "event-1"))
     True
     >>> uow.run(lambda store: store.first_delivery("consumer", "event-1"))

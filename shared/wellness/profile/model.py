@@ -1,10 +1,10 @@
 """Profile values and rules. Pure: no framework, no cloud SDK.
 
-    >>> profile = Profile.new("u1", " Ada ", "UTC", at="2026-01-01T00:00:00.000000Z")
-    >>> profile.patched({"bio": "Runner"}, at="2026-01-02T00:00:00.000000Z").to_json()["bio"]
-    'Runner'
-    >>> profile.public()
-    {'userId': 'u1', 'displayName': 'Ada'}
+>>> profile = Profile.new("u1", " Ada ", "UTC", at="2026-01-01T00:00:00.000000Z")
+>>> profile.patched({"bio": "Runner"}, at="2026-01-02T00:00:00.000000Z").to_json()["bio"]
+'Runner'
+>>> profile.public()
+{'userId': 'u1', 'displayName': 'Ada'}
 """
 
 from __future__ import annotations
@@ -54,8 +54,16 @@ class Profile:
 
     @classmethod
     def from_json(cls, doc: Mapping[str, Any]) -> Profile:
-        return cls(doc["userId"], doc["displayName"], doc["timezone"], doc.get("bio", ""), doc["createdAt"],
-                   doc["updatedAt"])
+        """From the stored document; fields an older document lacks take their defaults."""
+        created = str(doc.get("createdAt", ""))
+        return cls(
+            str(doc["userId"]),
+            str(doc.get("displayName", "")),
+            str(doc.get("timezone", "UTC")),
+            str(doc.get("bio", "")),
+            created,
+            str(doc.get("updatedAt", created)),
+        )
 
     def public(self) -> dict[str, Any]:
         """What other users may see: never the time zone, never contact details."""

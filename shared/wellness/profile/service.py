@@ -1,14 +1,14 @@
 """Profile use cases: read your own or someone's public profile, change yours; follow sign-up and deletion.
 
-    >>> from wellness_testing.factories import user_created
-    >>> from wellness_testing.fakes.profile import fake_profile_service
-    >>> service, uow = fake_profile_service()
-    >>> signed_up = user_created(displayName="Ada")
-    >>> uow.run(lambda store: service.on_user_created(store, signed_up))
-    >>> service.update(signed_up.user_id, {"bio": "Runner"})["bio"]
-    'Runner'
-    >>> [event.type for event in uow.published]
-    ['profile.updated']
+>>> from wellness_testing.factories import user_created
+>>> from wellness_testing.fakes.profile import fake_profile_service
+>>> service, uow = fake_profile_service()
+>>> signed_up = user_created(displayName="Ada")
+>>> uow.run(lambda store: service.on_user_created(store, signed_up))
+>>> service.update(signed_up.user_id, {"bio": "Runner"})["bio"]
+'Runner'
+>>> [event.type for event in uow.published]
+['profile.updated']
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Builds the profile service from a function's runtime (the real adapters).
 
-    >>> profiles = profile_service(function_runtime("firestore", "pubsub"))   # doctest: +SKIP
+>>> profiles = profile_service(function_runtime("firestore", "pubsub"))   # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -45,7 +45,9 @@ class PostgresCatalog:
 
     def tasks(self, program_id: str) -> list[Task]:
         t = program_tasks
-        return [_task(row) for row in self._conn.execute(select(t).where(t.c.program_id == program_id).order_by(t.c.day))]
+        return [
+            _task(row) for row in self._conn.execute(select(t).where(t.c.program_id == program_id).order_by(t.c.day))
+        ]
 
     def task(self, task_id: str) -> Task | None:
         row = self._conn.execute(select(program_tasks).where(program_tasks.c.id == task_id)).first()
@@ -108,7 +110,9 @@ class PostgresCompletions:
         if not task_ids:
             return set()
         c = program_completions
-        query = select(c.c.task_id).where(c.c.user_id == uuid.UUID(user_id), c.c.date == date, c.c.task_id.in_(task_ids))
+        query = select(c.c.task_id).where(
+            c.c.user_id == uuid.UUID(user_id), c.c.date == date, c.c.task_id.in_(task_ids)
+        )
         return set(self._conn.execute(query).scalars())
 
 

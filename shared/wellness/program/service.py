@@ -118,8 +118,13 @@ class ProgramService:
                 raise ConflictError("task_not_due", "This task is not due on that day.")
             completion, created = store.completions.add(user_id, task, day, self._clock())
             if created:
-                data = {**completion.to_json(), "userId": user_id, "programId": found.program_id, "day": found.day,
-                        "timezone": timezone}  # fmt: skip
+                data = {
+                    **completion.to_json(),
+                    "userId": user_id,
+                    "programId": found.program_id,
+                    "day": found.day,
+                    "timezone": timezone,
+                }
                 store.outbox.add(Event.new("task.completed", user_id=user_id, data=data))
             return completion, created
 

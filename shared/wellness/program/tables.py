@@ -1,8 +1,8 @@
-"""The program domain's PostgreSQL tables: a seeded catalog (migration 0003), and each user's enrollments and completions."""
+"""The program domain's PostgreSQL tables: a seeded catalog (migration 0003), users' enrollments and completions."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, func, Integer, String, Table, Text, UniqueConstraint, Uuid
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint, Uuid, func
 
 from ..platform.postgres.tables import metadata
 

@@ -1,6 +1,6 @@
 """Builds the program service from a function's runtime (the real adapters).
 
-    >>> programs = program_service(function_runtime("postgres", "pubsub"))   # doctest: +SKIP
+>>> programs = program_service(function_runtime("postgres", "pubsub"))   # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Builds the reflection service from a function's runtime (the real adapters).
 
-    >>> reflections = reflection_service(function_runtime("firestore", "pubsub"))   # doctest: +SKIP
+>>> reflections = reflection_service(function_runtime("firestore", "pubsub"))   # doctest: +SKIP
 """
 
 from __future__ import annotations

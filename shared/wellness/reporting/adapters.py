@@ -24,16 +24,24 @@ class PostgresFacts:
     def add_completion(self, user_id: str, completion: Completion) -> None:
         self._conn.execute(
             insert(reporting_completions)
-            .values(user_id=uuid.UUID(user_id), task_id=completion.task_id, date=completion.date,
-                    completed_at=completion.completed_at)  # fmt: skip
+            .values(
+                user_id=uuid.UUID(user_id),
+                task_id=completion.task_id,
+                date=completion.date,
+                completed_at=completion.completed_at,
+            )
             .on_conflict_do_nothing()
         )
 
     def add_reflection(self, user_id: str, reflection: Reflection) -> None:
         self._conn.execute(
             insert(reporting_reflections)
-            .values(user_id=uuid.UUID(user_id), reflection_id=reflection.reflection_id, date=reflection.date,
-                    mood=reflection.mood)  # fmt: skip
+            .values(
+                user_id=uuid.UUID(user_id),
+                reflection_id=reflection.reflection_id,
+                date=reflection.date,
+                mood=reflection.mood,
+            )
             .on_conflict_do_nothing()
         )
 
@@ -102,8 +110,11 @@ class PostgresReportingStore(PostgresTransaction):
         self.connection.execute(
             stmt.on_conflict_do_update(
                 index_elements=[reporting_users.c.user_id],
-                set_={"deleted_at": func.coalesce(reporting_users.c.deleted_at, at), "timezone": None,
-                      "timezone_as_of": None},  # fmt: skip
+                set_={
+                    "deleted_at": func.coalesce(reporting_users.c.deleted_at, at),
+                    "timezone": None,
+                    "timezone_as_of": None,
+                },
             )
         )  # first: it locks the user's row, so a concurrent add either commits before the deletes or sees the tombstone
         for table in (reporting_completions, reporting_reflections):

@@ -1,6 +1,6 @@
 """Builds the reporting service from a function's runtime (the real adapters).
 
-    >>> reports = reporting_service(function_runtime("postgres"))   # doctest: +SKIP
+>>> reports = reporting_service(function_runtime("postgres"))   # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ A domain's fake store subclasses `FakeTransaction` and keeps its data in a `Fake
 subclass; `FakeUnitOfWork` runs each piece of work on a copy of the state and keeps
 the copy only when the work returns, like a real transaction:
 
-    >>> uow = FakeUnitOfWork(FakeTransaction)
+    >>> uow = FakeUnitOfWork(FakeTransaction, FakeState())
     >>> def fails(store: FakeTransaction) -> None:
     ...     store.first_delivery("c", "e1")
     ...     raise RuntimeError("rolled back")
@@ -63,15 +63,15 @@ S = TypeVar("S", bound=FakeTransaction)
 St = TypeVar("St", bound=FakeState)
 
 
-class FakeUnitOfWork(Generic[S]):
+class FakeUnitOfWork(Generic[S, St]):
     """All-or-nothing over in-memory state; `published` holds the events of the work that committed.
 
     Set `unavailable` to an exception to make every run and read raise it (a store that is down).
     """
 
-    def __init__(self, store: Callable[[St], S], state: St | None = None):
-        self._store: Callable[[FakeState], S] = store  # type: ignore[assignment]
-        self.state: FakeState = state if state is not None else FakeState()
+    def __init__(self, store: Callable[[St], S], state: St):
+        self._store = store
+        self.state = state
         self.published: list[Event] = []
         self.commits = 0
         self.unavailable: Exception | None = None

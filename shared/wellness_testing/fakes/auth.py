@@ -171,32 +171,45 @@ class FakeAuthStore(FakeTransaction):
         return FakeThrottle(self.state, self._clock)
 
 
-def fake_auth_unit_of_work(clock: Clock = utc_now) -> FakeUnitOfWork[FakeAuthStore]:
+def fake_auth_unit_of_work(clock: Clock = utc_now) -> FakeUnitOfWork[FakeAuthStore, AuthState]:
     """One in-memory auth store whose timestamps come from `clock`; share it between the two services."""
     return FakeUnitOfWork(lambda state: FakeAuthStore(state, clock), AuthState())
 
 
 def fake_auth_service(
-    uow: FakeUnitOfWork[FakeAuthStore] | None = None, *, keyset: Keyset | None = None,
-    rules: tuple[ThrottleRule, ...] | None = None, hasher: PasswordHasher = FAST_HASHER, clock: Clock = utc_now,
+    uow: FakeUnitOfWork[FakeAuthStore, AuthState] | None = None,
+    *,
+    keyset: Keyset | None = None,
+    rules: tuple[ThrottleRule, ...] | None = None,
+    hasher: PasswordHasher = FAST_HASHER,
+    clock: Clock = utc_now,
     ttl_seconds: int = 600,
-) -> tuple[AuthService, FakeUnitOfWork[FakeAuthStore]]:  # fmt: skip
+) -> tuple[AuthService, FakeUnitOfWork[FakeAuthStore, AuthState]]:
     """An AuthService on fakes: tokens from `keyset` (a fresh one by default) with ISSUER and AUDIENCE.
 
     `rules` default to the settings' defaults; `clock` fixes "now" for the service, its
     tokens and (when this builds the unit of work) the store.
     """
     uow = fake_auth_unit_of_work(clock) if uow is None else uow
-    issuer = TokenIssuer(keyset or Keyset.from_json(new_keyset_json()), issuer=ISSUER, audience=AUDIENCE,
-                         ttl_seconds=ttl_seconds, clock=clock)  # fmt: skip
+    issuer = TokenIssuer(
+        keyset or Keyset.from_json(new_keyset_json()),
+        issuer=ISSUER,
+        audience=AUDIENCE,
+        ttl_seconds=ttl_seconds,
+        clock=clock,
+    )
     rules = AuthSettings.from_env({}).throttle_rules if rules is None else rules
     return AuthService(uow, hasher=hasher, tokens=lambda: issuer, rules=rules, clock=clock), uow
 
 
 def fake_password_reset_service(
-    uow: FakeUnitOfWork[FakeAuthStore] | None = None, *, key: bytes = RESET_KEY, ttl_seconds: int = 3600,
-    hasher: PasswordHasher = FAST_HASHER, clock: Clock = utc_now,
-) -> tuple[PasswordResetService, FakeUnitOfWork[FakeAuthStore]]:  # fmt: skip
+    uow: FakeUnitOfWork[FakeAuthStore, AuthState] | None = None,
+    *,
+    key: bytes = RESET_KEY,
+    ttl_seconds: int = 3600,
+    hasher: PasswordHasher = FAST_HASHER,
+    clock: Clock = utc_now,
+) -> tuple[PasswordResetService, FakeUnitOfWork[FakeAuthStore, AuthState]]:
     """A PasswordResetService on fakes (pass the AuthService's `uow` to reset the accounts it made)."""
     uow = fake_auth_unit_of_work(clock) if uow is None else uow
     return PasswordResetService(uow, hasher=hasher, key=lambda: key, ttl_seconds=ttl_seconds, clock=clock), uow

@@ -81,8 +81,12 @@ class FakeCommunityStore(FakeTransaction):
         return FakeAuthors(self)
 
 
-def _erase_each(state: CommunityState, table: dict[tuple[str, str], Any], mine: Callable[[Any], bool],
-                uncount: Callable[[Post], Post]) -> int:  # fmt: skip
+def _erase_each(
+    state: CommunityState,
+    table: dict[tuple[str, str], Any],
+    mine: Callable[[Any], bool],
+    uncount: Callable[[Post], Post],
+) -> int:
     """Outside the transaction in the real adapters: each of the user's items with its post's count."""
     keys = [key for key, item in table.items() if mine(item)]
     for post_id, item_id in keys:
@@ -211,7 +215,7 @@ class FakeAuthors:
 
 def fake_community_service(
     *, clock: Callable[[], dt.datetime] = utc_now, profiles: Mapping[str, Mapping[str, Any]] | None = None
-) -> tuple[CommunityService, FakeUnitOfWork[FakeCommunityStore]]:
+) -> tuple[CommunityService, FakeUnitOfWork[FakeCommunityStore, CommunityState]]:
     """A service on fakes; `clock` gives "now" (move it to open a new rate-limit window), `profiles` the authors'."""
     state = CommunityState(profiles={u: dict(p) for u, p in (profiles or {}).items()})
     uow = FakeUnitOfWork(FakeCommunityStore, state)

@@ -73,7 +73,7 @@ def reset_link(reset_id: str) -> str:
 
 def fake_notification_service(
     mailer: FakeMailer | None = None,
-) -> tuple[NotificationService, FakeUnitOfWork[FakeNotificationsStore]]:
+) -> tuple[NotificationService, FakeUnitOfWork[FakeNotificationsStore, NotificationsState]]:
     """A service on fakes; pass your FakeMailer to see what it sends."""
     uow = FakeUnitOfWork(FakeNotificationsStore, NotificationsState())
     return NotificationService(uow, mailer or FakeMailer(), reset_link=reset_link), uow

@@ -1,8 +1,8 @@
 """In-memory profiles behind the profile domain's ports.
 
-    >>> service, uow = fake_profile_service()
-    >>> uow.state.profiles
-    {}
+>>> service, uow = fake_profile_service()
+>>> uow.state.profiles
+{}
 """
 
 from __future__ import annotations
@@ -51,6 +51,6 @@ class FakeProfileStore(FakeTransaction):
         return FakeProfiles(self.state)
 
 
-def fake_profile_service() -> tuple[ProfileService, FakeUnitOfWork[FakeProfileStore]]:
+def fake_profile_service() -> tuple[ProfileService, FakeUnitOfWork[FakeProfileStore, ProfileState]]:
     uow = FakeUnitOfWork(FakeProfileStore, ProfileState())
     return ProfileService(uow), uow

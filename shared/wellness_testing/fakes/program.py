@@ -1,8 +1,8 @@
 """In-memory programs behind the program domain's ports, with a small seeded catalog.
 
-    >>> service, uow = fake_program_service()
-    >>> [p["id"] for p in service.list_programs(10, None)["items"]]
-    ['mindful-7', 'move-14']
+>>> service, uow = fake_program_service()
+>>> [p["id"] for p in service.list_programs(10, None)["items"]]
+['mindful-7', 'move-14']
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ def seeded_catalog() -> dict[str, tuple[Program, list[Task]]]:
     catalog = {}
     for program_id, title, days in (("mindful-7", "Mindful week", 7), ("move-14", "Move every day", 14)):
         program = Program(program_id, title, f"{title}, a task a day.", days)
-        tasks = [Task(task_id(program_id, n), program_id, n, f"Day {n}", f"Day {n} of {title}") for n in range(1, days + 1)]
+        tasks = [
+            Task(task_id(program_id, n), program_id, n, f"Day {n}", f"Day {n} of {title}") for n in range(1, days + 1)
+        ]
         catalog[program_id] = (program, tasks)
     return catalog
 
@@ -134,7 +136,7 @@ class FakeProgramStore(FakeTransaction):
 
 def fake_program_service(
     clock: dt.datetime | None = None,
-) -> tuple[ProgramService, FakeUnitOfWork[FakeProgramStore]]:
+) -> tuple[ProgramService, FakeUnitOfWork[FakeProgramStore, ProgramState]]:
     """A service on fakes; `clock` fixes "now" (default: the real time)."""
     uow = FakeUnitOfWork(FakeProgramStore, ProgramState())
     if clock is None:

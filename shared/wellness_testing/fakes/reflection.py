@@ -1,8 +1,8 @@
 """In-memory reflections behind the reflection domain's ports, with the users' zones the profile would give.
 
-    >>> service, uow = fake_reflection_service(zones={"u1": "Asia/Tokyo"})
-    >>> uow.state.reflections, uow.read(lambda store: (store.zones.of("u1"), store.zones.of("u2")))
-    ({}, ('Asia/Tokyo', 'UTC'))
+>>> service, uow = fake_reflection_service(zones={"u1": "Asia/Tokyo"})
+>>> uow.state.reflections, uow.read(lambda store: (store.zones.of("u1"), store.zones.of("u2")))
+({}, ('Asia/Tokyo', 'UTC'))
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ class FakeReflectionStore(FakeTransaction):
 
 def fake_reflection_service(
     clock: dt.datetime | Callable[[], dt.datetime] | None = None, zones: Mapping[str, str] | None = None
-) -> tuple[ReflectionService, FakeUnitOfWork[FakeReflectionStore]]:
+) -> tuple[ReflectionService, FakeUnitOfWork[FakeReflectionStore, ReflectionState]]:
     """A service on fakes. `clock` fixes "now" (a datetime) or gives it (a function); default: the real time.
     `zones` are the users' profile zones (UTC for anyone else).
     """

@@ -1,13 +1,13 @@
 """In-memory facts and zones behind the reporting domain's ports, with the tombstone rules of the real store.
 
-    >>> from wellness_testing.factories import reflection_logged, user_deleted
-    >>> service, uow = fake_reporting_service()
-    >>> logged = reflection_logged(mood=5)
-    >>> uow.run(lambda store: service.on_reflection_logged(store, logged))
-    >>> uow.run(lambda store: service.on_user_deleted(store, user_deleted(logged.user_id)))
-    >>> uow.run(lambda store: service.on_reflection_logged(store, logged))   # late: dropped
-    >>> uow.state.reflections, uow.state.users[logged.user_id].timezone
-    ({}, None)
+>>> from wellness_testing.factories import reflection_logged, user_deleted
+>>> service, uow = fake_reporting_service()
+>>> logged = reflection_logged(mood=5)
+>>> uow.run(lambda store: service.on_reflection_logged(store, logged))
+>>> uow.run(lambda store: service.on_user_deleted(store, user_deleted(logged.user_id)))
+>>> uow.run(lambda store: service.on_reflection_logged(store, logged))   # late: dropped
+>>> uow.state.reflections, uow.state.users[logged.user_id].timezone
+({}, None)
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ class FakeReportingStore(FakeTransaction):
 
 def fake_reporting_service(
     clock: dt.datetime | None = None,
-) -> tuple[ReportingService, FakeUnitOfWork[FakeReportingStore]]:
+) -> tuple[ReportingService, FakeUnitOfWork[FakeReportingStore, ReportingState]]:
     """A service on fakes; `clock` fixes "now" (default: the real time)."""
     uow = FakeUnitOfWork(FakeReportingStore, ReportingState())
     if clock is None:

@@ -83,6 +83,7 @@ def test_resets_are_spent_together_and_deleting_the_account_takes_everything(uow
     assert all(uow.read(lambda s, r=r: s.resets.by_id(r.id)).used_at is not None for r in resets)
     assert uow.run(lambda s: s.users.delete(ada.id)) is True
     assert uow.run(lambda s: s.users.delete(ada.id)) is False
+
     def left(s: Any) -> tuple[Any, ...]:
         return s.users.by_id(ada.id), s.sessions.by_hash(token.token_hash), s.resets.by_id(resets[0].id)
 
@@ -118,8 +119,9 @@ def test_throttle_failure_after_the_window_starts_a_new_count(uow: Any, sql: Any
 def test_throttle_counts_every_concurrent_failure_on_one_key(uow: Any, sql: Any) -> None:
     key = f"client:{uuid.uuid4().hex[:20]}"
     rule = ThrottleRule("client", 1000, 900, 900)
-    threads = [threading.Thread(target=lambda: uow.run(lambda s: s.throttle.record_failure(key, rule)))
-               for _ in range(8)]  # fmt: skip
+    threads = [
+        threading.Thread(target=lambda: uow.run(lambda s: s.throttle.record_failure(key, rule))) for _ in range(8)
+    ]
     for t in threads:
         t.start()
     for t in threads:

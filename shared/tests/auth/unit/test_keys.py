@@ -5,10 +5,10 @@ import threading
 
 import jwt
 import pytest
-from wellness_testing.fakes import FakeSecrets
 
 from wellness.auth.keys import SIGNING_KEYS_SECRET, Keyset, KeysetError, KeysetSource, new_keyset_json
 from wellness.platform.secrets import SecretNotFound
+from wellness_testing.fakes import FakeSecrets
 
 pytestmark = pytest.mark.unit
 
@@ -23,7 +23,7 @@ def test_verification_rejects_tampering_and_other_keys() -> None:
         KEYSET.verify(other.sign(claims), issuer="iss", audience="aud")
     with pytest.raises(jwt.InvalidTokenError):
         KEYSET.verify(KEYSET.sign(claims), issuer="iss", audience="other")
-    unsigned = jwt.encode(claims, key=None, algorithm="none", headers={"kid": KEYSET.current.kid, "typ": "at+jwt"})
+    unsigned = jwt.encode(claims, key=None, algorithm="none", headers={"kid": KEYSET.current.kid, "typ": "at+jwt"})  # type: ignore[arg-type]
     with pytest.raises(jwt.InvalidTokenError):
         KEYSET.verify(unsigned, issuer="iss", audience="aud")
 

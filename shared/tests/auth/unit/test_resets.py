@@ -3,12 +3,12 @@
 import datetime as dt
 
 import pytest
-from wellness_testing.fakes.auth import fake_auth_service, fake_auth_unit_of_work, fake_password_reset_service
 
 from wellness.auth.reset_tokens import reset_token
 from wellness.auth.resets import PasswordResetService
 from wellness.auth.service import AuthService
 from wellness.platform.errors import UnauthenticatedError, ValidationError
+from wellness_testing.fakes.auth import fake_auth_service, fake_auth_unit_of_work, fake_password_reset_service
 
 pytestmark = pytest.mark.unit
 

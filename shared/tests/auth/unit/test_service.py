@@ -3,13 +3,13 @@
 import datetime as dt
 
 import pytest
-from wellness_testing.fakes.auth import fake_auth_service, fake_auth_unit_of_work
 
 from wellness.auth.keys import Keyset, new_keyset_json
 from wellness.auth.passwords import PasswordHasher
 from wellness.auth.service import AuthService
 from wellness.auth.tokens import hash_refresh_token
 from wellness.platform.errors import ConflictError, UnauthenticatedError, ValidationError
+from wellness_testing.fakes.auth import fake_auth_service, fake_auth_unit_of_work
 
 pytestmark = pytest.mark.unit
 

@@ -6,11 +6,11 @@ The Postgres upsert behind it is checked in ../integration/test_adapters.py.
 import datetime as dt
 
 import pytest
-from wellness_testing.fakes.auth import fake_auth_service
 
 from wellness.auth.model import ThrottleRule, throttle_key
 from wellness.auth.service import AuthService
 from wellness.platform.errors import TooManyRequestsError, UnauthenticatedError
+from wellness_testing.fakes.auth import fake_auth_service
 
 pytestmark = pytest.mark.unit
 

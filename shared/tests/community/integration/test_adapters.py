@@ -7,13 +7,13 @@ import uuid
 from typing import Any
 
 import pytest
-from wellness_testing.factories import user_deleted
 
 from wellness.community.service import CommunityService
 from wellness.community.wiring import community_service
 from wellness.platform.errors import ValidationError
 from wellness.profile.adapters import FirestoreProfileStore
 from wellness.profile.model import Profile
+from wellness_testing.factories import user_deleted
 
 pytestmark = pytest.mark.integration
 
@@ -57,8 +57,12 @@ def test_reaction_count_stays_exact_under_concurrent_toggles(runtime: Any, commu
     users = [str(uuid.uuid4()) for _ in range(4)]
 
     def toggle(user: str) -> None:
-        for react in (community.put_reaction, community.put_reaction, community.remove_reaction,
-                      community.put_reaction):  # ends reacted  # fmt: skip
+        for react in (
+            community.put_reaction,
+            community.put_reaction,
+            community.remove_reaction,
+            community.put_reaction,
+        ):  # ends reacted
             react(user, post["id"])
 
     threads = [threading.Thread(target=toggle, args=(u,)) for u in users]

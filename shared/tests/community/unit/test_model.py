@@ -77,9 +77,16 @@ def test_the_post_view_marks_hidden_only_for_its_author() -> None:
     hidden = post_with(visible=False, reaction_count=2)
     mine = hidden.to_json(author, reacted_by_me=True, viewer="author")
     assert mine == {
-        "id": "p1", "author": author, "text": "hello", "programId": None, "createdAt": AT, "reactionCount": 2,
-        "commentCount": 0, "reactedByMe": True, "hidden": True,
-    }  # fmt: skip
+        "id": "p1",
+        "author": author,
+        "text": "hello",
+        "programId": None,
+        "createdAt": AT,
+        "reactionCount": 2,
+        "commentCount": 0,
+        "reactedByMe": True,
+        "hidden": True,
+    }
     assert "hidden" not in post_with().to_json(author, reacted_by_me=False, viewer="author")
     assert "hidden" not in hidden.to_json(author, reacted_by_me=False, viewer="someone")
     assert hidden.reaction_state(False) == {"postId": "p1", "reacted": False, "reactionCount": 2}
@@ -94,7 +101,11 @@ def test_authors_without_a_profile_show_as_former_members() -> None:
 def test_comment_and_report_views() -> None:
     comment = Comment("c1", "p1", "a", "Nice", AT)
     assert comment.to_json({"userId": "a", "displayName": "Ada"}) == {
-        "id": "c1", "postId": "p1", "author": {"userId": "a", "displayName": "Ada"}, "text": "Nice", "createdAt": AT,
-    }  # fmt: skip
+        "id": "c1",
+        "postId": "p1",
+        "author": {"userId": "a", "displayName": "Ada"},
+        "text": "Nice",
+        "createdAt": AT,
+    }
     assert comment.key == (AT, "c1") and post_with().key == (AT, "p1")
     assert Report("p1", "u", "spam", AT).to_json() == {"postId": "p1", "reported": True}

@@ -7,14 +7,14 @@ import datetime as dt
 from typing import Callable
 
 import pytest
-from wellness_testing.factories import new_user_id, user_deleted
-from wellness_testing.fakes import FakeUnitOfWork
-from wellness_testing.fakes.community import CommunityState, FakeCommunityStore, fake_community_service
 
 from wellness.community.model import FORMER_MEMBER
 from wellness.community.service import CommunityService
 from wellness.platform.errors import ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError
 from wellness.platform.paging import encode
+from wellness_testing.factories import new_user_id, user_deleted
+from wellness_testing.fakes import FakeUnitOfWork
+from wellness_testing.fakes.community import CommunityState, FakeCommunityStore, fake_community_service
 
 pytestmark = pytest.mark.unit
 
@@ -40,7 +40,7 @@ def clock() -> Clock:
     return Clock()
 
 
-Community = tuple[CommunityService, FakeUnitOfWork[FakeCommunityStore]]
+Community = tuple[CommunityService, FakeUnitOfWork[FakeCommunityStore, CommunityState]]
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def community(clock: Clock) -> Community:
     return fake_community_service(clock=clock, profiles={"ada": ADA})
 
 
-def state(uow: FakeUnitOfWork[FakeCommunityStore]) -> CommunityState:
+def state(uow: FakeUnitOfWork[FakeCommunityStore, CommunityState]) -> CommunityState:
     assert isinstance(uow.state, CommunityState)
     return uow.state
 
@@ -230,8 +230,11 @@ def test_erasure_leaves_nothing_of_the_user_and_is_harmless_twice(community: Com
         service.report(reporter, hidden["id"])
     event = user_deleted(leaver)
     assert uow.run(lambda store: service.on_user_deleted(store, event)) == {
-        "posts": 1, "comments": 1, "reactions": 1, "reports": 1,
-    }  # fmt: skip
+        "posts": 1,
+        "comments": 1,
+        "reactions": 1,
+        "reports": 1,
+    }
     assert uow.run(lambda store: service.on_user_deleted(store, event)) == dict.fromkeys(
         ("posts", "comments", "reactions", "reports"), 0
     )

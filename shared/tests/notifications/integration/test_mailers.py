@@ -51,7 +51,10 @@ def test_sends_with_basic_auth_and_the_event_id(stand_in: str) -> None:
     assert auth == "Basic " + base64.b64encode(b"key:secret").decode()
     (message,) = body["Messages"]
     assert (message["To"], message["CustomID"], message["From"]["Email"]) == (
-        [{"Email": "ada@example.com"}], "e-1", "no-reply@wellness.invalid")  # fmt: skip
+        [{"Email": "ada@example.com"}],
+        "e-1",
+        "no-reply@wellness.invalid",
+    )
 
 
 def test_a_refusal_raises_mail_error_without_the_body(stand_in: str) -> None:

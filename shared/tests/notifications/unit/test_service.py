@@ -1,11 +1,11 @@
 """NotificationService on fakes: one mail per event, recorded with it; a failed send raises and records nothing."""
 
 import pytest
-from wellness_testing.factories import password_reset_requested, user_created
-from wellness_testing.fakes.notifications import RESET_KEY, RESET_URL, FakeMailer, fake_notification_service
 
 from wellness.auth.reset_tokens import parse_reset_token
 from wellness.notifications.ports import MailError
+from wellness_testing.factories import password_reset_requested, user_created
+from wellness_testing.fakes.notifications import RESET_KEY, RESET_URL, FakeMailer, fake_notification_service
 
 pytestmark = pytest.mark.unit
 
@@ -19,6 +19,7 @@ def test_user_created_sends_the_welcome_mail_and_records_it() -> None:
     assert (key, mail.to, mail.kind) == (event.id, "pia@example.com", "welcome")
     assert mail.subject == "Welcome to Wellness, Pia"
     record = uow.read(lambda store: store.sent_mail.get(event.id))
+    assert record is not None
     assert (record.user_id, record.kind, record.provider_id) == (event.user_id, "welcome", "fake-1")
 
 
@@ -32,7 +33,8 @@ def test_the_reset_mail_carries_a_link_whose_token_derives_from_the_reset_id() -
     (link,) = [line for line in mail.text.splitlines() if line.startswith(RESET_URL + "?token=")]
     assert parse_reset_token(RESET_KEY, link.split("token=", 1)[1]) == event.data["resetId"]
     assert "2030-01-01T00:00:00Z" in mail.text and mail.kind == "password_reset"
-    assert uow.read(lambda store: store.sent_mail.get(event.id)).kind == "password_reset"
+    record = uow.read(lambda store: store.sent_mail.get(event.id))
+    assert record is not None and record.kind == "password_reset"
 
 
 def test_a_failed_send_raises_and_records_nothing() -> None:

@@ -9,13 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from wellness.platform.postgres.tables import outbox
 from wellness.platform.postgres.outbox import backlog, relay
+from wellness.platform.postgres.tables import outbox
 from wellness.platform.postgres.unit_of_work import PostgresTransaction
 from wellness.platform.pubsub import PubSubPublisher
 from wellness_testing.factories import user_created
 from wellness_testing.fakes import FakePublisher
-
 
 pytestmark = pytest.mark.integration
 PROJECT = "wellness-test"
@@ -26,7 +25,7 @@ def observer(runtime_for: Any) -> Any:
     """A pull subscription on user.created, to see what really reached Pub/Sub."""
     runtime_for("pubsub")
     from google.api_core.exceptions import AlreadyExists
-    from google.cloud import pubsub_v1
+    from google.cloud import pubsub_v1  # type: ignore[attr-defined]
 
     publisher, subscriber = pubsub_v1.PublisherClient(), pubsub_v1.SubscriberClient()
     topic = publisher.topic_path(PROJECT, "user.created")
@@ -90,7 +89,9 @@ def test_pubsub_down_loses_nothing_and_the_relay_catches_up(
     live_host = runtime_for("pubsub") and __import__("os").environ["PUBSUB_EMULATOR_HOST"]
     monkeypatch.setenv("PUBSUB_EMULATOR_HOST", "127.0.0.1:9")  # nothing listens: Pub/Sub is "down"
     event = user_created()
-    runtime.postgres_unit_of_work(PostgresTransaction).run(lambda store: store.outbox.add(event))    # the prompt publish fails
+    runtime.postgres_unit_of_work(PostgresTransaction).run(
+        lambda store: store.outbox.add(event)
+    )  # the prompt publish fails
     assert event.id in pending_ids(runtime.engine)
     with runtime.engine.connect() as conn:
         attempts, error = conn.execute(

@@ -10,10 +10,9 @@ import pytest
 from sqlalchemy import text
 
 from wellness.platform.events import Event
-from wellness.platform.subscriber import subscriber
-
 from wellness.platform.firestore.unit_of_work import FirestoreTransaction
 from wellness.platform.postgres.unit_of_work import PostgresTransaction
+from wellness.platform.subscriber import subscriber
 from wellness_testing.factories import user_created
 from wellness_testing.push import deliver, push_body
 

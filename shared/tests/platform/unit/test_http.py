@@ -21,8 +21,15 @@ APP = flask.Flask(__name__)
 SIGNUP = {"email": "ada@example.com", "password": "correct horse battery", "displayName": "Ada", "timezone": "UTC"}
 
 
-def call(serve: Any, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None,
-         raw: bytes | None = None, content_type: str = "application/json") -> flask.Response:  # fmt: skip
+def call(
+    serve: Any,
+    method: str,
+    path: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    raw: bytes | None = None,
+    content_type: str = "application/json",
+) -> flask.Response:
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
     with APP.test_request_context(path, method=method, data=data, headers=headers or {}, content_type=content_type):
         response: flask.Response = serve(flask.request)

@@ -90,10 +90,18 @@ def test_empty_patch_is_rejected() -> None:
 
 
 def test_path_matching_and_parameters() -> None:
-    op = operations.Operation("x", "GET", "/v1/programs/{programId}", (
-        {"in": "path", "name": "programId", "required": True, "type": "string", "maxLength": 5},
-        {"in": "query", "name": "limit", "type": "integer", "minimum": 1, "maximum": 50, "default": 20},
-    ), None, False, True)  # fmt: skip
+    op = operations.Operation(
+        "x",
+        "GET",
+        "/v1/programs/{programId}",
+        (
+            {"in": "path", "name": "programId", "required": True, "type": "string", "maxLength": 5},
+            {"in": "query", "name": "limit", "type": "integer", "minimum": 1, "maximum": 50, "default": 20},
+        ),
+        None,
+        False,
+        True,
+    )
     assert op.match_path("/v1/programs/abc") == {"programId": "abc"}
     assert op.match_path("/v1/programs/abc/extra") is None
     assert operations.check_parameters(op, {}, {"programId": "abc"}) == {"programId": "abc", "limit": 20}

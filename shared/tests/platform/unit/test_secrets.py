@@ -5,8 +5,6 @@ import types
 
 import pytest
 
-from wellness_testing.fakes import FakeSecrets
-
 from wellness.platform.config import load_settings
 from wellness.platform.secrets import (
     EnvSecrets,
@@ -16,6 +14,7 @@ from wellness.platform.secrets import (
     env_var_name,
     secret_source,
 )
+from wellness_testing.fakes import FakeSecrets
 
 pytestmark = pytest.mark.unit
 

@@ -38,9 +38,13 @@ def test_cloudevent_structured_mode() -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [b"not json", b"{}", json.dumps({"message": {"data": "***"}}).encode(),
-     json.dumps({"message": {"data": base64.b64encode(b'{"id": 1}').decode()}}).encode()],
-)  # fmt: skip
+    [
+        b"not json",
+        b"{}",
+        json.dumps({"message": {"data": "***"}}).encode(),
+        json.dumps({"message": {"data": base64.b64encode(b'{"id": 1}').decode()}}).encode(),
+    ],
+)
 def test_poison_messages_are_invalid(body: bytes) -> None:
     with pytest.raises(InvalidEventError):
         decode(body, "application/json")

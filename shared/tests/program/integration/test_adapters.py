@@ -18,16 +18,20 @@ def test_catalog_enrollments_completions_and_erasure(runtime_for: Any) -> None:
     uow = runtime_for("postgres", PUBLISH_AFTER_COMMIT="false").postgres_unit_of_work(PostgresProgramStore)
     user, day = str(uuid.uuid4()), dt.date(2026, 11, 27)
     assert [p.id for p in uow.read(lambda s: s.catalog.programs(after=None, limit=10))][:3] == [
-        "mindful-7", "move-14", "sleep-10"
-    ]  # fmt: skip
+        "mindful-7",
+        "move-14",
+        "sleep-10",
+    ]
     assert uow.read(lambda s: s.catalog.task("mindful-7-d3")).day == 3
     assert uow.run(lambda s: s.enrollments.add(user, "mindful-7", day)).duration_days == 7
     assert uow.run(lambda s: s.enrollments.add(user, "mindful-7", day)) is None
     results: list[bool] = []
     threads = [
-        threading.Thread(target=lambda: results.append(uow.run(lambda s: s.completions.add(user, "mindful-7-d1", day, T0))[1]))
+        threading.Thread(
+            target=lambda: results.append(uow.run(lambda s: s.completions.add(user, "mindful-7-d1", day, T0))[1])
+        )
         for _ in range(4)
-    ]  # fmt: skip
+    ]
     for t in threads:
         t.start()
     for t in threads:

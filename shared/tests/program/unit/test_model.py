@@ -29,9 +29,11 @@ def test_a_daylight_saving_change_neither_skips_nor_repeats_a_day() -> None:
 
 def test_due_tasks_follow_each_enrollment() -> None:
     today = dt.date(2026, 11, 27)
-    enrollments = [Enrollment("sleep-10", today - dt.timedelta(days=2), 10),
-                   Enrollment("mindful-7", today - dt.timedelta(days=7), 7),
-                   Enrollment("move-14", today, 14)]  # fmt: skip
+    enrollments = [
+        Enrollment("sleep-10", today - dt.timedelta(days=2), 10),
+        Enrollment("mindful-7", today - dt.timedelta(days=7), 7),
+        Enrollment("move-14", today, 14),
+    ]
     assert due_tasks(enrollments, today) == [("move-14", 1), ("sleep-10", 3)]  # mindful-7 has ended
 
 

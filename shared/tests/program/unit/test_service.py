@@ -1,6 +1,7 @@
 """ProgramService on fakes: the catalog in pages, enrollment in the user's day, completions once with one event."""
 
 import datetime as dt
+import functools
 
 import pytest
 
@@ -77,7 +78,7 @@ def test_the_newest_zone_wins_whatever_the_order() -> None:
     newer = at(profile_updated(user, timezone="Europe/Paris"), "2026-11-02T00:00:00Z")
     older = at(user_created(user, timezone="America/New_York"), "2026-11-01T00:00:00Z")
     for event in (newer, older):
-        uow.run(lambda store, e=event: service.on_timezone(store, e))
+        uow.run(functools.partial(service.on_timezone, event=event))
     assert service.tasks_on(user, None)["date"] == "2026-11-28"  # Paris
 
 

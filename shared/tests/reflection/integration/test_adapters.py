@@ -5,7 +5,6 @@ import threading
 from typing import Any
 
 import pytest
-from wellness_testing.factories import new_user_id
 
 from wellness.platform.clock import utc_now
 from wellness.platform.errors import ValidationError
@@ -13,6 +12,7 @@ from wellness.platform.events import Event
 from wellness.reflection.adapters import FirestoreReflectionStore
 from wellness.reflection.model import Reflection
 from wellness.reflection.wiring import reflection_service
+from wellness_testing.factories import new_user_id
 
 pytestmark = pytest.mark.integration
 
@@ -56,9 +56,16 @@ def test_reflection_date_range_and_owner_only(runtime_for: Any) -> None:
 def test_create_writes_the_reflection_and_its_event_together_in_the_profile_s_zone(runtime_for: Any) -> None:
     runtime = runtime_for("firestore", PUBLISH_AFTER_COMMIT="false")
     db, user_id = runtime.firestore, new_user_id()
-    db.collection("profiles").document(user_id).set({"userId": user_id, "displayName": "A", "timezone": "Asia/Tokyo",
-                                                      "bio": "", "createdAt": "2026-01-01T00:00:00.000000Z",
-                                                      "updatedAt": "2026-01-01T00:00:00.000000Z"})  # fmt: skip
+    db.collection("profiles").document(user_id).set(
+        {
+            "userId": user_id,
+            "displayName": "A",
+            "timezone": "Asia/Tokyo",
+            "bio": "",
+            "createdAt": "2026-01-01T00:00:00.000000Z",
+            "updatedAt": "2026-01-01T00:00:00.000000Z",
+        }
+    )
     created = reflection_service(runtime).create(user_id, {"mood": 3, "text": "secret words"})
     stored = db.document(f"users/{user_id}/reflections/{created['id']}").get().to_dict()
     assert stored["timezone"] == "Asia/Tokyo" and stored["userId"] == user_id

@@ -25,8 +25,15 @@ def test_new_trims_tags_keeps_each_once_and_stamps_the_time() -> None:
 
 def test_the_owner_s_view_and_the_stored_document_round_trip() -> None:
     made = Reflection.new("r1", "u1", {"mood": 4, "text": "hi", "taskId": "mindful-7-d1"}, "Asia/Tokyo", at=EVENING)
-    assert made.to_json() == {"id": "r1", "mood": 4, "text": "hi", "tags": [], "taskId": "mindful-7-d1",
-                              "date": "2026-01-02", "createdAt": "2026-01-01T20:00:00.000000Z"}  # fmt: skip
+    assert made.to_json() == {
+        "id": "r1",
+        "mood": 4,
+        "text": "hi",
+        "tags": [],
+        "taskId": "mindful-7-d1",
+        "date": "2026-01-02",
+        "createdAt": "2026-01-01T20:00:00.000000Z",
+    }
     assert made.to_document() == {**made.to_json(), "userId": "u1", "timezone": "Asia/Tokyo"}
     assert Reflection.from_document(made.to_document()) == made
 
@@ -39,7 +46,13 @@ def test_the_page_key_sorts_by_day_then_time_then_id() -> None:
 def test_the_text_is_never_in_the_event_or_the_repr() -> None:
     secret = "my very private journal line"
     made = Reflection.new("r1", "u1", {"mood": 4, "text": secret, "tags": ["calm"]}, "Europe/Paris", at=EVENING)
-    assert made.logged_event_data() == {"userId": "u1", "reflectionId": "r1", "mood": 4, "taskId": None,
-                                        "date": "2026-01-01", "loggedAt": "2026-01-01T20:00:00.000000Z",
-                                        "timezone": "Europe/Paris"}  # fmt: skip
+    assert made.logged_event_data() == {
+        "userId": "u1",
+        "reflectionId": "r1",
+        "mood": 4,
+        "taskId": None,
+        "date": "2026-01-01",
+        "loggedAt": "2026-01-01T20:00:00.000000Z",
+        "timezone": "Europe/Paris",
+    }
     assert secret not in repr(made) and secret not in str(made)

@@ -4,12 +4,12 @@ import datetime as dt
 from typing import Callable
 
 import pytest
-from wellness_testing.factories import new_user_id, user_deleted
-from wellness_testing.fakes.reflection import fake_reflection_service
 
 from wellness.platform.errors import NotFoundError, ValidationError
 from wellness.platform.events import InvalidEventError
 from wellness.platform.paging import encode
+from wellness_testing.factories import new_user_id, user_deleted
+from wellness_testing.fakes.reflection import fake_reflection_service
 
 pytestmark = pytest.mark.unit
 
@@ -32,13 +32,24 @@ def test_create_stores_the_reflection_and_its_event_in_the_profile_s_zone() -> N
     service, uow = fake_reflection_service(dt.datetime(2026, 1, 1, 20, tzinfo=dt.UTC), {ada: "Asia/Tokyo"})
     made = service.create(ada, {"mood": 4, "text": SECRET, "tags": ["calm", " calm"], "taskId": "mindful-7-d1"})
     assert (made["mood"], made["text"], made["tags"], made["taskId"], made["date"]) == (
-        4, SECRET, ["calm"], "mindful-7-d1", "2026-01-02",
-    )  # fmt: skip
+        4,
+        SECRET,
+        ["calm"],
+        "mindful-7-d1",
+        "2026-01-02",
+    )
     assert service.get(ada, made["id"]) == made
     (event,) = uow.events("reflection.logged")
     assert event.user_id == ada
-    assert event.data == {"userId": ada, "reflectionId": made["id"], "mood": 4, "taskId": "mindful-7-d1",
-                          "date": "2026-01-02", "loggedAt": made["createdAt"], "timezone": "Asia/Tokyo"}  # fmt: skip
+    assert event.data == {
+        "userId": ada,
+        "reflectionId": made["id"],
+        "mood": 4,
+        "taskId": "mindful-7-d1",
+        "date": "2026-01-02",
+        "loggedAt": made["createdAt"],
+        "timezone": "Asia/Tokyo",
+    }
     assert uow.commits == 1
 
 

@@ -11,6 +11,13 @@ from typing import Any, Callable, NamedTuple
 
 import flask
 import pytest
+
+from wellness.platform.events import Event
+from wellness.platform.subscriber import subscriber
+from wellness.reporting.adapters import PostgresReportingStore
+from wellness.reporting.model import Completion, Reflection
+from wellness.reporting.ports import ReportingStore
+from wellness.reporting.service import FALLBACK_AS_OF, ReportingService
 from wellness_testing.factories import (
     at,
     profile_updated,
@@ -19,14 +26,6 @@ from wellness_testing.factories import (
     user_created,
     user_deleted,
 )
-
-from wellness.platform.events import Event
-from wellness.platform.subscriber import subscriber
-from wellness.reporting.adapters import PostgresReportingStore
-from wellness.reporting.model import Completion, Reflection
-from wellness.reporting.ports import ReportingStore
-from wellness.reporting.service import FALLBACK_AS_OF, ReportingService
-
 from wellness_testing.push import deliver, push_body
 
 pytestmark = pytest.mark.integration
@@ -71,8 +70,10 @@ def test_facts_once_the_newest_zone_and_the_tombstone(runtime_for: Any, sql: Any
     uow.run(lambda s: s.erase_user(user, T0 + dt.timedelta(days=1)))  # the first deletion dates the tombstone
     uow.run(lambda s: s.zones.remember(user, "Asia/Tokyo", T0 + dt.timedelta(days=2)))  # after the tombstone: ignored
     assert uow.read(lambda s: (s.is_erased(user), s.zones.get(user), s.facts.completions_per_day(user))) == (
-        True, None, {}
-    )  # fmt: skip
+        True,
+        None,
+        {},
+    )
     assert uow.read(lambda s: s.facts.reflection_count(user)) == 0
     assert sql("SELECT deleted_at FROM reporting_users WHERE user_id = :u", u=user) == [(T0,)]
     assert uow.read(lambda s: (s.is_erased(str(uuid.uuid4())), s.zones.get(str(uuid.uuid4())))) == (False, None)
@@ -84,12 +85,24 @@ def history(user: str) -> list[Event]:
         at(user_created(user, timezone="Europe/Paris"), "2026-03-01T09:00:00Z"),
         at(profile_updated(user, timezone="America/New_York"), "2026-03-29T22:30:00Z"),
     ]
-    days = [("2026-03-20", "Europe/Paris"), ("2026-03-27", "Europe/Paris"), ("2026-03-28", "Europe/Paris"),
-            ("2026-03-29", "Europe/Paris"), ("2026-03-30", "America/New_York")]  # fmt: skip
+    days = [
+        ("2026-03-20", "Europe/Paris"),
+        ("2026-03-27", "Europe/Paris"),
+        ("2026-03-28", "Europe/Paris"),
+        ("2026-03-29", "Europe/Paris"),
+        ("2026-03-30", "America/New_York"),
+    ]
     for n, (day, zone) in enumerate(days, start=1):
         for program in ("mindful-7", "move-14"):
-            completed = task_completed(user, date=day, taskId=f"{program}-d{n}", programId=program, day=n,
-                                       completedAt=f"{day}T10:00:00Z", timezone=zone)  # fmt: skip
+            completed = task_completed(
+                user,
+                date=day,
+                taskId=f"{program}-d{n}",
+                programId=program,
+                day=n,
+                completedAt=f"{day}T10:00:00Z",
+                timezone=zone,
+            )
             events.append(at(completed, f"{day}T10:00:00Z"))
     for n, (day, mood) in enumerate([("2026-03-01", 1), ("2026-03-25", 3), ("2026-03-29", 5)]):
         logged = reflection_logged(user, date=day, reflectionId=f"r{n}", mood=mood, timezone="Europe/Paris")
@@ -145,12 +158,22 @@ def test_in_order_once_gives_the_expected_report(reporting: Reporting) -> None:
         assert deliver(reporting.subscribers[e.type], push_body(e)) == 204
     summary, daily = report(reporting, user)
     assert summary == {
-        "currentStreak": 4, "longestStreak": 4, "tasksCompleted": 10, "reflectionsLogged": 3,
-        "averageMood7d": 4.0, "averageMood30d": 3.0, "today": "2026-03-30"}  # fmt: skip
+        "currentStreak": 4,
+        "longestStreak": 4,
+        "tasksCompleted": 10,
+        "reflectionsLogged": 3,
+        "averageMood7d": 4.0,
+        "averageMood30d": 3.0,
+        "today": "2026-03-30",
+    }
     by_day = {row["date"]: row for row in daily["items"]}
     assert len(daily["items"]) == 31 and daily["nextCursor"] is None
-    assert by_day["2026-03-29"] == {"date": "2026-03-29", "tasksCompleted": 2, "reflectionsLogged": 1,
-                                    "averageMood": 5.0}  # fmt: skip
+    assert by_day["2026-03-29"] == {
+        "date": "2026-03-29",
+        "tasksCompleted": 2,
+        "reflectionsLogged": 1,
+        "averageMood": 5.0,
+    }
     assert by_day["2026-03-21"]["tasksCompleted"] == 0 and by_day["2026-03-21"]["averageMood"] is None
 
 

@@ -40,7 +40,7 @@ def test_the_current_streak_never_exceeds_the_longest(days: set[dt.date]) -> Non
 
 
 @given(day_sets, st.randoms())
-def test_order_and_duplicates_do_not_matter(days: set[dt.date], rng) -> None:  # type: ignore[no-untyped-def]
+def test_order_and_duplicates_do_not_matter(days: set[dt.date], rng) -> None:
     shuffled = list(days) * 2
     rng.shuffle(shuffled)
     assert streaks(shuffled, today=TODAY) == streaks(days, today=TODAY)
@@ -69,10 +69,13 @@ def test_averages() -> None:
 
 @pytest.mark.parametrize(
     ("first", "last", "ok"),
-    [(TODAY, TODAY, True), (TODAY, TODAY - dt.timedelta(days=1), False),
-     (TODAY, TODAY + dt.timedelta(days=MAX_RANGE_DAYS - 1), True),
-     (TODAY, TODAY + dt.timedelta(days=MAX_RANGE_DAYS), False)],
-)  # fmt: skip
+    [
+        (TODAY, TODAY, True),
+        (TODAY, TODAY - dt.timedelta(days=1), False),
+        (TODAY, TODAY + dt.timedelta(days=MAX_RANGE_DAYS - 1), True),
+        (TODAY, TODAY + dt.timedelta(days=MAX_RANGE_DAYS), False),
+    ],
+)
 def test_ranges(first: dt.date, last: dt.date, ok: bool) -> None:
     assert (check_range(first, last) is None) is ok
 

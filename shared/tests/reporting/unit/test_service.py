@@ -5,6 +5,11 @@ import random
 from typing import Any, Callable
 
 import pytest
+
+from wellness.platform.errors import ValidationError
+from wellness.platform.events import Event
+from wellness.platform.paging import encode
+from wellness.reporting.service import ReportingService
 from wellness_testing.factories import (
     at,
     new_user_id,
@@ -16,11 +21,6 @@ from wellness_testing.factories import (
 )
 from wellness_testing.fakes import FakeUnitOfWork
 from wellness_testing.fakes.reporting import FakeReportingStore, ReportingState, fake_reporting_service
-
-from wellness.platform.errors import ValidationError
-from wellness.platform.events import Event
-from wellness.platform.paging import encode
-from wellness.reporting.service import ReportingService
 
 pytestmark = pytest.mark.unit
 
@@ -35,7 +35,7 @@ HANDLERS = {
 }
 
 
-def apply(service: ReportingService, uow: FakeUnitOfWork[FakeReportingStore], *events: Event) -> None:
+def apply(service: ReportingService, uow: FakeUnitOfWork[FakeReportingStore, ReportingState], *events: Event) -> None:
     """Each event in its own transaction, as its subscriber applies it."""
     for event in events:
         uow.run(lambda store, e=event: HANDLERS[e.type](service, store, e))  # type: ignore[misc]
@@ -59,15 +59,27 @@ def test_the_summary_of_streaks_totals_and_moods_in_the_users_zone() -> None:
     apply(service, uow, logged(user, "2026-11-28", 5), logged(user, "2026-11-25", 4), logged(user, "2026-11-08", 1))
     apply(service, uow, logged(user, "2026-10-01", 2))  # counted, but older than 30 days: in neither average
     assert service.summary(user) == {
-        "currentStreak": 3, "longestStreak": 3, "tasksCompleted": 5, "reflectionsLogged": 4,
-        "averageMood7d": 4.5, "averageMood30d": 3.33, "today": "2026-11-28"}  # fmt: skip
+        "currentStreak": 3,
+        "longestStreak": 3,
+        "tasksCompleted": 5,
+        "reflectionsLogged": 4,
+        "averageMood7d": 4.5,
+        "averageMood30d": 3.33,
+        "today": "2026-11-28",
+    }
 
 
 def test_a_new_user_has_an_empty_summary_in_utc() -> None:
     service, _ = fake_reporting_service(clock=NOW)
     assert service.summary(new_user_id()) == {
-        "currentStreak": 0, "longestStreak": 0, "tasksCompleted": 0, "reflectionsLogged": 0,
-        "averageMood7d": None, "averageMood30d": None, "today": "2026-11-27"}  # fmt: skip
+        "currentStreak": 0,
+        "longestStreak": 0,
+        "tasksCompleted": 0,
+        "reflectionsLogged": 0,
+        "averageMood7d": None,
+        "averageMood30d": None,
+        "today": "2026-11-27",
+    }
 
 
 def test_the_daily_report_has_a_row_per_day_in_pages() -> None:
@@ -196,8 +208,14 @@ def test_user_deleted_erases_the_user_and_late_events_are_dropped() -> None:
     late = (completed(user, "2026-11-28"), logged(user, "2026-11-28", 5), profile_updated(user, timezone="Asia/Tokyo"))
     apply(service, uow, *late, user_created(user, timezone="Asia/Tokyo"))
     assert service.summary(user) == {
-        "currentStreak": 0, "longestStreak": 0, "tasksCompleted": 0, "reflectionsLogged": 0,
-        "averageMood7d": None, "averageMood30d": None, "today": "2026-11-27"}  # fmt: skip  (no zone any more: UTC)
+        "currentStreak": 0,
+        "longestStreak": 0,
+        "tasksCompleted": 0,
+        "reflectionsLogged": 0,
+        "averageMood7d": None,
+        "averageMood30d": None,
+        "today": "2026-11-27",
+    }  # no zone any more: UTC
     days = service.daily(user, dt.date(2026, 11, 27), dt.date(2026, 11, 28), 10, None)["items"]
     assert [(d["tasksCompleted"], d["reflectionsLogged"]) for d in days] == [(0, 0), (0, 0)]
     assert isinstance(uow.state, ReportingState)

@@ -7,7 +7,7 @@ processed-event records belong to the platform: every unit of work writes them.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, func, Index, Integer, MetaData, String, Table, Text, text, Uuid
+from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, Text, Uuid, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData()
