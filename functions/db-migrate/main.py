@@ -5,7 +5,6 @@ release, so the revisions users are on keep working on the new schema, which is 
 makes rolling functions back safe.
 """
 
-from wellness.migrations import upgrade
 from wellness.platform.http import job
 from wellness.platform.runtime import function_runtime
 
@@ -14,5 +13,7 @@ runtime = function_runtime("postgres")
 
 @job(runtime)
 def handler() -> dict[str, str]:
+    from wellness.migrations import upgrade  # Alembic is imported when a release runs, not at cold start
+
     upgrade()
     return {"migratedTo": "head"}

@@ -5,8 +5,9 @@ type, a version, the time it happened, the acting user, the trace context of the
 action that caused it, and a data body described by its JSON Schema. Publishers
 validate before writing to the outbox; subscribers validate on receipt.
 
-    >>> data = {"userId": "u1", "email": "ada@example.com", "displayName": "Ada", "timezone": "UTC"}
-    >>> event = Event.new("user.created", user_id="u1", data=data)
+    >>> user = "4b0d4a4e-3b8b-4a4e-9f8e-0d1c2b3a4f5e"
+    >>> data = {"userId": user, "email": "ada@example.com", "displayName": "Ada", "timezone": "UTC"}
+    >>> event = Event.new("user.created", user_id=user, data=data)
     >>> Event.from_json(event.to_json()) == event
     True
 """
