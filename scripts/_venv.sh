@@ -28,7 +28,9 @@ if [[ ! -x "$VENV/bin/python" || "$_want" != "$_have" ]]; then
     "$_python" -m venv "$VENV"
   fi
   echo "$(basename "$0"): installing requirements-dev.txt into .venv" >&2
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$_requirements"
+  # (pip warns about every package index folder this machine does not have: noise, not news)
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$_requirements" \
+    2> >(grep -v "^WARNING: Location" >&2)
   # Written last: an interrupted install is retried on the next run.
   echo "$_want" >"$_stamp"
 fi
