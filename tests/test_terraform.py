@@ -92,8 +92,8 @@ def test_every_catalog_entry_is_covered_by_a_for_each_source() -> None:
         kind = re.search(r'f\.kind == "(\w+)"', catalog_locals[local])
         assert kind, local
         selected[local] = kind.group(1)
-    assert "local.http_functions" in modules["http_function"]["for_each"]
-    assert "local.job_functions" in modules["http_function"]["for_each"]
+    assert "local.http_functions" in modules["function"]["for_each"]
+    assert "local.job_functions" in modules["function"]["for_each"]
     assert modules["subscriber_function"]["for_each"] == "${local.subscriptions}"
     assert modules["topics"]["topics"] == "${local.topics}"
     assert set(selected.values()) == set(KINDS)
@@ -136,11 +136,11 @@ def test_roles_cover_every_store_and_secrets_come_from_the_catalog() -> None:
     roles = catalog_locals["roles_by_store"]
     assert set(roles) == set(STORES)
     assert "f.secrets" in catalog_locals["secret_names"]
-    function_module = blocks(TF / "modules/http_function/main.tf", "resource")
+    function_module = blocks(TF / "modules/function/main.tf", "resource")
     assert "var.secret_ids" in function_module["google_secret_manager_secret_iam_member.secrets"]["for_each"]
     assert "var.publish_topics" in function_module["google_pubsub_topic_iam_member.publish"]["for_each"]
     main = (TF / "modules/wellness/main.tf").read_text()
-    assert 'each.value.kind == "http" ? ["serviceAccount:${google_service_account.gateway.email}"]' in main
+    assert 'each.value.kind == "http" ? "serviceAccount:${google_service_account.gateway.email}"' in main
 
 
 def test_no_catalog_name_is_written_into_terraform_by_hand() -> None:
@@ -165,6 +165,8 @@ def test_scripts_package_builds_a_bundle_for_every_function_terraform_deploys() 
 
 
 def test_service_account_ids_are_valid_and_distinct() -> None:
+    catalog_locals = locals_of(TF / "modules/wellness/catalog.tf")
+    assert 'substr("fn-${k}", 0, 30)' in catalog_locals["account_id"]
     ids = [f"fn-{name}"[:30] for name in package.bundled_functions()]
     assert len(set(ids)) == len(ids), "two functions would share a service account: shorten a name"
     for account in ids:
@@ -202,9 +204,165 @@ def test_providers_are_pinned_and_state_is_in_gcs() -> None:
 
 @pytest.mark.parametrize("env", ENVS)
 def test_connection_budget_stays_below_max_connections(env: str) -> None:
+    """Live revisions at max instances, one candidate instance each during the smoke, the migration, the reserve."""
     tfvars = parsed(TF / f"envs/{env}/terraform.tfvars")
     pool = tfvars["db_pool_size"]
-    budget = sum(fn.max_instances * pool for fn in CATALOG.functions if "postgres" in fn.stores) + 1 + 3
+    postgres = [fn for fn in CATALOG.functions if "postgres" in fn.stores]
+    budget = sum(fn.max_instances * pool for fn in postgres) + len(postgres) * pool + 1 + 3
     assert budget < tfvars["db_max_connections"], (
         f"{env}: {budget} connections budgeted, max {tfvars['db_max_connections']}"
     )
+    assert all(fn.concurrency == 1 for fn in postgres), "a pool of one connection serves one request at a time"
+    catalog_locals = locals_of(TF / "modules/wellness/catalog.tf")
+    assert "length(local.postgres_functions) * var.db_pool_size" in catalog_locals["connection_budget"]
+    budget_check = blocks(TF / "modules/wellness/main.tf", "resource")["terraform_data.connection_budget"]
+    assert "local.connection_budget < var.db_max_connections" in str(budget_check["lifecycle"])
+
+
+# --- Functions on the Cloud Run Admin API, blue/green ------------------------------------------
+
+
+def function_service() -> dict[str, Any]:
+    return blocks(TF / "modules/function/main.tf", "resource")["google_cloud_run_v2_service.fn"]
+
+
+def test_every_function_is_a_cloud_run_v2_service_with_a_function_build() -> None:
+    for path in tf_files():
+        assert "google_cloudfunctions2_function" not in path.read_text(), f"{path}: use the Cloud Run Admin API"
+    service = function_service()
+    build = service["build_config"][0]
+    assert build["function_target"] == "${var.function_target}"
+    assert build["source_location"] == "${local.source_location}" and build["base_image"] == "${var.base_image}"
+    assert "var.build_service_account_email" in build["service_account"]
+    function_locals = locals_of(TF / "modules/function/main.tf")
+    assert function_locals["source_location"].startswith('"gs://${var.source_bucket}/')
+    # build_config starts no build in provider 6.50.0: the image is built first, by content hash.
+    image = blocks(TF / "modules/function/main.tf", "resource")["terraform_data.image"]
+    assert "devstack.deploy.build_image" in str(image["provisioner"])
+    assert service["depends_on"] == ["${terraform_data.image}"]
+    assert "local.bundle_hash" in function_locals["image"]
+
+
+def test_sizing_comes_from_the_catalog_cpu_apart_from_memory() -> None:
+    container = function_service()["template"][0]["containers"][0]
+    resources = container["resources"][0]
+    assert "var.cpu" in str(resources["limits"]) and "var.memory" in str(resources["limits"])
+    assert resources["startup_cpu_boost"] == "${var.startup_cpu_boost}"
+    for fn in CATALOG.functions:
+        if fn.kind == "http":
+            assert (fn.cpu, fn.startup_cpu_boost) == ("1", True), f"{fn.name}: user-facing, a whole CPU and boost"
+        else:
+            assert float(fn.cpu) < 1, f"{fn.name}: background work gets less than a CPU"
+    warm = {fn.name for fn in CATALOG.functions if fn.warm}
+    assert warm == {"auth-login", "auth-signup", "program-tasks-mine"}
+    assert "each.value.warm ? var.warm_min_instances : 0" in (TF / "modules/wellness/main.tf").read_text()
+    for env in ENVS:
+        assert isinstance(parsed(TF / f"envs/{env}/terraform.tfvars")["warm_min_instances"], int), env
+
+
+def test_new_revisions_are_candidates_with_no_traffic_until_promoted() -> None:
+    service = function_service()
+    template = service["template"][0]
+    assert template["revision"] == "${local.revision}"
+    function_locals = locals_of(TF / "modules/function/main.tf")
+    assert "sha256(jsonencode(local.template))" in function_locals["revision"]
+    for key in ("image", "environment", "cpu", "memory", "service_account"):
+        assert key in function_locals["template"], f"{key} must name the revision"
+    (candidate,) = service["traffic"]
+    assert unquote(candidate["tag"]) == "candidate" and candidate["revision"] == "${local.revision}"
+    assert "local.live == local.revision ? 100 : 0" in candidate["percent"]
+    (live,) = service["dynamic"]
+    assert "local.live == local.revision ? [] : [local.live]" in live['"traffic"']["for_each"]
+    assert 'var.live_revision == "" ? local.revision : var.live_revision' in function_locals["live"]
+    # Min instances at service level go only to revisions taking traffic: candidates keep none.
+    assert service["scaling"][0]["min_instance_count"] == "${var.min_instances}"
+
+
+def test_service_urls_are_deterministic_so_gateway_configs_are_keyed_at_plan_time() -> None:
+    function_locals = locals_of(TF / "modules/function/main.tf")
+    assert unquote(function_locals["host"]) == "${var.name}-${var.project_number}.${var.region}.run.app"
+    assert unquote(function_locals["candidate_url"]) == "https://candidate---${local.host}"
+    outputs = {
+        unquote(k): v for block in parsed(TF / "modules/function/outputs.tf")["output"] for k, v in block.items()
+    }
+    assert outputs["url"]["value"] == "${local.url}" and outputs["candidate_url"]["value"] == "${local.candidate_url}"
+    wellness_locals = locals_of(TF / "modules/wellness/main.tf")
+    assert "module.function[k].candidate_url" in wellness_locals["candidate_document"]
+    assert "module.function[k].url" in wellness_locals["release_document"]
+    gateway_locals = locals_of(TF / "modules/api_gateway/main.tf")
+    assert gateway_locals["candidate_key"] == "${substr(sha256(var.candidate_document), 0, 12)}"
+    config = blocks(TF / "modules/api_gateway/main.tf", "resource")["google_api_gateway_api_config.config"]
+    assert config["for_each"] == "${local.documents}"
+    # Push subscriptions and the scheduler call the service URL (the live revision), not a tag.
+    push = blocks(TF / "modules/subscriber_function/main.tf", "resource")["google_pubsub_subscription.push"]
+    assert push["push_config"][0]["push_endpoint"] == "${module.function.url}"
+
+
+def test_no_function_is_public_through_allusers_and_only_the_jwks_skips_the_invoker_check() -> None:
+    for path in tf_files():
+        text = "\n".join(line.split("#", 1)[0] for line in path.read_text().splitlines())  # code, not comments
+        assert "allUsers" not in text and "allAuthenticatedUsers" not in text, path
+        assert "cloud-storage-analytics" not in text, path
+    assert function_service()["invoker_iam_disabled"] == "${var.public}"
+    functions = blocks(TF / "modules/wellness/main.tf", "module")
+    assert functions["function"]["public"] == "${each.key == local.jwks_function}"
+    assert "public" not in functions["migrate"]
+    jwks = [fn.name for fn in CATALOG.functions if fn.route == "GET /v1/auth/jwks"]
+    assert len(jwks) == 1 and "regex(" in locals_of(TF / "modules/wellness/catalog.tf")["jwks_backend"]
+    for name, body in blocks(TF / "modules/source_bucket/main.tf", "resource").items():
+        assert "logging" not in body, f"{name}: usage logs need a grant Domain Restricted Sharing refuses"
+
+
+def test_cloud_sql_sets_an_edition_that_accepts_its_tier() -> None:
+    instance = blocks(TF / "modules/cloud_sql/main.tf", "resource")["google_sql_database_instance.db"]
+    assert instance["settings"][0]["edition"] == "${var.edition}"
+    for env in ENVS:
+        tfvars = parsed(TF / f"envs/{env}/terraform.tfvars")
+        if unquote(tfvars["db_tier"]).startswith("db-custom-"):
+            assert unquote(tfvars["db_edition"]) == "ENTERPRISE", f"{env}: ENTERPRISE_PLUS refuses db-custom tiers"
+
+
+def test_database_users_wait_for_their_service_accounts() -> None:
+    cloud_sql = blocks(TF / "modules/wellness/main.tf", "module")["cloud_sql"]
+    assert "google_service_account.fn[k].email" in cloud_sql["iam_users"]
+    user = blocks(TF / "modules/cloud_sql/main.tf", "resource")["google_sql_user.iam"]
+    assert user["for_each"] == "${var.iam_users}" and "each.value" in user["name"]
+    migrate = blocks(TF / "modules/wellness/main.tf", "module")["migrate"]
+    assert migrate["depends_on"] == ["${module.cloud_sql}"]
+    assert "local.db_runtime_users" in str(migrate["environment"])
+
+
+def test_the_build_has_its_own_service_account_with_build_roles() -> None:
+    build = blocks(TF / "modules/build/main.tf", "resource")
+    assert "roles/run.builder" in build["google_project_iam_member.builder"]["for_each"]
+    assert unquote(build["google_artifact_registry_repository_iam_member.builder"]["role"]) == (
+        "roles/artifactregistry.writer"
+    )
+    readers = blocks(TF / "modules/wellness/main.tf", "module")["source_bucket"]["readers"]
+    assert readers == ["${module.build.member}"]
+
+
+def test_every_setting_a_function_asks_for_is_a_variable_each_environment_sets() -> None:
+    catalog_locals = locals_of(TF / "modules/wellness/catalog.tf")
+    provided = set(catalog_locals["settings"])
+    asked = {s for fn in CATALOG.functions for s in fn.settings}
+    assert asked and asked <= provided, f"Terraform does not set {sorted(asked - provided)}"
+    assert {"MAIL_FROM", "PASSWORD_RESET_URL"} <= asked
+    for env in ENVS:
+        tfvars = parsed(TF / f"envs/{env}/terraform.tfvars")
+        for var in ("mail_from", "password_reset_url"):
+            assert ".invalid" not in tfvars[var], f"{env}: {var} is the local placeholder"
+
+
+def test_the_release_outputs_name_everything_the_deploy_needs() -> None:
+    outputs = {unquote(k) for block in parsed(TF / "envs/qa/main.tf")["output"] for k in block}
+    assert {
+        "gateway_url",
+        "candidate_gateway_url",
+        "release_api_config",
+        "candidate_revisions",
+        "migrate_url",
+        "db_users",
+    } <= outputs
+    variables = {unquote(k) for block in parsed(TF / "envs/qa/variables.tf")["variable"] for k in block}
+    assert {"live_api_config", "live_revisions"} <= variables

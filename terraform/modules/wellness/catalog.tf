@@ -1,5 +1,5 @@
 # Everything below is derived from functions/catalog.yaml and contracts/: no function,
-# topic or subscription is named in Terraform. terraform/tests check that.
+# topic or subscription is named in Terraform. tests/test_terraform.py checks that.
 
 locals {
   catalog    = yamldecode(file("${var.repo_root}/functions/catalog.yaml"))
@@ -8,13 +8,22 @@ locals {
 
   functions = {
     for name, f in local.catalog.functions : name => {
-      kind          = f.kind
-      stores        = try(f.stores, [])
-      secrets       = try(f.secrets, [])
-      memory        = try(f.memory, local.defaults.memory)
-      timeout       = try(f.timeout, local.defaults.timeout)
-      max_instances = try(f.max_instances, local.defaults.max_instances)
-      schedule      = try(f.schedule, null)
+      kind     = f.kind
+      domain   = f.domain
+      stores   = try(f.stores, [])
+      secrets  = try(f.secrets, [])
+      settings = try(f.settings, [])
+      warm     = try(f.warm, false)
+      schedule = try(f.schedule, null)
+      # The function's own value, else its kind's (defaults.sizing), else the catalog-wide one.
+      sizing = {
+        cpu               = tostring(try(f.cpu, local.defaults.sizing[f.kind].cpu))
+        memory            = try(f.memory, local.defaults.sizing[f.kind].memory)
+        startup_cpu_boost = try(f.startup_cpu_boost, local.defaults.sizing[f.kind].startup_cpu_boost)
+        timeout           = try(f.timeout, local.defaults.timeout)
+        max_instances     = try(f.max_instances, local.defaults.sizing[f.kind].max_instances)
+        concurrency       = try(f.concurrency, local.defaults.concurrency)
+      }
     }
   }
   http_functions       = { for k, f in local.functions : k => f if f.kind == "http" }
@@ -30,11 +39,24 @@ locals {
     }
   ]...)
 
-  # A function's service account email is known before it exists, so the database user and
-  # DB_USER can be set without a dependency cycle (tests check the ids stay distinct).
-  sa_email = { for k in concat(keys(local.functions), ["db-migrate"]) : k => "${substr("fn-${k}", 0, 30)}@${var.project_id}.iam.gserviceaccount.com" }
+  # The migration job is not in the catalog (it is no endpoint): it is packaged as db-migrate.
+  migrate_function = "db-migrate"
+  migrate_sizing = {
+    cpu = "1", memory = "512Mi", startup_cpu_boost = false, timeout = 600, max_instances = 1, concurrency = 1
+  }
+
+  # Every function's identity, known before it exists: the Postgres IAM user is the email
+  # without ".gserviceaccount.com" (tests check the ids stay distinct and valid).
+  account_id = { for k in concat(keys(local.functions), [local.migrate_function]) : k => substr("fn-${k}", 0, 30) }
+  db_user    = { for k, id in local.account_id : k => "${id}@${var.project_id}.iam" }
 
   secret_names = toset(concat(flatten([for f in local.functions : f.secrets]), var.extra_secrets))
+
+  # The settings a catalog entry may ask for (`settings:`), each from an environment variable.
+  settings = {
+    MAIL_FROM          = var.mail_from
+    PASSWORD_RESET_URL = var.password_reset_url
+  }
 
   roles_by_store = {
     postgres  = ["roles/cloudsql.client", "roles/cloudsql.instanceUser"]
@@ -48,9 +70,24 @@ locals {
 
   postgres_functions = [for k, f in local.functions : k if contains(f.stores, "postgres")]
 
-  # Connection budget: every Postgres function at max instances with a full pool, plus the
-  # migration job, plus the connections Cloud SQL reserves for itself.
-  connection_budget = sum(concat([0], [for k in local.postgres_functions : local.functions[k].max_instances * var.db_pool_size])) + 1 + var.db_reserved_connections
+  # What the migration job grants: each runtime database user with the domain whose tables it
+  # may use (terraform/README.md, "Database rights"). Passed to it as DB_RUNTIME_USERS.
+  db_runtime_users = {
+    for k in local.postgres_functions : local.db_user[k] => {
+      function  = k
+      domain    = local.functions[k].domain
+      kind      = local.functions[k].kind
+      publishes = contains(local.functions[k].stores, "pubsub")
+    }
+  }
+
+  # Connection budget: every Postgres function at max instances with a full pool, one candidate
+  # instance of each during the smoke test (max instances is per revision), the migration job,
+  # and the connections Cloud SQL reserves for itself.
+  connection_budget = (
+    sum(concat([0], [for k in local.postgres_functions : local.functions[k].sizing.max_instances * var.db_pool_size]))
+    + length(local.postgres_functions) * var.db_pool_size + 1 + var.db_reserved_connections
+  )
 
   # The JWKS the gateway fetches (x-google-jwks_uri) is read anonymously: that one backend is public.
   jwks_backend  = regex("x-google-jwks_uri:\\s*\"\\$\\{backend_([a-z0-9_]+)\\}", file("${var.repo_root}/contracts/openapi.yaml"))[0]
