@@ -38,6 +38,7 @@ module "wellness" {
   live_revisions       = var.live_revisions
 }
 
+output "project_id" { value = var.project_id }
 output "gateway_url" { value = module.wellness.gateway_url }
 output "candidate_gateway_url" { value = module.wellness.candidate_gateway_url }
 output "live_api_config" { value = module.wellness.live_api_config }
