@@ -14,6 +14,7 @@ locals {
       secrets  = try(f.secrets, [])
       settings = try(f.settings, [])
       warm     = try(f.warm, false)
+      route    = try(f.route, null)
       schedule = try(f.schedule, null)
       # The function's own value, else its kind's (defaults.sizing), else the catalog-wide one.
       sizing = {
@@ -71,12 +72,14 @@ locals {
   postgres_functions = [for k, f in local.functions : k if contains(f.stores, "postgres")]
 
   # What the migration job grants: each runtime database user with the domain whose tables it
-  # may use (terraform/README.md, "Database rights"). Passed to it as DB_RUNTIME_USERS.
+  # may use, its kind and route (a GET reads), whether it writes the outbox (terraform/README.md,
+  # "Database rights"). Passed to the job as DB_RUNTIME_USERS, and output as db_users.
   db_runtime_users = {
     for k in local.postgres_functions : local.db_user[k] => {
       function  = k
       domain    = local.functions[k].domain
       kind      = local.functions[k].kind
+      route     = local.functions[k].route
       publishes = contains(local.functions[k].stores, "pubsub")
     }
   }
