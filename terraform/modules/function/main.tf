@@ -22,8 +22,9 @@ terraform {
 }
 
 locals {
-  bundle_hash     = trimsuffix(trimprefix(var.bundle, "${var.name}-"), ".zip")
-  image           = "${var.image_repository}/${var.name}:${local.bundle_hash}"
+  bundle_hash = trimsuffix(trimprefix(var.bundle, "${var.name}-"), ".zip")
+  # Tags are immutable: the bundle's content hash, and the base image's (a new runtime is a new build).
+  image           = "${var.image_repository}/${var.name}:${local.bundle_hash}-${substr(sha256(var.base_image), 0, 6)}"
   source_location = "gs://${var.source_bucket}/${google_storage_bucket_object.source.name}"
   # Deterministic URLs (https://NAME-PROJECT_NUMBER.REGION.run.app), known at plan time, so the
   # API Gateway documents that hold them are too. A tag gets TAG---NAME-PROJECT_NUMBER...
@@ -58,7 +59,7 @@ resource "google_storage_bucket_object" "source" {
 
 resource "terraform_data" "image" {
   # Rebuilt only when the image it names changes (new bundle or base image).
-  triggers_replace = [local.image, var.base_image]
+  triggers_replace = [local.image]
   input            = var.build_ready
 
   provisioner "local-exec" {
