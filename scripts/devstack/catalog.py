@@ -22,6 +22,7 @@ FUNCTIONS_DIR = REPO_ROOT / "functions"
 CONTRACTS_DIR = REPO_ROOT / "contracts"
 KINDS = ("http", "subscriber", "job")
 STORES = ("postgres", "firestore", "pubsub")
+SETTINGS = ("MAIL_FROM", "PASSWORD_RESET_URL")  # what Terraform can set from an environment's variables
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,6 +35,11 @@ class Function:
     memory: str
     timeout: int
     max_instances: int
+    cpu: str = "1"
+    startup_cpu_boost: bool = False
+    concurrency: int = 1
+    warm: bool = False
+    settings: tuple[str, ...] = ()
     route: str | None = None
     topic: str | None = None
     schedule: str | None = None
@@ -125,6 +131,11 @@ def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONT
         bad_stores = set(spec.get("stores", [])) - set(STORES)
         if bad_stores:
             raise ValueError(f"{name}: unknown stores {sorted(bad_stores)}")
+        bad_settings = set(spec.get("settings", [])) - set(SETTINGS)
+        if bad_settings:
+            raise ValueError(f"{name}: unknown settings {sorted(bad_settings)}; Terraform sets {SETTINGS}")
+        # Sizing: the function's own value, else its kind's, else the catalog-wide default.
+        sized = {**defaults, **defaults.get("sizing", {}).get(spec["kind"], {}), **spec}
         functions.append(
             Function(
                 name=name,
@@ -132,9 +143,14 @@ def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONT
                 domain=spec["domain"],
                 stores=tuple(spec.get("stores", [])),
                 secrets=tuple(spec.get("secrets", [])),
-                memory=str(spec.get("memory", defaults.get("memory", "256Mi"))),
-                timeout=int(spec.get("timeout", defaults.get("timeout", 30))),
-                max_instances=int(spec.get("max_instances", defaults.get("max_instances", 10))),
+                memory=str(sized.get("memory", "512Mi")),
+                timeout=int(sized.get("timeout", 30)),
+                max_instances=int(sized.get("max_instances", 10)),
+                cpu=str(sized.get("cpu", "1")),
+                startup_cpu_boost=bool(sized.get("startup_cpu_boost", False)),
+                concurrency=int(sized.get("concurrency", 1)),
+                warm=bool(spec.get("warm", False)),
+                settings=tuple(spec.get("settings", [])),
                 route=spec.get("route"),
                 topic=spec.get("topic"),
                 schedule=spec.get("schedule"),

@@ -4,8 +4,11 @@
     scripts/smoke --base-url https://wellness-qa-candidate-xxxx.ew.gateway.dev --profile-timeout 30
 
 Sign up a fresh account, log in, wait for the profile that `user.created` creates, patch
-it and read it back. Prints one line per step; exit 0 when every step passed, 1 at the
-first that did not (the deploy workflow rolls back on that).
+it and read it back, then delete the account (DELETE /v1/me) and check it can no longer log
+in: a deploy's smoke run leaves no account behind, in qa or in prod. When a step fails after
+sign-up, the account is still deleted before the failure is reported. Prints one line per
+step; exit 0 when every step passed, 1 at the first that did not (the deploy then never
+promotes the release).
 """
 
 from __future__ import annotations
@@ -29,9 +32,9 @@ def check(condition: bool, step: str, response: requests.Response | None = None)
         raise SmokeFailure(f"{step} failed{detail}")
 
 
-def journey(base_url: str, profile_timeout: float = 10.0) -> list[str]:
+def journey(base_url: str, profile_timeout: float = 10.0, http: requests.Session | None = None) -> list[str]:
     """Run the journey; returns the steps that passed, raises SmokeFailure at the first that did not."""
-    http = requests.Session()
+    http = http or requests.Session()
     base = base_url.rstrip("/")
     done: list[str] = []
 
@@ -49,7 +52,15 @@ def journey(base_url: str, profile_timeout: float = 10.0) -> list[str]:
     check(signup.status_code == 201 and signup.headers.get("X-Request-Id") is not None, "sign up", signup)
     user_id = signup.json()["user"]["id"]
     done.append("sign up")
+    try:
+        _signed_up(call, account, user_id, profile_timeout, done)
+    except BaseException:
+        _delete_account(call, signup.json()["accessToken"], account, done, quiet=True)
+        raise
+    return done
 
+
+def _signed_up(call: Any, account: dict[str, str], user_id: str, profile_timeout: float, done: list[str]) -> None:
     login = call("POST", "/v1/auth/login", json={"email": account["email"], "password": account["password"]})
     check(login.status_code == 200 and login.json()["user"]["id"] == user_id, "log in", login)
     token = login.json()["accessToken"]
@@ -69,7 +80,22 @@ def journey(base_url: str, profile_timeout: float = 10.0) -> list[str]:
     anonymous = call("GET", "/v1/me/profile")
     check(anonymous.status_code == 401, "anonymous call refused", anonymous)
     done.append("anonymous call refused")
-    return done
+    _delete_account(call, token, account, done)
+
+
+def _delete_account(call: Any, token: str, account: dict[str, str], done: list[str], quiet: bool = False) -> None:
+    """DELETE /v1/me, then the password must no longer log in. `quiet`: best effort, while failing anyway."""
+    try:
+        deleted = call("DELETE", "/v1/me", token)
+        check(deleted.status_code == 204, "account deleted", deleted)
+        login = call("POST", "/v1/auth/login", json={"email": account["email"], "password": account["password"]})
+        check(login.status_code == 401, "account deleted (its password still logs in)", login)
+    except (SmokeFailure, requests.RequestException) as exc:
+        if not quiet:
+            raise
+        print(f"smoke: could not delete the smoke account {account['email']}: {exc}", file=sys.stderr)
+        return
+    done.append("account deleted")
 
 
 def main(argv: list[str]) -> int:

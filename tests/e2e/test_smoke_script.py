@@ -20,7 +20,7 @@ def test_scripts_smoke_passes_against_the_local_stack(local_stack: Any) -> None:
         timeout=120,
     )
     assert run.returncode == 0, run.stderr
-    assert "5 passed, 0 failed" in run.stdout
+    assert "6 passed, 0 failed" in run.stdout  # the last: the account is deleted
 
 
 def test_scripts_smoke_fails_when_nothing_answers() -> None:

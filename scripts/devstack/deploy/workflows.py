@@ -3,7 +3,7 @@
 A domain's workflow runs on pull requests touching its functions, the library, the
 contracts or the tooling, and runs its functions' tests, the library's tests and the
 contract tests. `python -m devstack.deploy.workflows --write` after adding a domain;
-tests/test_workflows.py fails when a file is stale or a domain has none.
+tests/deploy/test_workflows.py fails when a file is stale or a domain has none.
 
     >>> "functions/auth-signup/**" in render("auth")   # doctest: +SKIP
     True

@@ -3,14 +3,20 @@ region             = "europe-west1"
 environment        = "prod"
 jwt_issuer         = "https://api.wellness.example/"
 jwt_audience       = "wellness-app"
+mail_from          = "Wellness <no-reply@wellness.example>"
+password_reset_url = "https://app.wellness.example/reset-password"
 extra_secrets      = ["mailjet-api-key"]
-db_tier            = "db-custom-2-7680"
-db_max_connections = 400
-# One connection per instance: functions serve one request at a time (2nd gen default
-# concurrency), and the budget (Postgres functions x max instances x pool) must stay
-# under max_connections (checked by a precondition and tests/test_terraform.py).
+# ENTERPRISE edition: the one that takes db-custom-* tiers. REGIONAL: a standby in a second zone.
+db_edition           = "ENTERPRISE"
+db_tier              = "db-custom-2-7680"
+db_availability_type = "REGIONAL"
+db_max_connections   = 400
+# One connection per instance: functions serve one request at a time (catalog concurrency 1),
+# and the budget (Postgres functions x max instances x pool, candidates, migration, reserve)
+# must stay under max_connections (checked by a precondition and tests/deploy/test_terraform.py).
 db_pool_size        = 1
 firestore_location  = "eur3"
 deletion_protection = true
-log_bucket          = "wellness-prod-tfstate"
-deployer_member     = "serviceAccount:deployer@wellness-prod.iam.gserviceaccount.com"
+# The catalog's `warm: true` endpoints (sign-up, login, today's tasks) keep one instance each.
+warm_min_instances = 1
+deployer_member    = "serviceAccount:deployer@wellness-prod.iam.gserviceaccount.com"

@@ -1,10 +1,14 @@
 # API Gateway from the rendered contracts/openapi.yaml (google-beta only).
 #
-# API configs are immutable: each is keyed by the hash of its rendered document, created
-# before the one it replaces is destroyed, with an id prefix so names never collide. Two
-# gateways: `candidate` always serves the newest config (the deploy's smoke tests go
-# through it); `live`, the one the app calls, serves `live_config` and moves to the
-# candidate only when the deploy promotes it. A config stays while a gateway uses it.
+# Two documents a release: `candidate` sends every route to its function's tag URL (the new
+# revisions, at 0 % of traffic), `release` to the service URLs (whatever revision is live).
+# Both hold only deterministic URLs, so their hashes, the configs' keys, are known at plan time.
+#
+# API configs are immutable: each is keyed by its document's hash, created before the one it
+# replaces is destroyed, with an id prefix so names never collide. Two gateways: `candidate`
+# serves the candidate document (the deploy's smoke test goes through it); `live`, the one the
+# app calls, serves `live_config` (the release record's) and moves to this release's `release`
+# config only when the deploy promotes it. A config stays while a gateway uses it.
 
 terraform {
   required_providers {
@@ -13,10 +17,16 @@ terraform {
 }
 
 locals {
-  candidate = substr(sha256(var.openapi_document), 0, 12)
-  live      = var.live_config == "" ? local.candidate : var.live_config
-  # The live config already exists (ignore_changes keeps its document); only a new key is created.
-  configs = toset(distinct([local.live, local.candidate]))
+  candidate_key = substr(sha256(var.candidate_document), 0, 12)
+  release_key   = substr(sha256(var.release_document), 0, 12)
+  live_key      = var.live_config == "" ? local.release_key : var.live_config
+  # The live config already exists when it is not this release's (ignore_changes keeps the
+  # document it was created with); only new keys are created.
+  documents = merge(
+    { (local.live_key) = var.release_document },
+    { (local.release_key) = var.release_document },
+    { (local.candidate_key) = var.candidate_document },
+  )
 }
 
 resource "google_api_gateway_api" "api" {
@@ -27,7 +37,7 @@ resource "google_api_gateway_api" "api" {
 
 resource "google_api_gateway_api_config" "config" {
   provider             = google-beta
-  for_each             = local.configs
+  for_each             = local.documents
   project              = var.project_id
   api                  = google_api_gateway_api.api.api_id
   api_config_id_prefix = "${var.api_id}-${each.key}-"
@@ -35,7 +45,7 @@ resource "google_api_gateway_api_config" "config" {
   openapi_documents {
     document {
       path     = "openapi.yaml"
-      contents = base64encode(var.openapi_document)
+      contents = base64encode(each.value)
     }
   }
 
@@ -56,7 +66,7 @@ resource "google_api_gateway_gateway" "live" {
   project    = var.project_id
   region     = var.region
   gateway_id = "${var.api_id}-live"
-  api_config = google_api_gateway_api_config.config[local.live].id
+  api_config = google_api_gateway_api_config.config[local.live_key].id
 }
 
 resource "google_api_gateway_gateway" "candidate" {
@@ -64,5 +74,5 @@ resource "google_api_gateway_gateway" "candidate" {
   project    = var.project_id
   region     = var.region
   gateway_id = "${var.api_id}-candidate"
-  api_config = google_api_gateway_api_config.config[local.candidate].id
+  api_config = google_api_gateway_api_config.config[local.candidate_key].id
 }

@@ -1,9 +1,13 @@
 variable "project_id" { type = string }
 variable "region" { type = string }
 variable "api_id" { type = string }
-variable "openapi_document" {
+variable "candidate_document" {
   type        = string
-  description = "contracts/openapi.yaml rendered with templatefile() (backend URLs, JWT issuer and audience)."
+  description = "contracts/openapi.yaml rendered with each function's candidate tag URL."
+}
+variable "release_document" {
+  type        = string
+  description = "contracts/openapi.yaml rendered with each function's service URL: what the live gateway serves once promoted."
 }
 variable "gateway_service_account_email" {
   type        = string
@@ -12,5 +16,5 @@ variable "gateway_service_account_email" {
 variable "live_config" {
   type        = string
   default     = ""
-  description = "Config key (document hash) the live gateway serves; empty on the first deploy, then set by the deploy's promote step."
+  description = "Config key (document hash) the live gateway serves; empty on the first deploy, then the release record's."
 }

@@ -1,6 +1,11 @@
 # Cloud SQL for PostgreSQL. Functions connect through the Cloud SQL Python connector with
 # IAM database authentication: each Postgres function's service account is a database
 # user, so no password is handed to any function.
+#
+# IAM database users start with no privileges (and PostgreSQL 15+ gives nobody CREATE on
+# `public`): the migration job's user is given the schema once (terraform/README.md,
+# bootstrap), creates the tables, and grants each runtime user the tables of its domain
+# (terraform/README.md, "Database rights").
 terraform {
   required_providers {
     google = { source = "hashicorp/google" }
@@ -10,13 +15,28 @@ terraform {
 variable "project_id" { type = string }
 variable "region" { type = string }
 variable "name" { type = string }
-variable "tier" { type = string }
+variable "tier" {
+  type        = string
+  description = "A db-custom-CPUS-MIB tier: ENTERPRISE edition (set below) accepts those; ENTERPRISE_PLUS refuses them."
+}
+variable "edition" {
+  type    = string
+  default = "ENTERPRISE"
+  validation {
+    condition     = contains(["ENTERPRISE", "ENTERPRISE_PLUS"], var.edition)
+    error_message = "edition is ENTERPRISE or ENTERPRISE_PLUS."
+  }
+}
+variable "availability_type" {
+  type        = string
+  description = "ZONAL (qa) or REGIONAL (prod: a standby in another zone, twice the price)."
+}
 variable "max_connections" { type = number }
 variable "deletion_protection" { type = bool }
 variable "database_name" { type = string }
 variable "iam_users" {
-  type        = set(string)
-  description = "Service account emails that log in with IAM auth (the Postgres functions and the migration job)."
+  type        = map(string)
+  description = "Function name => the email of its service account, which logs in with IAM auth (the Postgres functions and the migration job). Pass the google_service_account's email so each user waits for its account."
 }
 
 resource "google_sql_database_instance" "db" {
@@ -30,8 +50,10 @@ resource "google_sql_database_instance" "db" {
   deletion_protection = var.deletion_protection
 
   settings {
+    # PostgreSQL 16 defaults to ENTERPRISE_PLUS, which refuses db-custom-* tiers: say which.
+    edition           = var.edition
     tier              = var.tier
-    availability_type = "REGIONAL"
+    availability_type = var.availability_type
     ip_configuration {
       # The connector reaches the instance over TLS with IAM-checked certificates; no
       # network is authorized, so nothing else can connect.
@@ -99,6 +121,13 @@ resource "google_sql_database_instance" "db" {
       value = "ddl"
     }
   }
+
+  lifecycle {
+    precondition {
+      condition     = var.edition == "ENTERPRISE" || !startswith(var.tier, "db-custom-")
+      error_message = "ENTERPRISE_PLUS refuses db-custom-* tiers: use a db-perf-optimized-* tier or edition ENTERPRISE."
+    }
+  }
 }
 
 resource "google_sql_database" "app" {
@@ -112,9 +141,12 @@ resource "google_sql_user" "iam" {
   project  = var.project_id
   instance = google_sql_database_instance.db.name
   # Cloud SQL names an IAM service-account user by its email without the domain suffix.
+  # each.value is the service account resource's email: the user is created after the account
+  # exists (Cloud SQL refuses a user for an account it cannot find).
   name = trimsuffix(each.value, ".gserviceaccount.com")
   type = "CLOUD_IAM_SERVICE_ACCOUNT"
 }
 
 output "connection_name" { value = google_sql_database_instance.db.connection_name }
+output "users" { value = { for k, u in google_sql_user.iam : k => u.name } }
 output "database_name" { value = google_sql_database.app.name }

@@ -1,4 +1,5 @@
-# The bucket holding the functions' source bundles (objects named by content hash).
+# The bucket holding the functions' source bundles (objects named by content hash), read by
+# Cloud Build when it builds a function's image.
 terraform {
   required_providers {
     google = { source = "hashicorp/google" }
@@ -8,12 +9,14 @@ terraform {
 variable "project_id" { type = string }
 variable "region" { type = string }
 variable "name" { type = string }
-variable "log_bucket" {
-  type        = string
-  description = "Where access logs go (the state bucket)."
+variable "readers" {
+  type        = list(string)
+  default     = []
+  description = "Members that read the bundles (the build service account)."
 }
 
 resource "google_storage_bucket" "source" {
+  #checkov:skip=CKV_GCP_62:usage logs need the cloud-storage-analytics@google.com group as a writer on the log bucket, which Domain Restricted Sharing (the default organisation policy since 2024-05) refuses; Cloud Audit Logs record who changed the bucket
   project                     = var.project_id
   name                        = var.name
   location                    = var.region
@@ -23,11 +26,8 @@ resource "google_storage_bucket" "source" {
   versioning {
     enabled = true
   }
-  logging {
-    log_bucket = var.log_bucket
-  }
   lifecycle_rule {
-    # Old bundles are only needed for a rollback: keep 90 days of them.
+    # Old bundles are only needed to rebuild an image Artifact Registry no longer has.
     condition {
       age = 90
     }
@@ -35,6 +35,13 @@ resource "google_storage_bucket" "source" {
       type = "Delete"
     }
   }
+}
+
+resource "google_storage_bucket_iam_member" "readers" {
+  for_each = toset(var.readers)
+  bucket   = google_storage_bucket.source.name
+  role     = "roles/storage.objectViewer"
+  member   = each.value
 }
 
 output "name" { value = google_storage_bucket.source.name }

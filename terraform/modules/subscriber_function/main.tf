@@ -15,22 +15,34 @@ locals {
 }
 
 module "function" {
-  source         = "../http_function"
-  project_id     = var.project_id
-  region         = var.region
-  name           = var.name
-  source_bucket  = var.source_bucket
-  bundle_dir     = var.bundle_dir
-  bundle         = var.bundle
-  memory         = var.memory
-  timeout        = var.timeout
-  max_instances  = var.max_instances
-  ingress        = "ALLOW_INTERNAL_ONLY" # Pub/Sub push from this project counts as internal
-  environment    = var.environment
-  project_roles  = var.project_roles
-  secret_ids     = var.secret_ids
-  publish_topics = var.publish_topics
-  invokers       = ["serviceAccount:${var.push_service_account_email}"]
+  source                      = "../function"
+  project_id                  = var.project_id
+  project_number              = var.project_number
+  region                      = var.region
+  name                        = var.name
+  repo_root                   = var.repo_root
+  source_bucket               = var.source_bucket
+  bundle_dir                  = var.bundle_dir
+  bundle                      = var.bundle
+  image_repository            = var.image_repository
+  base_image                  = var.base_image
+  build_service_account_email = var.build_service_account_email
+  build_ready                 = var.build_ready
+  service_account_email       = var.service_account_email
+  cpu                         = var.sizing.cpu
+  memory                      = var.sizing.memory
+  startup_cpu_boost           = var.sizing.startup_cpu_boost
+  timeout                     = var.sizing.timeout
+  max_instances               = var.sizing.max_instances
+  concurrency                 = var.sizing.concurrency
+  ingress                     = "INGRESS_TRAFFIC_INTERNAL_ONLY" # Pub/Sub push from this project counts as internal
+  deletion_protection         = var.deletion_protection
+  live_revision               = var.live_revision
+  environment                 = var.environment
+  project_roles               = var.project_roles
+  secret_ids                  = var.secret_ids
+  publish_topics              = var.publish_topics
+  invokers                    = ["serviceAccount:${var.push_service_account_email}"]
 }
 
 resource "google_pubsub_topic" "dead_letter" {
@@ -58,6 +70,8 @@ resource "google_pubsub_subscription" "push" {
   topic                = var.topic_id
   ack_deadline_seconds = var.subscription.ack_deadline_seconds
 
+  # The service URL, not a tag: messages go to the live revision; a candidate subscriber
+  # takes them only once promoted.
   push_config {
     push_endpoint = module.function.url
     oidc_token {
@@ -79,6 +93,9 @@ resource "google_pubsub_subscription" "push" {
   expiration_policy {
     ttl = ""
   }
+
+  # Nothing is pushed before the service (and its invoker grant) exists.
+  depends_on = [module.function]
 }
 
 # Dead lettering is done by the Pub/Sub service agent: it publishes to the dead-letter

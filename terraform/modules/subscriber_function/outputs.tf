@@ -1,4 +1,5 @@
 output "url" { value = module.function.url }
-output "service_account_email" { value = module.function.service_account_email }
+output "candidate_url" { value = module.function.candidate_url }
+output "revision" { value = module.function.revision }
 output "subscription" { value = google_pubsub_subscription.push.name }
 output "dead_letter_topic" { value = google_pubsub_topic.dead_letter.name }

@@ -2,12 +2,34 @@ variable "project_id" { type = string }
 variable "project_number" { type = string }
 variable "region" { type = string }
 variable "name" { type = string }
+variable "repo_root" { type = string }
 variable "source_bucket" { type = string }
 variable "bundle_dir" { type = string }
 variable "bundle" { type = string }
-variable "memory" { type = string }
-variable "timeout" { type = number }
-variable "max_instances" { type = number }
+variable "image_repository" { type = string }
+variable "base_image" { type = string }
+variable "build_service_account_email" { type = string }
+variable "build_ready" {
+  type    = list(string)
+  default = []
+}
+variable "service_account_email" { type = string }
+variable "sizing" {
+  description = "From the catalog: cpu, memory, startup boost, timeout, max instances, concurrency."
+  type = object({
+    cpu               = string
+    memory            = string
+    startup_cpu_boost = bool
+    timeout           = number
+    max_instances     = number
+    concurrency       = number
+  })
+}
+variable "deletion_protection" { type = bool }
+variable "live_revision" {
+  type    = string
+  default = ""
+}
 variable "environment" { type = map(string) }
 variable "project_roles" {
   type    = list(string)

@@ -19,14 +19,43 @@ variable "bundles" {
   type        = map(string)
   description = "Function name => bundle zip name (dist/bundles.json sets it)."
 }
+variable "base_image" {
+  type        = string
+  default     = ""
+  description = "The functions' runtime base image; empty: REGION-docker.pkg.dev/serverless-runtimes/google-22/runtimes/python311."
+}
 variable "jwt_issuer" { type = string }
 variable "jwt_audience" { type = string }
+variable "mail_from" {
+  type        = string
+  description = "MAIL_FROM of the functions that send mail: a sender the mail provider accepts (Mailjet: a validated address)."
+  validation {
+    condition     = can(regex("@", var.mail_from)) && !strcontains(var.mail_from, ".invalid")
+    error_message = "mail_from must be an address the mail provider accepts (the local default ends in .invalid)."
+  }
+}
+variable "password_reset_url" {
+  type        = string
+  description = "PASSWORD_RESET_URL: the app page a reset link opens (?token=... is appended)."
+  validation {
+    condition     = startswith(var.password_reset_url, "https://") && !strcontains(var.password_reset_url, ".invalid")
+    error_message = "password_reset_url must be an https URL of the app (the local default ends in .invalid)."
+  }
+}
 variable "extra_secrets" {
   type        = list(string)
   default     = []
   description = "Secrets no catalog function reads yet but the platform needs."
 }
 variable "db_tier" { type = string }
+variable "db_edition" {
+  type    = string
+  default = "ENTERPRISE"
+}
+variable "db_availability_type" {
+  type    = string
+  default = "REGIONAL"
+}
 variable "db_max_connections" { type = number }
 variable "db_pool_size" {
   type    = number
@@ -42,9 +71,10 @@ variable "deletion_protection" {
   type    = bool
   default = true
 }
-variable "log_bucket" {
-  type        = string
-  description = "Bucket for the source bucket's access logs."
+variable "warm_min_instances" {
+  type        = number
+  default     = 0
+  description = "Instances kept running for each catalog function marked `warm: true` (login, signup, today's tasks)."
 }
 variable "deployer_member" {
   type        = string
@@ -53,5 +83,10 @@ variable "deployer_member" {
 variable "live_api_config" {
   type        = string
   default     = ""
-  description = "API config key the live gateway serves (the deploy's release record sets it)."
+  description = "API config key the live gateway serves (the release record sets it; empty on the first deploy)."
+}
+variable "live_revisions" {
+  type        = map(string)
+  default     = {}
+  description = "Function name => the revision serving users (the release record sets it; empty on the first deploy)."
 }

@@ -1,0 +1,1 @@
+"""Deploy tooling: the offline Terraform schema check, image builds, secrets bootstrap, the release gate."""

@@ -1,0 +1,371 @@
+"""Terraform, checked offline: formatting, and that it declares exactly what the catalog says.
+
+The HCL is parsed with python-hcl2. Terraform reads functions/catalog.yaml and
+contracts/topics.yaml itself (yamldecode) and fans out with for_each, so these tests
+prove the fan-out covers every kind of catalog entry and that nothing is named by hand:
+they keep passing as the catalog grows, and fail when Terraform would miss a new kind,
+store, secret, placeholder or bundle.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+
+from devstack.catalog import KINDS, REPO_ROOT, STORES, load_catalog
+from devstack.deploy import package
+
+pytestmark = pytest.mark.unit
+
+TF = REPO_ROOT / "terraform"
+ENVS = ("qa", "prod")
+CATALOG = load_catalog()
+
+
+@cache
+def parsed(path: Path) -> dict[str, Any]:
+    with path.open() as fh:
+        return dict(hcl2.load(fh))
+
+
+def blocks(path: Path, kind: str) -> dict[str, dict[str, Any]]:
+    """{name: body} of the module/resource blocks of a kind in one file (resource names are "type.name")."""
+    found: dict[str, dict[str, Any]] = {}
+    for block in parsed(path).get(kind, []):
+        for key, body in block.items():
+            if kind == "resource":
+                for name, inner in body.items():
+                    found[f"{unquote(key)}.{unquote(name)}"] = inner
+            else:
+                found[unquote(key)] = body
+    return found
+
+
+def unquote(value: Any) -> Any:
+    return value[1:-1] if isinstance(value, str) and value.startswith('"') and value.endswith('"') else value
+
+
+def locals_of(path: Path) -> dict[str, Any]:
+    return {k: v for block in parsed(path).get("locals", []) for k, v in block.items()}
+
+
+def tf_files() -> list[Path]:
+    return sorted(TF.rglob("*.tf"))
+
+
+def test_terraform_fmt_check() -> None:
+    terraform = shutil.which("terraform")
+    assert terraform, "terraform is not installed: https://developer.hashicorp.com/terraform/install"
+    run = subprocess.run(
+        [terraform, "fmt", "-check", "-recursive", str(TF)], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, f"run `terraform fmt -recursive terraform/`:\n{run.stdout}"
+
+
+def test_every_tf_file_parses() -> None:
+    for path in tf_files():
+        assert parsed(path) is not None, path
+
+
+def test_terraform_reads_the_catalog_and_contracts_itself() -> None:
+    catalog_locals = locals_of(TF / "modules/wellness/catalog.tf")
+    assert 'functions/catalog.yaml"' in catalog_locals["catalog"] and "yamldecode" in catalog_locals["catalog"]
+    assert 'contracts/topics.yaml"' in catalog_locals["topics_doc"]
+    assert "local.catalog.functions" in catalog_locals["functions"]
+    assert "local.topics_doc.topics" in catalog_locals["topics"]
+    assert "t.subscriptions" in catalog_locals["subscriptions"]
+
+
+def test_every_catalog_entry_is_covered_by_a_for_each_source() -> None:
+    catalog_locals = locals_of(TF / "modules/wellness/catalog.tf")
+    modules = blocks(TF / "modules/wellness/main.tf", "module")
+    # Which kind each local selects, read from its filter; then which module fans out over it.
+    selected = {}
+    for local in ("http_functions", "job_functions", "subscriber_functions"):
+        kind = re.search(r'f\.kind == "(\w+)"', catalog_locals[local])
+        assert kind, local
+        selected[local] = kind.group(1)
+    assert "local.http_functions" in modules["function"]["for_each"]
+    assert "local.job_functions" in modules["function"]["for_each"]
+    # The release job (the migrations) is the catalog's job without a schedule, deployed on its own.
+    assert "f.schedule, null) == null" in catalog_locals["migrate_function"]
+    assert modules["migrate"]["name"] == "${local.migrate_function}"
+    assert modules["subscriber_function"]["for_each"] == "${local.subscriptions}"
+    assert modules["topics"]["topics"] == "${local.topics}"
+    assert set(selected.values()) == set(KINDS)
+    for fn in CATALOG.functions:  # every function lands in a module: http/job directly, subscribers by subscription
+        if fn.kind == "subscriber":
+            assert [s for s in CATALOG.subscriptions if s.function == fn.name], f"{fn.name} has no subscription"
+        else:
+            assert fn.kind in ("http", "job")
+    assert {s.function for s in CATALOG.subscriptions} <= {
+        fn.name for fn in CATALOG.functions if fn.kind == "subscriber"
+    }
+
+
+def test_every_subscription_has_its_dead_letter_topic_hold_and_agent_rights() -> None:
+    resources = blocks(TF / "modules/subscriber_function/main.tf", "resource")
+    push = resources["google_pubsub_subscription.push"]
+    assert "dead_letter_policy" in push and "retry_policy" in push and "oidc_token" in str(push["push_config"])
+    assert resources["google_pubsub_topic.dead_letter"]["name"] == '"${var.subscription.name}.dead-letter"'
+    assert (
+        resources["google_pubsub_subscription.dead_letter_hold"]["name"]
+        == '"${var.subscription.name}.dead-letter.hold"'
+    )
+    assert (
+        resources["google_pubsub_topic_iam_member.agent_publishes_dead_letters"]["role"] == '"roles/pubsub.publisher"'
+    )
+    assert (
+        resources["google_pubsub_subscription_iam_member.agent_subscribes_source"]["role"]
+        == '"roles/pubsub.subscriber"'
+    )
+    for sub in CATALOG.subscriptions:  # the names Terraform builds are the ones the local stack uses
+        assert (sub.dead_letter_topic, sub.dead_letter_hold) == (
+            f"{sub.name}.dead-letter",
+            f"{sub.name}.dead-letter.hold",
+        )
+        assert 5 <= sub.max_delivery_attempts <= 100, sub.name
+
+
+def test_roles_cover_every_store_and_secrets_come_from_the_catalog() -> None:
+    catalog_locals = locals_of(TF / "modules/wellness/catalog.tf")
+    roles = catalog_locals["roles_by_store"]
+    assert set(roles) == set(STORES)
+    assert "f.secrets" in catalog_locals["secret_names"]
+    function_module = blocks(TF / "modules/function/main.tf", "resource")
+    assert "var.secret_ids" in function_module["google_secret_manager_secret_iam_member.secrets"]["for_each"]
+    assert "var.publish_topics" in function_module["google_pubsub_topic_iam_member.publish"]["for_each"]
+    main = (TF / "modules/wellness/main.tf").read_text()
+    assert 'each.value.kind == "http" ? "serviceAccount:${google_service_account.gateway.email}"' in main
+
+
+def test_no_catalog_name_is_written_into_terraform_by_hand() -> None:
+    names = {fn.name for fn in CATALOG.functions} | set(CATALOG.topics) | {s.name for s in CATALOG.subscriptions}
+    names |= {secret for fn in CATALOG.functions for secret in fn.secrets}
+    for path in tf_files():
+        text = path.read_text()
+        for name in names:
+            assert f'"{name}"' not in text, f"{path.relative_to(REPO_ROOT)} names {name!r}: derive it from the catalog"
+
+
+def test_the_openapi_template_gets_every_placeholder_it_uses() -> None:
+    template = (REPO_ROOT / "contracts/openapi.yaml").read_text()
+    used = set(re.findall(r"\$\{([a-z0-9_]+)\}", template))
+    provided = {fn.backend_variable for fn in CATALOG.functions if fn.kind == "http"} | {"jwt_issuer", "jwt_audience"}
+    assert used <= provided, f"templatefile() would fail: {sorted(used - provided)} not provided"
+    assert "%{" not in template, "templatefile() would read %{ as a directive"
+
+
+def test_scripts_package_builds_a_bundle_for_every_function_terraform_deploys() -> None:
+    assert set(package.bundled_functions()) == {fn.name for fn in CATALOG.functions}
+
+
+def test_service_account_ids_are_valid_and_distinct() -> None:
+    catalog_locals = locals_of(TF / "modules/wellness/catalog.tf")
+    assert 'substr("fn-${k}", 0, 30)' in catalog_locals["account_id"]
+    ids = [f"fn-{name}"[:30] for name in package.bundled_functions()]
+    assert len(set(ids)) == len(ids), "two functions would share a service account: shorten a name"
+    for account in ids:
+        assert re.fullmatch(r"[a-z][a-z0-9-]{4,28}[a-z0-9]", account), account
+
+
+def test_environments_differ_only_in_variables() -> None:
+    for name in ("main.tf", "variables.tf", "versions.tf"):
+        assert (TF / "envs/qa" / name).read_text() == (TF / "envs/prod" / name).read_text(), name
+    required = {
+        unquote(k)
+        for block in parsed(TF / "envs/qa/variables.tf")["variable"]
+        for k, v in block.items()
+        if "default" not in v
+    }
+    for env in ENVS:
+        tfvars = parsed(TF / f"envs/{env}/terraform.tfvars")
+        assert required - {"bundle_dir", "bundles"} <= set(tfvars), env  # bundles come from dist/bundles.json
+        assert unquote(tfvars["environment"]) == env
+
+
+def test_providers_are_pinned_and_state_is_in_gcs() -> None:
+    versions = parsed(TF / "envs/qa/versions.tf")["terraform"][0]
+    for key, provider in versions["required_providers"][0].items():
+        if key == "__is_block__":
+            continue
+        assert re.fullmatch(r"= \d+\.\d+\.\d+", unquote(provider["version"])), provider
+    assert "gcs" in str(versions["backend"])
+    gateway = blocks(TF / "modules/api_gateway/main.tf", "resource")
+    for name, body in gateway.items():
+        assert body["provider"] == "google-beta", name
+    config = gateway["google_api_gateway_api_config.config"]
+    assert config["lifecycle"][0]["create_before_destroy"] is True and "api_config_id_prefix" in config
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_connection_budget_stays_below_max_connections(env: str) -> None:
+    """Live revisions at max instances, one candidate instance each during the smoke, the migration, the reserve."""
+    tfvars = parsed(TF / f"envs/{env}/terraform.tfvars")
+    pool = tfvars["db_pool_size"]
+    postgres = [fn for fn in CATALOG.functions if "postgres" in fn.stores and not fn.release_job]
+    budget = sum(fn.max_instances * pool for fn in postgres) + len(postgres) * pool + 1 + 3
+    assert budget < tfvars["db_max_connections"], (
+        f"{env}: {budget} connections budgeted, max {tfvars['db_max_connections']}"
+    )
+    assert all(fn.concurrency == 1 for fn in postgres), "a pool of one connection serves one request at a time"
+    catalog_locals = locals_of(TF / "modules/wellness/catalog.tf")
+    assert "length(local.postgres_functions) * var.db_pool_size" in catalog_locals["connection_budget"]
+    budget_check = blocks(TF / "modules/wellness/main.tf", "resource")["terraform_data.connection_budget"]
+    assert "local.connection_budget < var.db_max_connections" in str(budget_check["lifecycle"])
+
+
+# --- Functions on the Cloud Run Admin API, blue/green ------------------------------------------
+
+
+def function_service() -> dict[str, Any]:
+    return blocks(TF / "modules/function/main.tf", "resource")["google_cloud_run_v2_service.fn"]
+
+
+def test_every_function_is_a_cloud_run_v2_service_with_a_function_build() -> None:
+    for path in tf_files():
+        assert "google_cloudfunctions2_function" not in path.read_text(), f"{path}: use the Cloud Run Admin API"
+    service = function_service()
+    build = service["build_config"][0]
+    assert build["function_target"] == "${var.function_target}"
+    assert build["source_location"] == "${local.source_location}" and build["base_image"] == "${var.base_image}"
+    assert "var.build_service_account_email" in build["service_account"]
+    function_locals = locals_of(TF / "modules/function/main.tf")
+    assert function_locals["source_location"].startswith('"gs://${var.source_bucket}/')
+    # build_config starts no build in provider 6.50.0: the image is built first, by content hash.
+    image = blocks(TF / "modules/function/main.tf", "resource")["terraform_data.image"]
+    assert "devstack.deploy.build_image" in str(image["provisioner"])
+    assert service["depends_on"] == ["${terraform_data.image}"]
+    assert "local.bundle_hash" in function_locals["image"]
+
+
+def test_sizing_comes_from_the_catalog_cpu_apart_from_memory() -> None:
+    container = function_service()["template"][0]["containers"][0]
+    resources = container["resources"][0]
+    assert "var.cpu" in str(resources["limits"]) and "var.memory" in str(resources["limits"])
+    assert resources["startup_cpu_boost"] == "${var.startup_cpu_boost}"
+    for fn in CATALOG.functions:
+        if fn.kind == "http":
+            assert (fn.cpu, fn.startup_cpu_boost) == ("1", True), f"{fn.name}: user-facing, a whole CPU and boost"
+        else:
+            assert float(fn.cpu) < 1, f"{fn.name}: background work gets less than a CPU"
+    warm = {fn.name for fn in CATALOG.functions if fn.warm}
+    assert warm == {"auth-login", "auth-signup", "program-tasks-mine"}
+    assert "each.value.warm ? var.warm_min_instances : 0" in (TF / "modules/wellness/main.tf").read_text()
+    for env in ENVS:
+        assert isinstance(parsed(TF / f"envs/{env}/terraform.tfvars")["warm_min_instances"], int), env
+
+
+def test_new_revisions_are_candidates_with_no_traffic_until_promoted() -> None:
+    service = function_service()
+    template = service["template"][0]
+    assert template["revision"] == "${local.revision}"
+    function_locals = locals_of(TF / "modules/function/main.tf")
+    assert "sha256(jsonencode(local.template))" in function_locals["revision"]
+    for key in ("image", "environment", "cpu", "memory", "service_account"):
+        assert key in function_locals["template"], f"{key} must name the revision"
+    (candidate,) = service["traffic"]
+    assert unquote(candidate["tag"]) == "candidate" and candidate["revision"] == "${local.revision}"
+    assert "local.live == local.revision ? 100 : 0" in candidate["percent"]
+    (live,) = service["dynamic"]
+    assert "local.live == local.revision ? [] : [local.live]" in live['"traffic"']["for_each"]
+    assert 'var.live_revision == "" ? local.revision : var.live_revision' in function_locals["live"]
+    # Min instances at service level go only to revisions taking traffic: candidates keep none.
+    assert service["scaling"][0]["min_instance_count"] == "${var.min_instances}"
+
+
+def test_service_urls_are_deterministic_so_gateway_configs_are_keyed_at_plan_time() -> None:
+    function_locals = locals_of(TF / "modules/function/main.tf")
+    assert unquote(function_locals["host"]) == "${var.name}-${var.project_number}.${var.region}.run.app"
+    assert unquote(function_locals["candidate_url"]) == "https://candidate---${local.host}"
+    outputs = {
+        unquote(k): v for block in parsed(TF / "modules/function/outputs.tf")["output"] for k, v in block.items()
+    }
+    assert outputs["url"]["value"] == "${local.url}" and outputs["candidate_url"]["value"] == "${local.candidate_url}"
+    wellness_locals = locals_of(TF / "modules/wellness/main.tf")
+    assert "module.function[k].candidate_url" in wellness_locals["candidate_document"]
+    assert "module.function[k].url" in wellness_locals["release_document"]
+    gateway_locals = locals_of(TF / "modules/api_gateway/main.tf")
+    assert gateway_locals["candidate_key"] == "${substr(sha256(var.candidate_document), 0, 12)}"
+    config = blocks(TF / "modules/api_gateway/main.tf", "resource")["google_api_gateway_api_config.config"]
+    assert config["for_each"] == "${local.documents}"
+    # Push subscriptions and the scheduler call the service URL (the live revision), not a tag.
+    push = blocks(TF / "modules/subscriber_function/main.tf", "resource")["google_pubsub_subscription.push"]
+    assert push["push_config"][0]["push_endpoint"] == "${module.function.url}"
+
+
+def test_no_function_is_public_through_allusers_and_only_the_jwks_skips_the_invoker_check() -> None:
+    for path in tf_files():
+        text = "\n".join(line.split("#", 1)[0] for line in path.read_text().splitlines())  # code, not comments
+        assert "allUsers" not in text and "allAuthenticatedUsers" not in text, path
+        assert "cloud-storage-analytics" not in text, path
+    assert function_service()["invoker_iam_disabled"] == "${var.public}"
+    functions = blocks(TF / "modules/wellness/main.tf", "module")
+    assert functions["function"]["public"] == "${each.key == local.jwks_function}"
+    assert "public" not in functions["migrate"]
+    jwks = [fn.name for fn in CATALOG.functions if fn.route == "GET /v1/auth/jwks"]
+    assert len(jwks) == 1 and "regex(" in locals_of(TF / "modules/wellness/catalog.tf")["jwks_backend"]
+    for name, body in blocks(TF / "modules/source_bucket/main.tf", "resource").items():
+        assert "logging" not in body, f"{name}: usage logs need a grant Domain Restricted Sharing refuses"
+
+
+def test_cloud_sql_sets_an_edition_that_accepts_its_tier() -> None:
+    instance = blocks(TF / "modules/cloud_sql/main.tf", "resource")["google_sql_database_instance.db"]
+    assert instance["settings"][0]["edition"] == "${var.edition}"
+    for env in ENVS:
+        tfvars = parsed(TF / f"envs/{env}/terraform.tfvars")
+        if unquote(tfvars["db_tier"]).startswith("db-custom-"):
+            assert unquote(tfvars["db_edition"]) == "ENTERPRISE", f"{env}: ENTERPRISE_PLUS refuses db-custom tiers"
+
+
+def test_database_users_wait_for_their_service_accounts() -> None:
+    cloud_sql = blocks(TF / "modules/wellness/main.tf", "module")["cloud_sql"]
+    assert "google_service_account.fn[k].email" in cloud_sql["iam_users"]
+    user = blocks(TF / "modules/cloud_sql/main.tf", "resource")["google_sql_user.iam"]
+    assert user["for_each"] == "${var.iam_users}" and "each.value" in user["name"]
+    migrate = blocks(TF / "modules/wellness/main.tf", "module")["migrate"]
+    assert migrate["depends_on"] == ["${module.cloud_sql}"]
+    assert "local.db_runtime_users" in str(migrate["environment"])
+
+
+def test_the_build_has_its_own_service_account_with_build_roles() -> None:
+    build = blocks(TF / "modules/build/main.tf", "resource")
+    assert "roles/run.builder" in build["google_project_iam_member.builder"]["for_each"]
+    assert unquote(build["google_artifact_registry_repository_iam_member.builder"]["role"]) == (
+        "roles/artifactregistry.writer"
+    )
+    readers = blocks(TF / "modules/wellness/main.tf", "module")["source_bucket"]["readers"]
+    assert readers == ["${module.build.member}"]
+
+
+def test_every_setting_a_function_asks_for_is_a_variable_each_environment_sets() -> None:
+    catalog_locals = locals_of(TF / "modules/wellness/catalog.tf")
+    provided = set(catalog_locals["settings"])
+    asked = {s for fn in CATALOG.functions for s in fn.settings}
+    assert asked and asked <= provided, f"Terraform does not set {sorted(asked - provided)}"
+    assert {"MAIL_FROM", "PASSWORD_RESET_URL"} <= asked
+    for env in ENVS:
+        tfvars = parsed(TF / f"envs/{env}/terraform.tfvars")
+        for var in ("mail_from", "password_reset_url"):
+            assert ".invalid" not in tfvars[var], f"{env}: {var} is the local placeholder"
+
+
+def test_the_release_outputs_name_everything_the_deploy_needs() -> None:
+    outputs = {unquote(k) for block in parsed(TF / "envs/qa/main.tf")["output"] for k in block}
+    assert {
+        "gateway_url",
+        "candidate_gateway_url",
+        "release_api_config",
+        "candidate_revisions",
+        "migrate_url",
+        "db_users",
+    } <= outputs
+    variables = {unquote(k) for block in parsed(TF / "envs/qa/variables.tf")["variable"] for k in block}
+    assert {"live_api_config", "live_revisions"} <= variables

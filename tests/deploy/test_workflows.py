@@ -1,0 +1,129 @@
+"""The workflows: per-domain CI follows the catalog; deploy is gated, blue/green, pinned and scoped."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from devstack.catalog import REPO_ROOT, load_catalog
+from devstack.deploy import workflows
+
+pytestmark = pytest.mark.unit
+
+
+def test_every_domain_has_a_current_workflow_and_no_workflow_is_orphaned() -> None:
+    assert workflows.main([]) == 0, "run PYTHONPATH=scripts .venv/bin/python -m devstack.deploy.workflows --write"
+
+
+@pytest.mark.parametrize("domain", load_catalog().domains)
+def test_domain_workflow_filters_include_shared_and_contracts(domain: str) -> None:
+    doc = yaml.safe_load(workflows.path_for(domain).read_text())
+    paths = doc[True]["pull_request"]["paths"]  # YAML 1.1 reads the key `on` as True
+    assert {"shared/**", "contracts/**"} <= set(paths)
+    for fn in load_catalog().functions:
+        if fn.domain == domain:
+            assert f"functions/{fn.name}/**" in paths
+            assert f"functions/{fn.name}" in doc["jobs"]["test"]["with"]["tests"]
+
+
+# --- The deploy workflow and the actions it uses ------------------------------------------------
+
+GITHUB = REPO_ROOT / ".github"
+README = (REPO_ROOT / "terraform/README.md").read_text()
+
+
+def workflow_files() -> list[Path]:
+    return sorted(GITHUB.glob("workflows/*.yml")) + sorted(GITHUB.glob("actions/*/action.yml"))
+
+
+def deploy() -> dict[Any, Any]:
+    doc: dict[Any, Any] = yaml.safe_load((GITHUB / "workflows/deploy.yml").read_text())
+    return doc
+
+
+@pytest.mark.parametrize("path", workflow_files(), ids=lambda p: str(p.relative_to(GITHUB)))
+def test_every_action_is_pinned_by_a_full_commit_sha_with_its_version(path: Path) -> None:
+    for line in path.read_text().splitlines():
+        found = re.search(r"uses:\s*(\S+)(.*)$", line)
+        if not found or found.group(1).startswith("./"):
+            continue
+        ref = found.group(1)
+        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", ref), f"{path.name}: {ref} is not pinned by SHA"
+        assert re.search(r"#\s*v\d+\.\d+\.\d+", found.group(2)), f"{path.name}: say which version {ref} is"
+
+
+def test_every_third_party_action_is_on_a_node24_major() -> None:
+    """The versions whose action.yml declares `using: node24` (read from each repository's tags)."""
+    node24 = {
+        "actions/checkout": 5,
+        "actions/setup-python": 6,
+        "google-github-actions/auth": 3,
+        "hashicorp/setup-terraform": 4,
+    }
+    for path in workflow_files():
+        for name, major in re.findall(r"uses:\s*([\w.-]+/[\w.-]+)@[0-9a-f]{40}\s*#\s*v(\d+)", path.read_text()):
+            assert name in node24, f"{path.name}: {name} is new here: check its runtime and add it"
+            assert int(major) >= node24[name], f"{path.name}: {name} v{major} runs on Node 20, being removed"
+
+
+def test_deploy_waits_for_green_ci_on_the_same_commit() -> None:
+    jobs = deploy()["jobs"]
+    assert jobs["deploy"]["needs"] == "gate"
+    gate_steps = " ".join(str(step.get("run", "")) for step in jobs["gate"]["steps"])
+    assert "devstack.deploy.ci_gate" in gate_steps and '--sha "$GITHUB_SHA"' in gate_steps
+    assert "--workflow ci.yml" in gate_steps
+    assert jobs["gate"]["permissions"] == {"contents": "read", "actions": "read"}
+    ci = yaml.safe_load((GITHUB / "workflows/ci.yml").read_text())
+    assert set(ci[True]["push"]["branches"]) >= {"main", "develop"}, "CI must run on the commits deploy ships"
+    assert "merge-base --is-ancestor" in gate_steps, "a prod tag must be on main"
+
+
+def test_deploy_is_blue_green_and_never_targets_a_subset() -> None:
+    text = (GITHUB / "workflows/deploy.yml").read_text()
+    assert "-target" not in text, "a -target apply skips what it does not name (the migration user did)"
+    steps = deploy()["jobs"]["deploy"]["steps"]
+    ids = [step.get("id") for step in steps if step.get("id")]
+    order = ["record", "candidate", "secrets", "migrate", "smoke", "promote", "promoted", "rollback"]
+    assert [i for i in ids if i in order] == order
+    by_id = {step.get("id"): step for step in steps}
+    assert "release read" in by_id["record"]["run"] and "||" not in by_id["record"]["run"]
+    assert "release.tfvars.json" in by_id["candidate"]["run"]
+    assert "promote.tfvars.json" in by_id["promote"]["run"]
+    assert "steps.candidate.outputs.gateway_url" in str(by_id["smoke"]["env"])
+    assert "steps.candidate.outputs.migrate_url" in str(by_id["migrate"]["env"])
+    rollback = by_id["rollback"]
+    assert "steps.promote.outcome == 'failure'" in rollback["if"] and "release.tfvars.json" in rollback["run"]
+    report = steps[-1]
+    assert report["if"] == "always()" and "devstack.deploy.report" in report["run"]
+    assert all(f"{i}=${{{{ steps.{i}.outcome }}}}" in report["env"]["OUTCOMES"] for i in order)
+
+
+def test_each_environment_deploys_from_its_own_ref() -> None:
+    doc = deploy()
+    assert doc[True]["push"] == {"branches": ["develop"], "tags": ["v*"]}
+    assert doc["jobs"]["deploy"]["environment"] == "${{ github.ref_type == 'tag' && 'prod' || 'qa' }}"
+    assert doc["jobs"]["deploy"]["permissions"] == {"contents": "read", "id-token": "write"}
+
+
+def test_workload_identity_binds_each_deployer_to_its_branch_or_tag_and_environment() -> None:
+    condition = re.search(r'CONDITION="(.+)"', README)
+    assert condition, "terraform/README.md sets the provider's attribute condition"
+    for clause in (
+        "assertion.repository_id ==",
+        "assertion.environment == 'qa'",
+        "assertion.ref == 'refs/heads/develop'",
+        "assertion.workflow_ref.startsWith('$REPO/.github/workflows/deploy.yml@')",
+    ):
+        assert clause in condition.group(1), clause
+    assert "assertion.environment == 'prod' && assertion.ref.startsWith('refs/tags/v')" in README
+    assert '--attribute-condition "$CONDITION"' in README
+    assert "subject/repo:$REPO:environment:$ENV" in README
+
+
+def test_the_deployer_gets_least_privilege_not_owner() -> None:
+    assert not re.search(r"--role[ =]roles/(owner|editor)\b", README)
+    assert "modifiedGrantsByRole" in README, "project IAM limited to the roles functions get"
+    granted = set(re.findall(r"roles/[\w.]+", README.split("### 3.")[1].split("### 4.")[0]))
+    assert "roles/owner" not in granted and "roles/editor" not in granted
