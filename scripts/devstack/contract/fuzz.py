@@ -94,6 +94,10 @@ def run(
             str(max_examples),
             "--workers",
             "1",
+            # Above the gateway's own 15 s deadline: a slow backend is the gateway's 504 (a finding),
+            # while a cold function's first answer on a busy machine is not mistaken for a hang.
+            "--request-timeout",
+            "20",
             "--report",
             "ndjson",
             "--report-ndjson-path",
