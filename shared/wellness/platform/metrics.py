@@ -157,7 +157,11 @@ def configure(settings: Settings, *, reader: MetricReader | None = None) -> None
             telemetry.set_timing(
                 flush_seconds=settings.telemetry_flush_seconds, tick_seconds=settings.metrics_interval_seconds
             )
-        _provider = MeterProvider(resource=telemetry.resource(settings), metric_readers=readers)
+        # shutdown_on_exit=False: the SDK's own atexit hook would close the exporter before
+        # telemetry's exit round (registered earlier, so run later) sends the last points.
+        _provider = MeterProvider(
+            resource=telemetry.resource(settings), metric_readers=readers, shutdown_on_exit=False
+        )
         _instruments = None  # rebuilt on the real meter
 
 

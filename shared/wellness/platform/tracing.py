@@ -81,6 +81,7 @@ def configure(settings: Settings) -> None:
         provider = TracerProvider(
             resource=telemetry.resource(settings),
             sampler=ParentBased(TraceIdRatioBased(settings.trace_sample_ratio)),
+            shutdown_on_exit=False,  # telemetry's exit round sends what is left, then nothing is closed early
         )
         make_exporter = _exporter(settings)
         if make_exporter is not None:
