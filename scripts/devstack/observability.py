@@ -34,22 +34,22 @@ _MATCH_OPS = {"=", "!=", "=~", "!~"}
 def to_local(query: str) -> str:
     """The query with quoted (UTF-8) metric and label names as the local Prometheus stores them."""
     tokens = _TOKEN.findall(query)
-    significant = [i for i, token in enumerate(tokens) if token.strip()]
+    significant = [i for i, piece in enumerate(tokens) if piece.strip()]
     out = list(tokens)
     depth_braces = 0
     for position, index in enumerate(significant):
-        token = tokens[index]
-        if token == "{":
+        piece = tokens[index]
+        if piece == "{":
             depth_braces += 1
-        elif token == "}":
+        elif piece == "}":
             depth_braces -= 1
-        if not token.startswith('"'):
+        if not piece.startswith('"'):
             continue
         before = tokens[significant[position - 1]] if position > 0 else ""
         after = tokens[significant[position + 1]] if position + 1 < len(significant) else ""
         if before in _MATCH_OPS:
             continue  # a label value: kept as written
-        name = prometheus_name(json.loads(token))
+        name = prometheus_name(json.loads(piece))
         if after in _MATCH_OPS or depth_braces == 0:
             out[index] = name  # a label name (in a matcher, or in by/without)
         else:

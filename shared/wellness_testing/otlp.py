@@ -1,9 +1,9 @@
 """OTLP/gRPC receivers for tests: one that records what it is sent, one that never answers.
 
-    >>> with OtlpSink() as sink:            # doctest: +SKIP
-    ...     settings = load_settings({..., "OTLP_ENDPOINT": sink.endpoint})
-    >>> with HangingReceiver() as hung:     # accepts every connection, answers nothing
-    ...     settings = load_settings({..., "OTLP_ENDPOINT": hung.endpoint})
+>>> with OtlpSink() as sink:            # doctest: +SKIP
+...     settings = load_settings({..., "OTLP_ENDPOINT": sink.endpoint})
+>>> with HangingReceiver() as hung:     # accepts every connection, answers nothing
+...     settings = load_settings({..., "OTLP_ENDPOINT": hung.endpoint})
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ class OtlpSink(trace_service_pb2_grpc.TraceServiceServicer, metrics_service_pb2_
         self.trace_requests: list[trace_service_pb2.ExportTraceServiceRequest] = []
         self.metric_requests: list[metrics_service_pb2.ExportMetricsServiceRequest] = []
         self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
-        trace_service_pb2_grpc.add_TraceServiceServicer_to_server(self, self._server)
-        metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(self, self._server)
+        trace_service_pb2_grpc.add_TraceServiceServicer_to_server(self, self._server)  # type: ignore[no-untyped-call]
+        metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(self, self._server)  # type: ignore[no-untyped-call]
         self.port = self._server.add_insecure_port("127.0.0.1:0")
 
     @property

@@ -71,7 +71,9 @@ def test_every_dashboard_panel_passes_promtool(tmp_path: Path) -> None:
 
 
 def test_a_typo_is_caught(tmp_path: Path) -> None:
-    broken = {"groups": [{"name": "g", "rules": [{"alert": "a", "expr": observability.to_local('sum(rate({"x"}[5m])')}]}]}
+    broken = {
+        "groups": [{"name": "g", "rules": [{"alert": "a", "expr": observability.to_local('sum(rate({"x"}[5m])')}]}]
+    }
     with pytest.raises(AssertionError, match="parse error|unclosed"):
         promtool_check(tmp_path, broken)
 
@@ -80,9 +82,18 @@ def test_a_typo_is_caught(tmp_path: Path) -> None:
     ("cloud", "local"),
     [
         ('{"faas.coldstarts"}', '{__name__="faas_coldstarts"}'),
-        ('max by ("wellness.store") ({"wellness.outbox.oldest_age"}) > 300', 'max by (wellness_store) ({__name__="wellness_outbox_oldest_age"}) > 300'),
-        ('{"a.b_count", "http.response.status_code"=~"5..", le="0.5"}', '{__name__="a_b_count", http_response_status_code=~"5..", le="0.5"}'),
-        ('rate(pubsub_googleapis_com:x{monitored_resource="y"}[5m])', 'rate(pubsub_googleapis_com:x{monitored_resource="y"}[5m])'),
+        (
+            'max by ("wellness.store") ({"wellness.outbox.oldest_age"}) > 300',
+            'max by (wellness_store) ({__name__="wellness_outbox_oldest_age"}) > 300',
+        ),
+        (
+            '{"a.b_count", "http.response.status_code"=~"5..", le="0.5"}',
+            '{__name__="a_b_count", http_response_status_code=~"5..", le="0.5"}',
+        ),
+        (
+            'rate(pubsub_googleapis_com:x{monitored_resource="y"}[5m])',
+            'rate(pubsub_googleapis_com:x{monitored_resource="y"}[5m])',
+        ),
         ('{"m", "k"="with.dots \\" and quotes"}', '{__name__="m", k="with.dots \\" and quotes"}'),
     ],
 )

@@ -62,12 +62,14 @@ def test_a_signup_is_counted_timed_and_traced_to_its_four_subscribers(
     assert value(prometheus, f"http_server_request_duration_sum{{{route}}}") > 0
     assert value(prometheus, 'faas_coldstarts{job="auth-signup"}') >= 1
     eventually(
-        lambda: value(
-            prometheus,
-            'messaging_process_duration_count{messaging_consumer_group_name="profile-on-user-created",'
-            ' wellness_outcome="applied"}',
-        )
-        >= 1,
+        lambda: (
+            value(
+                prometheus,
+                'messaging_process_duration_count{messaging_consumer_group_name="profile-on-user-created",'
+                ' wellness_outcome="applied"}',
+            )
+            >= 1
+        ),
         timeout=30,
     )
     eventually(lambda: query(prometheus, 'wellness_outbox_pending{wellness_store="postgres"}')["data"]["result"], 30)

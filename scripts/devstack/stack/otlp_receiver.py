@@ -135,7 +135,10 @@ def series(request: metrics_service_pb2.ExportMetricsServiceRequest) -> Iterator
     """Every point of an OTLP export as Prometheus samples (see the module docstring for the mapping)."""
     for resource_metrics in request.resource_metrics:
         resource = _attributes(resource_metrics.resource.attributes)
-        target = {"job": str(resource.get("service.name", "")), "instance": str(resource.get("service.instance.id", ""))}
+        target = {
+            "job": str(resource.get("service.name", "")),
+            "instance": str(resource.get("service.instance.id", "")),
+        }
         for scope_metrics in resource_metrics.scope_metrics:
             for metric in scope_metrics.metrics:
                 yield from _metric_series(metric, target)
@@ -264,8 +267,10 @@ def serve(port: int, traces: Path, prometheus_url: str | None, host: str = LOCAL
     """Start the receiver (returns at once; server.stop() ends it)."""
     traces.parent.mkdir(parents=True, exist_ok=True)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    trace_service_pb2_grpc.add_TraceServiceServicer_to_server(TraceService(traces), server)
-    metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(MetricsService(prometheus_url), server)
+    trace_service_pb2_grpc.add_TraceServiceServicer_to_server(TraceService(traces), server)  # type: ignore[no-untyped-call]
+    metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(  # type: ignore[no-untyped-call]
+        MetricsService(prometheus_url), server
+    )
     server.add_insecure_port(f"{host}:{port}")
     server.start()
     return server

@@ -14,7 +14,7 @@ from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.metrics.v1.metrics_pb2 import Histogram, HistogramDataPoint, Metric, NumberDataPoint, Sum
 from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
 
-from devstack.stack.otlp_receiver import _write_request_class, remote_write_body, serve, series, span_records
+from devstack.stack.otlp_receiver import _write_request_class, remote_write_body, series, serve, span_records
 from devstack.stack.procs import free_port
 from devstack.stack.traces import format_traces
 
@@ -22,7 +22,9 @@ pytestmark = pytest.mark.unit
 
 
 def kv(key: str, value: str | int) -> KeyValue:
-    return KeyValue(key=key, value=AnyValue(int_value=value) if isinstance(value, int) else AnyValue(string_value=value))
+    return KeyValue(
+        key=key, value=AnyValue(int_value=value) if isinstance(value, int) else AnyValue(string_value=value)
+    )
 
 
 RESOURCE = [kv("service.name", "auth-signup"), kv("service.instance.id", "i-1")]
@@ -82,7 +84,10 @@ def test_a_histogram_becomes_cumulative_buckets_sum_and_count_with_prometheus_na
     )
     metric = Metric(name="http.server.request.duration", histogram=Histogram(data_points=[point]))
 
-    samples = {dict(labels)["__name__"] + dict(labels).get("le", ""): value for labels, value, _ in series(metrics_request(metric))}
+    samples = {
+        dict(labels)["__name__"] + dict(labels).get("le", ""): value
+        for labels, value, _ in series(metrics_request(metric))
+    }
     labels = dict(next(iter(series(metrics_request(metric))))[0])
 
     assert samples == {
@@ -99,7 +104,9 @@ def test_a_histogram_becomes_cumulative_buckets_sum_and_count_with_prometheus_na
 def test_remote_write_body_is_snappy_protobuf_with_sorted_labels() -> None:
     counter = Metric(
         name="faas.coldstarts",
-        sum=Sum(data_points=[NumberDataPoint(as_int=1, time_unix_nano=5_000_000, attributes=[kv("faas.trigger", "http")])]),
+        sum=Sum(
+            data_points=[NumberDataPoint(as_int=1, time_unix_nano=5_000_000, attributes=[kv("faas.trigger", "http")])]
+        ),
     )
     body = remote_write_body(list(series(metrics_request(counter))))
 

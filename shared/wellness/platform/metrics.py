@@ -6,18 +6,22 @@ Until it runs (unit tests, a function with METRICS_EXPORTER=none) every recordin
 function below is a cheap no-op. The platform records what every function has in
 common; a domain calls `throttled(...)` (or adds a function here), never the SDK.
 
-| instrument | kind | attributes | recorded by |
-| --- | --- | --- | --- |
-| `http.server.request.duration` (s) | histogram | `http.request.method`, `http.route`, `http.response.status_code`, `error.type` | `@endpoint`, `@job` |
-| `faas.coldstarts` | counter | `faas.trigger` | the first invocation of an instance |
-| `faas.init_duration` (s) | histogram | `faas.trigger` | the first invocation: process start to handler ready |
-| `messaging.process.duration` (s) | histogram | `messaging.system`, `messaging.destination.name`, `messaging.consumer.group.name`, `wellness.outcome` (applied, duplicate, rejected, retried) | `@subscriber` |
-| `wellness.event.lag` (s) | histogram | `messaging.destination.name`, `messaging.consumer.group.name` | `@subscriber`: handled − the event's `occurredAt` |
-| `messaging.client.sent.messages` | counter | `messaging.system`, `messaging.destination.name`, `error.type` (failures only) | the Pub/Sub publisher |
-| `wellness.outbox.pending`, `wellness.outbox.oldest_age` (s) | gauge | `wellness.store` (postgres, firestore) | the outbox relay |
-| `wellness.throttle.rejections` | counter | `wellness.throttle.name` | domains (auth's login throttle) |
-| `db.client.connection.count` | up-down (observed) | `db.client.connection.pool.name`, `db.client.connection.state` | the Postgres engine's pool |
-| `db.client.connection.max` | up-down (observed) | `db.client.connection.pool.name` | the Postgres engine's pool |
+- `http.server.request.duration` (s, histogram; `http.request.method`, `http.route`,
+  `http.response.status_code`, `error.type`): `@endpoint`, `@job`
+- `faas.coldstarts` (counter) and `faas.init_duration` (s, histogram; `faas.trigger`):
+  the first invocation of an instance; init is process start to handler ready
+- `messaging.process.duration` (s, histogram; `messaging.system`,
+  `messaging.destination.name`, `messaging.consumer.group.name`, `wellness.outcome`:
+  applied, duplicate, rejected, retried): `@subscriber`
+- `wellness.event.lag` (s, histogram; destination, consumer group): `@subscriber`,
+  handled − the event's `occurredAt`
+- `messaging.client.sent.messages` (counter; `messaging.destination.name`, `error.type`
+  on failures): the Pub/Sub publisher
+- `wellness.outbox.pending`, `wellness.outbox.oldest_age` (s) (gauges; `wellness.store`):
+  the outbox relay
+- `wellness.throttle.rejections` (counter; `wellness.throttle.name`): domains
+- `db.client.connection.count` (`db.client.connection.state`: used, idle) and
+  `db.client.connection.max` (observed; `db.client.connection.pool.name`): the Postgres pool
 
 Attributes are low-cardinality by rule: routes are templates (`/v1/programs/{programId}`),
 never user ids, event ids or paths with ids in them.
@@ -32,13 +36,13 @@ import os
 import threading
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from opentelemetry import metrics as metrics_api
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.metrics import MeterProvider
-    from opentelemetry.sdk.metrics.export import MetricReader
+    from opentelemetry.sdk.metrics.export import MetricExporter, MetricReader
     from sqlalchemy.pool import Pool
 
     from .config import Settings
@@ -141,7 +145,9 @@ def configure(settings: Settings, *, reader: MetricReader | None = None) -> None
         if exporting:
             lazy = _LazyOtlpExporter(settings)
             # An infinite interval: no thread of the SDK's own; telemetry decides when to collect.
-            otlp_reader = PeriodicExportingMetricReader(lazy, export_interval_millis=float("inf"))
+            otlp_reader = PeriodicExportingMetricReader(
+                cast("MetricExporter", lazy), export_interval_millis=float("inf")
+            )
             readers.append(otlp_reader)
             clock = telemetry.ExportClock(settings.metrics_interval_seconds)
 
@@ -159,9 +165,7 @@ def configure(settings: Settings, *, reader: MetricReader | None = None) -> None
             )
         # shutdown_on_exit=False: the SDK's own atexit hook would close the exporter before
         # telemetry's exit round (registered earlier, so run later) sends the last points.
-        _provider = MeterProvider(
-            resource=telemetry.resource(settings), metric_readers=readers, shutdown_on_exit=False
-        )
+        _provider = MeterProvider(resource=telemetry.resource(settings), metric_readers=readers, shutdown_on_exit=False)
         _instruments = None  # rebuilt on the real meter
 
 

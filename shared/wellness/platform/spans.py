@@ -17,7 +17,7 @@ import collections
 import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
@@ -90,4 +90,4 @@ def otlp_exporter(endpoint: str, credentials: object, timeout: float) -> SpanExp
     """The OTLP/gRPC span exporter (grpc and the protos are imported here, off the cold start path)."""
     from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 
-    return OTLPSpanExporter(endpoint=endpoint, insecure=credentials is None, credentials=credentials, timeout=timeout)  # type: ignore[arg-type]
+    return OTLPSpanExporter(endpoint=endpoint, insecure=credentials is None, credentials=credentials, timeout=timeout)

@@ -62,7 +62,7 @@ class _Exporter:
 
     def __init__(self) -> None:
         self._tasks: list[Task] = []
-        self._prepares: list[Callable[[], None]] = []
+        self._prepares: list[Callable[[], object]] = []
         self._cond = threading.Condition()
         self._requested = 0
         self._completed = 0
@@ -75,7 +75,7 @@ class _Exporter:
         self.tick_seconds = 15.0
         self.flush_seconds = DEFAULT_FLUSH_SECONDS
 
-    def register(self, task: Task, prepare: Callable[[], None] | None = None) -> None:
+    def register(self, task: Task, prepare: Callable[[], object] | None = None) -> None:
         with self._cond:
             self._tasks.append(task)
             if prepare is not None:
@@ -94,7 +94,9 @@ class _Exporter:
                 self._requested = self._completed = 0
                 self._stuck, self._slow_until, self._thread = False, 0.0, None
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, args=(prepare,), name="wellness-telemetry", daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, args=(prepare,), name="wellness-telemetry", daemon=True
+                )
                 self._thread.start()
 
     def prepare(self) -> None:
@@ -124,14 +126,14 @@ class _Exporter:
     def _run(self, prepare: bool) -> None:
         if prepare:
             for build in list(self._prepares):
-                self._safely(build)
+                self._safely(_ignoring_final(build), False)
         while True:
             with self._cond:
                 self._cond.wait_for(lambda: self._requested > self._completed, timeout=self.tick_seconds)
                 target, final, tasks = self._requested, self._final, list(self._tasks)
             started = time.monotonic()
             for task in tasks:
-                self._safely(lambda: task(final))
+                self._safely(task, final)
             with self._cond:
                 self._completed = max(self._completed, target)
                 overran = self._stuck or time.monotonic() - started > self.flush_seconds
@@ -141,17 +143,24 @@ class _Exporter:
                 self._cond.notify_all()
 
     @staticmethod
-    def _safely(step: Callable[[], None]) -> None:
+    def _safely(step: Task, final: bool) -> None:
         try:
-            step()
+            step(final)
         except Exception:  # noqa: BLE001 - telemetry never takes the function down
             log.warning("telemetry export failed", exc_info=True)
+
+
+def _ignoring_final(build: Callable[[], object]) -> Task:
+    def step(final: bool) -> None:
+        build()
+
+    return step
 
 
 _exporter = _Exporter()
 
 
-def register(task: Task, prepare: Callable[[], None] | None = None) -> None:
+def register(task: Task, prepare: Callable[[], object] | None = None) -> None:
     """Have `task(final)` run on every flush and every tick of the background thread.
 
     `prepare()` builds what the task needs (exporter, channel) ahead of the first flush.
@@ -231,10 +240,10 @@ def otlp_target(settings: Settings) -> tuple[str, ChannelCredentials | None]:
     import grpc
 
     credentials, _ = google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])
-    plugin = google.auth.transport.grpc.AuthMetadataPlugin(credentials, google.auth.transport.requests.Request())
-    channel = grpc.composite_channel_credentials(
-        grpc.ssl_channel_credentials(), grpc.metadata_call_credentials(plugin)
+    plugin = google.auth.transport.grpc.AuthMetadataPlugin(  # type: ignore[no-untyped-call]
+        credentials, google.auth.transport.requests.Request()
     )
+    channel = grpc.composite_channel_credentials(grpc.ssl_channel_credentials(), grpc.metadata_call_credentials(plugin))
     return endpoint.removeprefix("https://").rstrip("/"), channel
 
 

@@ -112,9 +112,7 @@ def _exporter(settings: Settings) -> Callable[[], SpanExporter | None] | None:
         from opentelemetry.sdk.trace.export import ConsoleSpanExporter
 
         name = settings.function_name
-        return lambda: ConsoleSpanExporter(
-            service_name=name, formatter=lambda span: span.to_json(indent=None) + "\n"
-        )
+        return lambda: ConsoleSpanExporter(service_name=name, formatter=lambda span: span.to_json(indent=None) + "\n")
     if kind == "otlp":
         from . import telemetry
         from .spans import otlp_exporter

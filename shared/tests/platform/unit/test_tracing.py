@@ -105,7 +105,9 @@ def test_otlp_is_the_cloud_default_and_the_exporter_is_not_built_at_configure(mo
 
     tracing.configure(configured)
 
-    assert load_settings({"GOOGLE_CLOUD_PROJECT": "p", "FUNCTION_NAME": "f", "APP_ENV": "prod"}).trace_exporter == "otlp"
+    assert (
+        load_settings({"GOOGLE_CLOUD_PROJECT": "p", "FUNCTION_NAME": "f", "APP_ENV": "prod"}).trace_exporter == "otlp"
+    )
     assert built == []  # gRPC and the exporter wait for the telemetry thread
 
 
