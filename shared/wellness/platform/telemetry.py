@@ -32,6 +32,7 @@ gunicorn's graceful exit runs `atexit` handlers).
 from __future__ import annotations
 
 import atexit
+import functools
 import logging
 import os
 import threading
@@ -199,12 +200,14 @@ atexit.register(_at_exit)
 os.register_at_fork(after_in_child=_after_fork)
 
 
+@functools.cache
 def resource(settings: Settings) -> Resource:
     """Who is speaking: the function, this instance, the project, and in the cloud where it runs.
 
     The Telemetry API needs `gcp.project_id`; Managed Service for Prometheus needs a
     `location` (cloud.region, from the GCP resource detector on Cloud Run) and a
-    non-empty instance (service.instance.id, unique per instance).
+    non-empty instance (service.instance.id, unique per instance). Cached: traces and
+    metrics share one (and one visit to the metadata server).
     """
     from opentelemetry.sdk.resources import Resource
 
