@@ -19,6 +19,9 @@ HEAVY = {
     "google.cloud.pubsub_v1": "pubsub",
     "google.cloud.secretmanager": None,  # never at start: secrets come from the env locally
     "opentelemetry.exporter.cloud_trace": None,
+    # Built by the telemetry thread in the serving process (after gunicorn's fork), never at import.
+    "opentelemetry.exporter.otlp": None,
+    "grpc": None,
     "google.cloud.sql.connector": None,
     "alembic": None,
 }
@@ -40,6 +43,10 @@ def test_no_heavy_client_is_imported_at_cold_start(fn, signing_keyset_json: str)
         "FUNCTION_NAME": fn.name,
         "DATABASE_URL": "postgresql+pg8000://nobody@127.0.0.1:1/none",
         "SECRET_JWT_SIGNING_KEYS": signing_keyset_json,
+        # As deployed: traces and metrics over OTLP (nothing listens: nothing connects at import).
+        "TRACE_EXPORTER": "otlp",
+        "METRICS_EXPORTER": "otlp",
+        "OTLP_ENDPOINT": "http://127.0.0.1:9",
     }
     out = subprocess.run(
         [sys.executable, "-c", PROBE, str(fn.source_dir / "main.py")],

@@ -21,8 +21,10 @@ BASE = (
     "tzdata",
     "opentelemetry-api",
     "opentelemetry-sdk",
-    "opentelemetry-exporter-gcp-trace",
+    "opentelemetry-exporter-otlp-proto-grpc",
+    "opentelemetry-resourcedetector-gcp",
     "opentelemetry-propagator-gcp",
+    "google-auth",
 )
 BY_STORE = {
     "postgres": ("SQLAlchemy", "pg8000", "cloud-sql-python-connector"),

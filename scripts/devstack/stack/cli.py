@@ -11,6 +11,7 @@ from pathlib import Path
 
 from devstack.catalog import load_catalog
 from devstack.stack.layout import DEFAULT_STATE_DIR
+from devstack.stack.prometheus import INSTALL_HINT as PROMETHEUS_INSTALL_HINT
 from devstack.stack.stack import Stack, StackError
 from devstack.stack.traces import format_traces
 
@@ -58,9 +59,15 @@ def cmd_up(args: argparse.Namespace) -> int:
     except StackError as exc:
         print(f"\nthe local stack did not start: {exc}", file=sys.stderr)
         return 1
+    metrics = (
+        f"{stack.prometheus_url}   (PromQL, e.g. faas_coldstarts; the alerts at {stack.prometheus_url}/alerts)"
+        if stack.prometheus_url
+        else f"none: {PROMETHEUS_INSTALL_HINT}"
+    )
     _say(
         f"\nup in {stack.timings['total']:.1f} s\n"
         f"  gateway   {stack.gateway_url}   (try: curl {stack.gateway_url}/v1/auth/jwks)\n"
+        f"  metrics   {metrics}\n"
         f"  status    scripts/dev status      logs: scripts/dev logs [name…] -f      traces: scripts/dev traces\n"
         f"  stop      scripts/dev down        (down --clean also deletes the database and keys)"
     )
@@ -91,6 +98,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     _say(f"gateway {stack.gateway_url}   state {args.state_dir}")
     for row in rows:
         _say(f"  {row['name']:<32} {row['kind']:<10} {'up' if row['alive'] else 'DEAD':<5} {row['url'] or ''}")
+    if stack.prometheus_url is None:
+        _say(f"  {'prometheus':<32} {'-':<10} {'off':<5} {PROMETHEUS_INSTALL_HINT}")
     dead = [row["name"] for row in rows if not row["alive"]]
     if dead:
         _say(f"{len(dead)} process(es) are gone: see `scripts/dev logs {dead[0]}`")

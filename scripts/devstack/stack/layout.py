@@ -39,6 +39,7 @@ class Layout:
     gateway_module: str = "devstack.gateway.server"
     scheduler_module: str = "devstack.stack.scheduler"
     mailsink_module: str = "devstack.stack.mailsink"
+    otlp_receiver_module: str = "devstack.stack.otlp_receiver"
 
     def has_module(self, module: str) -> bool:
         """Whether `python -m module` would find it on tool_path (without importing it)."""
@@ -65,11 +66,14 @@ def function_env(
     project: str = PROJECT,
     smtp_port: int | None = None,
     reset_key: str | None = None,
+    otlp_port: int | None = None,
 ) -> dict[str, str]:
     """The variables a function process gets locally (name None: all but FUNCTION_NAME).
 
     The same names as in the cloud (wellness.platform.config reads them), with local values:
-    secrets from the environment, traces to a file `scripts/dev traces` reads.
+    secrets from the environment; traces and metrics over OTLP to the stack's receiver (which
+    writes the spans where `scripts/dev traces` reads them), or, without one, spans straight
+    to that file.
     """
     env = {
         "GOOGLE_CLOUD_PROJECT": project,
@@ -87,6 +91,14 @@ def function_env(
         "PYTHONPATH": _pathsep(Path(p) for p in pythonpath),
         "PYTHONUNBUFFERED": "1",
     }
+    if otlp_port is not None:
+        env.update(
+            TRACE_EXPORTER="otlp",
+            METRICS_EXPORTER="otlp",
+            OTLP_ENDPOINT=f"http://127.0.0.1:{otlp_port}",
+            # The shortest interval Google would accept: local dashboards and tests see points soon.
+            METRICS_INTERVAL_SECONDS="5",
+        )
     if smtp_port is not None:  # mail goes to the stack's SMTP sink (scripts/dev mail reads it)
         env.update(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port))
     if reset_key is not None:

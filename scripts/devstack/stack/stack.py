@@ -35,6 +35,8 @@ from devstack.stack.layout import (
 )
 from devstack.stack.postgres import PostgresCluster
 from devstack.stack.procs import LOCALHOST, ServiceError, port_open, spawn, stop_groups, wait_for
+from devstack.stack.prometheus import INSTALL_HINT as PROMETHEUS_INSTALL_HINT
+from devstack.stack.prometheus import Prometheus, prometheus_binary
 from devstack.stack.pubsub_setup import setup_topology
 from devstack.stack.services import Emulator, FunctionProcess, free_port, process_record
 from devstack.stack.state import StackError, StackState
@@ -130,7 +132,18 @@ class Stack(StackState):
             pythonpath=self.layout.function_path,
             smtp_port=self.processes.get("mail-sink", {}).get("port"),
             reset_key=ensure_secret_file(self.state_dir / "password-reset-key"),
+            otlp_port=self.processes.get("otlp-receiver", {}).get("port"),
         )
+
+    @property
+    def prometheus_url(self) -> str | None:
+        """The local Prometheus' URL, or None when it is not installed (the stack runs without it)."""
+        record = self.processes.get("prometheus")
+        return str(record["url"]) if record else None
+
+    @property
+    def traces_file(self) -> Path:
+        return self.state_dir / "traces.jsonl"
 
     @property
     def mail_dir(self) -> Path:
@@ -160,6 +173,7 @@ class Stack(StackState):
             self._step(f"postgres on {LOCALHOST}:{self.cluster.port}", t)
         assert self.pubsub_host and self.firestore_host
         self._start_mail_sink()
+        self._start_telemetry()
         self.env = self.function_environment(keyset)
         # Functions read nothing from the services at import, so they boot alongside migrations.
         t_functions = time.monotonic()
@@ -205,6 +219,36 @@ class Stack(StackState):
         popen = spawn(cmd, log, env=self.layout.tool_env())
         self._track("mail-sink", "mailsink", popen, log, port=port, url=f"smtp://{LOCALHOST}:{port}")
         wait_for(lambda: port_open(port), self.ready_timeout, "the mail sink", popen, log)
+
+    def _start_telemetry(self) -> None:
+        """Prometheus (when installed) and the OTLP receiver the functions export to."""
+        t = time.monotonic()
+        prometheus: str | None = None
+        if prometheus_binary() is None:
+            self.progress(f"[{time.monotonic() - self._t0:5.1f}s] no prometheus: {PROMETHEUS_INSTALL_HINT}")
+        else:
+            prom = Prometheus(
+                free_port(), self.state_dir / "prometheus", self.log_path("prometheus"), self._alert_rules()
+            )
+            popen = prom.start()
+            self._track("prometheus", "prometheus", popen, prom.log_path, port=prom.port, url=prom.url)
+            prom.wait_ready(self.ready_timeout)
+            prometheus = prom.url
+            self._step(f"prometheus on {prom.url}", t)
+        port, log = free_port(), self.log_path("otlp-receiver")
+        cmd = [sys.executable, "-m", self.layout.otlp_receiver_module, "--port", str(port)]
+        cmd += ["--traces", str(self.traces_file)] + (["--prometheus", prometheus] if prometheus else [])
+        popen = spawn(cmd, log, env=self.layout.tool_env())
+        self._track("otlp-receiver", "otlp", popen, log, port=port, url=f"grpc://{LOCALHOST}:{port}")
+        wait_for(lambda: port_open(port), self.ready_timeout, "the OTLP receiver", popen, log)
+
+    def _alert_rules(self) -> tuple[Path, ...]:
+        """The Terraform alerts as Prometheus rules, so the local /alerts page evaluates them too."""
+        try:
+            from devstack.observability import write_rule_file
+        except ImportError:  # a test's stand-in layout may not carry the Terraform alerts
+            return ()
+        return (write_rule_file(self.state_dir / "prometheus" / "alerts.rules.yml"),)
 
     def _start_function(self, name: str) -> FunctionProcess:
         proc = FunctionProcess(

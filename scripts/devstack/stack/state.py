@@ -17,7 +17,14 @@ from devstack.stack.postgres import PostgresCluster
 from devstack.stack.procs import pid_alive, stop_groups
 
 S = TypeVar("S", bound="StackState")
-_STOP_TIERS = (("scheduler", "gateway"), ("function",), ("pubsub", "firestore", "mailsink"))  # callers before callees
+# Callers before callees; the telemetry pipeline last, so the functions' exit exports still land.
+_STOP_TIERS = (
+    ("scheduler", "gateway"),
+    ("function",),
+    ("pubsub", "firestore", "mailsink"),
+    ("otlp",),
+    ("prometheus",),
+)
 
 
 class StackError(RuntimeError):

@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 from typing import Callable
 
+from ..platform import metrics
 from ..platform.clock import utc_now
 from ..platform.errors import ConflictError, TooManyRequestsError, UnauthenticatedError
 from ..platform.events import Event
@@ -86,6 +87,7 @@ class AuthService:
         def work(store: AuthStore) -> tuple[User, NewRefreshToken] | None:
             wait = store.throttle.retry_after(list(keys.values()))
             if wait > 0:
+                metrics.throttled("login")
                 raise TooManyRequestsError("too_many_attempts", "Too many failed logins; try again later.", wait)
             user = store.users.by_email(address)
             if not self._hasher.verify(user.password_hash if user else None, password) or user is None:

@@ -18,6 +18,8 @@ import os
 from typing import Mapping
 
 ENVIRONMENTS = ("local", "test", "qa", "prod")
+CLOUD_OTLP_ENDPOINT = "https://telemetry.googleapis.com:443"
+MIN_METRICS_INTERVAL_SECONDS = 5.0
 
 
 class SettingsError(RuntimeError):
@@ -42,7 +44,8 @@ class Settings:
     # Access tokens, as the gateway checks them (and the functions, with verify_forwarded_token).
     jwt_issuer: str
     jwt_audience: str
-    # Tracing: none | file | console | gcp.
+    # Telemetry. Traces: none | file | console | otlp; metrics: none | otlp. Both go over
+    # OTLP/gRPC to otlp_endpoint (Google's Telemetry API in the cloud, the stack's receiver locally).
     trace_exporter: str
     trace_file: str | None
     # Outbox: how long one publish may take before the row is left pending.
@@ -52,6 +55,11 @@ class Settings:
     # Defence in depth: verify the bearer token the gateway forwards (against the JWKS), not only its userinfo.
     verify_forwarded_token: bool = False
     jwks_uri: str | None = None
+    metrics_exporter: str = "none"
+    otlp_endpoint: str = CLOUD_OTLP_ENDPOINT
+    trace_sample_ratio: float = 1.0  # parent-based: a caller's sampled flag wins
+    metrics_interval_seconds: float = 15.0  # one stream may be written at most every 5-10 s
+    telemetry_flush_seconds: float = 1.0  # the most an answer waits for its spans to leave
 
     def require(self, *names: str) -> Settings:
         """Fail now unless each named field has a value.
@@ -79,6 +87,7 @@ _ENV_NAMES = {
     "jwt_audience": "JWT_AUDIENCE",
     "trace_file": "TRACE_FILE",
     "jwks_uri": "JWT_JWKS_URI",
+    "otlp_endpoint": "OTLP_ENDPOINT",
 }
 
 
@@ -127,6 +136,20 @@ def is_cloud(env: Mapping[str, str]) -> bool:
     return env_choice(env, "APP_ENV", "local", ENVIRONMENTS) in ("qa", "prod")
 
 
+def _ratio(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env_float(env, name, default)
+    if not 0.0 <= value <= 1.0:
+        raise SettingsError(f"environment variable {name} must be between 0 and 1, got {value}")
+    return value
+
+
+def _at_least(env: Mapping[str, str], name: str, default: float, minimum: float) -> float:
+    value = env_float(env, name, default)
+    if value < minimum:
+        raise SettingsError(f"environment variable {name} must be at least {minimum:g}, got {value:g}")
+    return value
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read every setting from the environment (os.environ by default)."""
     env = os.environ if env is None else env
@@ -149,9 +172,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         jwt_issuer=env_str(env, "JWT_ISSUER", "wellness-local") or "",
         jwt_audience=env_str(env, "JWT_AUDIENCE", "wellness-app") or "",
         trace_exporter=env_choice(
-            env, "TRACE_EXPORTER", "gcp" if cloud else "none", ("none", "file", "console", "gcp")
+            env, "TRACE_EXPORTER", "otlp" if cloud else "none", ("none", "file", "console", "otlp")
         ),
         trace_file=env_str(env, "TRACE_FILE"),
+        metrics_exporter=env_choice(env, "METRICS_EXPORTER", "otlp" if cloud else "none", ("none", "otlp")),
+        otlp_endpoint=env_str(env, "OTLP_ENDPOINT", CLOUD_OTLP_ENDPOINT) or CLOUD_OTLP_ENDPOINT,
+        trace_sample_ratio=_ratio(env, "TRACE_SAMPLE_RATIO", 1.0),
+        metrics_interval_seconds=_at_least(env, "METRICS_INTERVAL_SECONDS", 15.0, MIN_METRICS_INTERVAL_SECONDS),
+        telemetry_flush_seconds=_at_least(env, "TELEMETRY_FLUSH_SECONDS", 1.0, 0.05),
         publish_timeout_seconds=env_float(env, "PUBLISH_TIMEOUT_SECONDS", 5.0),
         publish_after_commit=env_flag(env, "PUBLISH_AFTER_COMMIT", True),
         max_body_bytes=env_int(env, "MAX_BODY_BYTES", 64 * 1024),

@@ -5,7 +5,11 @@ request id (echoed in X-Request-Id), a log context and a trace span joined to th
 caller's trace; its body, query and path parameters are checked against the
 operation in contracts/openapi.yaml; the caller's identity is read for protected
 operations; library errors become the JSON error body; anything unexpected is a
-500 with no detail (the traceback is logged); spans are flushed before returning.
+500 with no detail (the traceback is logged). The app's `X-Trace-Id` is recorded as
+`clientTraceId` (span and logs); every answer carries `X-Trace-Id`, the server's
+trace id, for support requests. Each request is measured
+(`http.server.request.duration` by route) and telemetry is flushed, boundedly,
+before returning.
 
     runtime = function_runtime("firestore")
     profiles = profile_service(runtime)
@@ -28,7 +32,7 @@ from typing import Any, Callable, Mapping
 import flask
 from opentelemetry.trace import SpanKind
 
-from . import logs, tracing
+from . import logs, metrics, tracing
 from .errors import AppError, MethodNotAllowedError, NotFoundError, TooManyRequestsError, error_body
 from .identity import Caller, Headers, caller_from_headers, check_forwarded_token
 from .operations import Operation, check_parameters, operation, parse_body
@@ -123,21 +127,36 @@ def _prepare(op: Operation, request: flask.Request, runtime: Runtime) -> ApiRequ
     return ApiRequest(body=body, params=params, caller=caller, request_id="", headers=headers)
 
 
+def _client_trace_id(headers: Headers) -> str | None:
+    """The app's own x-trace-id, when it is a sane token (it goes into logs and spans as sent)."""
+    value = headers.get("X-Trace-Id", "")
+    return value if _REQUEST_ID.fullmatch(value) else None
+
+
 def _serve(
-    request: flask.Request, runtime: Runtime, span_name: str, work: Callable[[str], flask.Response]
+    request: flask.Request,
+    runtime: Runtime,
+    span_name: str,
+    work: Callable[[str], flask.Response],
+    route: str | None = None,
 ) -> flask.Response:
     """The frame every HTTP function shares: request id, log context, span, error mapping, access log, flush."""
     started = time.perf_counter()
     request_id = _request_id(request.headers)
+    client_trace_id = _client_trace_id(request.headers)
     response: flask.Response | None = None
     with (
-        logs.request_context(requestId=request_id),
+        logs.request_context(requestId=request_id, **({"clientTraceId": client_trace_id} if client_trace_id else {})),
         tracing.tracer().start_as_current_span(
             span_name, context=tracing.extract(dict(request.headers)), kind=SpanKind.SERVER
         ) as span,
     ):
         span.set_attribute("http.request.method", request.method)
         span.set_attribute("url.path", request.path)
+        if route:
+            span.set_attribute("http.route", route)
+        if client_trace_id:
+            span.set_attribute("clientTraceId", client_trace_id)
         try:
             response = work(request_id)
         except AppError as error:
@@ -148,6 +167,9 @@ def _serve(
                 500, error_body("internal", "Something went wrong on our side.", request_id), request_id
             )
         span.set_attribute("http.response.status_code", response.status_code)
+        trace_id = tracing.trace_id()
+        if trace_id:
+            response.headers["X-Trace-Id"] = trace_id
         logs.access_log(
             log,
             method=request.method,
@@ -159,6 +181,9 @@ def _serve(
             user_agent=request.headers.get("User-Agent", ""),
             remote_ip=request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip(),
         )
+    metrics.http_request(
+        request.method, route, response.status_code, time.perf_counter() - started, trigger="http" if route else "timer"
+    )
     tracing.flush()
     return response
 
@@ -193,9 +218,10 @@ def endpoint(operation_id: str, runtime: Runtime) -> Callable[[Handler], Callabl
                 result = handler(prepared)
                 return _json_response(result.status, result.body, request_id, result.headers)
 
-            return _serve(request, runtime, f"{op.method} {op.path}", work)
+            return _serve(request, runtime, f"{op.method} {op.path}", work, route=op.path)
 
         serve.__name__ = serve.__qualname__ = handler.__name__
+        metrics.handler_ready()
         serve.__doc__ = handler.__doc__
         return serve
 
@@ -216,6 +242,7 @@ def job(runtime: Runtime) -> Callable[[Callable[[], Mapping[str, Any]]], Callabl
             return _serve(request, runtime, f"job {runtime.settings.function_name}", work)
 
         serve.__name__ = serve.__qualname__ = run.__name__
+        metrics.handler_ready()
         return serve
 
     return decorate

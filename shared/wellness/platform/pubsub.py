@@ -2,7 +2,12 @@
 
 The Python client retries a publish for up to 600 s by default; here every publish
 has its own short timeout, so a caller (the relay) can leave the row pending and
-move on when Pub/Sub is down.
+move on when Pub/Sub is down. Each publish is a span in the trace of the request
+that wrote the event (the prompt publish and the relay alike), and the message
+carries that span's `traceparent`, so one trace runs request → publish → every
+subscriber. (The client's own OpenTelemetry spans, `enable_open_telemetry_tracing`,
+stay off: they hang under whatever span is current — the relay job's — and end in
+the client's batch thread after the flush.)
 
     >>> publisher = PubSubPublisher("my-project")   # the client is built on the first publish
     >>> results = publisher.publish_many([("user.created", b"{}", {})], timeout=5)  # doctest: +SKIP
@@ -12,6 +17,11 @@ from __future__ import annotations
 
 import threading
 from typing import Any, Protocol, Sequence
+
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, StatusCode
+
+from . import metrics, tracing
 
 Message = tuple[str, bytes, dict[str, str]]  # topic, data, attributes
 
@@ -47,18 +57,42 @@ class PubSubPublisher:
             return self._client
 
     def publish_many(self, messages: Sequence[Message], timeout: float) -> list[BaseException | str]:
+        """Publish all; each message is a PRODUCER span in its event's trace, whose context it carries on."""
         from google.api_core.retry import Retry
 
         client = self._get_client()
         retry = Retry(timeout=timeout)
-        futures = []
+        sent = []
         for topic, data, attributes in messages:
+            span = _publish_span(topic, attributes)
+            # The subscriber's span becomes a child of this publish, not of the request that wrote the event.
+            with trace.use_span(span, end_on_exit=False):
+                carried = {**attributes, **tracing.inject()}
             path = client.topic_path(self._project_id, topic)
-            futures.append(client.publish(path, data, retry=retry, timeout=timeout, **attributes))
+            sent.append((topic, span, client.publish(path, data, retry=retry, timeout=timeout, **carried)))
         results: list[BaseException | str] = []
-        for future in futures:
+        for topic, span, future in sent:
             try:
-                results.append(str(future.result(timeout=timeout)))
+                message_id = str(future.result(timeout=timeout))
+                span.set_attribute("messaging.message.id", message_id)
+                results.append(message_id)
+                metrics.messages_sent(topic, 1)
             except Exception as exc:  # noqa: BLE001 - each message's own failure is reported, not raised
+                span.set_status(StatusCode.ERROR, type(exc).__name__)
                 results.append(exc)
+                metrics.messages_sent(topic, 1, error_type=type(exc).__name__)
+            finally:
+                span.end()
         return results
+
+
+def _publish_span(topic: str, attributes: dict[str, str]) -> trace.Span:
+    """A PRODUCER span under the event's own trace context (the request that caused it), else the current one."""
+    parent = tracing.extract(attributes) if attributes.get("traceparent") else None
+    span = tracing.tracer().start_span(f"publish {topic}", context=parent, kind=SpanKind.PRODUCER)
+    span.set_attribute("messaging.system", metrics.PUBSUB)
+    span.set_attribute("messaging.destination.name", topic)
+    span.set_attribute("messaging.operation.type", "send")
+    if attributes.get("eventId"):
+        span.set_attribute("event.id", attributes["eventId"])
+    return span

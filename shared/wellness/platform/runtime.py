@@ -16,7 +16,7 @@ import os
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Mapping, TypeVar
 
-from . import logs, tracing
+from . import logs, metrics, tracing
 from .config import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -98,7 +98,8 @@ class Runtime:
 
 
 def function_runtime(*needs: str, settings: Settings | None = None) -> Runtime:
-    """Read and check the settings, set up logs and traces, and return the instance's runtime."""
+    """Read and check the settings, set up logs, traces and metrics, and return the instance's runtime."""
+    metrics.initialization_started()
     unknown = set(needs) - set(NEEDS)
     if unknown:
         raise ValueError(f"unknown needs {sorted(unknown)}; choose from {NEEDS}")
@@ -109,4 +110,5 @@ def function_runtime(*needs: str, settings: Settings | None = None) -> Runtime:
         settings.require("jwks_uri")  # fail the cold start, not every request
     logs.configure(settings.function_name, settings.log_level, project_id=settings.project_id)
     tracing.configure(settings)
+    metrics.configure(settings)
     return Runtime(settings, tuple(needs))

@@ -34,7 +34,7 @@ from typing import Any, Callable, TypeVar
 import flask
 from opentelemetry.trace import SpanKind
 
-from . import logs, tracing
+from . import logs, metrics, tracing
 from .events import Event, InvalidEventError
 from .ports import Transaction, UnitOfWork
 from .runtime import Runtime
@@ -106,16 +106,23 @@ def subscriber(
             return flask.Response(status=status)
 
         serve.__name__ = serve.__qualname__ = apply.__name__
+        metrics.handler_ready()
         return serve
 
     return decorate
 
 
 def _outcome(status: int, outcome: str, fields: dict[str, Any], started: float) -> int:
-    """One log line per delivery: what happened to which event, for the on-call engineer."""
-    fields.update(outcome=outcome, status=status, latencyMs=round((time.perf_counter() - started) * 1000, 1))
+    """One log line and one measurement per delivery: what happened to which event, for the on-call engineer."""
+    seconds = time.perf_counter() - started
+    fields.update(outcome=outcome, status=status, latencyMs=round(seconds * 1000, 1))
     level = logging.INFO if status == 204 else logging.ERROR
     log.log(level, "event %s: %s", fields.get("eventType", "?"), outcome, extra={"fields": fields})
+    # An acked outcome's first word is its kind: "applied", or "duplicate, already applied".
+    kind = "retried" if status >= 500 else "rejected" if status != 204 else outcome.partition(",")[0]
+    metrics.message_processed(
+        str(fields.get("eventType")), str(fields.get("consumer")), kind, seconds, occurred_at=fields.get("occurredAt")
+    )
     return status
 
 
@@ -127,7 +134,7 @@ def _handle(request: flask.Request, consumer: str, event_type: str, apply_once: 
     except InvalidEventError as error:
         fields.update(eventId=error.event_id, details=error.details)
         return _outcome(422, f"rejected: {error}", fields, started)
-    fields.update(eventId=event.id, messageId=message_id)
+    fields.update(eventId=event.id, messageId=message_id, occurredAt=event.occurred_at)
     if event.type != event_type:
         return _outcome(422, f"rejected: this subscriber takes {event_type}, not {event.type}", fields, started)
     carrier = {"traceparent": attributes.get("traceparent") or event.traceparent or ""}

@@ -1,17 +1,23 @@
 """OpenTelemetry tracing, set up once per instance.
 
-`configure(settings)` builds a TracerProvider named after the function and picks the
-exporter from settings.trace_exporter:
+`configure(settings)` builds a TracerProvider named after the function, sampling
+`settings.trace_sample_ratio` of new traces (parent-based: a caller's sampled flag
+wins, so one user action is kept or dropped whole), and picks the exporter from
+settings.trace_exporter:
 
     none     spans are created (so logs carry trace ids) but never exported
-    file     one JSON object per span per line, appended to settings.trace_file
+    file     one JSON object per span per line, appended to settings.trace_file (tests)
     console  the SDK's ConsoleSpanExporter, one span per line on stdout
-    gcp      Cloud Trace (the exporter and its gRPC client are imported only then)
+    otlp     OTLP/gRPC to settings.otlp_endpoint: Google's Telemetry API (Cloud Trace)
+             in the cloud, the local stack's receiver locally (the exporter and gRPC are
+             imported by the telemetry thread, not at cold start)
 
-Spans are batched; Cloud Run throttles the CPU once the response is sent, so a
-function calls `flush()` before it returns. Incoming trace context is read from
-either `traceparent` or `X-Cloud-Trace-Context`; outgoing context (event envelopes,
-Pub/Sub attributes) is W3C `traceparent` only.
+Finished spans wait in a bounded buffer (`spans.SpanBuffer`); Cloud Run throttles the
+CPU once the response is sent, so a function calls `telemetry.flush()` before it
+returns (the http and subscriber decorators do), which waits about a second at most.
+Incoming trace context is read from `traceparent` or `X-Cloud-Trace-Context` (the
+one-way Cloud Trace propagator with W3C, as the propagator package recommends);
+outgoing context (event envelopes, Pub/Sub attributes) is W3C `traceparent` only.
 
 Never put request bodies, journal text, mail bodies, tokens or other secrets in span
 attributes or span names: traces are kept and shown outside the logs' redaction.
@@ -20,7 +26,7 @@ Use ids, routes, counts and status codes.
     >>> configure(settings)  # doctest: +SKIP
     >>> with tracer().start_as_current_span("POST /journal", context=extract(request.headers)):  # doctest: +SKIP
     ...     publish(envelope, attributes=inject())
-    >>> flush()  # doctest: +SKIP
+    >>> telemetry.flush()  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from opentelemetry import trace
@@ -43,6 +49,7 @@ if TYPE_CHECKING:
     from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
     from .config import Settings
+    from .spans import SpanBuffer
 
 INSTRUMENTATION_NAME = "wellness"
 
@@ -51,8 +58,8 @@ INSTRUMENTATION_NAME = "wellness"
 _lock = threading.Lock()
 _provider: TracerProvider | None = None
 _tracer: trace.Tracer | None = None
-_extractor: TextMapPropagator | None = None
-_injector: TextMapPropagator | None = None
+_composite: TextMapPropagator | None = None
+_buffer: SpanBuffer | None = None
 
 
 def configure(settings: Settings) -> None:
@@ -60,20 +67,31 @@ def configure(settings: Settings) -> None:
 
     >>> configure(load_settings())  # doctest: +SKIP
     """
-    global _provider, _tracer
+    global _provider, _tracer, _buffer
     with _lock:
         if _provider is not None:
             return
         from opentelemetry.propagate import set_global_textmap
-        from opentelemetry.sdk.resources import SERVICE_NAME, Resource
         from opentelemetry.sdk.trace import TracerProvider
-        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+        from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
-        provider = TracerProvider(resource=Resource.create({SERVICE_NAME: settings.function_name}))
-        exporter = _exporter(settings)
-        if exporter is not None:
-            provider.add_span_processor(BatchSpanProcessor(exporter))
-        set_global_textmap(_extract_propagator())
+        from . import telemetry
+        from .spans import SpanBuffer
+
+        provider = TracerProvider(
+            resource=telemetry.resource(settings),
+            sampler=ParentBased(TraceIdRatioBased(settings.trace_sample_ratio)),
+            shutdown_on_exit=False,  # telemetry's exit round sends what is left, then nothing is closed early
+        )
+        make_exporter = _exporter(settings)
+        if make_exporter is not None:
+            _buffer = SpanBuffer(make_exporter)
+            provider.add_span_processor(_buffer)
+            telemetry.register(_buffer.send, prepare=_buffer.prepare)
+            telemetry.set_timing(
+                flush_seconds=settings.telemetry_flush_seconds, tick_seconds=settings.metrics_interval_seconds
+            )
+        set_global_textmap(_propagator())
         # The global provider can be set only once per process; we keep our own reference so
         # tests can reset and reconfigure, and set the global just for third-party code.
         if isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider):
@@ -82,25 +100,31 @@ def configure(settings: Settings) -> None:
         _tracer = provider.get_tracer(INSTRUMENTATION_NAME)
 
 
-def _exporter(settings: Settings) -> SpanExporter | None:
+def _exporter(settings: Settings) -> Callable[[], SpanExporter | None] | None:
+    """How to build the exporter (called once, by the thread that sends), or None to export nothing."""
     kind = settings.trace_exporter
     if kind == "none":
         return None
     if kind == "file":
-        settings.require("trace_file")
-        return cast("SpanExporter", JsonFileSpanExporter(str(settings.trace_file)))  # duck-typed, see the class
+        path = str(settings.require("trace_file").trace_file)
+        return lambda: cast("SpanExporter", JsonFileSpanExporter(path))  # duck-typed, see the class
     if kind == "console":
         from opentelemetry.sdk.trace.export import ConsoleSpanExporter
 
-        return ConsoleSpanExporter(
-            service_name=settings.function_name, formatter=lambda span: span.to_json(indent=None) + "\n"
-        )
-    if kind == "gcp":
-        # Heavy (gRPC, google-cloud-trace): only functions that export to Cloud Trace pay for it.
-        from opentelemetry.exporter.cloud_trace import CloudTraceSpanExporter
+        name = settings.function_name
+        return lambda: ConsoleSpanExporter(service_name=name, formatter=lambda span: span.to_json(indent=None) + "\n")
+    if kind == "otlp":
+        from . import telemetry
+        from .spans import otlp_exporter
 
-        return CloudTraceSpanExporter(project_id=settings.project_id)  # type: ignore[no-untyped-call]
-    raise ValueError(f"unknown trace exporter {kind!r}: expected none, file, console or gcp")
+        def build() -> SpanExporter:
+            telemetry.quiet_sdk_logs()
+            endpoint, credentials = telemetry.otlp_target(settings)
+            # The exporter's own deadline (retries included) frees a stuck telemetry thread.
+            return otlp_exporter(endpoint, credentials, timeout=max(5.0, settings.telemetry_flush_seconds))
+
+        return build
+    raise ValueError(f"unknown trace exporter {kind!r}: expected none, file, console or otlp")
 
 
 def tracer() -> trace.Tracer:
@@ -112,14 +136,25 @@ def tracer() -> trace.Tracer:
     return _tracer if _tracer is not None else trace.get_tracer(INSTRUMENTATION_NAME)
 
 
-def flush(timeout_millis: int = 2000) -> bool:
-    """Export every finished span now; True when all were exported in time.
+def flush(timeout_seconds: float | None = None) -> bool:
+    """Send every finished span (and metrics, when due) now, waiting about a second at most.
 
     >>> flush()  # before returning the response, while the CPU is still allocated
     True
     """
-    provider = _provider
-    return True if provider is None else provider.force_flush(timeout_millis)
+    from . import telemetry
+
+    return telemetry.flush(timeout_seconds)
+
+
+def trace_id() -> str | None:
+    """The current trace's id (32 hex), as the X-Trace-Id header gives it to the app.
+
+    >>> trace_id() is None  # outside any span
+    True
+    """
+    ids = current_ids()
+    return ids[0] if ids else None
 
 
 def extract(headers: Mapping[str, str]) -> Context:
@@ -131,7 +166,7 @@ def extract(headers: Mapping[str, str]) -> Context:
     """
     # Header names are case-insensitive but the W3C propagator looks up lowercase keys only.
     carrier = {str(key).lower(): value for key, value in headers.items()}
-    return _extract_propagator().extract(carrier)
+    return _propagator().extract(carrier)
 
 
 def inject() -> dict[str, str]:
@@ -140,13 +175,8 @@ def inject() -> dict[str, str]:
     >>> inject()
     {}
     """
-    global _injector
-    if _injector is None:
-        from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
-
-        _injector = TraceContextTextMapPropagator()
     carrier: dict[str, str] = {}
-    _injector.inject(carrier)
+    _propagator().inject(carrier)
     return carrier
 
 
@@ -162,17 +192,18 @@ def current_ids() -> tuple[str, str, bool] | None:
     return format_trace_id(context.trace_id), format_span_id(context.span_id), context.trace_flags.sampled
 
 
-def _extract_propagator() -> TextMapPropagator:
-    global _extractor
-    if _extractor is None:
-        from opentelemetry.propagators.cloud_trace_propagator import CloudTraceFormatPropagator
+def _propagator() -> TextMapPropagator:
+    global _composite
+    if _composite is None:
+        from opentelemetry.propagators.cloud_trace_propagator import CloudTraceOneWayPropagator
         from opentelemetry.propagators.composite import CompositePropagator
         from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
         # Later propagators overwrite earlier ones: when Google's front end sends both
-        # headers, traceparent wins because it also carries tracestate.
-        _extractor = CompositePropagator([CloudTraceFormatPropagator(), TraceContextTextMapPropagator()])
-    return _extractor
+        # headers, traceparent wins because it also carries tracestate. The Cloud Trace
+        # format is read, never written (one-way): what we send on is W3C only.
+        _composite = CompositePropagator([CloudTraceOneWayPropagator(), TraceContextTextMapPropagator()])
+    return _composite
 
 
 class JsonFileSpanExporter:
@@ -234,8 +265,11 @@ def _reset_for_tests() -> None:
 
     >>> _reset_for_tests()
     """
-    global _provider, _tracer
+    global _provider, _tracer, _buffer
+    from . import telemetry
+
     with _lock:
-        provider, _provider, _tracer = _provider, None, None
+        provider, _provider, _tracer, _buffer = _provider, None, None, None
+    telemetry._reset_for_tests()
     if provider is not None:
         provider.shutdown()

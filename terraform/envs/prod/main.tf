@@ -13,29 +13,30 @@ provider "google-beta" {
 }
 
 module "wellness" {
-  source               = "../../modules/wellness"
-  project_id           = var.project_id
-  region               = var.region
-  environment          = var.environment
-  repo_root            = "${path.root}/../../.."
-  bundle_dir           = var.bundle_dir
-  bundles              = var.bundles
-  jwt_issuer           = var.jwt_issuer
-  jwt_audience         = var.jwt_audience
-  mail_from            = var.mail_from
-  password_reset_url   = var.password_reset_url
-  extra_secrets        = var.extra_secrets
-  db_tier              = var.db_tier
-  db_edition           = var.db_edition
-  db_availability_type = var.db_availability_type
-  db_max_connections   = var.db_max_connections
-  db_pool_size         = var.db_pool_size
-  firestore_location   = var.firestore_location
-  deletion_protection  = var.deletion_protection
-  warm_min_instances   = var.warm_min_instances
-  deployer_member      = var.deployer_member
-  live_api_config      = var.live_api_config
-  live_revisions       = var.live_revisions
+  source                = "../../modules/wellness"
+  project_id            = var.project_id
+  region                = var.region
+  environment           = var.environment
+  repo_root             = "${path.root}/../../.."
+  bundle_dir            = var.bundle_dir
+  bundles               = var.bundles
+  jwt_issuer            = var.jwt_issuer
+  jwt_audience          = var.jwt_audience
+  mail_from             = var.mail_from
+  password_reset_url    = var.password_reset_url
+  extra_secrets         = var.extra_secrets
+  db_tier               = var.db_tier
+  db_edition            = var.db_edition
+  db_availability_type  = var.db_availability_type
+  db_max_connections    = var.db_max_connections
+  db_pool_size          = var.db_pool_size
+  firestore_location    = var.firestore_location
+  deletion_protection   = var.deletion_protection
+  warm_min_instances    = var.warm_min_instances
+  deployer_member       = var.deployer_member
+  live_api_config       = var.live_api_config
+  live_revisions        = var.live_revisions
+  notification_channels = var.notification_channels
 }
 
 output "project_id" { value = var.project_id }

@@ -20,3 +20,6 @@ deletion_protection = true
 # The catalog's `warm: true` endpoints (sign-up, login, today's tasks) keep one instance each.
 warm_min_instances = 1
 deployer_member    = "serviceAccount:deployer@wellness-prod.iam.gserviceaccount.com"
+# Who is paged: channel ids from Monitoring > Alerting > notification channels (none yet: alerts
+# still open incidents in the console).
+notification_channels = []

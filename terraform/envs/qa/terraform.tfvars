@@ -21,3 +21,6 @@ deletion_protection = false
 # Nobody waits on qa's cold starts: no instance kept warm.
 warm_min_instances = 0
 deployer_member    = "serviceAccount:deployer@wellness-qa.iam.gserviceaccount.com"
+# Who is paged: channel ids from Monitoring > Alerting > notification channels (none yet: alerts
+# still open incidents in the console).
+notification_channels = []

@@ -28,3 +28,7 @@ variable "live_revisions" {
   type    = map(string)
   default = {}
 }
+variable "notification_channels" {
+  type        = list(string)
+  description = "Cloud Monitoring notification channel ids (projects/P/notificationChannels/N) the alerts notify; create the channels (e-mail, PagerDuty, Slack) in the console once, then list them here."
+}

@@ -294,3 +294,12 @@ module "api_gateway" {
   # revision that is not there yet, and on promotion the live gateway moves last.
   depends_on = [module.function, module.subscriber_function, module.migrate]
 }
+
+module "observability" {
+  source                = "../observability"
+  project_id            = var.project_id
+  environment           = var.environment
+  http_functions        = keys(local.http_functions)
+  domain_functions      = { for d in distinct([for f in local.functions : f.domain]) : d => [for k, f in local.functions : k if f.domain == d] }
+  notification_channels = var.notification_channels
+}

@@ -90,3 +90,8 @@ variable "live_revisions" {
   default     = {}
   description = "Function name => the revision serving users (the release record sets it; empty on the first deploy)."
 }
+variable "notification_channels" {
+  type        = list(string)
+  default     = []
+  description = "Cloud Monitoring notification channel ids (projects/P/notificationChannels/N) the alerts notify."
+}

@@ -4,7 +4,6 @@ import os
 import pathlib
 import subprocess
 import sys
-import types
 
 import pytest
 from opentelemetry import trace
@@ -99,29 +98,56 @@ def test_file_exporter_needs_a_trace_file():
         tracing.configure(settings(TRACE_EXPORTER="file"))
 
 
-def test_gcp_exporter_gets_the_project(monkeypatch):
-    created = []
+def test_otlp_is_the_cloud_default_and_the_exporter_is_not_built_at_configure(monkeypatch):
+    configured = settings(APP_ENV="test", TRACE_EXPORTER="otlp", OTLP_ENDPOINT="http://127.0.0.1:9")
+    built = []
+    monkeypatch.setattr("wellness.platform.spans.SpanBuffer.prepare", lambda self: built.append(self))
 
-    class FakeCloudTraceSpanExporter:
-        def __init__(self, project_id=None):
-            created.append(project_id)
+    tracing.configure(configured)
 
-        def export(self, spans):
-            return None
+    assert (
+        load_settings({"GOOGLE_CLOUD_PROJECT": "p", "FUNCTION_NAME": "f", "APP_ENV": "prod"}).trace_exporter == "otlp"
+    )
+    assert built == []  # gRPC and the exporter wait for the telemetry thread
 
-        def force_flush(self, timeout_millis=30000):
-            return True
 
-        def shutdown(self):
-            return None
+def test_unsampled_traces_still_give_logs_their_ids_but_export_nothing(tmp_path):
+    path = tmp_path / "spans.jsonl"
+    tracing.configure(settings(TRACE_EXPORTER="file", TRACE_FILE=str(path), TRACE_SAMPLE_RATIO="0"))
 
-    module = types.ModuleType("opentelemetry.exporter.cloud_trace")
-    module.CloudTraceSpanExporter = FakeCloudTraceSpanExporter
-    monkeypatch.setitem(sys.modules, "opentelemetry.exporter.cloud_trace", module)
+    with tracing.tracer().start_as_current_span("x"):
+        trace_id, _, sampled = tracing.current_ids()
+    tracing.flush()
 
-    tracing.configure(settings(TRACE_EXPORTER="gcp"))
+    assert len(trace_id) == 32 and sampled is False
+    assert not path.exists() or path.read_text() == ""
 
-    assert created == ["demo"]
+
+def test_a_sampled_caller_is_followed_whatever_the_ratio(tmp_path):
+    path = tmp_path / "spans.jsonl"
+    tracing.configure(settings(TRACE_EXPORTER="file", TRACE_FILE=str(path), TRACE_SAMPLE_RATIO="0"))
+
+    context = tracing.extract({"traceparent": f"00-{TRACE_ID}-00f067aa0ba902b7-01"})
+    with tracing.tracer().start_as_current_span("child", context=context):
+        pass
+    tracing.flush()
+
+    assert read_spans(path)["child"]["traceId"] == TRACE_ID
+
+
+def test_the_sample_ratio_must_be_a_fraction():
+    with pytest.raises(SettingsError, match="TRACE_SAMPLE_RATIO"):
+        settings(TRACE_SAMPLE_RATIO="1.5")
+
+
+def test_inject_writes_w3c_only_even_after_reading_the_cloud_trace_header():
+    tracing.configure(settings())
+    context = tracing.extract({"X-Cloud-Trace-Context": f"{TRACE_ID}/1;o=1"})
+
+    with tracing.tracer().start_as_current_span("publish", context=context):
+        carrier = tracing.inject()
+
+    assert set(carrier) == {"traceparent"} and TRACE_ID in carrier["traceparent"]
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ def build_engine(settings: Settings, *, url: str | None = None, pool_size: int |
     options: dict[str, Any] = {"pool_size": size, "max_overflow": 0, "pool_pre_ping": True, "pool_recycle": 1800}
     database_url = url or settings.database_url
     if database_url:
-        return create_engine(database_url, **options)
+        return _observed(create_engine(database_url, **options), settings)
     instance = settings.cloud_sql_instance
     if not instance:
         raise SettingsError("set DATABASE_URL (local) or CLOUD_SQL_INSTANCE (cloud) for a Postgres function")
@@ -38,4 +38,12 @@ def build_engine(settings: Settings, *, url: str | None = None, pool_size: int |
             instance, "pg8000", user=settings.database_user, db=settings.database_name, enable_iam_auth=True
         )
 
-    return create_engine("postgresql+pg8000://", creator=connect, **options)
+    return _observed(create_engine("postgresql+pg8000://", creator=connect, **options), settings)
+
+
+def _observed(engine: Engine, settings: Settings) -> Engine:
+    """The pool's connections (used, idle, max) go into the instance's metrics."""
+    from .. import metrics
+
+    metrics.observe_pool(engine.pool, settings.function_name)
+    return engine
