@@ -13,6 +13,8 @@ from alembic import command
 from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent
+# Alembic loads these by path, not by import: packaging ships them in the migration job's bundle.
+BUNDLE_DATA = ("env.py", "script.py.mako", "versions/*.py")
 
 
 def alembic_config(url: str | None = None) -> Config:
