@@ -1,7 +1,8 @@
 """The database schema of every Postgres domain, as Alembic migrations (`python -m wellness.migrations`).
 
 Migrations are expand-only during a release: the revision users are on keeps working
-on the new schema, which is what makes rolling functions back safe.
+on the new schema, which is what makes rolling functions back safe. After them, the
+migration job gives each function's database user exactly its table rights (`grants`).
 """
 
 from __future__ import annotations
