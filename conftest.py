@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
+import uuid
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -147,3 +150,80 @@ def sql(postgres_url: str) -> Iterator[Callable[..., list[Any]]]:
 
     yield run
     engine.dispose()
+
+
+def documented_bootstrap() -> str:
+    """The SQL of terraform/README.md's database bootstrap (step 8), as written there."""
+    readme = (REPO / "terraform" / "README.md").read_text()
+    found = re.search(r"--database wellness [^\n]*<<SQL\n(.*?)\nSQL\n", readme, re.DOTALL)
+    assert found, "terraform/README.md lost its database bootstrap (step 8)"
+    return found.group(1)
+
+
+@dataclasses.dataclass
+class CloudDatabase:
+    """A fresh database on the session's cluster, prepared as Cloud SQL's is before the migration job runs.
+
+    Its migration user and runtime users are plain login roles (no superuser, no rights), named
+    as Terraform names the IAM users of project `project`, and the database has had exactly
+    terraform/README.md's bootstrap SQL run on it by the superuser.
+    """
+
+    admin_url: Any  # sqlalchemy URL of the superuser on this database
+    project: str
+    runtime_users: dict[str, dict[str, Any]]
+
+    @property
+    def migrator(self) -> str:
+        from devstack.deploy.db_users import db_user
+
+        return db_user("db-migrate", self.project)
+
+    def url(self, user: str) -> str:
+        """The URL that logs `user` in to this database (trust authentication: no password)."""
+        rendered: str = self.admin_url.set(username=user).render_as_string(hide_password=False)
+        return rendered
+
+    def user_of(self, function: str) -> str:
+        return next(user for user, entry in self.runtime_users.items() if entry["function"] == function)
+
+
+@pytest.fixture(scope="module")
+def cloud_database(postgres_url: str) -> Iterator[Callable[[], CloudDatabase]]:
+    """cloud_database(): a new database, its migration user and one runtime user per Postgres function.
+
+    Not migrated: the test runs the migration job (or its parts) as `db.migrator`. Databases and
+    roles are dropped when the module ends.
+    """
+    from sqlalchemy import create_engine, make_url, text
+
+    from devstack.deploy.db_users import db_runtime_users
+
+    cluster = make_url(postgres_url)
+    made: list[CloudDatabase] = []
+    admin = create_engine(cluster, isolation_level="AUTOCOMMIT")
+
+    def make() -> CloudDatabase:
+        project = f"grants-{uuid.uuid4().hex[:8]}"
+        db = CloudDatabase(cluster.set(database=project.replace("-", "_")), project, db_runtime_users(project))
+        made.append(db)
+        with admin.connect() as conn:
+            for role in (db.migrator, *db.runtime_users):
+                conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+            conn.execute(text(f"CREATE DATABASE {db.admin_url.database}"))
+        bootstrap = documented_bootstrap().replace("$PROJECT", project)
+        bootstrap = bootstrap.replace("ON DATABASE wellness", f"ON DATABASE {db.admin_url.database}")
+        owner = create_engine(db.admin_url, isolation_level="AUTOCOMMIT")
+        with owner.connect() as conn:
+            for statement in filter(None, (s.strip() for s in bootstrap.split(";"))):
+                conn.execute(text(statement))
+        owner.dispose()
+        return db
+
+    yield make
+    with admin.connect() as conn:
+        for db in made:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {db.admin_url.database} WITH (FORCE)"))
+            for role in (db.migrator, *db.runtime_users):
+                conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+    admin.dispose()

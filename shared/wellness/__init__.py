@@ -2,5 +2,5 @@
 
 Platform code (settings, secrets, logs, traces, HTTP, validation, stores, events,
 outbox, idempotent subscribers) and the domain services. Each function's bundle
-carries a copy of this package beside its main.py.
+carries the modules of this package it imports beside its main.py (scripts/package).
 """

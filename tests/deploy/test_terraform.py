@@ -20,7 +20,7 @@ import hcl2
 import pytest
 
 from devstack.catalog import KINDS, REPO_ROOT, STORES, load_catalog
-from devstack.deploy import package
+from devstack.deploy import db_users, package
 
 pytestmark = pytest.mark.unit
 
@@ -330,9 +330,22 @@ def test_database_users_wait_for_their_service_accounts() -> None:
     assert "google_service_account.fn[k].email" in cloud_sql["iam_users"]
     user = blocks(TF / "modules/cloud_sql/main.tf", "resource")["google_sql_user.iam"]
     assert user["for_each"] == "${var.iam_users}" and "each.value" in user["name"]
+    # A user holding grants cannot be deleted; the migration job revokes a removed function's.
+    assert unquote(user["deletion_policy"]) == "ABANDON"
     migrate = blocks(TF / "modules/wellness/main.tf", "module")["migrate"]
     assert migrate["depends_on"] == ["${module.cloud_sql}"]
     assert "local.db_runtime_users" in str(migrate["environment"])
+
+
+def test_the_migration_job_is_told_each_runtime_user_as_the_grants_read_it() -> None:
+    # wellness.migrations.grants parses these fields; devstack.deploy.db_users (the tests' copy) builds them.
+    catalog_tf = locals_of(TF / "modules/wellness/catalog.tf")
+    described = re.findall(r"(\w+) = ", catalog_tf["db_runtime_users"].split("=> {", 1)[1])
+    assert tuple(described) == db_users.FIELDS
+    assert 'contains(local.functions[k].stores, "pubsub")' in catalog_tf["db_runtime_users"]
+    assert "local.postgres_functions" in catalog_tf["db_runtime_users"]
+    assert catalog_tf["account_id"].endswith('substr("fn-${k}", 0, 30)}}')
+    assert catalog_tf["db_user"].endswith('"${id}@${var.project_id}.iam"}}')
 
 
 def test_the_build_has_its_own_service_account_with_build_roles() -> None:

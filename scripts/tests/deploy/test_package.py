@@ -17,20 +17,34 @@ from pathlib import Path
 
 import pytest
 
+from devstack.catalog import load_catalog
 from devstack.deploy import package
 
 pytestmark = pytest.mark.unit
 
 PROBE = """
-import importlib.util, json, sys, sysconfig
-bundle = sys.argv[1]
+import importlib, importlib.util, json, pathlib, sys
+bundle, modules = sys.argv[1], json.loads(sys.argv[2])
 sys.path[:] = [bundle] + [p for p in sys.path if "site-packages" in p or p.startswith(sys.base_prefix)]
 spec = importlib.util.spec_from_file_location("main", bundle + "/main.py")
 module = importlib.util.module_from_spec(spec); sys.modules["main"] = module
 spec.loader.exec_module(module)
+# Then every module the bundle ships: what the function imports lazily (clients, Alembic) loads too.
+for name in modules:
+    importlib.import_module(name)
 import wellness, wellness.platform.contracts as c
-print(json.dumps({"handler": callable(module.handler), "wellness": wellness.__file__,
-                  "contracts": str(c.contracts_dir()), "swagger": c.openapi()["swagger"], "path": sys.path}))
+shipped = pathlib.Path(bundle, "wellness", "_contracts")
+read = {}
+if (shipped / "openapi.yaml").is_file():
+    read["swagger"] = c.openapi()["swagger"]
+if (shipped / "events").is_dir():
+    read["envelope"] = c.envelope_schema()["type"]
+    for path in sorted((shipped / "events").glob("*.v*.json")):
+        event_type, version = path.name.removesuffix(".json").rsplit(".v", 1)
+        read[path.name] = c.event_schema(event_type, int(version))["type"]
+print(json.dumps({"handler": callable(module.handler), "wellness": wellness.__file__, "read": read,
+                  "contracts": str(c.contracts_dir()), "path": sys.path,
+                  "files": sorted(m.__file__ for m in sys.modules.values() if m.__name__.startswith("wellness"))}))
 """
 
 
@@ -63,18 +77,26 @@ def test_bundle_imports_in_an_isolated_interpreter(
         "DATABASE_URL": "postgresql+pg8000://nobody@127.0.0.1:1/none",
         "SECRET_JWT_SIGNING_KEYS": signing_keyset_json,
     }
+    modules = package.library_part(name).module_names
     run = subprocess.run(
-        [sys.executable, "-I", "-c", PROBE, str(target)],
+        [sys.executable, "-I", "-c", PROBE, str(target), json.dumps(modules)],
         env=env,
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
     )
     assert run.returncode == 0, f"{name} does not import on its own:\n{run.stderr[-3000:]}"
     seen = json.loads(run.stdout.splitlines()[-1])
-    assert seen["handler"] and seen["swagger"] == "2.0"
-    assert Path(seen["wellness"]).is_relative_to(target) and Path(seen["contracts"]).is_relative_to(target)
+    assert seen["handler"]
+    assert all(Path(f).is_relative_to(target) for f in seen["files"])
+    # Whatever contract files the bundle ships, the readers find them there.
+    names = zipfile.ZipFile(bundles[name]).namelist()
+    shipped = {n.removeprefix(package.BUNDLED_CONTRACTS) for n in names if n.startswith(package.BUNDLED_CONTRACTS)}
+    assert not shipped or Path(seen["contracts"]).is_relative_to(target)
+    if "openapi.yaml" in shipped:
+        assert seen["read"]["swagger"] == "2.0"
+    assert {n.removeprefix("events/") for n in shipped if n.startswith("events/")} <= set(seen["read"])
     repo = package.REPO_ROOT
     assert not any(
         Path(p).is_relative_to(repo / "shared") or Path(p).is_relative_to(repo / "scripts") for p in seen["path"]
@@ -84,7 +106,7 @@ def test_bundle_imports_in_an_isolated_interpreter(
 def test_bundles_hold_no_tests_or_caches_and_are_deterministic(bundles: dict[str, Path], tmp_path: Path) -> None:
     for name, path in bundles.items():
         names = zipfile.ZipFile(path).namelist()
-        assert {"main.py", "requirements.txt", "wellness/__init__.py", "wellness/_contracts/openapi.yaml"} <= set(names)
+        assert {"main.py", "requirements.txt", "wellness/__init__.py"} <= set(names)
         assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc") or "/tests/" in n], name
     again = package.write_bundle("auth-jwks", tmp_path)
     assert again.name == bundles["auth-jwks"].name
@@ -96,3 +118,20 @@ def test_a_change_to_a_function_changes_only_its_bundle_name() -> None:
     changed = {**files, "main.py": files["main.py"] + b"\n# changed\n"}
     assert package.content_hash(changed) != package.content_hash(files)
     assert package.bundle_name("auth-jwks", files) == package.bundle_name("auth-jwks")
+
+
+def test_a_bundle_holds_what_its_function_runs_and_nothing_else(bundles: dict[str, Path]) -> None:
+    catalog = load_catalog()
+    domains = {fn.domain for fn in catalog.functions} - {"platform"}
+    for name, path in bundles.items():
+        fn = catalog.function(name)
+        names = set(zipfile.ZipFile(path).namelist())
+        # An endpoint validates requests against openapi.yaml; a subscriber never reads it.
+        assert ("wellness/_contracts/openapi.yaml" in names) == (fn.kind != "subscriber"), name
+        assert not names & {"wellness/_contracts/topics.yaml", "wellness/_contracts/firestore.indexes.json"}, name
+        if fn.domain in domains:
+            assert f"wellness/{fn.domain}/service.py" in names, name
+        # Domains meet only through public.py (lint-imports): no other domain's service comes along.
+        others = {d for d in domains - {fn.domain} if f"wellness/{d}/service.py" in names}
+        assert not others, f"{name} ships the services of {others}"
+        assert ("wellness/migrations/versions/0001_platform_and_auth.py" in names) == (name == "db-migrate"), name

@@ -1,7 +1,8 @@
 """The database schema of every Postgres domain, as Alembic migrations (`python -m wellness.migrations`).
 
 Migrations are expand-only during a release: the revision users are on keeps working
-on the new schema, which is what makes rolling functions back safe.
+on the new schema, which is what makes rolling functions back safe. After them, the
+migration job gives each function's database user exactly its table rights (`grants`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from alembic import command
 from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent
+# Alembic loads these by path, not by import: packaging ships them in the migration job's bundle.
+BUNDLE_DATA = ("env.py", "script.py.mako", "versions/*.py")
 
 
 def alembic_config(url: str | None = None) -> Config:

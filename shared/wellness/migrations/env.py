@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-from wellness.auth import tables as _auth  # noqa: F401 - each domain's tables join the one metadata
-from wellness.notifications import tables as _notifications  # noqa: F401
+from wellness.migrations.schema import metadata  # every domain's tables, on the one metadata
 from wellness.platform.config import load_settings
 from wellness.platform.postgres.engine import build_engine
-from wellness.platform.postgres.tables import metadata
-from wellness.program import tables as _program  # noqa: F401
-from wellness.reporting import tables as _reporting  # noqa: F401
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")

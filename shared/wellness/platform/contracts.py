@@ -1,8 +1,8 @@
 """Where the contracts are, loaded once per instance.
 
 In the repository they are the top-level contracts/ folder; in a deployed bundle
-packaging copies them into wellness/_contracts/. CONTRACTS_DIR
-overrides both.
+packaging copies the ones the function reads (CONTRACT_FILES) into wellness/_contracts/.
+CONTRACTS_DIR overrides both.
 
     >>> openapi()["swagger"]
     '2.0'
@@ -19,6 +19,14 @@ from typing import Any
 import yaml
 
 _HERE = Path(__file__).resolve().parent
+
+# What each reader below opens under contracts_dir(): packaging ships a file or folder only in
+# the bundles whose code calls its reader (scripts/devstack/deploy/package.py reads this literal).
+CONTRACT_FILES = {
+    "openapi": ("openapi.yaml",),
+    "event_schema": ("events",),
+    "envelope_schema": ("events/envelope.v1.json",),
+}
 
 
 def contracts_dir() -> Path:

@@ -145,6 +145,11 @@ resource "google_sql_user" "iam" {
   # exists (Cloud SQL refuses a user for an account it cannot find).
   name = trimsuffix(each.value, ".gserviceaccount.com")
   type = "CLOUD_IAM_SERVICE_ACCOUNT"
+  # Cloud SQL cannot delete a PostgreSQL user that still holds grants, and the migration job
+  # (which revokes them) runs after the apply that removes a function. So a removed function's
+  # user is left in the database: its service account is gone, so it cannot log in, and the
+  # next migration run revokes all it held (terraform/README.md, "Database rights").
+  deletion_policy = "ABANDON"
 }
 
 output "connection_name" { value = google_sql_database_instance.db.connection_name }

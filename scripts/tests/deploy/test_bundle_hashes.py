@@ -1,0 +1,121 @@
+"""An edit changes the bundle names of the functions that run the edited file, and of no other.
+
+`scripts/package` (python -m devstack.deploy.package) runs in a scratch copy of the repository
+(the tooling, functions/, the library, contracts/) before and after one edit, and the names in
+bundles.json are compared. Bundle names are content hashes, and Terraform rebuilds an image and
+deploys a revision exactly when a name changes (terraform/README.md), so this is the set of
+functions an edit redeploys.
+
+The expected sets do not come from the packager: they come from the catalog and the import
+rules lint-imports enforces (domains meet only through each other's public.py; the platform
+imports no domain).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from devstack.catalog import REPO_ROOT, load_catalog
+
+pytestmark = pytest.mark.unit
+
+COPIED = ("scripts/devstack", "functions", "shared/wellness", "contracts")
+CATALOG = load_catalog()
+ALL = {fn.name for fn in CATALOG.functions}
+Edit = Callable[..., set[str]]
+
+
+def of_domain(domain: str) -> set[str]:
+    return {fn.name for fn in CATALOG.functions if fn.domain == domain}
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("repo")
+    for part in COPIED:
+        shutil.copytree(REPO_ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return root
+
+
+def package_names(root: Path) -> dict[str, str]:
+    out = root / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "devstack.deploy.package", "--out", str(out)],
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root / "scripts")},
+        cwd=root,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    names: dict[str, str] = json.loads((out / "bundles.json").read_text())["bundles"]
+    return names
+
+
+@pytest.fixture(scope="module")
+def baseline(scratch: Path) -> dict[str, str]:
+    return package_names(scratch)
+
+
+@pytest.fixture
+def edit(scratch: Path, baseline: dict[str, str]) -> Iterator[Edit]:
+    """edit("path") appends a line to that file of the scratch copy; the functions whose bundle name changed."""
+    restore: list[tuple[Path, bytes]] = []
+
+    def changed(rel: str, line: str = "# edited\n") -> set[str]:
+        path = scratch / rel
+        restore.append((path, path.read_bytes()))
+        path.write_bytes(path.read_bytes() + line.encode())
+        after = package_names(scratch)
+        assert set(after) == set(baseline)
+        return {name for name in baseline if after[name] != baseline[name]}
+
+    yield changed
+    for path, content in reversed(restore):
+        path.write_bytes(content)
+
+
+def test_a_domain_module_edit_changes_only_that_domain_s_functions(edit: Edit) -> None:
+    # reporting has no public.py: nothing outside the domain may import its model.
+    assert edit("shared/wellness/reporting/model.py") == of_domain("reporting")
+
+
+def test_a_domain_s_tables_also_change_the_migration_job(edit: Edit) -> None:
+    # Alembic's env.py imports every domain's tables (the one metadata), so db-migrate ships them.
+    assert edit("shared/wellness/program/tables.py") == of_domain("program") | {"db-migrate"}
+
+
+def test_a_public_module_changes_its_domain_s_importers_and_no_one_else(edit: Edit) -> None:
+    changed = edit("shared/wellness/profile/public.py")
+    assert changed, "profile/public.py is imported by community and reflection"
+    assert changed <= of_domain("profile") | of_domain("community") | of_domain("reflection")
+    assert of_domain("community") <= changed
+
+
+def test_a_platform_module_every_function_runs_changes_them_all(edit: Edit) -> None:
+    assert edit("shared/wellness/platform/runtime.py") == ALL
+
+
+def test_the_openapi_document_changes_the_endpoints_and_jobs_not_the_subscribers(edit: Edit) -> None:
+    changed = edit("contracts/openapi.yaml")
+    subscribers = {fn.name for fn in CATALOG.functions if fn.kind == "subscriber"}
+    assert changed == ALL - subscribers
+
+
+def test_contracts_only_terraform_reads_change_no_bundle(edit: Edit) -> None:
+    assert edit("contracts/firestore.indexes.json", " ") == set()
+    assert edit("contracts/topics.yaml") == set()
+
+
+def test_an_edit_of_one_function_changes_only_its_bundle(edit: Edit) -> None:
+    assert edit("functions/program-get/main.py") == {"program-get"}
+
+
+def test_an_unchanged_repository_keeps_every_name(scratch: Path, baseline: dict[str, str]) -> None:
+    assert package_names(scratch) == baseline
