@@ -202,8 +202,12 @@ def install_json_errors() -> None:
         code, message = ("not_found", "No such resource.") if status == 404 else ("method_not_allowed", "Not allowed.")
         return _json_response(status, error_body(code, message, request_id), request_id)
 
+    register = functions_framework.errorhandler
+    building = getattr(register, "__self__", None)
+    if getattr(building, "_got_first_request", False):
+        return  # the app that was being built already serves (a test process that built several apps)
     for status in (404, 405):
-        functions_framework.errorhandler(status)(answer)
+        register(status)(answer)
 
 
 def endpoint(operation_id: str, runtime: Runtime) -> Callable[[Handler], Callable[[flask.Request], flask.Response]]:
