@@ -39,6 +39,7 @@ class Layout:
     gateway_module: str = "devstack.gateway.server"
     scheduler_module: str = "devstack.stack.scheduler"
     mailsink_module: str = "devstack.stack.mailsink"
+    console_module: str = "devstack.console.server"
 
     def has_module(self, module: str) -> bool:
         """Whether `python -m module` would find it on tool_path (without importing it)."""

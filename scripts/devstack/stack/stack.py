@@ -60,9 +60,11 @@ class Stack(StackState):
         relay_interval: float | None = None,
         ready_timeout: float = 90.0,
         progress: Callable[[str], None] | None = None,
+        console_port: int | None = None,
     ):
         super().__init__(state_dir)
         self.gateway_port = gateway_port
+        self.console_port = console_port
         self.domains = list(domains or [])
         self.layout = layout or Layout()
         self.catalog = load_catalog(self.layout.functions_dir, self.layout.contracts_dir)
@@ -182,6 +184,7 @@ class Stack(StackState):
         self._start_scheduler()
         self._save()
         self._step(f"gateway ready at {self.gateway_url}", t)
+        self._start_console()
         self.timings["total"] = round(time.monotonic() - self._t0, 2)
         self._save()
 
@@ -271,6 +274,30 @@ class Stack(StackState):
         # Without auth-jwks (e.g. `up profile`) its route is a dead backend: any answer means ready.
         strict = "auth-jwks" in self.urls
         wait_for(lambda: self._gateway_answers(strict), self.ready_timeout, "the gateway", popen, log)
+
+    @property
+    def console_url(self) -> str | None:
+        """The developer console's URL (devstack.console), when this stack runs one."""
+        record = self.processes.get("console")
+        return str(record["url"]) if record else None
+
+    def _start_console(self) -> None:
+        """The developer console on console_port (a free port when that one is taken), 127.0.0.1 only."""
+        if not self.layout.has_module(self.layout.console_module):
+            return
+        t = time.monotonic()
+        port = self.console_port or free_port()
+        if port_open(port):
+            port, taken = free_port(), port
+            self.progress(f"[{time.monotonic() - self._t0:5.1f}s] port {taken} is taken; the console takes {port}")
+        log = self.log_path("console")
+        cmd = [sys.executable, "-m", self.layout.console_module, "--state-dir", str(self.state_dir)]
+        cmd += ["--port", str(port), "--functions-dir", str(self.layout.functions_dir)]
+        cmd += ["--contracts-dir", str(self.layout.contracts_dir)]
+        popen = spawn(cmd, log, env=self.layout.tool_env())
+        self._track("console", "console", popen, log, port=port, url=f"http://{LOCALHOST}:{port}")
+        wait_for(lambda: port_open(port), self.ready_timeout, "the console", popen, log)
+        self._step(f"console at {self.console_url}", t)
 
     def _gateway_answers(self, strict: bool) -> bool:
         for name, popen in self._popens.items():

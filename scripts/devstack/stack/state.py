@@ -17,7 +17,12 @@ from devstack.stack.postgres import PostgresCluster
 from devstack.stack.procs import pid_alive, stop_groups
 
 S = TypeVar("S", bound="StackState")
-_STOP_TIERS = (("scheduler", "gateway"), ("function",), ("pubsub", "firestore", "mailsink"))  # callers before callees
+# Callers before callees.
+_STOP_TIERS = (
+    ("scheduler", "gateway", "console"),
+    ("function",),
+    ("pubsub", "firestore", "mailsink"),
+)
 
 
 class StackError(RuntimeError):
