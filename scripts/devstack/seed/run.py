@@ -267,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=8, help="how many users (default 8: the named personas)")
     parser.add_argument(
         "--password",
-        default=os.environ.get("SEED_PASSWORD", DEFAULT_PASSWORD),
+        default=os.environ.get("SEED_PASSWORD") or DEFAULT_PASSWORD,
         help="the demo accounts' password (default $SEED_PASSWORD, else a fixed demo one)",
     )
     args = parser.parse_args(argv)

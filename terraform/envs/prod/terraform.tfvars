@@ -20,3 +20,5 @@ deletion_protection = true
 # The catalog's `warm: true` endpoints (sign-up, login, today's tasks) keep one instance each.
 warm_min_instances = 1
 deployer_member    = "serviceAccount:deployer@wellness-prod.iam.gserviceaccount.com"
+# Who opens the published API reference (signed in, at the api_reference_url output).
+reference_readers = ["group:mobile-developers@wellness.example"]

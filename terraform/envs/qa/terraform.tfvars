@@ -21,3 +21,5 @@ deletion_protection = false
 # Nobody waits on qa's cold starts: no instance kept warm.
 warm_min_instances = 0
 deployer_member    = "serviceAccount:deployer@wellness-qa.iam.gserviceaccount.com"
+# Who opens the published API reference (signed in, at the api_reference_url output).
+reference_readers = ["group:mobile-developers@wellness.example"]

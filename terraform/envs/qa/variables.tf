@@ -28,3 +28,7 @@ variable "live_revisions" {
   type    = map(string)
   default = {}
 }
+variable "reference_readers" {
+  type    = list(string)
+  default = []
+}

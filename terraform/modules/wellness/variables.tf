@@ -90,3 +90,8 @@ variable "live_revisions" {
   default     = {}
   description = "Function name => the revision serving users (the release record sets it; empty on the first deploy)."
 }
+variable "reference_readers" {
+  type        = list(string)
+  default     = []
+  description = "Who may read the published API reference (IAM members, e.g. group:...)."
+}
