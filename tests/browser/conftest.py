@@ -1,9 +1,10 @@
 """Browser tests: headless Chromium (Debian's package) driven by Playwright, against the running local stack.
 
-Tier: e2e (each module says `pytestmark = pytest.mark.e2e`). These tests drive the whole local stack (`local_stack`: every function, the
-gateway, the console) the way a developer does, in a real browser, so they belong to
-the tier that runs last and shares that one stack; the static reference's test needs
-no stack but needs the same browser, so it sits here too.
+Tier: e2e (each module sets `pytestmark = pytest.mark.e2e`). These tests drive the whole
+local stack (`local_stack`: every function, the gateway, the console) the way a developer
+does, in a real browser, so they belong to the tier that runs last and shares that one
+stack; the static reference's test needs no stack but needs the same browser, so it sits
+here too.
 
 The browser is the system's (`/usr/bin/chromium`, or $CHROMIUM): Playwright only drives
 it (`executable_path`) and downloads nothing. Where it is not installed the tests skip

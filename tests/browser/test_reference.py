@@ -62,9 +62,10 @@ def test_signing_in_and_trying_get_me_profile_shows_the_profile(page: Any, conso
     signup = requests.post(f"{gateway}/v1/auth/signup", json=account, timeout=30)
     assert signup.status_code == 201, signup.text
     token = signup.json()["accessToken"]
+    mine = {"Authorization": f"Bearer {token}"}
     deadline = time.monotonic() + 30
-    while requests.get(f"{gateway}/v1/me/profile", headers={"Authorization": f"Bearer {token}"}, timeout=30).status_code != 200:
-        assert time.monotonic() < deadline, "the profile never appeared"
+    while requests.get(f"{gateway}/v1/me/profile", headers=mine, timeout=30).status_code != 200:
+        assert time.monotonic() < deadline, "the profile never appeared"  # made from user.created
         time.sleep(0.3)
 
     page.goto(f"{console_url}/reference")

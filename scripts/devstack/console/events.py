@@ -37,7 +37,7 @@ PEEK_LIMIT = 50  # messages shown per hold
 _DEAD_LETTER_ATTRIBUTES = "CloudPubSubDeadLetter"  # the attributes Pub/Sub adds when it dead-letters
 _lock = threading.Lock()
 _engines: dict[str, Any] = {}
-_firestore: dict[str, Any] = {}
+_firestore: dict[tuple[str, str], Any] = {}
 
 
 class HoldError(RuntimeError):
@@ -176,10 +176,18 @@ def _firestore_client(host: str, project: str) -> Any:
     from google.cloud import firestore
 
     with _lock:
-        if host not in _firestore:
-            os.environ["FIRESTORE_EMULATOR_HOST"] = host  # how the client finds the emulator
-            _firestore[host] = firestore.Client(project=project)
-        return _firestore[host]
+        if (host, project) not in _firestore:
+            # The client finds the emulator through the environment, read when it is built.
+            saved = os.environ.get("FIRESTORE_EMULATOR_HOST")
+            os.environ["FIRESTORE_EMULATOR_HOST"] = host
+            try:
+                _firestore[(host, project)] = firestore.Client(project=project)
+            finally:
+                if saved is None:
+                    del os.environ["FIRESTORE_EMULATOR_HOST"]
+                else:
+                    os.environ["FIRESTORE_EMULATOR_HOST"] = saved
+        return _firestore[(host, project)]
 
 
 def outbox_backlog(database_url: str | None, firestore_host: str | None, project: str) -> list[dict[str, Any]]:

@@ -236,6 +236,14 @@ def create_app(
     return app
 
 
+def _warm_up() -> None:
+    import google.cloud.firestore  # noqa: F401
+    import sqlalchemy  # noqa: F401
+
+    import wellness.platform.firestore.outbox  # noqa: F401
+    import wellness.platform.postgres.outbox  # noqa: F401
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devstack.console.server", description=__doc__.split("\n\n")[0])
     parser.add_argument("--state-dir", type=Path, required=True, help="the stack's state folder (.local/dev)")
@@ -247,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         args.state_dir.resolve(), port=args.port, functions_dir=args.functions_dir, contracts_dir=args.contracts_dir
     )
     server = make_server(LOCALHOST, args.port, app, threaded=True)
+    # The first events page would otherwise pay for SQLAlchemy, Firestore and Pub/Sub's imports.
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

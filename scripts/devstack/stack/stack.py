@@ -162,6 +162,7 @@ class Stack(StackState):
             self._step(f"postgres on {LOCALHOST}:{self.cluster.port}", t)
         assert self.pubsub_host and self.firestore_host
         self._start_mail_sink()
+        self._start_console()
         self.env = self.function_environment(keyset)
         # Functions read nothing from the services at import, so they boot alongside migrations.
         t_functions = time.monotonic()
@@ -184,7 +185,7 @@ class Stack(StackState):
         self._start_scheduler()
         self._save()
         self._step(f"gateway ready at {self.gateway_url}", t)
-        self._start_console()
+        self._wait_console()
         self.timings["total"] = round(time.monotonic() - self._t0, 2)
         self._save()
 
@@ -282,10 +283,12 @@ class Stack(StackState):
         return str(record["url"]) if record else None
 
     def _start_console(self) -> None:
-        """The developer console on console_port (a free port when that one is taken), 127.0.0.1 only."""
+        """The developer console on console_port (a free port when that one is taken), 127.0.0.1 only.
+
+        Spawned early so its imports overlap the rest of the start; it reads state.json per page.
+        """
         if not self.layout.has_module(self.layout.console_module):
             return
-        t = time.monotonic()
         port = self.console_port or free_port()
         if port_open(port):
             port, taken = free_port(), port
@@ -296,7 +299,13 @@ class Stack(StackState):
         cmd += ["--contracts-dir", str(self.layout.contracts_dir)]
         popen = spawn(cmd, log, env=self.layout.tool_env())
         self._track("console", "console", popen, log, port=port, url=f"http://{LOCALHOST}:{port}")
-        wait_for(lambda: port_open(port), self.ready_timeout, "the console", popen, log)
+
+    def _wait_console(self) -> None:
+        if "console" not in self.processes:
+            return
+        t = time.monotonic()
+        record, popen = self.processes["console"], self._popens["console"]
+        wait_for(lambda: port_open(record["port"]), self.ready_timeout, "the console", popen, self.log_path("console"))
         self._step(f"console at {self.console_url}", t)
 
     def _gateway_answers(self, strict: bool) -> bool:
