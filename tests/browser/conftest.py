@@ -87,7 +87,7 @@ def browser(chromium: str) -> Iterator[Any]:
 def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A new page; its screenshot is saved when the test fails."""
     page = browser.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(60_000)  # generous: a loaded 2-core machine renders the reference slowly
     try:
         yield page
     finally:

@@ -33,11 +33,18 @@ def assert_every_operation_listed(page: Any) -> None:
     assert page.locator(".opblock").count() == len(operations)
 
 
+def open_operation(operation: Any) -> None:
+    """Expand an operation and wait for its body. Not waiting on the click itself: deep linking
+    moves the URL's fragment, and Playwright would wait for that "navigation" too."""
+    operation.locator(".opblock-summary").click(no_wait_after=True)
+    operation.locator(".opblock-body").wait_for()
+
+
 def test_the_reference_lists_every_operation_of_the_contract(page: Any, console_url: str) -> None:
     page.goto(f"{console_url}/reference")
     assert_every_operation_listed(page)
     # The contract's examples are shown: the sign-up body's example value.
-    page.locator("#operations-auth-authSignup .opblock-summary").click()
+    open_operation(page.locator("#operations-auth-authSignup"))
     assert "correct horse battery" in page.locator("#operations-auth-authSignup .body-param__example").inner_text()
 
 
@@ -50,7 +57,7 @@ def test_the_static_reference_renders_offline(page: Any, tmp_path: Path) -> None
     assert_every_operation_listed(page)
     assert "gateway.example.test" in page.locator(".base-url").inner_text()
     assert fetched == [], f"the static page fetched {fetched}"
-    page.locator("#operations-profile-profileGetMine .opblock-summary").click()
+    open_operation(page.locator("#operations-profile-profileGetMine"))
     assert page.locator("#operations-profile-profileGetMine .try-out__btn").count() == 0  # no Try it without CORS
 
 
@@ -76,7 +83,7 @@ def test_signing_in_and_trying_get_me_profile_shows_the_profile(page: Any, conso
     assert email in page.locator("#sign-in-status").inner_text()
 
     operation = page.locator("#operations-profile-profileGetMine")
-    operation.locator(".opblock-summary").click()
+    open_operation(operation)
     operation.locator(".try-out__btn").click()
     operation.locator("button.execute").click()
     status = operation.locator(".live-responses-table .response .response-col_status")
