@@ -127,3 +127,16 @@ def test_the_deployer_gets_least_privilege_not_owner() -> None:
     assert "modifiedGrantsByRole" in README, "project IAM limited to the roles functions get"
     granted = set(re.findall(r"roles/[\w.]+", README.split("### 3.")[1].split("### 4.")[0]))
     assert "roles/owner" not in granted and "roles/editor" not in granted
+
+
+def test_the_reference_is_published_and_qa_alone_is_seeded_after_the_release() -> None:
+    steps = deploy()["jobs"]["deploy"]["steps"]
+    ids = [step.get("id") for step in steps]
+    assert ids.index("promoted") < ids.index("reference") < ids.index("seed") < ids.index("rollback")
+    by_id = {step.get("id"): step for step in steps}
+    assert "scripts/api-reference" in by_id["reference"]["run"] and "api_reference_bucket" in by_id["reference"]["run"]
+    assert "if" not in by_id["reference"]
+    assert by_id["seed"]["if"] == "env.TF_ENV == 'qa'", "the seed never runs against prod"
+    assert "scripts/seed --base-url" in by_id["seed"]["run"] and "envs/qa" in by_id["seed"]["run"]
+    outcomes = steps[-1]["env"]["OUTCOMES"]
+    assert "reference=${{ steps.reference.outcome }}" in outcomes and "seed=${{ steps.seed.outcome }}" in outcomes

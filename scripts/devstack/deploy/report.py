@@ -23,6 +23,11 @@ STEPS = {
     "promoted": "write the new release record",
 }
 BEFORE_PROMOTION = ("package", "record", "candidate", "secrets", "migrate", "smoke")
+# After the release is recorded: a failure here leaves users on the new release, correctly recorded.
+AFTER_RELEASE = {
+    "reference": "publish the API reference",
+    "seed": "seed qa's demo data",
+}
 
 
 def verdict(outcomes: dict[str, str]) -> tuple[bool, str]:
@@ -32,10 +37,19 @@ def verdict(outcomes: dict[str, str]) -> tuple[bool, str]:
     True
     >>> verdict({"package": "success", "record": "success", "candidate": "failure"})[1].split(":")[0]
     'apply the candidate failed'
+    >>> verdict({s: "success" for s in STEPS} | {"reference": "success", "seed": "failure"})[1].split(";")[0]
+    'released: users are on the new revisions and API config'
     """
     failed = next((s for s in STEPS if outcomes.get(s) in ("failure", "cancelled")), None)
     if failed is None:
         if all(outcomes.get(s) == "success" for s in STEPS):
+            after = [label for s, label in AFTER_RELEASE.items() if outcomes.get(s) in ("failure", "cancelled")]
+            if after:
+                return False, (
+                    "released: users are on the new revisions and API config; but "
+                    + " and ".join(after)
+                    + " failed (re-run the workflow: both are idempotent)"
+                )
             return True, "released: users are on the new revisions and API config"
         return False, "the release stopped before promotion: users are still on the previous release"
     what = f"{STEPS[failed]} {'was cancelled' if outcomes[failed] == 'cancelled' else 'failed'}"
@@ -70,7 +84,8 @@ def main(argv: list[str]) -> int:
     if summary:
         with open(summary, "a") as out:
             out.write("| step | outcome |\n| --- | --- |\n")
-            for step, label in [*STEPS.items(), ("rollback", "roll back a half-done promotion")]:
+            rows = [*STEPS.items(), *AFTER_RELEASE.items(), ("rollback", "roll back a half-done promotion")]
+            for step, label in rows:
                 out.write(f"| {label} | {outcomes.get(step) or 'not run'} |\n")
             out.write(f"\n**{message}**\n")
     return 0 if released else 1

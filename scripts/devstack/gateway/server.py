@@ -43,6 +43,8 @@ from devstack.gateway.spec import Operation, RouteTable, normalize_path
 
 _REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}")
+_CLOUD_TRACE = re.compile(r"^([0-9a-fA-F]{32})/")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -50,6 +52,7 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 class _Exchange:
     request_id: str
     backend: str = "-"
+    trace_id: str = "-"
 
 
 class Gateway:
@@ -89,7 +92,7 @@ class Gateway:
         # The path only: query strings can carry credentials, and the Authorization header is never logged.
         sys.stderr.write(
             f"gateway {method} {_CONTROL.sub('?', path)} {status.split()[0]} {latency:.1f}ms "
-            f"backend={exchange.backend} requestId={exchange.request_id}\n"
+            f"backend={exchange.backend} requestId={exchange.request_id} traceId={exchange.trace_id}\n"
         )
         sys.stderr.flush()
         start_response(status, headers)
@@ -113,6 +116,7 @@ class Gateway:
         url = operation.backend_url(path, params, query)
         exchange.backend = url.split("?", 1)[0]
         headers = forward_headers(request, exchange.request_id, payload)
+        exchange.trace_id = trace_id(headers)
         return forward(self._session, operation, request.method, url, headers, body, exchange.request_id)
 
     def _authenticate(self, operation: Operation, request: Request) -> str | None:
@@ -133,6 +137,18 @@ class Gateway:
             except AuthError as exc:
                 failure = str(exc)
         raise GatewayError(401, "unauthenticated", failure, challenge)
+
+
+def trace_id(headers: dict[str, str]) -> str:
+    """The trace the request is forwarded in (its traceparent, else X-Cloud-Trace-Context), or "-".
+
+    >>> trace_id({"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"})
+    '4bf92f3577b34da6a3ce929d0e0e4736'
+    """
+    found = _TRACEPARENT.match(headers.get("traceparent", "")) or _CLOUD_TRACE.match(
+        headers.get("X-Cloud-Trace-Context", "")
+    )
+    return found.group(1).lower() if found else "-"
 
 
 def _request_target(environ: dict[str, Any]) -> tuple[str, str]:

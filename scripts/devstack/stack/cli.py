@@ -53,6 +53,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         pubsub_host=os.environ.get("PUBSUB_EMULATOR_HOST") or None,
         firestore_host=os.environ.get("FIRESTORE_EMULATOR_HOST") or None,
         progress=_say,
+        console_port=args.console_port,
     )
     try:
         stack.up()
@@ -68,6 +69,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         f"\nup in {stack.timings['total']:.1f} s\n"
         f"  gateway   {stack.gateway_url}   (try: curl {stack.gateway_url}/v1/auth/jwks)\n"
         f"  metrics   {metrics}\n"
+        f"  console   {stack.console_url}   (requests, traces, events, mail; the API reference: /reference)\n"
         f"  status    scripts/dev status      logs: scripts/dev logs [name…] -f      traces: scripts/dev traces\n"
         f"  stop      scripts/dev down        (down --clean also deletes the database and keys)"
     )
@@ -193,6 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=int(os.environ.get("GATEWAY_PORT", "8080")),
         help="gateway port (default 8080, or $GATEWAY_PORT)",
+    )
+    up.add_argument(
+        "--console-port",
+        type=int,
+        default=int(os.environ.get("CONSOLE_PORT", "8081")),
+        help="developer console port (default 8081, or $CONSOLE_PORT; a free one when taken)",
     )
     up.set_defaults(run=cmd_up)
     down = sub.add_parser("down", help="stop everything up started")

@@ -40,6 +40,7 @@ class Layout:
     scheduler_module: str = "devstack.stack.scheduler"
     mailsink_module: str = "devstack.stack.mailsink"
     otlp_receiver_module: str = "devstack.stack.otlp_receiver"
+    console_module: str = "devstack.console.server"
 
     def has_module(self, module: str) -> bool:
         """Whether `python -m module` would find it on tool_path (without importing it)."""

@@ -62,9 +62,11 @@ class Stack(StackState):
         relay_interval: float | None = None,
         ready_timeout: float = 90.0,
         progress: Callable[[str], None] | None = None,
+        console_port: int | None = None,
     ):
         super().__init__(state_dir)
         self.gateway_port = gateway_port
+        self.console_port = console_port
         self.domains = list(domains or [])
         self.layout = layout or Layout()
         self.catalog = load_catalog(self.layout.functions_dir, self.layout.contracts_dir)
@@ -174,6 +176,7 @@ class Stack(StackState):
         assert self.pubsub_host and self.firestore_host
         self._start_mail_sink()
         self._start_telemetry()
+        self._start_console()
         self.env = self.function_environment(keyset)
         # Functions read nothing from the services at import, so they boot alongside migrations.
         t_functions = time.monotonic()
@@ -196,6 +199,7 @@ class Stack(StackState):
         self._start_scheduler()
         self._save()
         self._step(f"gateway ready at {self.gateway_url}", t)
+        self._wait_console()
         self.timings["total"] = round(time.monotonic() - self._t0, 2)
         self._save()
 
@@ -315,6 +319,38 @@ class Stack(StackState):
         # Without auth-jwks (e.g. `up profile`) its route is a dead backend: any answer means ready.
         strict = "auth-jwks" in self.urls
         wait_for(lambda: self._gateway_answers(strict), self.ready_timeout, "the gateway", popen, log)
+
+    @property
+    def console_url(self) -> str | None:
+        """The developer console's URL (devstack.console), when this stack runs one."""
+        record = self.processes.get("console")
+        return str(record["url"]) if record else None
+
+    def _start_console(self) -> None:
+        """The developer console on console_port (a free port when that one is taken), 127.0.0.1 only.
+
+        Spawned early so its imports overlap the rest of the start; it reads state.json per page.
+        """
+        if not self.layout.has_module(self.layout.console_module):
+            return
+        port = self.console_port or free_port()
+        if port_open(port):
+            port, taken = free_port(), port
+            self.progress(f"[{time.monotonic() - self._t0:5.1f}s] port {taken} is taken; the console takes {port}")
+        log = self.log_path("console")
+        cmd = [sys.executable, "-m", self.layout.console_module, "--state-dir", str(self.state_dir)]
+        cmd += ["--port", str(port), "--functions-dir", str(self.layout.functions_dir)]
+        cmd += ["--contracts-dir", str(self.layout.contracts_dir)]
+        popen = spawn(cmd, log, env=self.layout.tool_env())
+        self._track("console", "console", popen, log, port=port, url=f"http://{LOCALHOST}:{port}")
+
+    def _wait_console(self) -> None:
+        if "console" not in self.processes:
+            return
+        t = time.monotonic()
+        record, popen = self.processes["console"], self._popens["console"]
+        wait_for(lambda: port_open(record["port"]), self.ready_timeout, "the console", popen, self.log_path("console"))
+        self._step(f"console at {self.console_url}", t)
 
     def _gateway_answers(self, strict: bool) -> bool:
         for name, popen in self._popens.items():

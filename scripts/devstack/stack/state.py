@@ -19,7 +19,7 @@ from devstack.stack.procs import pid_alive, stop_groups
 S = TypeVar("S", bound="StackState")
 # Callers before callees; the telemetry pipeline last, so the functions' exit exports still land.
 _STOP_TIERS = (
-    ("scheduler", "gateway"),
+    ("scheduler", "gateway", "console"),
     ("function",),
     ("pubsub", "firestore", "mailsink"),
     ("otlp",),

@@ -45,3 +45,11 @@ def test_main_writes_the_step_table_and_fails_the_job(monkeypatch: pytest.Monkey
     assert report.main(["package=success", "record=success", "candidate=failure"]) == 1
     text = summary.read_text()
     assert "| apply the candidate | failure |" in text and "| run the migrations | not run |" in text
+
+
+@pytest.mark.parametrize("step", report.AFTER_RELEASE)
+def test_a_failure_after_the_release_says_users_are_on_it_and_fails_the_job(step: str) -> None:
+    released, message = report.verdict(ALL_GREEN | {"reference": "success", "seed": "success", step: "failure"})
+    assert not released
+    assert message.startswith("released: users are on the new revisions") and report.AFTER_RELEASE[step] in message
+    assert report.verdict(ALL_GREEN | {"reference": "success", "seed": "skipped"})[0]  # prod: no seed

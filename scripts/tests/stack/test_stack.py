@@ -332,6 +332,9 @@ def test_stack_up_outage_and_down_with_stand_ins(
         status = _cli(state_dir, "status")
         assert status.returncode == 0, status.stdout + status.stderr
         assert "thing-on-event" in status.stdout and "DEAD" not in status.stdout
+        assert f"console                          console    up    {stack.console_url}" in status.stdout
+        with urllib.request.urlopen(f"{stack.console_url}/", timeout=10) as resp:  # noqa: S310
+            assert "thing-on-event" in resp.read().decode()  # the console reads this stack's state
         again = _cli(state_dir, "up")
         assert again.returncode == 0 and "already up" in again.stdout
         with pytest.raises(StackError, match="already recorded"):

@@ -37,6 +37,7 @@ module "wellness" {
   live_api_config       = var.live_api_config
   live_revisions        = var.live_revisions
   notification_channels = var.notification_channels
+  reference_readers     = var.reference_readers
 }
 
 output "project_id" { value = var.project_id }
@@ -48,3 +49,5 @@ output "candidate_revisions" { value = module.wellness.candidate_revisions }
 output "migrate_url" { value = module.wellness.migrate_url }
 output "db_users" { value = module.wellness.db_users }
 output "connection_budget" { value = module.wellness.connection_budget }
+output "api_reference_bucket" { value = module.wellness.api_reference_bucket }
+output "api_reference_url" { value = module.wellness.api_reference_url }

@@ -32,3 +32,8 @@ variable "notification_channels" {
   type        = list(string)
   description = "Cloud Monitoring notification channel ids (projects/P/notificationChannels/N) the alerts notify; create the channels (e-mail, PagerDuty, Slack) in the console once, then list them here."
 }
+
+variable "reference_readers" {
+  type    = list(string)
+  default = []
+}

@@ -24,3 +24,5 @@ deployer_member    = "serviceAccount:deployer@wellness-qa.iam.gserviceaccount.co
 # Who is paged: channel ids from Monitoring > Alerting > notification channels (none yet: alerts
 # still open incidents in the console).
 notification_channels = []
+# Who opens the published API reference (signed in, at the api_reference_url output).
+reference_readers = ["group:mobile-developers@wellness.example"]

@@ -83,6 +83,14 @@ module "source_bucket" {
   readers    = [module.build.member]
 }
 
+module "api_reference" {
+  source     = "../api_reference"
+  project_id = var.project_id
+  region     = var.region
+  name       = "${var.project_id}-api-reference"
+  readers    = var.reference_readers
+}
+
 module "secrets" {
   source       = "../secrets"
   project_id   = var.project_id

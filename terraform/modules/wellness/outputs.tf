@@ -25,3 +25,5 @@ output "db_users" {
   description = "Database user => the function, domain and kind whose tables it is granted (the migration job gets the same as DB_RUNTIME_USERS)."
 }
 output "connection_budget" { value = local.connection_budget }
+output "api_reference_bucket" { value = module.api_reference.name }
+output "api_reference_url" { value = module.api_reference.url }

@@ -95,3 +95,9 @@ variable "notification_channels" {
   default     = []
   description = "Cloud Monitoring notification channel ids (projects/P/notificationChannels/N) the alerts notify."
 }
+
+variable "reference_readers" {
+  type        = list(string)
+  default     = []
+  description = "Who may read the published API reference (IAM members, e.g. group:...)."
+}

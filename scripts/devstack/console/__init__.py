@@ -1,0 +1,1 @@
+"""The developer console (`server`) and the API reference (`reference`) of the local stack."""
