@@ -1,8 +1,9 @@
-"""OTLP/gRPC receivers for tests: one that records what it is sent, one that never answers.
+"""OTLP/gRPC receivers for tests: one that records what it is sent, one that never answers
+(accepts every connection, answers nothing).
 
 >>> with OtlpSink() as sink:            # doctest: +SKIP
 ...     settings = load_settings({..., "OTLP_ENDPOINT": sink.endpoint})
->>> with HangingReceiver() as hung:     # accepts every connection, answers nothing
+>>> with HangingReceiver() as hung:     # doctest: +SKIP
 ...     settings = load_settings({..., "OTLP_ENDPOINT": hung.endpoint})
 """
 
