@@ -59,8 +59,12 @@ def test_a_database_error_keeps_the_connection(runtime_for: Any) -> None:
     uow = PostgresUnitOfWork(runtime_for("postgres", DB_POOL_SIZE="1").engine, PostgresTransaction)
     before = uow.read(backend_pid)
     for value in ("a\x00b", "not a number"):
+
+        def cast(store: PostgresTransaction, value: str = value) -> None:
+            store.connection.execute(text("SELECT CAST(:v AS integer)"), {"v": value})
+
         with pytest.raises(Exception, match="22021|22P02"):  # noqa: B017 - invalid byte, invalid text
-            uow.run(lambda store, v=value: store.connection.execute(text("SELECT CAST(:v AS integer)"), {"v": v}))
+            uow.run(cast)
         assert uow.run(with_savepoint) == 1
     assert uow.read(backend_pid) == before
 
