@@ -150,6 +150,7 @@ _PARAM_SCHEMA_KEYS = (
     "items",
     "minItems",
     "maxItems",
+    "x-text",
 )
 
 

@@ -134,6 +134,7 @@ def details(errors: list[jsonschema.ValidationError], where: str) -> list[dict[s
 
 
 def _prepare(validator: Any, instance: Any, where: str) -> tuple[Any, list[dict[str, Any]]]:
+    """The validator's own walk finds the x-text strings ($refs, arrays and all); NFC goes in where it marked one."""
     errors = list(validator.iter_errors(instance))
     marked = [error for error in errors if error.validator == "x-text" and error.message == _NOT_NFC]
     if marked:

@@ -207,3 +207,19 @@ def test_parameters_no_store_can_hold() -> None:
     with pytest.raises(ValidationError) as caught:
         operations.check_parameters(operations.operation("programList"), {"cursor": "abc\u0000"}, {})
     assert caught.value.details == [{"field": "query.cursor", "message": "must not contain NUL characters"}]
+
+
+def test_a_query_parameter_marked_x_text_is_normalised_and_checked_too() -> None:
+    search = operations.Operation(
+        "search",
+        "GET",
+        "/v1/search",
+        ({"in": "query", "name": "q", "type": "string", "x-text": "line"},),
+        None,
+        False,
+        False,
+    )
+    assert operations.check_parameters(search, {"q": "Zoe\u0308"}, {}) == {"q": "Zo\u00eb"}
+    with pytest.raises(ValidationError) as caught:
+        operations.check_parameters(search, {"q": "Zo\u202ee"}, {})
+    assert caught.value.details[0]["field"] == "query.q"
