@@ -23,3 +23,16 @@ def test_a_missing_signing_key_fails_the_cold_start_by_name(load_function, monke
     monkeypatch.delenv("SECRET_JWT_SIGNING_KEYS", raising=False)
     with pytest.raises(Exception, match="SECRET_JWT_SIGNING_KEYS"):
         load_function("auth-jwks", SECRET_JWT_SIGNING_KEYS="")
+
+
+def test_every_answer_says_nosniff_including_the_frameworks_own(load_function) -> None:
+    client = load_function("auth-jwks")
+    answers = {
+        "200": client.get("/v1/auth/jwks"),
+        "405 (ours)": client.post("/v1/auth/jwks"),
+        "404 (ours)": client.get("/v1/other"),
+        "404 (functions-framework)": client.get("/favicon.ico"),
+    }
+    assert [r.status_code for r in answers.values()] == [200, 405, 404, 404]
+    for name, response in answers.items():
+        assert response.headers.get("X-Content-Type-Options") == "nosniff", name

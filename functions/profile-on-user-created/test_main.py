@@ -33,3 +33,10 @@ def test_a_poison_message_is_nacked(load_function) -> None:
     client = load_function("profile-on-user-created")
     bad = {"message": {"data": base64.b64encode(json.dumps({"id": "x"}).encode()).decode(), "messageId": "2"}}
     assert client.post("/", json=bad).status_code == 422
+
+
+def test_a_deeply_nested_push_body_is_nacked_as_poison_and_answers_say_nosniff(load_function) -> None:
+    client = load_function("profile-on-user-created")
+    response = client.post("/", data=b"[" * 10_000 + b"]" * 10_000, content_type="application/json")
+    assert response.status_code == 422
+    assert response.headers.get("X-Content-Type-Options") == "nosniff"

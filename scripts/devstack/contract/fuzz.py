@@ -10,6 +10,11 @@ without a token, and nothing may answer 5xx.
     scripts/contract-test --max-examples 200       # a larger budget than CI's
 
 It prints how many cases were generated per operation and exits non-zero on any failure.
+
+Strings are generated from all of Unicode but surrogates (`--generation-codec utf-8`),
+NUL included (`--generation-allow-x00 true`), and the hooks in devstack.contract.hooks
+put lone surrogates, control characters, bidi overrides and zero-width characters into
+the bodies, queries and paths of every operation (issue 12's hostile input).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -26,7 +32,7 @@ from pathlib import Path
 
 import requests
 
-from devstack.catalog import CONTRACTS_DIR
+from devstack.catalog import CONTRACTS_DIR, REPO_ROOT
 
 CHECKS = (
     "not_a_server_error",
@@ -37,6 +43,7 @@ CHECKS = (
     "ignored_auth",
 )
 PHASES = "examples,coverage,fuzzing,stateful"
+HOOKS = "devstack.contract.hooks"
 
 
 def sign_up(base_url: str) -> str:
@@ -98,6 +105,10 @@ def run(
             # while a cold function's first answer on a busy machine is not mistaken for a hang.
             "--request-timeout",
             "20",
+            "--generation-codec",
+            "utf-8",
+            "--generation-allow-x00",
+            "true",
             "--report",
             "ndjson",
             "--report-ndjson-path",
@@ -107,7 +118,9 @@ def run(
         ]
         if seed is not None:
             command += ["--seed", str(seed)]
-        status = subprocess.run(command, check=False, timeout=3600).returncode
+        paths = [str(REPO_ROOT / "scripts"), str(REPO_ROOT / "shared"), os.environ.get("PYTHONPATH", "")]
+        env = {**os.environ, "SCHEMATHESIS_HOOKS": HOOKS, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+        status = subprocess.run(command, check=False, timeout=3600, env=env).returncode
         counts = cases_per_operation(report) if report.exists() else {}
     return status, counts
 

@@ -4,7 +4,8 @@ It routes by `paths`, checks access tokens as `securityDefinitions` say, and
 forwards to each operation's `x-google-backend` with the headers the cloud
 gateway adds (X-Apigateway-Api-Userinfo, X-Forwarded-Authorization,
 X-Request-Id, trace context, X-Forwarded-For/-Proto). Its own errors use the
-API's JSON error body. Developer machines and CI only.
+API's JSON error body. Every answer, the backend's or its own, carries
+ANSWER_HEADERS (`X-Content-Type-Options: nosniff`). Developer machines and CI only.
 
     $ PYTHONPATH=scripts .venv/bin/python -m devstack.gateway.server --spec /tmp/openapi.rendered.yaml --port 8080
     gateway listening on http://127.0.0.1:8080
@@ -42,6 +43,8 @@ from devstack.gateway.proxy import GatewayError, error_body, forward, forward_he
 from devstack.gateway.spec import Operation, RouteTable, normalize_path
 
 _REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")
+# Set on every answer (replacing a backend's own value): a browser never sniffs a type from a body.
+ANSWER_HEADERS = (("X-Content-Type-Options", "nosniff"),)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}")
 _CLOUD_TRACE = re.compile(r"^([0-9a-fA-F]{32})/")
@@ -95,7 +98,8 @@ class Gateway:
             f"backend={exchange.backend} requestId={exchange.request_id} traceId={exchange.trace_id}\n"
         )
         sys.stderr.flush()
-        start_response(status, headers)
+        named = {name.lower() for name, _ in ANSWER_HEADERS}
+        start_response(status, [h for h in headers if h[0].lower() not in named] + list(ANSWER_HEADERS))
         # A HEAD answer has the GET answer's headers and no body, also when the gateway answers itself.
         return [] if method == "HEAD" else [body]
 
@@ -189,6 +193,7 @@ class _JsonErrorHandler(WSGIRequestHandler):
             ("Content-Length", str(len(body))),
             ("X-Request-Id", request_id),
             ("Connection", "close"),
+            *ANSWER_HEADERS,
         ):
             self.send_header(name, value)
         self.end_headers()

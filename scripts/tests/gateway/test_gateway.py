@@ -346,6 +346,23 @@ def test_backend_answer_passes_back_unchanged(gateway: str, client: requests.Ses
     assert response.headers["Content-Length"] == str(len(response.content))
 
 
+def test_every_answer_says_nosniff(gateway: str, client: requests.Session, keys: Keys) -> None:
+    """The backend's answers, and every answer the gateway gives itself (404, 405, 401, 503, 431)."""
+    answers = {
+        "backend": client.get(f"{gateway}/v1/public/abc"),
+        "backend error": client.get(f"{gateway}/v1/public/abc?status=500"),
+        "unknown path": client.get(f"{gateway}/nope"),
+        "method": client.delete(f"{gateway}/v1/public/abc"),
+        "token": client.get(f"{gateway}/v1/me/profile"),
+        "backend down": client.get(f"{gateway}/v1/down"),
+    }
+    for name, response in answers.items():
+        assert response.headers.get("X-Content-Type-Options") == "nosniff", name
+    filler = b"".join(b"X-Filler-%d: 1\r\n" % i for i in range(120))
+    head, _ = _raw_exchange(gateway, b"GET /v1/public/abc HTTP/1.1\r\nHost: x\r\n" + filler + b"\r\n")
+    assert b"X-Content-Type-Options: nosniff" in head.split(b"\r\n")
+
+
 # --- authentication ---------------------------------------------------------------------------------
 
 

@@ -114,6 +114,6 @@ class Event:
     def from_json(cls, raw: bytes) -> Event:
         try:
             body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise InvalidEventError("the message is not JSON") from None
         return cls.from_dict(body)

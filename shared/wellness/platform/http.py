@@ -39,6 +39,9 @@ from .operations import Operation, check_parameters, operation, parse_body
 from .runtime import Runtime
 
 log = logging.getLogger("wellness.http")
+# On every answer: browsers must not guess a type other than the one declared (an error
+# body that quotes input, served as JSON, must never be sniffed into HTML).
+ANSWER_HEADERS = {"X-Content-Type-Options": "nosniff"}
 # The same rule as the gateway's: an id it passes on is kept, so one id follows a request.
 _REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")
 
@@ -188,6 +191,23 @@ def _serve(
     return response
 
 
+def install_answer_headers() -> None:
+    """Add ANSWER_HEADERS to every answer of the app functions-framework is building.
+
+    functions-framework imports main.py inside its Flask app's context, so the hook
+    covers the framework's own answers too; outside create_app (unit tests) there is
+    no app and this does nothing.
+    """
+    if not flask.has_app_context():
+        return
+
+    def add(response: flask.Response) -> flask.Response:
+        response.headers.update(ANSWER_HEADERS)
+        return response
+
+    flask.current_app.after_request(add)
+
+
 def install_json_errors() -> None:
     """Make functions-framework's own 404/405 (paths its router refuses, /favicon.ico) JSON too.
 
@@ -214,6 +234,7 @@ def endpoint(operation_id: str, runtime: Runtime) -> Callable[[Handler], Callabl
     """Serve one operation of contracts/openapi.yaml with `handler`."""
     op = operation(operation_id)  # an unknown operation fails at import, not at the first request
     install_json_errors()
+    install_answer_headers()
 
     def decorate(handler: Handler) -> Callable[[flask.Request], flask.Response]:
         def serve(request: flask.Request) -> flask.Response:
@@ -235,6 +256,7 @@ def endpoint(operation_id: str, runtime: Runtime) -> Callable[[Handler], Callabl
 def job(runtime: Runtime) -> Callable[[Callable[[], Mapping[str, Any]]], Callable[[flask.Request], flask.Response]]:
     """A function that Cloud Scheduler calls (not routed by the gateway): POST runs it, 200 with its summary."""
     install_json_errors()
+    install_answer_headers()
 
     def decorate(run: Callable[[], Mapping[str, Any]]) -> Callable[[flask.Request], flask.Response]:
         def serve(request: flask.Request) -> flask.Response:

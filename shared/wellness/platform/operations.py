@@ -5,6 +5,10 @@ request are checked against the operation's declared parameters, so what the
 gateway serves, what the app is generated from and what the function accepts
 cannot drift apart.
 
+Before the schema, every string of a request must be one a store can hold (no NUL,
+no lone surrogate: `wellness.platform.text`) and a body may nest at most
+`MAX_BODY_DEPTH` levels: such input is a 400 here, never a driver's error later.
+
     >>> op = operation("authSignup")
     >>> op.method, op.path
     ('POST', '/v1/auth/signup')
@@ -18,11 +22,15 @@ import re
 from functools import cache
 from typing import Any, Mapping
 
-from . import contracts
+from . import contracts, text
 from .errors import NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
-from .schemas import DocumentValidator, check
+from .schemas import DocumentValidator, prepare
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")  # the operation keys of a path item
+# The contract's bodies nest three or four levels; JSON nested deeper than this is refused before anything
+# walks it (json.loads itself gives up near 1,000 levels with a RecursionError).
+MAX_BODY_DEPTH = 32
+_MAX_DETAILS = 20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -142,6 +150,7 @@ _PARAM_SCHEMA_KEYS = (
     "items",
     "minItems",
     "maxItems",
+    "x-text",
 )
 
 
@@ -175,9 +184,13 @@ def check_parameters(op: Operation, query: Mapping[str, str], path_params: Mappi
             elif "default" in param:
                 values[name] = param["default"]
             continue
-        value = _convert(source[name], param.get("type"))
+        broken = text.unstorable(source[name])
+        if broken:
+            problems.append({"field": f"{where}.{name}", "message": broken})
+            continue
         schema = {k: param[k] for k in _PARAM_SCHEMA_KEYS if k in param}
-        problems += check(schema, value, where=f"{where}.{name}")
+        value, found = prepare(schema, _convert(source[name], param.get("type")), where=f"{where}.{name}")
+        problems += found
         values[name] = value
     # An id that cannot exist names no resource: 404, as for an id that does not exist.
     if any(p["field"].startswith("path.") for p in problems):
@@ -204,7 +217,45 @@ def parse_body(op: Operation, raw: bytes, content_type: str | None, max_bytes: i
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise ValidationError("malformed_json", "The body is not valid JSON.") from None
-    problems = _validator().check(op.body_pointer, body, where="body")
+    except RecursionError:
+        body = None  # nested far deeper than MAX_BODY_DEPTH
+        problems = [{"field": "body", "message": f"must not nest deeper than {MAX_BODY_DEPTH} levels"}]
+    else:
+        problems = unstorable_strings(body, where="body")
+    if problems:
+        raise ValidationError("validation_failed", "The body does not match the contract.", problems)
+    body, problems = _validator().prepare(op.body_pointer, body, where="body")
     if problems:
         raise ValidationError("validation_failed", "The body does not match the contract.", problems)
     return body
+
+
+def unstorable_strings(value: Any, *, where: str, max_depth: int = MAX_BODY_DEPTH) -> list[dict[str, Any]]:
+    """Problems with a parsed JSON value: nesting past max_depth, keys or strings no store can hold.
+
+    One iterative walk (a recursive one is what deep nesting breaks).
+
+    >>> unstorable_strings({"tags": ["ok", "a\\u0000"]}, where="body")
+    [{'field': 'body.tags.1', 'message': 'must not contain NUL characters'}]
+    >>> unstorable_strings([[[]]], where="body", max_depth=2)
+    [{'field': 'body', 'message': 'must not nest deeper than 2 levels'}]
+    """
+    problems: list[dict[str, Any]] = []
+    stack: list[tuple[Any, str, int]] = [(value, where, 0)]
+    while stack and len(problems) < _MAX_DETAILS:
+        node, field, depth = stack.pop()
+        if isinstance(node, str):
+            broken = text.unstorable(node)
+            if broken:
+                problems.append({"field": field, "message": broken})
+        elif isinstance(node, (dict, list)):
+            if depth >= max_depth:
+                return [{"field": where, "message": f"must not nest deeper than {max_depth} levels"}]
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            for key, item in items:
+                broken = text.unstorable(key) if isinstance(key, str) else None
+                if broken:
+                    problems.append({"field": field, "message": f"field names {broken}"})
+                    continue
+                stack.append((item, f"{field}.{key}", depth + 1))
+    return sorted(problems, key=lambda p: p["field"])

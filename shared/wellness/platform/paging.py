@@ -18,6 +18,7 @@ import binascii
 import json
 from typing import Any, Sequence, TypeVar
 
+from . import text
 from .errors import ValidationError
 
 T = TypeVar("T")
@@ -28,12 +29,24 @@ def encode(values: list[Any]) -> str:
 
 
 def decode(cursor: str, size: int) -> list[Any]:
-    """The `size` values in `cursor`; 400 invalid_cursor when it is not one of ours."""
+    """The `size` values in `cursor`; 400 invalid_cursor when it is not one of ours.
+
+    Its values go into queries, so one that no store can hold (a NUL, a lone
+    surrogate: never in a cursor this API gave out) is refused here too.
+
+    >>> decode(encode(["a\\u0000"]), 1)
+    Traceback (most recent call last):
+    wellness.platform.errors.ValidationError: The cursor is not one this list gave out; start again without it.
+    """
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
         values = None
-    if not isinstance(values, list) or len(values) != size or not all(isinstance(v, (str, bool)) for v in values):
+    if (
+        not isinstance(values, list)
+        or len(values) != size
+        or not all(isinstance(v, bool) or (isinstance(v, str) and text.unstorable(v) is None) for v in values)
+    ):
         raise ValidationError("invalid_cursor", "The cursor is not one this list gave out; start again without it.")
     return values
 

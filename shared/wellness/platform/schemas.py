@@ -5,6 +5,17 @@ must not come back in an error body or land in a log.
 
     >>> check({"type": "object", "required": ["a"]}, {}, where="body")
     [{'field': 'body.a', 'message': 'is required'}]
+
+A string schema marked `x-text: line` or `x-text: multiline` is user-visible text
+(`wellness.platform.text`): the validators refuse control and format characters in
+it, and `DocumentValidator.prepare` hands back the instance with those strings in NFC
+(checked again as normalised, so a length limit counts what is stored).
+
+    >>> names = DocumentValidator({"definitions": {"Name": {"type": "string", "x-text": "line"}}})
+    >>> names.prepare("/definitions/Name", "Zoe\\u0308", where="name") == ("Zo\\u00eb", [])
+    True
+    >>> names.prepare("/definitions/Name", "Ada\\u0007", where="name")[1]
+    [{'field': 'name', 'message': 'must not contain invisible or control characters (U+0007)'}]
 """
 
 from __future__ import annotations
@@ -12,12 +23,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Iterator
 from typing import Any, Callable
 
 import jsonschema
 from jsonschema import Draft7Validator, FormatChecker
+from jsonschema.validators import extend
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT7
+
+from . import text
 
 FORMATS = FormatChecker(formats=())
 
@@ -51,6 +66,23 @@ def _is_email(value: object) -> bool:
 @FORMATS.checks("uuid", raises=ValueError)  # type: ignore[untyped-decorator]
 def _is_uuid(value: object) -> bool:
     return not isinstance(value, str) or bool(uuid.UUID(value)) and len(value) == 36
+
+
+_NOT_NFC = "is not in NFC"  # not a problem: marks a string for prepare() to normalise
+
+
+def _x_text(validator: Any, kind: Any, instance: Any, schema: Any) -> Iterator[jsonschema.ValidationError]:
+    if not isinstance(instance, str):
+        return
+    problem = text.refused(instance, kind if kind in text.KINDS else "line")
+    if problem:
+        yield jsonschema.ValidationError(problem)
+    elif text.normalise(instance) != instance:
+        yield jsonschema.ValidationError(_NOT_NFC)
+
+
+_Draft4 = extend(jsonschema.Draft4Validator, {"x-text": _x_text})
+_Draft7 = extend(Draft7Validator, {"x-text": _x_text})
 
 
 def _field(where: str, path: Any) -> str:
@@ -88,6 +120,7 @@ def _message(error: jsonschema.ValidationError) -> tuple[list[Any], str]:
         "uniqueItems": lambda: "must not repeat items",
         "minProperties": lambda: f"must have at least {arg} field{_PLURAL[arg != 1]}",
         "maxProperties": lambda: f"must have at most {arg} field{_PLURAL[arg != 1]}",
+        "x-text": lambda: error.message,  # written by _x_text, naming code points, never the value
     }
     return path, messages.get(str(v), lambda: f"fails the {v} rule")()
 
@@ -100,10 +133,36 @@ def details(errors: list[jsonschema.ValidationError], where: str) -> list[dict[s
     return out
 
 
+def _prepare(validator: Any, instance: Any, where: str) -> tuple[Any, list[dict[str, Any]]]:
+    """The validator's own walk finds the x-text strings ($refs, arrays and all); NFC goes in where it marked one."""
+    errors = list(validator.iter_errors(instance))
+    marked = [error for error in errors if error.validator == "x-text" and error.message == _NOT_NFC]
+    if marked:
+        for error in marked:
+            instance = _replace(instance, list(error.absolute_path), text.normalise(error.instance))
+        errors = list(validator.iter_errors(instance))  # the limits apply to what is stored
+    return instance, details([e for e in errors if not (e.validator == "x-text" and e.message == _NOT_NFC)], where)
+
+
+def _replace(instance: Any, path: list[Any], value: Any) -> Any:
+    """`instance` with the value at `path` replaced (in place below the top)."""
+    if not path:
+        return value
+    parent = instance
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = value
+    return instance
+
+
 def check(schema: dict[str, Any], instance: Any, *, where: str = "") -> list[dict[str, Any]]:
     """Validate a standalone (draft 7) schema; return the error details, empty when valid."""
-    validator = Draft7Validator(schema, format_checker=FORMATS)
-    return details(list(validator.iter_errors(instance)), where)
+    return prepare(schema, instance, where=where)[1]
+
+
+def prepare(schema: dict[str, Any], instance: Any, *, where: str = "") -> tuple[Any, list[dict[str, Any]]]:
+    """(the instance with its `x-text` strings in NFC, the error details) for a standalone (draft 7) schema."""
+    return _prepare(_Draft7(schema, format_checker=FORMATS), instance, where)
 
 
 class DocumentValidator:
@@ -120,13 +179,15 @@ class DocumentValidator:
         self._cache: dict[str, Any] = {}
 
     def check(self, pointer: str, instance: Any, *, where: str) -> list[dict[str, Any]]:
+        return self.prepare(pointer, instance, where=where)[1]
+
+    def prepare(self, pointer: str, instance: Any, *, where: str) -> tuple[Any, list[dict[str, Any]]]:
+        """(the instance with its `x-text` strings in NFC, the error details, empty when valid)."""
         validator = self._cache.get(pointer)
         if validator is None:
-            validator = jsonschema.Draft4Validator(
-                {"$ref": f"{self._uri}#{pointer}"}, registry=self._registry, format_checker=FORMATS
-            )
+            validator = _Draft4({"$ref": f"{self._uri}#{pointer}"}, registry=self._registry, format_checker=FORMATS)
             self._cache[pointer] = validator
-        return details(list(validator.iter_errors(instance)), where)
+        return _prepare(validator, instance, where)
 
 
 def _to_json_schema(node: Any) -> Any:
@@ -143,4 +204,4 @@ def _to_json_schema(node: Any) -> Any:
     return node
 
 
-__all__ = ["check", "details", "DocumentValidator", "FORMATS", "DRAFT7"]
+__all__ = ["check", "prepare", "details", "DocumentValidator", "FORMATS", "DRAFT7"]

@@ -36,6 +36,7 @@ from opentelemetry.trace import SpanKind
 
 from . import logs, metrics, tracing
 from .events import Event, InvalidEventError
+from .http import install_answer_headers
 from .ports import Transaction, UnitOfWork
 from .runtime import Runtime
 
@@ -47,7 +48,7 @@ def decode(body: bytes, content_type: str | None) -> tuple[Event, dict[str, str]
     """(event, message attributes, Pub/Sub message id) from a push or CloudEvent request body."""
     try:
         envelope = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise InvalidEventError("the push body is not JSON") from None
     if (content_type or "").startswith("application/cloudevents+json") and isinstance(envelope, dict):
         envelope = envelope.get("data")
@@ -89,6 +90,7 @@ def subscriber(
     duplicated event finds its delivery recorded and changes nothing.
     """
     consumer = runtime.settings.function_name
+    install_answer_headers()
 
     def decorate(apply: Apply[S]) -> Callable[[flask.Request], flask.Response]:
         def apply_once(event: Event) -> bool:

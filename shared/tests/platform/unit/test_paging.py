@@ -5,14 +5,30 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wellness.platform.errors import ValidationError
-from wellness.platform.paging import decode_cursor, encode_cursor, page_by_key
+from wellness.platform.paging import decode, decode_cursor, encode, encode_cursor, page_by_key
 
 pytestmark = pytest.mark.unit
 
 
-@given(st.text(min_size=1, max_size=64))
+@given(st.text(st.characters(exclude_characters="\x00"), min_size=1, max_size=64))
 def test_cursors_round_trip(key: str) -> None:
+    """Every key a store can hold (hypothesis draws no lone surrogates) comes back."""
     assert decode_cursor(encode_cursor(key)) == key
+
+
+@pytest.mark.parametrize("values", [["a\x00"], ["\ud800"], ["2026-01-01", "x\x00"], ["ok", "\udfff"]])
+def test_a_cursor_carrying_what_no_store_holds_is_invalid(values: list[str]) -> None:
+    with pytest.raises(ValidationError) as raised:
+        decode(encode(values), len(values))
+    assert raised.value.code == "invalid_cursor"
+
+
+def test_a_deeply_nested_cursor_is_invalid() -> None:
+    import base64
+
+    cursor = base64.urlsafe_b64encode(b"[" * 5000 + b"]" * 5000).decode()
+    with pytest.raises(ValidationError):
+        decode(cursor, 1)
 
 
 @pytest.mark.parametrize("cursor", ["", "!!!", "a", "bWluZGZ1bC03=", "//8"])

@@ -8,6 +8,9 @@ one) and write with `self.create/set/update/delete`. The domain's wiring builds
     >>> uow = FirestoreUnitOfWork(lambda: client, FirestoreProfileStore)   # doctest: +SKIP
     >>> uow.run(lambda store: store.profiles.save(profile))                # doctest: +SKIP
 
+A path whose ids Firestore cannot hold (`ids.valid_path`: `__x__`, `..`, too long)
+names no document: `get` finds nothing and a write is a 404, before Firestore sees it.
+
 `run` may call the function more than once: Firestore retries a transaction that lost
 a race, so the function must read and write only through the store. The outbox's
 events and the delivery record are written last (Firestore wants every read of a
@@ -23,6 +26,8 @@ import random
 import time
 from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, TypeVar
 
+from ..errors import NotFoundError
+from .ids import valid_path
 from .outbox import FirestoreOutbox
 
 if TYPE_CHECKING:
@@ -44,28 +49,34 @@ class FirestoreTransaction:
         self._last_writes: list[tuple[DocumentReference, dict[str, Any]]] = []
 
     def get(self, ref: DocumentReference) -> DocumentSnapshot[Any]:
+        if not valid_path(ref.path):
+            return _missing(ref)
         return ref.get(transaction=self.transaction)
 
     def get_all(self, refs: Iterable[DocumentReference]) -> list[DocumentSnapshot[Any]]:
         refs = list(refs)
-        return list(self.client.get_all(refs, transaction=self.transaction)) if refs else []
+        valid = [ref for ref in refs if valid_path(ref.path)]
+        found = list(self.client.get_all(valid, transaction=self.transaction)) if valid else []
+        return found + [_missing(ref) for ref in refs if not valid_path(ref.path)]
 
-    def _writer(self) -> Transaction:
+    def _writer(self, ref: DocumentReference | None = None) -> Transaction:
         if self.transaction is None:
             raise RuntimeError("this store is read-only: write inside UnitOfWork.run")
+        if ref is not None and not valid_path(ref.path):
+            raise NotFoundError("not_found", "No such resource.")
         return self.transaction
 
     def create(self, ref: DocumentReference, data: dict[str, Any]) -> None:
-        self._writer().create(ref, data)
+        self._writer(ref).create(ref, data)
 
     def set(self, ref: DocumentReference, data: dict[str, Any]) -> None:
-        self._writer().set(ref, data)
+        self._writer(ref).set(ref, data)
 
     def update(self, ref: DocumentReference, data: dict[str, Any]) -> None:
-        self._writer().update(ref, data)
+        self._writer(ref).update(ref, data)
 
     def delete(self, ref: DocumentReference) -> None:
-        self._writer().delete(ref)
+        self._writer(ref).delete(ref)
 
     def first_delivery(self, consumer: str, event_id: str) -> bool:
         """Read the delivery record; when the event is new, record it (written at the end of the transaction)."""
@@ -85,6 +96,13 @@ class FirestoreTransaction:
         self.outbox.write(self.client, transaction)
         for ref, data in self._last_writes:
             transaction.create(ref, data)
+
+
+def _missing(ref: DocumentReference) -> DocumentSnapshot[Any]:
+    """The snapshot of a document that does not (and cannot) exist."""
+    from google.cloud.firestore_v1.base_document import DocumentSnapshot
+
+    return DocumentSnapshot(ref, None, False, None, None, None)
 
 
 S = TypeVar("S", bound=FirestoreTransaction)

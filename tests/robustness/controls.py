@@ -1,0 +1,235 @@
+"""A valid request for every operation of the contract: the control sent around every hostile one.
+
+`prepare(ctx, op)` arranges what the operation needs and returns a request that answers
+2xx when sent as is; hostile variants are that request with one input replaced.
+
+By default a request is derived from the contract: the shared user's token, path
+parameters from tests/security/registry.py (which every protected operation with an
+id must have), the body's `example`, and the required query parameters. An operation
+whose valid request cannot be sent twice (sign-up's address, a one-use token, a
+rate limit, a deletion) has its own arrangement in PREPARE below.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from typing import Any, Callable
+from urllib.parse import quote
+
+import requests
+
+from devstack.stack.mailsink import read_mail
+from wellness.platform import contracts
+
+from ..e2e.conftest import Api, eventually
+from ..security.contract import ContractOperation, example_body, resolve
+from ..security.flows import TOKEN_IN_LINK
+from ..security.registry import REGISTRY, User
+
+NO_BODY = object()  # the request sends no body
+
+
+@dataclasses.dataclass(frozen=True)
+class Actor(User):
+    password: str = "correct horse battery"
+
+
+@dataclasses.dataclass
+class Context:
+    """What the arrangements share: the client, the stack (for its mail) and long-lived users."""
+
+    api: Api
+    stack: Any
+    me: Actor  # has a profile; enrolled in mindful-7
+    poster: Actor  # owns `post`, a visible post anyone may comment on or react to
+    post: str
+    used_reset_tokens: set[str] = dataclasses.field(default_factory=set)
+
+    def new_user(self, label: str = "robust") -> Actor:
+        account = {"displayName": f"{label}-{uuid.uuid4().hex[:6]}"}
+        session = self.api.sign_up(**account)
+        user = session["user"]
+        return Actor(user["id"], user["email"], session["accessToken"], account["displayName"], session["password"])
+
+    def login(self, actor: Actor) -> dict[str, Any]:
+        response = self.api.call("POST", "/v1/auth/login", json={"email": actor.email, "password": actor.password})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def new_post(self, author: Actor) -> str:
+        response = self.api.call("POST", "/v1/community/posts", author.token, json={"text": "robustness"})
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+
+@dataclasses.dataclass
+class Request:
+    """One request of `op`, its inputs apart, so a variant can replace one of them."""
+
+    op: ContractOperation
+    token: str | None
+    params: dict[str, str]  # path parameters, raw (a variant may bring percent-encoded ones)
+    query: dict[str, str] = dataclasses.field(default_factory=dict)
+    body: Any = NO_BODY
+
+    def send(
+        self,
+        api: Api,
+        *,
+        params: dict[str, str] | None = None,
+        raw_params: dict[str, str] | None = None,
+        query: dict[str, str] | None = None,
+        raw_query: dict[str, str] | None = None,
+        body: Any = None,
+        raw_body: bytes | None = None,
+    ) -> requests.Response:
+        """Send it, with some inputs replaced; raw_* values go on the wire as given (already encoded)."""
+        path = {name: quote(value, safe="") for name, value in {**self.params, **(params or {})}.items()}
+        path.update(raw_params or {})
+        pairs = {name: quote(value, safe="") for name, value in {**self.query, **(query or {})}.items()}
+        pairs.update(raw_query or {})
+        url = self.op.url(path) + ("?" + "&".join(f"{k}={v}" for k, v in pairs.items()) if pairs else "")
+        kwargs: dict[str, Any] = {}
+        if raw_body is not None:
+            kwargs = {"data": raw_body, "headers": {"Content-Type": "application/json"}}
+        elif body is not None:
+            kwargs = {"json": body}
+        elif self.body is not NO_BODY:
+            kwargs = {"json": self.body}
+        return api.call(self.op.method, url, self.token, **kwargs)
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
+
+
+def parameters(op: ContractOperation, where: str) -> list[dict[str, Any]]:
+    """The operation's parameters `in` where (query or path), its path item's shared ones included."""
+    item = contracts.openapi()["paths"][op.path]
+    found = [resolve(p) for p in [*item.get("parameters", []), *op.spec.get("parameters", [])]]
+    return [p for p in found if p.get("in") == where]
+
+
+def _query(op: ContractOperation) -> dict[str, str]:
+    """The required query parameters, with a value each (dates: the last week)."""
+    values: dict[str, str] = {}
+    for param in parameters(op, "query"):
+        if param.get("required"):
+            if param.get("format") == "date":
+                days = {"from": 7, "to": 0}.get(param["name"], 0)
+                values[param["name"]] = (dt.date.today() - dt.timedelta(days=days)).isoformat()
+            else:
+                values[param["name"]] = str(param.get("example", param.get("default", "x")))
+    return values
+
+
+def derived(ctx: Context, op: ContractOperation, actor: Actor | None = None) -> Request:
+    """The request the contract and the security registry describe, as `actor` (default: ctx.me)."""
+    actor = actor or ctx.me
+    params: dict[str, str] = {}
+    if op.path_params:
+        entry = REGISTRY.get(op.operation_id)
+        assert entry is not None, f"{op}: no way to make its path ids; add it to tests/security/registry.py"
+        params = entry.arrange(ctx.api, actor)
+    body = example_body(op) if op.body_schema is not None else NO_BODY
+    return Request(op, actor.token if op.secured else None, params, _query(op), body)
+
+
+def _reset_token(ctx: Context, actor: Actor) -> str:
+    """A fresh reset token for actor from the stack's mail sink (not one used before)."""
+    assert ctx.api.call("POST", "/v1/auth/password-reset", json={"email": actor.email}).status_code == 202
+
+    def fresh() -> str | None:
+        for message in reversed(read_mail(ctx.stack.mail_dir)):
+            found = TOKEN_IN_LINK.search(message.get_content()) if message["To"] == actor.email else None
+            if found and found.group(2) not in ctx.used_reset_tokens:
+                return found.group(2)
+        return None
+
+    token: str = eventually(fresh, timeout=15)
+    ctx.used_reset_tokens.add(token)
+    return token
+
+
+def _password_reset_confirm(ctx: Context, op: ContractOperation) -> Request:
+    actor = ctx.new_user("reset")
+    return Request(op, None, {}, body={"token": _reset_token(ctx, actor), "newPassword": "a brand new password"})
+
+
+def _fresh_author_posts(ctx: Context, op: ContractOperation) -> Request:
+    return derived(ctx, op, ctx.new_user("poster"))  # posting is limited to five a minute per user
+
+
+def _delete_own_post(ctx: Context, op: ContractOperation) -> Request:
+    author = ctx.new_user("poster")
+    return Request(op, author.token, {"postId": ctx.new_post(author)})
+
+
+def _comment(ctx: Context, op: ContractOperation) -> Request:
+    return Request(op, ctx.new_user("commenter").token, {"postId": ctx.post}, body=example_body(op))
+
+
+def _delete_own_comment(ctx: Context, op: ContractOperation) -> Request:
+    commenter = ctx.new_user("commenter")
+    url = f"/v1/community/posts/{ctx.post}/comments"
+    response = ctx.api.call("POST", url, commenter.token, json={"text": "to delete"})
+    assert response.status_code == 201, response.text
+    return Request(op, commenter.token, {"postId": ctx.post, "commentId": response.json()["id"]})
+
+
+def _comments(ctx: Context, op: ContractOperation) -> Request:
+    return Request(op, ctx.me.token, {"postId": ctx.post})  # the registry's arrangement comments (20 a minute)
+
+
+def _report(ctx: Context, op: ContractOperation) -> Request:
+    """A post of its own to report: reports hide a post past a threshold, which would hide the shared one."""
+    return Request(op, ctx.me.token, {"postId": ctx.new_post(ctx.new_user("reported"))}, body=example_body(op))
+
+
+def _enroll(ctx: Context, op: ContractOperation) -> Request:
+    return Request(op, ctx.new_user("enrollee").token, {"programId": "mindful-7"})  # enrolled once only
+
+
+def _unenroll(ctx: Context, op: ContractOperation) -> Request:
+    user = ctx.new_user("enrollee")
+    response = ctx.api.call("POST", "/v1/programs/mindful-7/enrollments", user.token)
+    assert response.status_code == 201, response.text
+    return Request(op, user.token, {"programId": "mindful-7"})
+
+
+PREPARE: dict[str, Callable[[Context, ContractOperation], Request]] = {
+    "authSignup": lambda ctx, op: Request(
+        op,
+        None,
+        {},
+        body={
+            "email": f"robust-{uuid.uuid4().hex[:10]}@example.com",
+            "password": "correct horse battery",
+            "displayName": "Robust",
+            "timezone": "Europe/Lisbon",
+        },
+    ),
+    "authLogin": lambda ctx, op: Request(op, None, {}, body={"email": ctx.me.email, "password": ctx.me.password}),
+    "authRefresh": lambda ctx, op: Request(op, None, {}, body={"refreshToken": ctx.login(ctx.me)["refreshToken"]}),
+    "authLogout": lambda ctx, op: Request(op, ctx.login(ctx.me)["accessToken"], {}),
+    "authPasswordReset": lambda ctx, op: Request(op, None, {}, body={"email": ctx.me.email}),
+    "authPasswordResetConfirm": _password_reset_confirm,
+    "authDeleteMe": lambda ctx, op: Request(op, ctx.new_user("leaver").token, {}),
+    "programEnroll": _enroll,
+    "programUnenroll": _unenroll,
+    "communityCreatePost": _fresh_author_posts,
+    "communityDeletePost": _delete_own_post,
+    "communityListComments": _comments,
+    "communityAddComment": _comment,
+    "communityDeleteComment": _delete_own_comment,
+    "communityReportPost": _report,
+}
+
+
+def prepare(ctx: Context, op: ContractOperation) -> Request:
+    """A request of op that answers 2xx when sent as is."""
+    arrange = PREPARE.get(op.operation_id)
+    return arrange(ctx, op) if arrange else derived(ctx, op)
