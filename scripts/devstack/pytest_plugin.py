@@ -8,6 +8,10 @@
     local_stack         the whole stack (devstack.stack.Stack): every function, the gateway, the
                         scheduler; the session's Postgres and Firestore, its own Pub/Sub emulator
                         (so a test may stop and restart it)
+    fault_stack         a stack of its own for one test module (auth, profile, community): its own
+                        PostgreSQL and both emulators, so a test may stop PostgreSQL and freeze either
+                        emulator (Stack.stop_postgres/start_postgres, Stack.freeze/thaw) without
+                        touching what other tests use
 
 Where the emulators are not installed, the tests that need them are skipped with
 what to install. Nothing heavy is imported until a fixture runs, so collecting
@@ -173,3 +177,25 @@ def local_stack(
         yield stack
     finally:
         stack.down()
+
+
+FAULT_STACK_DOMAINS = ("auth", "profile", "community")
+
+
+@pytest.fixture(scope="module")
+def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A stack that owns every service it runs, for fault tests: torn down with the module."""
+    from devstack.stack.stack import Stack, StackError
+
+    ok, reason = emulators_available()
+    if not ok:
+        pytest.skip(reason)
+    stack = Stack(tmp_path_factory.mktemp("fault-stack"), gateway_port=free_port(), domains=FAULT_STACK_DOMAINS)
+    try:
+        stack.up()
+    except StackError as exc:
+        pytest.fail(f"the fault stack did not start: {exc}", pytrace=False)
+    try:
+        yield stack
+    finally:
+        stack.down(clean=True)

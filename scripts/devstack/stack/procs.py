@@ -115,6 +115,7 @@ def stop_groups(
         for pgid in targets:
             try:
                 os.killpg(pgid, sig)
+                os.killpg(pgid, signal.SIGCONT)  # a frozen (SIGSTOPped) group handles SIGTERM only once resumed
             except (ProcessLookupError, PermissionError):
                 pass
         deadline = time.monotonic() + wait

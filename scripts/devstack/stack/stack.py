@@ -13,6 +13,7 @@ failed start) finds and stops exactly what was started.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -72,6 +73,7 @@ class Stack(StackState):
         self.ready_timeout = ready_timeout
         self.progress = progress or (lambda _line: None)
         self.env: dict[str, str] = {}
+        self._postgres_port: int | None = None
         self._t0 = time.monotonic()
 
     # -- up ------------------------------------------------------------------
@@ -293,6 +295,44 @@ class Stack(StackState):
         for url in jobs:
             cmd += ["--url", url]
         self._track("scheduler", "scheduler", spawn(cmd, log, env=self.layout.tool_env()), log)
+
+    # -- faults (tests and benchmarks) ------------------------------------------
+    # A stack can break only what it started itself: a service it was handed (a
+    # DATABASE_URL, an emulator host) belongs to someone else.
+    def _owned(self, name: str) -> dict[str, Any]:
+        record = self.processes.get(name)
+        if record is None or not record.get("pgid"):
+            raise StackError(f"this stack did not start {name!r} (or it is stopped), so it cannot touch it")
+        return record
+
+    def freeze(self, name: str) -> None:
+        """SIGSTOP the process group of `name` ("firestore-emulator", "pubsub-emulator", a function).
+
+        A frozen service keeps its port and its open connections but answers
+        nothing, as a hung server or a black-holed network does: its clients wait
+        until their own deadlines. `thaw(name)` resumes it where it stopped.
+        """
+        os.killpg(self._owned(name)["pgid"], signal.SIGSTOP)
+
+    def thaw(self, name: str) -> None:
+        """SIGCONT the process group of `name`, frozen by `freeze`."""
+        os.killpg(self._owned(name)["pgid"], signal.SIGCONT)
+
+    def stop_postgres(self) -> None:
+        """Stop this stack's own PostgreSQL (pg_ctl -m fast: open connections are ended); the data stays."""
+        if self.cluster is None or self.cluster.port is None:
+            raise StackError("this stack did not start PostgreSQL (or it is stopped), so it cannot stop it")
+        self._postgres_port = self.cluster.port
+        self.cluster.stop()
+
+    def start_postgres(self) -> None:
+        """Start this stack's PostgreSQL again, on the port it had (the functions' DATABASE_URL still holds)."""
+        if self.cluster is None:
+            raise StackError("this stack did not start PostgreSQL")
+        port = self.cluster.port or self._postgres_port
+        if port is None:
+            raise StackError("PostgreSQL has no port to come back on")
+        self.cluster.start(port)
 
     # -- Pub/Sub outage (tests) --------------------------------------------------
     def stop_pubsub(self) -> None:
