@@ -11,6 +11,7 @@ move on when Pub/Sub is down.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any, Protocol, Sequence
 
 Message = tuple[str, bytes, dict[str, str]]  # topic, data, attributes
@@ -55,10 +56,13 @@ class PubSubPublisher:
         for topic, data, attributes in messages:
             path = client.topic_path(self._project_id, topic)
             futures.append(client.publish(path, data, retry=retry, timeout=timeout, **attributes))
+        # One deadline for the whole batch: a publish that does not answer must not cost
+        # `timeout` once per message.
+        deadline = time.monotonic() + timeout
         results: list[BaseException | str] = []
         for future in futures:
             try:
-                results.append(str(future.result(timeout=timeout)))
+                results.append(str(future.result(timeout=max(0.0, deadline - time.monotonic()))))
             except Exception as exc:  # noqa: BLE001 - each message's own failure is reported, not raised
                 results.append(exc)
         return results
