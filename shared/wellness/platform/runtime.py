@@ -128,15 +128,19 @@ class Runtime:
 
     def firestore_unit_of_work(self, store: Callable[[Client, Transaction | None], F]) -> FirestoreUnitOfWork[F]:
         """A unit of work on this instance's Firestore client whose events are published promptly after each commit."""
+        from .firestore.client import deadline
         from .firestore.outbox import relay
         from .firestore.unit_of_work import FirestoreUnitOfWork
+
+        def relay_ids(ids: list[str], timeout: float) -> RelayResult:
+            # The claim and the mark are Firestore calls too: all of it within twice the publish's wait.
+            with deadline(2 * timeout):
+                return relay(self.firestore, self.publisher, timeout=timeout, ids=ids)
 
         return FirestoreUnitOfWork(
             lambda: self.firestore,
             store,
-            after_commit=self.prompt_publish(
-                lambda ids, timeout: relay(self.firestore, self.publisher, timeout=timeout, ids=ids)
-            ),
+            after_commit=self.prompt_publish(relay_ids),
             deadline_seconds=self.settings.store_deadline_seconds,
         )
 
