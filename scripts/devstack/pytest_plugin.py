@@ -5,6 +5,8 @@
     firestore_emulator  "127.0.0.1:PORT": FIRESTORE_EMULATOR_HOST, or an emulator on a free port
     emulator_env        both emulators (and GOOGLE_CLOUD_PROJECT) put into os.environ for the session
     smtp_sink           devstack.mailsink.MailSink on a free port, in-process, keeping mail in a temp folder
+    outage              breaks what this session started itself, for a moment: `with outage.frozen("firestore")`
+                        (SIGSTOP: it answers nothing), `with outage.postgres_stopped()` (a restart, on the same port)
     local_stack         the whole stack (devstack.stack.Stack): every function, the gateway, the
                         scheduler; the session's Postgres and Firestore, its own Pub/Sub emulator
                         (so a test may stop and restart it)
@@ -20,6 +22,7 @@ unit tests stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -27,12 +30,12 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from devstack.stack.layout import SHARED_DIR
-from devstack.stack.procs import ServiceError, free_port
+from devstack.stack.procs import ServiceError, free_port, freeze_group, thaw_group
 from devstack.stack.services import Emulator, PostgresCluster, emulators_available
 
 if TYPE_CHECKING:
@@ -40,6 +43,8 @@ if TYPE_CHECKING:
     from devstack.stack.stack import Stack
 
 TEST_PROJECT = "wellness-test"
+# What this session started itself (not what it was handed through the environment): outage may break these.
+_STARTED: dict[str, Any] = {}
 
 
 def migrate(url: str) -> None:
@@ -78,8 +83,10 @@ def postgres_url() -> Iterator[str]:
         pytest.fail(exc.details(), pytrace=False)
     try:
         migrate(url)
+        _STARTED["postgres"] = cluster
         yield url
     finally:
+        _STARTED.pop("postgres", None)
         cluster.stop()
         cluster.remove()
 
@@ -100,8 +107,10 @@ def _emulator(kind: str, env_var: str, logs: Path) -> Iterator[str]:
         emulator.stop()
         pytest.fail(exc.details(), pytrace=False)
     try:
+        _STARTED[kind] = emulator
         yield emulator.host
     finally:
+        _STARTED.pop(kind, None)
         emulator.stop()
 
 
@@ -139,6 +148,49 @@ def emulator_env(pubsub_emulator: str, firestore_emulator: str) -> Iterator[dict
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = old
+
+
+class Outage:
+    """Makes a service of this session unavailable inside a `with` block, and puts it back after."""
+
+    _FIXTURES = {"postgres": "postgres_url", "pubsub": "pubsub_emulator", "firestore": "firestore_emulator"}
+
+    def __init__(self, request: pytest.FixtureRequest):
+        self._request = request
+
+    def _own(self, kind: str) -> Any:
+        self._request.getfixturevalue(self._FIXTURES[kind])  # started (once a session) before it is broken
+        service = _STARTED.get(kind)
+        if service is None:
+            pytest.skip(f"{kind} was handed to this session (environment), not started by it: it is not ours to break")
+        return service
+
+    @contextlib.contextmanager
+    def frozen(self, kind: str) -> Iterator[None]:
+        """The emulator ("pubsub" or "firestore") keeps its connections and answers nothing."""
+        emulator = self._own(kind)
+        freeze_group(emulator.pid)
+        try:
+            yield
+        finally:
+            thaw_group(emulator.pid)
+
+    @contextlib.contextmanager
+    def postgres_stopped(self) -> Iterator[None]:
+        """PostgreSQL stopped (pg_ctl -m fast ends every connection), then started again on its port."""
+        cluster = self._own("postgres")
+        port = cluster.port
+        cluster.stop()
+        try:
+            yield
+        finally:
+            cluster.start(port)
+
+
+@pytest.fixture
+def outage(request: pytest.FixtureRequest) -> Outage:
+    """Break the session's own PostgreSQL or emulators for a moment (they come back when the block ends)."""
+    return Outage(request)
 
 
 @pytest.fixture(scope="session")

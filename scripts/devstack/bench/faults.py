@@ -399,7 +399,7 @@ def main() -> int:
             if name == "postgres":
                 result = scenario_postgres(stack, accounts(stack.gateway_url, 16), args.hold or 5.0)
             elif name == "pubsub":
-                result = scenario_freeze(stack, accounts(stack.gateway_url, 16), "pubsub-emulator", args.hold or 20.0)
+                result = scenario_freeze(stack, accounts(stack.gateway_url, 24), "pubsub-emulator", args.hold or 20.0)
             elif name == "firestore":
                 tokens = accounts(stack.gateway_url, 16)
                 result = scenario_freeze(stack, tokens, "firestore-emulator", args.hold or 15.0)

@@ -142,6 +142,16 @@ def stop_group(
     stop_groups([(pgid, None)], grace, [popen] if popen else [], first_signal)
 
 
+def freeze_group(pgid: int) -> None:
+    """SIGSTOP a whole process group: it keeps its sockets open and answers nothing (a hung server)."""
+    os.killpg(pgid, signal.SIGSTOP)
+
+
+def thaw_group(pgid: int) -> None:
+    """SIGCONT a group stopped by freeze_group: it carries on where it stopped."""
+    os.killpg(pgid, signal.SIGCONT)
+
+
 def spawn(
     cmd: Sequence[str],
     log_path: Path,

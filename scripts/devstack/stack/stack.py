@@ -13,7 +13,6 @@ failed start) finds and stops exactly what was started.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -35,7 +34,16 @@ from devstack.stack.layout import (
     function_env,
 )
 from devstack.stack.postgres import PostgresCluster
-from devstack.stack.procs import LOCALHOST, ServiceError, port_open, spawn, stop_groups, wait_for
+from devstack.stack.procs import (
+    LOCALHOST,
+    ServiceError,
+    freeze_group,
+    port_open,
+    spawn,
+    stop_groups,
+    thaw_group,
+    wait_for,
+)
 from devstack.stack.pubsub_setup import setup_topology
 from devstack.stack.services import Emulator, FunctionProcess, free_port, process_record
 from devstack.stack.state import StackError, StackState
@@ -312,11 +320,11 @@ class Stack(StackState):
         nothing, as a hung server or a black-holed network does: its clients wait
         until their own deadlines. `thaw(name)` resumes it where it stopped.
         """
-        os.killpg(self._owned(name)["pgid"], signal.SIGSTOP)
+        freeze_group(self._owned(name)["pgid"])
 
     def thaw(self, name: str) -> None:
         """SIGCONT the process group of `name`, frozen by `freeze`."""
-        os.killpg(self._owned(name)["pgid"], signal.SIGCONT)
+        thaw_group(self._owned(name)["pgid"])
 
     def stop_postgres(self) -> None:
         """Stop this stack's own PostgreSQL (pg_ctl -m fast: open connections are ended); the data stays."""

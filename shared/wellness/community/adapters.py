@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 from ..platform.firestore.queries import QuerySpec, build
 from ..platform.firestore.unit_of_work import FirestoreTransaction, FirestoreUnitOfWork
 from ..profile.public import public_profiles
-from .model import Comment, Post, RateLimit, Reaction, Report, free_slot, retry_after
+from .model import Comment, Post, RateLimit, Reaction, Report, free_slots, retry_after
 from .queries import COMMENTS_BY_AUTHOR, COMMENTS_PAGE, FEED, POSTS_BY_AUTHOR, REACTIONS_BY_USER, REPORTS_BY_USER
 
 if TYPE_CHECKING:
@@ -263,9 +263,10 @@ class FirestoreRateLimits:
             snapshots = {s.reference.id: s for s in client.get_all(refs)}
             held = [snapshots[r.id] if snapshots[r.id].exists else None for r in refs]
             times = [float(s.get("at")) if s is not None else None for s in held]
-            index = free_slot(limit, times, now)
-            if index is None:
+            free = free_slots(limit, times, now)
+            if not free:
                 return retry_after(limit, times, now)
+            index = random.choice(free)  # a burst's requests spread over the free slots instead of racing for one
             slot, doc = held[index], {"at": now, "userId": user_id, "action": limit.action}
             try:
                 if slot is None:

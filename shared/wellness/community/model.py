@@ -144,8 +144,8 @@ COMMENTING = RateLimit("comments", 20, 60)
 RATE_LIMITS = (POSTING, COMMENTING)
 
 
-def free_slot(limit: RateLimit, slots: Sequence[float | None], now: float) -> int | None:
-    """Which of the limit's slots one more event at `now` may take; None when all hold recent events.
+def free_slots(limit: RateLimit, slots: Sequence[float | None], now: float) -> list[int]:
+    """Which of the limit's slots one more event at `now` may take; none when all hold recent events.
 
     A user's rate limit is `max_events` slots, each holding the time (epoch seconds) of
     the event that last took it: at most that many events in any `window_seconds`
@@ -153,17 +153,16 @@ def free_slot(limit: RateLimit, slots: Sequence[float | None], now: float) -> in
     and never read in a transaction, so a burst by one user finds a slot or a 429
     quickly instead of queueing on one hot document.
 
-    >>> free_slot(POSTING, [None] * 5, 100.0)
-    0
-    >>> free_slot(POSTING, [100.0, 101.0, 102.0, 103.0, 104.0], 130.0) is None
-    True
-    >>> free_slot(POSTING, [100.0, 101.0, 102.0, 103.0, 104.0], 160.5)
-    0
+    >>> free_slots(POSTING, [None] * 5, 100.0)
+    [0, 1, 2, 3, 4]
+    >>> free_slots(POSTING, [100.0, 101.0, 102.0, 103.0, 104.0], 130.0)
+    []
+    >>> free_slots(POSTING, [100.0, 101.0, 102.0, 103.0, 104.0], 160.5)
+    [0]
     """
-    for index, at in enumerate(slots[: limit.max_events]):
-        if at is None or at <= now - limit.window_seconds:
-            return index
-    return None
+    return [
+        index for index, at in enumerate(slots[: limit.max_events]) if at is None or at <= now - limit.window_seconds
+    ]
 
 
 def retry_after(limit: RateLimit, slots: Sequence[float | None], now: float) -> int:

@@ -92,7 +92,7 @@ class Reports(Protocol):
 
 
 class RateLimits(Protocol):
-    """Each user's recent events per action, shared by every instance (the slots of `model.free_slot`)."""
+    """Each user's recent events per action, shared by every instance (the slots of `model.free_slots`)."""
 
     def take(self, user_id: str, limit: RateLimit, now: float) -> int | None:
         """Outside the transaction: one more event at `now` (epoch s); None when it fits, else seconds to wait.

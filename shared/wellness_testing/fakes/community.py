@@ -17,7 +17,7 @@ import dataclasses
 import datetime as dt
 from typing import Any, Callable, Mapping, Sequence
 
-from wellness.community.model import Comment, Post, RateLimit, Reaction, Report, free_slot, retry_after
+from wellness.community.model import Comment, Post, RateLimit, Reaction, Report, free_slots, retry_after
 from wellness.community.service import CommunityService
 from wellness.platform.clock import utc_now
 
@@ -216,10 +216,10 @@ class FakeRateLimits:
 
     def take(self, user_id: str, limit: RateLimit, now: float) -> int | None:
         slots = self._store.state.rate_limits.setdefault((user_id, limit.action), [None] * limit.max_events)
-        index = free_slot(limit, slots, now)
-        if index is None:
+        free = free_slots(limit, slots, now)
+        if not free:
             return retry_after(limit, slots, now)
-        slots[index] = now
+        slots[free[0]] = now
         return None
 
     def erase(self, user_id: str, limit: RateLimit) -> None:

@@ -14,7 +14,7 @@ from wellness.community.model import (
     Post,
     Report,
     author_of,
-    free_slot,
+    free_slots,
     retry_after,
     too_many,
 )
@@ -31,23 +31,22 @@ def post_with(**fields: Any) -> Post:
 def test_slots_fill_up_then_say_when_to_come_back() -> None:
     slots: list[float | None] = [None] * POSTING.max_events
     for n in range(POSTING.max_events):
-        index = free_slot(POSTING, slots, 101.0 + n)
-        assert index == n
+        assert free_slots(POSTING, slots, 101.0 + n) == list(range(n, POSTING.max_events))
         slots[n] = 101.0 + n
-    assert free_slot(POSTING, slots, 130.2) is None
+    assert free_slots(POSTING, slots, 130.2) == []
     assert retry_after(POSTING, slots, 130.2) == 31  # the oldest event (101) leaves the window at 161
     assert retry_after(POSTING, slots, 160.9) == 1  # never 0: "retry now" would only be refused again
-    assert free_slot(POSTING, slots, 161.0) == 0  # the window slides: the oldest slot frees first
-    assert free_slot(POSTING, slots, 161.5) == 0 and free_slot(POSTING, [161.0, *slots[1:]], 161.5) is None
+    assert free_slots(POSTING, slots, 161.0) == [0]  # the window slides: the oldest slot frees first
+    assert free_slots(POSTING, [161.0, *slots[1:]], 161.5) == []
     refused = too_many(POSTING, 31)
     assert refused.status == 429 and refused.code == "rate_limited" and refused.retry_after_seconds == 31
 
 
 def test_commenting_allows_more_than_posting() -> None:
     five_recent: list[float | None] = [1.0] * POSTING.max_events
-    assert free_slot(POSTING, five_recent, 2.0) is None
-    assert free_slot(COMMENTING, five_recent + [None] * (COMMENTING.max_events - POSTING.max_events), 2.0) == 5
-    assert free_slot(COMMENTING, [1.0] * COMMENTING.max_events, 2.0) is None
+    assert free_slots(POSTING, five_recent, 2.0) == []
+    assert free_slots(COMMENTING, five_recent + [None] * (COMMENTING.max_events - POSTING.max_events), 2.0)[0] == 5
+    assert free_slots(COMMENTING, [1.0] * COMMENTING.max_events, 2.0) == []
 
 
 def test_reports_hide_a_post_from_the_threshold_on() -> None:
