@@ -228,8 +228,9 @@ def test_contention_that_runs_out_of_time_is_a_conflict_and_a_silent_store_is_un
 
 
 def test_other_errors_pass_through_the_firestore_outage_mapping() -> None:
+    empty: dict[str, int] = {}
     with pytest.raises(KeyError), firestore_uow._outage_safe():
-        firestore_uow._retry_contention(lambda: {}["missing"])
+        firestore_uow._retry_contention(lambda: empty["missing"])
 
 
 # -- PostgreSQL away -------------------------------------------------------------------------------------

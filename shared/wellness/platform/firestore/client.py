@@ -80,7 +80,7 @@ class _BoundedApi:
             if name == "rollback":
                 left = max(left, ROLLBACK_GRACE_SECONDS)
             if left <= 0:
-                raise exceptions.DeadlineExceeded(f"Firestore {name}: the store deadline has passed")
+                raise exceptions.DeadlineExceeded(f"Firestore {name}: the store deadline has passed")  # type: ignore[no-untyped-call]
             timeout = kwargs.get("timeout")
             kwargs["timeout"] = min(timeout, left) if isinstance(timeout, (int, float)) else left
             retry = kwargs.get("retry", gapic_v1.method.DEFAULT)
@@ -107,7 +107,7 @@ def build_client(settings: Settings) -> Client:
 
     default_seconds = settings.store_deadline_seconds
 
-    class BoundedClient(firestore.Client):  # type: ignore[misc]
+    class BoundedClient(firestore.Client):
         @property
         def _firestore_api(self) -> Any:
             return _BoundedApi(super()._firestore_api, default_seconds)
