@@ -61,15 +61,15 @@ def start_time(pid: int) -> float | None:
 
 
 def _live(process: psutil.Process) -> bool:
-    status = process.status()
+    status = str(process.status())
     if status == psutil.STATUS_ZOMBIE:
         # A JVM whose main thread has exited shows as a zombie while its other threads
         # (the server's among them) still run and hold its port: dead only when alone.
         try:
-            return process.num_threads() > 1
+            return int(process.num_threads()) > 1
         except psutil.Error:
             return False
-    return status != psutil.STATUS_DEAD
+    return bool(status != psutil.STATUS_DEAD)
 
 
 def pid_alive(pid: int, started: float | None = None) -> bool:
