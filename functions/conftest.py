@@ -60,3 +60,23 @@ def a_post(firestore_db: Any) -> Callable[..., str]:
         return post.id
 
     return write
+
+
+@pytest.fixture
+def post_counts(firestore_db: Any) -> Callable[[str], tuple[int, int]]:
+    """(reactions, comments) of a post, read through the community's real adapters (the counts are sharded)."""
+    from wellness.community.adapters import FirestoreCommunityStore
+    from wellness.platform.firestore.unit_of_work import FirestoreUnitOfWork
+
+    posts = FirestoreUnitOfWork(lambda: firestore_db, FirestoreCommunityStore)
+
+    def read(post_id: str) -> tuple[int, int]:
+        def counted(store: FirestoreCommunityStore) -> tuple[int, int]:
+            post = store.posts.get(post_id)
+            assert post is not None, f"no post {post_id}"
+            (post,) = store.posts.with_counts([post])
+            return post.reaction_count, post.comment_count
+
+        return posts.read(counted)
+
+    return read

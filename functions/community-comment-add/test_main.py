@@ -9,9 +9,9 @@ from wellness_testing.factories import as_user
 pytestmark = pytest.mark.functional
 
 
-def test_comment_counts(load_function, a_post, firestore_db) -> None:
+def test_comment_counts(load_function, a_post, post_counts) -> None:
     client = load_function("community-comment-add")
     post_id = a_post(str(uuid.uuid4()))
     response = client.post(f"/v1/community/posts/{post_id}/comments", json={"text": "Nice"}, headers=as_user("me"))
     assert response.status_code == 201 and response.get_json()["text"] == "Nice"
-    assert firestore_db.document(f"posts/{post_id}").get().get("commentCount") == 1
+    assert post_counts(post_id) == (0, 1)

@@ -5,9 +5,15 @@
     firestore_emulator  "127.0.0.1:PORT": FIRESTORE_EMULATOR_HOST, or an emulator on a free port
     emulator_env        both emulators (and GOOGLE_CLOUD_PROJECT) put into os.environ for the session
     smtp_sink           devstack.mailsink.MailSink on a free port, in-process, keeping mail in a temp folder
+    outage              breaks what this session started itself, for a moment: `with outage.frozen("firestore")`
+                        (SIGSTOP: it answers nothing), `with outage.postgres_stopped()` (a restart, on the same port)
     local_stack         the whole stack (devstack.stack.Stack): every function, the gateway, the
                         scheduler; the session's Postgres and Firestore, its own Pub/Sub emulator
                         (so a test may stop and restart it)
+    fault_stack         a stack of its own for one test module (auth, profile, community): its own
+                        PostgreSQL and both emulators, so a test may stop PostgreSQL and freeze either
+                        emulator (Stack.stop_postgres/start_postgres, Stack.freeze/thaw) without
+                        touching what other tests use
 
 Where the emulators are not installed, the tests that need them are skipped with
 what to install. Nothing heavy is imported until a fixture runs, so collecting
@@ -16,6 +22,7 @@ unit tests stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -23,12 +30,12 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from devstack.stack.layout import SHARED_DIR
-from devstack.stack.procs import ServiceError, free_port
+from devstack.stack.procs import ServiceError, free_port, freeze_group, thaw_group
 from devstack.stack.services import Emulator, PostgresCluster, emulators_available
 
 if TYPE_CHECKING:
@@ -36,6 +43,8 @@ if TYPE_CHECKING:
     from devstack.stack.stack import Stack
 
 TEST_PROJECT = "wellness-test"
+# What this session started itself (not what it was handed through the environment): outage may break these.
+_STARTED: dict[str, Any] = {}
 
 
 def migrate(url: str) -> None:
@@ -74,8 +83,10 @@ def postgres_url() -> Iterator[str]:
         pytest.fail(exc.details(), pytrace=False)
     try:
         migrate(url)
+        _STARTED["postgres"] = cluster
         yield url
     finally:
+        _STARTED.pop("postgres", None)
         cluster.stop()
         cluster.remove()
 
@@ -96,8 +107,10 @@ def _emulator(kind: str, env_var: str, logs: Path) -> Iterator[str]:
         emulator.stop()
         pytest.fail(exc.details(), pytrace=False)
     try:
+        _STARTED[kind] = emulator
         yield emulator.host
     finally:
+        _STARTED.pop(kind, None)
         emulator.stop()
 
 
@@ -137,6 +150,49 @@ def emulator_env(pubsub_emulator: str, firestore_emulator: str) -> Iterator[dict
                 os.environ[key] = old
 
 
+class Outage:
+    """Makes a service of this session unavailable inside a `with` block, and puts it back after."""
+
+    _FIXTURES = {"postgres": "postgres_url", "pubsub": "pubsub_emulator", "firestore": "firestore_emulator"}
+
+    def __init__(self, request: pytest.FixtureRequest):
+        self._request = request
+
+    def _own(self, kind: str) -> Any:
+        self._request.getfixturevalue(self._FIXTURES[kind])  # started (once a session) before it is broken
+        service = _STARTED.get(kind)
+        if service is None:
+            pytest.skip(f"{kind} was handed to this session (environment), not started by it: it is not ours to break")
+        return service
+
+    @contextlib.contextmanager
+    def frozen(self, kind: str) -> Iterator[None]:
+        """The emulator ("pubsub" or "firestore") keeps its connections and answers nothing."""
+        emulator = self._own(kind)
+        freeze_group(emulator.pid)
+        try:
+            yield
+        finally:
+            thaw_group(emulator.pid)
+
+    @contextlib.contextmanager
+    def postgres_stopped(self) -> Iterator[None]:
+        """PostgreSQL stopped (pg_ctl -m fast ends every connection), then started again on its port."""
+        cluster = self._own("postgres")
+        port = cluster.port
+        cluster.stop()
+        try:
+            yield
+        finally:
+            cluster.start(port)
+
+
+@pytest.fixture
+def outage(request: pytest.FixtureRequest) -> Outage:
+    """Break the session's own PostgreSQL or emulators for a moment (they come back when the block ends)."""
+    return Outage(request)
+
+
 @pytest.fixture(scope="session")
 def smtp_sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailSink]:
     """A local SMTP server that keeps every mail (sink.messages()); one per session."""
@@ -173,3 +229,25 @@ def local_stack(
         yield stack
     finally:
         stack.down()
+
+
+FAULT_STACK_DOMAINS = ("auth", "profile", "community")
+
+
+@pytest.fixture(scope="module")
+def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A stack that owns every service it runs, for fault tests: torn down with the module."""
+    from devstack.stack.stack import Stack, StackError
+
+    ok, reason = emulators_available()
+    if not ok:
+        pytest.skip(reason)
+    stack = Stack(tmp_path_factory.mktemp("fault-stack"), gateway_port=free_port(), domains=FAULT_STACK_DOMAINS)
+    try:
+        stack.up()
+    except StackError as exc:
+        pytest.fail(f"the fault stack did not start: {exc}", pytrace=False)
+    try:
+        yield stack
+    finally:
+        stack.down(clean=True)

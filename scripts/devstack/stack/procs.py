@@ -61,7 +61,15 @@ def start_time(pid: int) -> float | None:
 
 
 def _live(process: psutil.Process) -> bool:
-    return process.status() not in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD)
+    status = str(process.status())
+    if status == psutil.STATUS_ZOMBIE:
+        # A JVM whose main thread has exited shows as a zombie while its other threads
+        # (the server's among them) still run and hold its port: dead only when alone.
+        try:
+            return int(process.num_threads()) > 1
+        except psutil.Error:
+            return False
+    return bool(status != psutil.STATUS_DEAD)
 
 
 def pid_alive(pid: int, started: float | None = None) -> bool:
@@ -115,6 +123,7 @@ def stop_groups(
         for pgid in targets:
             try:
                 os.killpg(pgid, sig)
+                os.killpg(pgid, signal.SIGCONT)  # a frozen (SIGSTOPped) group handles SIGTERM only once resumed
             except (ProcessLookupError, PermissionError):
                 pass
         deadline = time.monotonic() + wait
@@ -139,6 +148,16 @@ def stop_group(
 ) -> None:
     """first_signal (SIGTERM) to the whole group, then SIGKILL whatever is left after `grace` seconds."""
     stop_groups([(pgid, None)], grace, [popen] if popen else [], first_signal)
+
+
+def freeze_group(pgid: int) -> None:
+    """SIGSTOP a whole process group: it keeps its sockets open and answers nothing (a hung server)."""
+    os.killpg(pgid, signal.SIGSTOP)
+
+
+def thaw_group(pgid: int) -> None:
+    """SIGCONT a group stopped by freeze_group: it carries on where it stopped."""
+    os.killpg(pgid, signal.SIGCONT)
 
 
 def spawn(

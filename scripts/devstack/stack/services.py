@@ -11,6 +11,7 @@ running and holding its port.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -109,7 +110,33 @@ class Emulator:
             return False
 
     def wait_ready(self, timeout: float = 60.0) -> None:
+        """Until it answers; then, for Firestore, until it has run a first transaction (see warm_up)."""
         wait_for(self.answers, timeout, f"the {self.kind} emulator", self.popen, self.log_path)
+        if self.kind == "firestore":
+            self.warm_up(timeout)
+
+    def warm_up(self, timeout: float = 60.0) -> None:
+        """One transaction through the REST API, so the first real one does not pay the JVM's warm-up.
+
+        A fresh Firestore emulator answers its first transaction after seconds (seen
+        here on a loaded machine: 9.5 s to begin, 4.7 s to commit; then ~0.1 s), longer
+        than the functions' store deadline would wait.
+        """
+        base = f"http://{self.host}/v1/projects/{self.project}/databases/(default)/documents"
+
+        def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
+            request = urllib.request.Request(  # noqa: S310 (local URL)
+                base + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+            )
+            with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 (local URL)
+                answer: dict[str, Any] = json.loads(resp.read() or b"{}")
+                return answer
+
+        try:
+            transaction = post(":beginTransaction", {})["transaction"]
+            post(":commit", {"transaction": transaction})  # no writes: it leaves nothing behind
+        except (OSError, KeyError, ValueError) as exc:
+            raise ServiceError(f"the firestore emulator did not run a first transaction: {exc}", self.log_path) from exc
 
     def stop(self) -> None:
         if self.pid is not None:

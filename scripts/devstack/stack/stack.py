@@ -34,7 +34,16 @@ from devstack.stack.layout import (
     function_env,
 )
 from devstack.stack.postgres import PostgresCluster
-from devstack.stack.procs import LOCALHOST, ServiceError, port_open, spawn, stop_groups, wait_for
+from devstack.stack.procs import (
+    LOCALHOST,
+    ServiceError,
+    freeze_group,
+    port_open,
+    spawn,
+    stop_groups,
+    thaw_group,
+    wait_for,
+)
 from devstack.stack.prometheus import INSTALL_HINT as PROMETHEUS_INSTALL_HINT
 from devstack.stack.prometheus import Prometheus, prometheus_binary
 from devstack.stack.pubsub_setup import setup_topology
@@ -76,6 +85,7 @@ class Stack(StackState):
         self.ready_timeout = ready_timeout
         self.progress = progress or (lambda _line: None)
         self.env: dict[str, str] = {}
+        self._postgres_port: int | None = None
         self._t0 = time.monotonic()
 
     # -- up ------------------------------------------------------------------
@@ -373,6 +383,44 @@ class Stack(StackState):
         for url in jobs:
             cmd += ["--url", url]
         self._track("scheduler", "scheduler", spawn(cmd, log, env=self.layout.tool_env()), log)
+
+    # -- faults (tests and benchmarks) ------------------------------------------
+    # A stack can break only what it started itself: a service it was handed (a
+    # DATABASE_URL, an emulator host) belongs to someone else.
+    def _owned(self, name: str) -> dict[str, Any]:
+        record = self.processes.get(name)
+        if record is None or not record.get("pgid"):
+            raise StackError(f"this stack did not start {name!r} (or it is stopped), so it cannot touch it")
+        return record
+
+    def freeze(self, name: str) -> None:
+        """SIGSTOP the process group of `name` ("firestore-emulator", "pubsub-emulator", a function).
+
+        A frozen service keeps its port and its open connections but answers
+        nothing, as a hung server or a black-holed network does: its clients wait
+        until their own deadlines. `thaw(name)` resumes it where it stopped.
+        """
+        freeze_group(self._owned(name)["pgid"])
+
+    def thaw(self, name: str) -> None:
+        """SIGCONT the process group of `name`, frozen by `freeze`."""
+        thaw_group(self._owned(name)["pgid"])
+
+    def stop_postgres(self) -> None:
+        """Stop this stack's own PostgreSQL (pg_ctl -m fast: open connections are ended); the data stays."""
+        if self.cluster is None or self.cluster.port is None:
+            raise StackError("this stack did not start PostgreSQL (or it is stopped), so it cannot stop it")
+        self._postgres_port = self.cluster.port
+        self.cluster.stop()
+
+    def start_postgres(self) -> None:
+        """Start this stack's PostgreSQL again, on the port it had (the functions' DATABASE_URL still holds)."""
+        if self.cluster is None:
+            raise StackError("this stack did not start PostgreSQL")
+        port = self.cluster.port or self._postgres_port
+        if port is None:
+            raise StackError("PostgreSQL has no port to come back on")
+        self.cluster.start(port)
 
     # -- Pub/Sub outage (tests) --------------------------------------------------
     def stop_pubsub(self) -> None:

@@ -1,11 +1,25 @@
 """The community in Firestore.
 
 Documents:
-    posts/{postId}                      the post, its counters and its visibility
+    posts/{postId}                      the post, its report count and its visibility
+    posts/{postId}/counters/{0..3}      its reaction and comment counts, in shards
     posts/{postId}/comments/{commentId}
     posts/{postId}/reactions/{userId}   one per user: the id is the user's
     posts/{postId}/reports/{userId}     one per user
-    rateLimits/{userId}_{action}        the user's current window (shared by every instance)
+    rateLimits/{userId}_{action}_{n}    the user's recent events, one slot per event allowed
+
+Hot documents. Firestore locks what a transaction reads until it commits, so many
+transactions that read and then write one document queue on it and abort each other
+(on the emulator, ten at once on one document: ~2 s per round, two of ten done in
+10 s). Two documents are hot here, and neither is read-then-written any more:
+
+- a popular post's counts are a distributed counter, the pattern Google documents for
+  counters updated more often than once a second ("Distributed counters",
+  https://cloud.google.com/firestore/docs/solutions/counters): each change increments
+  one of COUNTER_SHARDS shard documents without reading it, and a read sums the shards
+  with the post's own (older) counts;
+- a user's rate limit is a set of slot documents taken with conditional writes outside
+  any transaction (`FirestoreRateLimits.take`), before the post's own transaction.
 
 Authors' public profiles are read through `wellness.profile.public`, in the same
 transaction, so a renamed author shows the new name at once.
@@ -13,18 +27,23 @@ transaction, so a renamed author shows the new name at once.
 
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from ..platform.firestore.queries import QuerySpec, build
 from ..platform.firestore.unit_of_work import FirestoreTransaction, FirestoreUnitOfWork
 from ..profile.public import public_profiles
-from .model import Comment, Post, Reaction, Report, Window
+from .model import Comment, Post, RateLimit, Reaction, Report, free_slots, retry_after
 from .queries import COMMENTS_BY_AUTHOR, COMMENTS_PAGE, FEED, POSTS_BY_AUTHOR, REACTIONS_BY_USER, REPORTS_BY_USER
 
 if TYPE_CHECKING:
     from google.cloud.firestore import DocumentReference
 
 POSTS, COMMENTS, REACTIONS, REPORTS, WINDOWS = "posts", "comments", "reactions", "reports", "rateLimits"
+COUNTERS = "counters"
+# Each shard takes about one write a second (Google's guidance for one document): four
+# let a post take a few reactions a second; a read costs as many documents.
+COUNTER_SHARDS = 4
 
 
 def _post(doc: Mapping[str, Any]) -> Post:
@@ -84,7 +103,34 @@ class FirestorePosts:
         self._tx.create(_post_ref(self._tx, post.id), _post_doc(post))
 
     def save(self, post: Post) -> None:
-        self._tx.set(_post_ref(self._tx, post.id), _post_doc(post))
+        # Not the reaction and comment counts: the post's own are what they were before
+        # the shards (see `count`), and writing them back would count the shards twice.
+        self._tx.update(_post_ref(self._tx, post.id), {"visible": post.visible, "reportCount": post.report_count})
+
+    def count(self, post_id: str, *, reactions: int = 0, comments: int = 0) -> None:
+        from google.cloud import firestore
+
+        moves = {name: firestore.Increment(by) for name, by in (("reactions", reactions), ("comments", comments)) if by}
+        if moves:
+            shard = _post_ref(self._tx, post_id).collection(COUNTERS).document(str(random.randrange(COUNTER_SHARDS)))
+            self._tx.set(shard, moves, merge=True)
+
+    def with_counts(self, posts: Sequence[Post]) -> list[Post]:
+        if not posts:
+            return []
+        refs = [
+            _post_ref(self._tx, p.id).collection(COUNTERS).document(str(n))
+            for p in posts
+            for n in range(COUNTER_SHARDS)
+        ]
+        moved: dict[str, tuple[int, int]] = {}
+        # Outside the transaction (a shard read in one would be locked against the next increment).
+        for shard in self._tx.client.get_all(refs):
+            if shard.exists:
+                post_id, doc = shard.reference.parent.parent.id, shard.to_dict() or {}
+                reactions, comments = moved.get(post_id, (0, 0))
+                moved[post_id] = (reactions + int(doc.get("reactions", 0)), comments + int(doc.get("comments", 0)))
+        return [p.counted(reactions=moved.get(p.id, (0, 0))[0], comments=moved.get(p.id, (0, 0))[1]) for p in posts]
 
     def delete(self, post_id: str) -> None:
         ref = _post_ref(self._tx, post_id)
@@ -135,7 +181,9 @@ class FirestoreComments:
         self._tx.delete(self._ref(post_id, comment_id))
 
     def erase_author(self, user_id: str) -> int:
-        return _erase_each(self._tx, COMMENTS_BY_AUTHOR, user_id, lambda post: post.counted(comments=-1))
+        return _erase_each(
+            self._tx, COMMENTS_BY_AUTHOR, user_id, lambda store, post: store.posts.count(post.id, comments=-1)
+        )
 
 
 class FirestoreReactions:
@@ -161,7 +209,9 @@ class FirestoreReactions:
         self._tx.delete(self._ref(post_id, user_id))
 
     def erase_user(self, user_id: str) -> int:
-        return _erase_each(self._tx, REACTIONS_BY_USER, user_id, lambda post: post.counted(reactions=-1))
+        return _erase_each(
+            self._tx, REACTIONS_BY_USER, user_id, lambda store, post: store.posts.count(post.id, reactions=-1)
+        )
 
 
 class FirestoreReports:
@@ -187,27 +237,51 @@ class FirestoreReports:
         self._tx.create(self._ref(report.post_id, report.user_id), doc)
 
     def erase_user(self, user_id: str) -> int:
-        return _erase_each(self._tx, REPORTS_BY_USER, user_id, lambda post: post.counted(reports=-1))
+        return _erase_each(
+            self._tx, REPORTS_BY_USER, user_id, lambda store, post: store.posts.save(post.counted(reports=-1))
+        )
 
 
 class FirestoreRateLimits:
     def __init__(self, tx: FirestoreTransaction):
         self._tx = tx
 
-    def _ref(self, user_id: str, action: str) -> DocumentReference:
-        return self._tx.client.collection(WINDOWS).document(f"{user_id}_{action}")
+    def _slots(self, user_id: str, limit: RateLimit) -> list[DocumentReference]:
+        collection = self._tx.client.collection(WINDOWS)
+        return [collection.document(f"{user_id}_{limit.action}_{n}") for n in range(limit.max_events)]
 
-    def get(self, user_id: str, action: str) -> Window | None:
-        snapshot = self._tx.get(self._ref(user_id, action))
-        doc = snapshot.to_dict() or {}
-        return Window(float(doc["windowStart"]), int(doc["count"])) if snapshot.exists else None
+    def take(self, user_id: str, limit: RateLimit, now: float) -> int | None:
+        """Read the slots, then take a free one with a write that fails if another request took it first.
 
-    def save(self, user_id: str, action: str, window: Window) -> None:
-        doc = {"windowStart": window.start, "count": window.count, "userId": user_id}
-        self._tx.set(self._ref(user_id, action), doc)
+        Each failed write means another request took a slot, so this ends within
+        max_events + 1 rounds. No transaction: nothing waits on a lock.
+        """
+        from google.api_core.exceptions import AlreadyExists, FailedPrecondition
 
-    def delete(self, user_id: str, action: str) -> None:
-        self._tx.delete(self._ref(user_id, action))
+        client, refs = self._tx.client, self._slots(user_id, limit)
+        for _ in range(limit.max_events + 1):
+            snapshots = {s.reference.id: s for s in client.get_all(refs)}
+            held = [snapshots[r.id] if snapshots[r.id].exists else None for r in refs]
+            times = [float(s.get("at")) if s is not None else None for s in held]
+            free = free_slots(limit, times, now)
+            if not free:
+                return retry_after(limit, times, now)
+            index = random.choice(free)  # a burst's requests spread over the free slots instead of racing for one
+            slot, doc = held[index], {"at": now, "userId": user_id, "action": limit.action}
+            try:
+                if slot is None:
+                    refs[index].create(doc)
+                else:  # only if nobody rewrote it since it was read
+                    refs[index].update(doc, option=client.write_option(last_update_time=slot.update_time))
+                return None
+            except (AlreadyExists, FailedPrecondition):
+                continue
+        return retry_after(limit, times, now)
+
+    def erase(self, user_id: str, limit: RateLimit) -> None:
+        for ref in self._slots(user_id, limit):
+            self._tx.delete(ref)
+        self._tx.delete(self._tx.client.collection(WINDOWS).document(f"{user_id}_{limit.action}"))  # the older window
 
 
 class FirestoreAuthors:
@@ -244,7 +318,12 @@ class FirestoreCommunityStore(FirestoreTransaction):
         return FirestoreAuthors(self)
 
 
-def _erase_each(tx: FirestoreTransaction, spec: QuerySpec, user_id: str, uncount: Callable[[Post], Post]) -> int:
+def _erase_each(
+    tx: FirestoreTransaction,
+    spec: QuerySpec,
+    user_id: str,
+    uncount: Callable[[FirestoreCommunityStore, Post], None],
+) -> int:
     """Outside `tx`: each of the user's items under any post, with the post's count, in a transaction of its own.
 
     Each transaction finds the item or not (a retry, or a concurrent erasure, took it
@@ -263,7 +342,7 @@ def _erase_each(tx: FirestoreTransaction, spec: QuerySpec, user_id: str, uncount
                 return False
             store.delete(ref)
             if post is not None:
-                store.posts.save(uncount(post))
+                uncount(store, post)
             return True
 
         return remove

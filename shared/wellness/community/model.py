@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from ..platform.errors import TooManyRequestsError
 
@@ -144,31 +144,39 @@ COMMENTING = RateLimit("comments", 20, 60)
 RATE_LIMITS = (POSTING, COMMENTING)
 
 
-@dataclasses.dataclass(frozen=True)
-class Window:
-    """A user's current rate-limit window: when it started (epoch seconds) and how many events it holds."""
+def free_slots(limit: RateLimit, slots: Sequence[float | None], now: float) -> list[int]:
+    """Which of the limit's slots one more event at `now` may take; none when all hold recent events.
 
-    start: float
-    count: int
+    A user's rate limit is `max_events` slots, each holding the time (epoch seconds) of
+    the event that last took it: at most that many events in any `window_seconds`
+    (a sliding window). Slots are separate documents, each written with a condition
+    and never read in a transaction, so a burst by one user finds a slot or a 429
+    quickly instead of queueing on one hot document.
 
-
-def take(limit: RateLimit, window: Window | None, now: float) -> Window:
-    """The window after one more event at `now` (epoch seconds); 429 with Retry-After when it is full.
-
-    >>> take(POSTING, None, 100.0)
-    Window(start=100.0, count=1)
-    >>> take(POSTING, Window(100.0, 5), 130.0)
-    Traceback (most recent call last):
-    ...
-    wellness.platform.errors.TooManyRequestsError: At most 5 posts a minute; try again shortly.
-    >>> take(POSTING, Window(100.0, 5), 160.0)
-    Window(start=160.0, count=1)
+    >>> free_slots(POSTING, [None] * 5, 100.0)
+    [0, 1, 2, 3, 4]
+    >>> free_slots(POSTING, [100.0, 101.0, 102.0, 103.0, 104.0], 130.0)
+    []
+    >>> free_slots(POSTING, [100.0, 101.0, 102.0, 103.0, 104.0], 160.5)
+    [0]
     """
-    if window is None or now >= window.start + limit.window_seconds:
-        return Window(now, 1)
-    if window.count >= limit.max_events:
-        wait = math.ceil(window.start + limit.window_seconds - now)
-        raise TooManyRequestsError(
-            "rate_limited", f"At most {limit.max_events} {limit.action} a minute; try again shortly.", max(1, wait)
-        )
-    return Window(window.start, window.count + 1)
+    return [
+        index for index, at in enumerate(slots[: limit.max_events]) if at is None or at <= now - limit.window_seconds
+    ]
+
+
+def retry_after(limit: RateLimit, slots: Sequence[float | None], now: float) -> int:
+    """Whole seconds until the oldest slot frees (at least 1)."""
+    oldest = min((at for at in slots if at is not None), default=now - limit.window_seconds)
+    return max(1, math.ceil(oldest + limit.window_seconds - now))
+
+
+def too_many(limit: RateLimit, wait_seconds: int) -> TooManyRequestsError:
+    """The 429 of a full limit.
+
+    >>> too_many(POSTING, 30).retry_after_seconds
+    30
+    """
+    return TooManyRequestsError(
+        "rate_limited", f"At most {limit.max_events} {limit.action} a minute; try again shortly.", wait_seconds
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Protocol, Sequence
 
 from ..platform.ports import Transaction
-from .model import Comment, Post, Reaction, Report, Window
+from .model import Comment, Post, RateLimit, Reaction, Report
 
 
 class Posts(Protocol):
@@ -24,7 +24,20 @@ class Posts(Protocol):
     def add(self, post: Post) -> None: ...
 
     def save(self, post: Post) -> None:
-        """Its counters and visibility (the post was read in this transaction)."""
+        """Its visibility and report count (the post was read in this transaction); `count` moves the others."""
+        ...
+
+    def count(self, post_id: str, *, reactions: int = 0, comments: int = 0) -> None:
+        """Move the post's reaction and comment counts, without reading them.
+
+        A popular post gets many reactions at once: the counts live apart from the
+        post (a distributed counter), so concurrent reactions neither wait on the post
+        nor abort each other's transactions.
+        """
+        ...
+
+    def with_counts(self, posts: Sequence[Post]) -> list[Post]:
+        """The posts with their current reaction and comment counts (read outside the transaction)."""
         ...
 
     def delete(self, post_id: str) -> None:
@@ -79,13 +92,20 @@ class Reports(Protocol):
 
 
 class RateLimits(Protocol):
-    """Each user's current window per action, shared by every instance."""
+    """Each user's recent events per action, shared by every instance (the slots of `model.free_slots`)."""
 
-    def get(self, user_id: str, action: str) -> Window | None: ...
+    def take(self, user_id: str, limit: RateLimit, now: float) -> int | None:
+        """Outside the transaction: one more event at `now` (epoch s); None when it fits, else seconds to wait.
 
-    def save(self, user_id: str, action: str, window: Window) -> None: ...
+        Conditional writes of its own, no transaction: run it in a unit of work of its
+        own, before the change it limits, so a burst by one user never holds that
+        change's transaction on a hot document.
+        """
+        ...
 
-    def delete(self, user_id: str, action: str) -> None: ...
+    def erase(self, user_id: str, limit: RateLimit) -> None:
+        """Forget the user's events under `limit`."""
+        ...
 
 
 class Authors(Protocol):

@@ -1,8 +1,10 @@
 """Community use cases: the feed, posts, comments, reactions and reports; erase a user who leaves.
 
 Counters move in the same transaction as what they count, so they stay exact under
-concurrent use. Posting and commenting are rate limited per user across every
-instance; a post that enough people report leaves the feed (its author still sees it).
+concurrent use, and without reading the post, so a popular post's reactions do not
+queue on it. Posting and commenting are rate limited per user across every instance,
+before the change's own transaction (a burst answers 429 at once, not after a queue);
+a post that enough people report leaves the feed (its author still sees it).
 
     >>> from wellness_testing.fakes.community import fake_community_service
     >>> service, uow = fake_community_service(profiles={"u1": {"userId": "u1", "displayName": "Ada"}})
@@ -24,7 +26,7 @@ from ..platform.clock import timestamp, utc_now
 from ..platform.errors import ForbiddenError, NotFoundError, ValidationError
 from ..platform.events import Event
 from ..platform.ports import UnitOfWork
-from .model import COMMENTING, POSTING, RATE_LIMITS, Comment, Post, RateLimit, Reaction, Report, author_of, take
+from .model import COMMENTING, POSTING, RATE_LIMITS, Comment, Post, RateLimit, Reaction, Report, author_of, too_many
 from .ports import CommunityStore
 
 T = TypeVar("T")
@@ -62,12 +64,19 @@ class CommunityService:
             raise _post_not_found()
         return post
 
-    def _take(self, store: CommunityStore, user_id: str, limit: RateLimit, now: dt.datetime) -> None:
-        """One more event in the user's window, or 429 (the window is read here: call before any write)."""
-        window = take(limit, store.rate_limits.get(user_id, limit.action), now.timestamp())
-        store.rate_limits.save(user_id, limit.action, window)
+    def _take(self, user_id: str, limit: RateLimit) -> None:
+        """One more event within the user's limit, or 429: in a unit of work of its own, before the change.
+
+        A burst by one user then contends on nothing: the change's own transaction
+        never touches the rate-limit documents. An event whose change fails still counts.
+        """
+        now = self._clock().timestamp()
+        wait = self.unit_of_work.run(lambda store: store.rate_limits.take(user_id, limit, now))
+        if wait is not None:
+            raise too_many(limit, wait)
 
     def _posts_json(self, store: CommunityStore, viewer: str, posts: list[Post]) -> list[dict[str, Any]]:
+        posts = store.posts.with_counts(posts)
         profiles = store.authors.public_profiles([p.author_id for p in posts])
         mine = store.reactions.reacted(viewer, [p.id for p in posts])
         return [p.to_json(author_of(profiles, p.author_id), reacted_by_me=p.id in mine, viewer=viewer) for p in posts]
@@ -84,11 +93,11 @@ class CommunityService:
 
     def create_post(self, author: str, text: str, program_id: str | None) -> dict[str, Any]:
         """Share a post; 429 past the posting limit."""
+        self._take(author, POSTING)
 
         def work(store: CommunityStore) -> dict[str, Any]:
             now = self._clock()
-            profiles = store.authors.public_profiles([author])  # every read before the first write
-            self._take(store, author, POSTING, now)
+            profiles = store.authors.public_profiles([author])
             post = Post.new(uuid.uuid4().hex, author, text, program_id, at=timestamp(now))
             store.posts.add(post)
             return post.to_json(author_of(profiles, author), reacted_by_me=False, viewer=author)
@@ -128,15 +137,15 @@ class CommunityService:
 
     def add_comment(self, author: str, post_id: str, text: str) -> dict[str, Any]:
         """Comment on a post the author may see; 429 past the commenting limit."""
+        self._take(author, COMMENTING)
 
         def work(store: CommunityStore) -> dict[str, Any]:
             now = self._clock()
-            post = self._visible(store, author, post_id)
+            self._visible(store, author, post_id)
             profiles = store.authors.public_profiles([author])
-            self._take(store, author, COMMENTING, now)
             comment = Comment(uuid.uuid4().hex, post_id, author, text, timestamp(now))
             store.comments.add(comment)
-            store.posts.save(post.counted(comments=1))
+            store.posts.count(post_id, comments=1)
             return comment.to_json(author_of(profiles, author))
 
         return self.unit_of_work.run(work)
@@ -145,42 +154,41 @@ class CommunityService:
         """Delete one's own comment (on a post one may see)."""
 
         def work(store: CommunityStore) -> None:
-            post = self._visible(store, viewer, post_id)
+            self._visible(store, viewer, post_id)
             comment = store.comments.get(post_id, comment_id)
             if comment is None:
                 raise NotFoundError("comment_not_found", "There is no such comment.")
             if comment.author_id != viewer:
                 raise ForbiddenError("not_comment_author", "Only the author may delete a comment.")
             store.comments.delete(post_id, comment_id)
-            store.posts.save(post.counted(comments=-1))
+            store.posts.count(post_id, comments=-1)
 
         self.unit_of_work.run(work)
 
     def put_reaction(self, viewer: str, post_id: str) -> dict[str, Any]:
         """React to a post; reacting again changes nothing."""
-
-        def work(store: CommunityStore) -> dict[str, Any]:
-            post = self._visible(store, viewer, post_id)
-            if not store.reactions.exists(post_id, viewer):
-                store.reactions.add(Reaction(post_id, viewer, timestamp(self._clock())))
-                post = post.counted(reactions=1)
-                store.posts.save(post)
-            return post.reaction_state(True)
-
-        return self.unit_of_work.run(work)
+        return self._react(viewer, post_id, reacted=True)
 
     def remove_reaction(self, viewer: str, post_id: str) -> dict[str, Any]:
         """Take one's reaction back; doing it again changes nothing."""
+        return self._react(viewer, post_id, reacted=False)
 
-        def work(store: CommunityStore) -> dict[str, Any]:
+    def _react(self, viewer: str, post_id: str, *, reacted: bool) -> dict[str, Any]:
+        """The reaction and the count move together; the answer's count is read after the commit."""
+
+        def work(store: CommunityStore) -> Post:
             post = self._visible(store, viewer, post_id)
-            if store.reactions.exists(post_id, viewer):
-                store.reactions.remove(post_id, viewer)
-                post = post.counted(reactions=-1)
-                store.posts.save(post)
-            return post.reaction_state(False)
+            if store.reactions.exists(post_id, viewer) != reacted:
+                if reacted:
+                    store.reactions.add(Reaction(post_id, viewer, timestamp(self._clock())))
+                else:
+                    store.reactions.remove(post_id, viewer)
+                store.posts.count(post_id, reactions=1 if reacted else -1)
+            return post
 
-        return self.unit_of_work.run(work)
+        post = self.unit_of_work.run(work)
+        (counted,) = self.unit_of_work.read(lambda store: store.posts.with_counts([post]))
+        return counted.reaction_state(reacted)
 
     def report(self, viewer: str, post_id: str, reason: str = "") -> tuple[dict[str, Any], bool]:
         """(the report, whether it is new): one per user; the threshold's reporter hides the post."""
@@ -216,5 +224,5 @@ class CommunityService:
             "reports": store.reports.erase_user(user_id),
         }
         for limit in RATE_LIMITS:
-            store.rate_limits.delete(user_id, limit.action)
+            store.rate_limits.erase(user_id, limit)
         return erased

@@ -10,7 +10,7 @@ from wellness.platform.postgres.engine import build_engine
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")
-engine = build_engine(load_settings(), url=url or None, pool_size=1)
+engine = build_engine(load_settings(), url=url or None, pool_size=1, bounded=False)
 with engine.connect() as connection:
     context.configure(connection=connection, target_metadata=metadata)
     with context.begin_transaction():

@@ -52,6 +52,12 @@ class Settings:
     publish_timeout_seconds: float
     publish_after_commit: bool
     max_body_bytes: int
+    # Outages: every unit of work against a store ends within store_deadline_seconds (503 after);
+    # the prompt publish after a commit waits at most prompt_publish_timeout_seconds, and after a
+    # failure skips Pub/Sub for prompt_publish_cooldown_seconds (the relay publishes meanwhile).
+    store_deadline_seconds: float = 5.0
+    prompt_publish_timeout_seconds: float = 0.5
+    prompt_publish_cooldown_seconds: float = 30.0
     # Defence in depth: verify the bearer token the gateway forwards (against the JWKS), not only its userinfo.
     verify_forwarded_token: bool = False
     jwks_uri: str | None = None
@@ -183,6 +189,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         publish_timeout_seconds=env_float(env, "PUBLISH_TIMEOUT_SECONDS", 5.0),
         publish_after_commit=env_flag(env, "PUBLISH_AFTER_COMMIT", True),
         max_body_bytes=env_int(env, "MAX_BODY_BYTES", 64 * 1024),
+        store_deadline_seconds=env_float(env, "STORE_DEADLINE_SECONDS", 5.0),
+        prompt_publish_timeout_seconds=env_float(env, "PROMPT_PUBLISH_TIMEOUT_SECONDS", 0.5),
+        prompt_publish_cooldown_seconds=env_float(env, "PROMPT_PUBLISH_COOLDOWN_SECONDS", 30.0),
         verify_forwarded_token=env_flag(env, "VERIFY_FORWARDED_TOKEN", False),
         jwks_uri=env_str(env, "JWT_JWKS_URI"),
     )

@@ -66,9 +66,22 @@ class TooManyRequestsError(AppError):
 
 
 class UnavailableError(AppError):
-    """A dependency is down; the caller may retry."""
+    """A store or service did not answer in time (down, restarting, frozen): 503, retry after a pause.
+
+    Nothing was committed when this is raised before a commit began; when a commit's
+    answer was lost, the change may have happened (retry with the same Idempotency-Key).
+    """
 
     status = 503
+
+    def __init__(
+        self,
+        code: str = "unavailable",
+        message: str = "The service is briefly unavailable; try again shortly.",
+        retry_after_seconds: int = 5,
+    ):
+        super().__init__(code, message)
+        self.retry_after_seconds = retry_after_seconds
 
 
 def error_body(code: str, message: str, request_id: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:

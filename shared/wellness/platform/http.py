@@ -33,7 +33,14 @@ import flask
 from opentelemetry.trace import SpanKind
 
 from . import logs, metrics, tracing
-from .errors import AppError, MethodNotAllowedError, NotFoundError, TooManyRequestsError, error_body
+from .errors import (
+    AppError,
+    MethodNotAllowedError,
+    NotFoundError,
+    TooManyRequestsError,
+    UnavailableError,
+    error_body,
+)
 from .identity import Caller, Headers, caller_from_headers, check_forwarded_token
 from .operations import Operation, check_parameters, operation, parse_body
 from .runtime import Runtime
@@ -97,7 +104,7 @@ def _json_response(status: int, body: Any, request_id: str, headers: Mapping[str
 
 def _error_response(error: AppError, request_id: str) -> flask.Response:
     headers: dict[str, str] = {}
-    if isinstance(error, TooManyRequestsError):
+    if isinstance(error, (TooManyRequestsError, UnavailableError)):
         headers["Retry-After"] = str(error.retry_after_seconds)
     if isinstance(error, MethodNotAllowedError):
         headers["Allow"] = error.details[0]["allow"] if error.details else ""

@@ -16,6 +16,7 @@ the client's batch thread after the flush.)
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any, Protocol, Sequence
 
 from opentelemetry import trace
@@ -70,10 +71,13 @@ class PubSubPublisher:
                 carried = {**attributes, **tracing.inject()}
             path = client.topic_path(self._project_id, topic)
             sent.append((topic, span, client.publish(path, data, retry=retry, timeout=timeout, **carried)))
+        # One deadline for the whole batch: a publish that does not answer must not cost
+        # `timeout` once per message.
+        deadline = time.monotonic() + timeout
         results: list[BaseException | str] = []
         for topic, span, future in sent:
             try:
-                message_id = str(future.result(timeout=timeout))
+                message_id = str(future.result(timeout=max(0.0, deadline - time.monotonic())))
                 span.set_attribute("messaging.message.id", message_id)
                 results.append(message_id)
                 metrics.messages_sent(topic, 1)

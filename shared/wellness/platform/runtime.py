@@ -12,11 +12,13 @@ from the runtime:
 
 from __future__ import annotations
 
+import logging
 import os
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Mapping, TypeVar
 
 from . import logs, metrics, tracing
+from .breaker import CircuitBreaker
 from .config import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -25,10 +27,12 @@ if TYPE_CHECKING:
 
     from .firestore.unit_of_work import FirestoreTransaction, FirestoreUnitOfWork
     from .identity import JwksVerifier
+    from .outbox import RelayResult
     from .postgres.unit_of_work import PostgresTransaction, PostgresUnitOfWork
     from .pubsub import Publisher
     from .secrets import SecretSource
 
+log = logging.getLogger(__name__)
 NEEDS = ("postgres", "firestore", "pubsub")
 P = TypeVar("P", bound="PostgresTransaction")
 F = TypeVar("F", bound="FirestoreTransaction")
@@ -72,28 +76,72 @@ class Runtime:
         settings = self.settings.require("jwks_uri")
         return JwksVerifier(str(settings.jwks_uri), issuer=settings.jwt_issuer, audiences=(settings.jwt_audience,))
 
+    @cached_property
+    def prompt_publish_breaker(self) -> CircuitBreaker:
+        """Shared by every unit of work of the instance: one slow publish spares the requests after it."""
+        return CircuitBreaker(self.settings.prompt_publish_cooldown_seconds)
+
+    def prompt_publish(
+        self, relay_ids: Callable[[list[str], float], RelayResult]
+    ) -> Callable[[list[str]], None] | None:
+        """The after-commit publish of a unit of work: bounded by the prompt timeout, skipped while the breaker is open.
+
+        Whatever it does not publish stays in the outbox for the relay job, which has
+        its own, longer timeout (PUBLISH_TIMEOUT_SECONDS).
+        """
+        if not self.settings.publish_after_commit:
+            return None
+        breaker, timeout = self.prompt_publish_breaker, self.settings.prompt_publish_timeout_seconds
+
+        def publish(ids: list[str]) -> None:
+            if not breaker.allow():
+                log.info("prompt publish skipped: Pub/Sub failed recently; the relay publishes %d event(s)", len(ids))
+                return
+            try:
+                result = relay_ids(ids, timeout)
+            except BaseException:
+                breaker.failed()
+                raise
+            if result.failed:
+                breaker.failed()
+                log.warning(
+                    "prompt publish: %d event(s) left to the relay; skipping Pub/Sub for a while", result.failed
+                )
+            else:
+                breaker.succeeded()
+
+        return publish
+
     def postgres_unit_of_work(self, store: Callable[[Connection], P]) -> PostgresUnitOfWork[P]:
         """A unit of work on this instance's engine whose events are published promptly after each commit."""
         from .postgres.outbox import relay
         from .postgres.unit_of_work import PostgresUnitOfWork
 
-        def publish(ids: list[str]) -> None:
-            relay(self.engine, self.publisher, timeout=self.settings.publish_timeout_seconds, ids=ids)
-
         return PostgresUnitOfWork(
-            self.engine, store, after_commit=publish if self.settings.publish_after_commit else None
+            self.engine,
+            store,
+            after_commit=self.prompt_publish(
+                lambda ids, timeout: relay(self.engine, self.publisher, timeout=timeout, ids=ids)
+            ),
+            deadline_seconds=self.settings.store_deadline_seconds,
         )
 
     def firestore_unit_of_work(self, store: Callable[[Client, Transaction | None], F]) -> FirestoreUnitOfWork[F]:
         """A unit of work on this instance's Firestore client whose events are published promptly after each commit."""
+        from .firestore.client import deadline
         from .firestore.outbox import relay
         from .firestore.unit_of_work import FirestoreUnitOfWork
 
-        def publish(ids: list[str]) -> None:
-            relay(self.firestore, self.publisher, timeout=self.settings.publish_timeout_seconds, ids=ids)
+        def relay_ids(ids: list[str], timeout: float) -> RelayResult:
+            # The claim and the mark are Firestore calls too: all of it within twice the publish's wait.
+            with deadline(2 * timeout):
+                return relay(self.firestore, self.publisher, timeout=timeout, ids=ids)
 
         return FirestoreUnitOfWork(
-            lambda: self.firestore, store, after_commit=publish if self.settings.publish_after_commit else None
+            lambda: self.firestore,
+            store,
+            after_commit=self.prompt_publish(relay_ids),
+            deadline_seconds=self.settings.store_deadline_seconds,
         )
 
 

@@ -9,8 +9,9 @@ Answers: 204 acks (applied, or already applied before: a duplicate changes
 nothing). Any other status nacks, so Pub/Sub redelivers with backoff and, after
 the subscription's max delivery attempts, moves the message to its dead-letter
 topic: 422 for a message that can never succeed (malformed, wrong type, fails its
-schema), 503 when applying it failed. Nothing is acked that was not applied, and
-nothing loops forever.
+schema), 503 when applying it failed (a store down or contended is logged as a
+warning: the message is fine and applies once the store is back). Nothing is acked
+that was not applied, and nothing loops forever.
 
 The record of applied event ids is written in the same transaction as the effect,
 through the unit of work of the domain's service:
@@ -35,6 +36,7 @@ import flask
 from opentelemetry.trace import SpanKind
 
 from . import logs, metrics, tracing
+from .errors import ConflictError, UnavailableError
 from .events import Event, InvalidEventError
 from .http import install_answer_headers
 from .ports import Transaction, UnitOfWork
@@ -114,11 +116,11 @@ def subscriber(
     return decorate
 
 
-def _outcome(status: int, outcome: str, fields: dict[str, Any], started: float) -> int:
+def _outcome(status: int, outcome: str, fields: dict[str, Any], started: float, level: int | None = None) -> int:
     """One log line and one measurement per delivery: what happened to which event, for the on-call engineer."""
     seconds = time.perf_counter() - started
     fields.update(outcome=outcome, status=status, latencyMs=round(seconds * 1000, 1))
-    level = logging.INFO if status == 204 else logging.ERROR
+    level = level if level is not None else logging.INFO if status == 204 else logging.ERROR
     log.log(level, "event %s: %s", fields.get("eventType", "?"), outcome, extra={"fields": fields})
     # An acked outcome's first word is its kind: "applied", or "duplicate, already applied".
     kind = "retried" if status >= 500 else "rejected" if status != 204 else outcome.partition(",")[0]
@@ -150,6 +152,10 @@ def _handle(request: flask.Request, consumer: str, event_type: str, apply_once: 
         span.set_attribute("event.id", event.id)
         try:
             applied = apply_once(event)
+        except (UnavailableError, ConflictError) as error:
+            # A store that is down or contended: nothing was applied, so the same message
+            # will apply later. Not the message's fault: a warning, not an error.
+            return _outcome(503, f"{error.code}, will be retried", fields, started, logging.WARNING)
         except Exception:  # noqa: BLE001 - nack: Pub/Sub retries, then dead-letters
             log.exception("applying event %s failed", event.id)
             return _outcome(503, "failed, will be retried", fields, started)

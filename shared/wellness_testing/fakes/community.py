@@ -17,7 +17,7 @@ import dataclasses
 import datetime as dt
 from typing import Any, Callable, Mapping, Sequence
 
-from wellness.community.model import Comment, Post, Reaction, Report, Window
+from wellness.community.model import Comment, Post, RateLimit, Reaction, Report, free_slots, retry_after
 from wellness.community.service import CommunityService
 from wellness.platform.clock import utc_now
 
@@ -30,7 +30,7 @@ class CommunityState(FakeState):
     comments: dict[tuple[str, str], Comment] = dataclasses.field(default_factory=dict)  # (post, comment)
     reactions: dict[tuple[str, str], Reaction] = dataclasses.field(default_factory=dict)  # (post, user)
     reports: dict[tuple[str, str], Report] = dataclasses.field(default_factory=dict)  # (post, user)
-    rate_limits: dict[tuple[str, str], Window] = dataclasses.field(default_factory=dict)  # (user, action)
+    rate_limits: dict[tuple[str, str], list[float | None]] = dataclasses.field(default_factory=dict)  # (user, action)
     profiles: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)  # public profiles, by user
 
     def drop_under(self, post_id: str) -> None:
@@ -114,7 +114,25 @@ class FakePosts:
         state.posts[post.id] = post
 
     def save(self, post: Post) -> None:
-        self._store.writing().posts[post.id] = post
+        state = self._store.writing()
+        kept = state.posts[post.id]  # like the adapter, only visibility and reports: counts move with count()
+        state.posts[post.id] = dataclasses.replace(kept, visible=post.visible, report_count=post.report_count)
+
+    def count(self, post_id: str, *, reactions: int = 0, comments: int = 0) -> None:
+        state = self._store.writing()
+        if post_id in state.posts:
+            state.posts[post_id] = state.posts[post_id].counted(reactions=reactions, comments=comments)
+
+    def with_counts(self, posts: Sequence[Post]) -> list[Post]:
+        current = self._store.state.posts
+        return [
+            dataclasses.replace(
+                p, reaction_count=current[p.id].reaction_count, comment_count=current[p.id].comment_count
+            )
+            if p.id in current
+            else p
+            for p in posts
+        ]
 
     def delete(self, post_id: str) -> None:
         state = self._store.writing()
@@ -191,17 +209,21 @@ class FakeReports:
 
 
 class FakeRateLimits:
+    """The slots of each (user, action): the time of the event that last took each."""
+
     def __init__(self, store: FakeCommunityStore):
         self._store = store
 
-    def get(self, user_id: str, action: str) -> Window | None:
-        return self._store.reading().rate_limits.get((user_id, action))
+    def take(self, user_id: str, limit: RateLimit, now: float) -> int | None:
+        slots = self._store.state.rate_limits.setdefault((user_id, limit.action), [None] * limit.max_events)
+        free = free_slots(limit, slots, now)
+        if not free:
+            return retry_after(limit, slots, now)
+        slots[free[0]] = now
+        return None
 
-    def save(self, user_id: str, action: str, window: Window) -> None:
-        self._store.writing().rate_limits[(user_id, action)] = window
-
-    def delete(self, user_id: str, action: str) -> None:
-        self._store.writing().rate_limits.pop((user_id, action), None)
+    def erase(self, user_id: str, limit: RateLimit) -> None:
+        self._store.writing().rate_limits.pop((user_id, limit.action), None)
 
 
 class FakeAuthors:

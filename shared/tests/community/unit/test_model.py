@@ -13,11 +13,11 @@ from wellness.community.model import (
     Comment,
     Post,
     Report,
-    Window,
     author_of,
-    take,
+    free_slots,
+    retry_after,
+    too_many,
 )
-from wellness.platform.errors import TooManyRequestsError
 
 pytestmark = pytest.mark.unit
 
@@ -28,26 +28,25 @@ def post_with(**fields: Any) -> Post:
     return dataclasses.replace(Post.new("p1", "author", "hello", None, at=AT), **fields)
 
 
-def test_a_window_fills_up_then_says_when_to_come_back() -> None:
-    window = None
-    for n in range(1, POSTING.max_events + 1):
-        window = take(POSTING, window, 100.0 + n)
-        assert window == Window(101.0, n)
-    with pytest.raises(TooManyRequestsError) as raised:
-        take(POSTING, window, 130.2)
-    assert raised.value.status == 429 and raised.value.code == "rate_limited"
-    assert raised.value.retry_after_seconds == 31  # the window opened at 101: it ends at 161
-    with pytest.raises(TooManyRequestsError) as raised:
-        take(POSTING, window, 160.9)
-    assert raised.value.retry_after_seconds == 1  # never 0: "retry now" would only be refused again
-    assert take(POSTING, window, 161.0) == Window(161.0, 1)  # a new window
+def test_slots_fill_up_then_say_when_to_come_back() -> None:
+    slots: list[float | None] = [None] * POSTING.max_events
+    for n in range(POSTING.max_events):
+        assert free_slots(POSTING, slots, 101.0 + n) == list(range(n, POSTING.max_events))
+        slots[n] = 101.0 + n
+    assert free_slots(POSTING, slots, 130.2) == []
+    assert retry_after(POSTING, slots, 130.2) == 31  # the oldest event (101) leaves the window at 161
+    assert retry_after(POSTING, slots, 160.9) == 1  # never 0: "retry now" would only be refused again
+    assert free_slots(POSTING, slots, 161.0) == [0]  # the window slides: the oldest slot frees first
+    assert free_slots(POSTING, [161.0, *slots[1:]], 161.5) == []
+    refused = too_many(POSTING, 31)
+    assert refused.status == 429 and refused.code == "rate_limited" and refused.retry_after_seconds == 31
 
 
 def test_commenting_allows_more_than_posting() -> None:
-    window = Window(0.0, POSTING.max_events)
-    assert take(COMMENTING, window, 1.0) == Window(0.0, POSTING.max_events + 1)
-    with pytest.raises(TooManyRequestsError):
-        take(COMMENTING, Window(0.0, COMMENTING.max_events), 1.0)
+    five_recent: list[float | None] = [1.0] * POSTING.max_events
+    assert free_slots(POSTING, five_recent, 2.0) == []
+    assert free_slots(COMMENTING, five_recent + [None] * (COMMENTING.max_events - POSTING.max_events), 2.0)[0] == 5
+    assert free_slots(COMMENTING, [1.0] * COMMENTING.max_events, 2.0) == []
 
 
 def test_reports_hide_a_post_from_the_threshold_on() -> None:

@@ -73,7 +73,8 @@ def test_posting_is_rate_limited_with_retry_after(community: Community, clock: C
     service.create_post("someone-else", "others may still post", None)
     clock.advance(60)
     service.create_post("ada", "a new window", None)
-    assert state(uow).rate_limits[("ada", "posts")].count == 1
+    recent = [at for at in state(uow).rate_limits[("ada", "posts")] if at and at > clock.now.timestamp() - 60]
+    assert len(recent) == 1
 
 
 def test_commenting_is_rate_limited_separately(community: Community) -> None:
@@ -86,7 +87,7 @@ def test_commenting_is_rate_limited_separately(community: Community) -> None:
     assert limited.value.retry_after_seconds >= 1
     assert service.get_post("ada", post["id"])["commentCount"] == 20
     service.create_post("ada", "posting has its own window", None)
-    assert state(uow).rate_limits[("ada", "posts")].count == 2
+    assert len([at for at in state(uow).rate_limits[("ada", "posts")] if at]) == 2
 
 
 def test_the_feed_is_newest_first_paged_and_leaves_hidden_posts_out(community: Community) -> None:

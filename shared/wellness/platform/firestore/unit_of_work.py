@@ -17,16 +17,26 @@ events and the delivery record are written last (Firestore wants every read of a
 transaction before its first write); the events of the attempt that committed are
 handed to `after_commit`, the prompt publish. `read` gives the function a store
 outside any transaction: reads see committed data, writes are refused.
+
+Both end within the unit's deadline (STORE_DEADLINE_SECONDS; every Firestore call in
+them is bounded by it, see `client.deadline`): Firestore that does not answer is an
+`UnavailableError` (503 with Retry-After), a transaction that keeps losing to others
+on a hot document a `ConflictError` (409 "contention"), never a 504. Nothing commits
+after a 409, nor after a 503 that came before the commit: the deadline stops the
+retries and the last attempt is rolled back. (Only a commit whose answer was lost, the
+store freezing mid-commit, may have happened after all: what Idempotency-Key is for.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import time
-from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Iterator, TypeVar
 
-from ..errors import NotFoundError
+from ..errors import ConflictError, NotFoundError, UnavailableError
+from .client import contended, deadline, remaining, unavailable
 from .ids import valid_path
 from .outbox import FirestoreOutbox
 
@@ -36,7 +46,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 PROCESSED_COLLECTION = "processedEvents"
-CONTENTION_RETRIES = 10
+CONTENTION_RETRIES = 4  # whole transactions, within the unit's deadline
+COMMIT_ATTEMPTS = 2  # commits the client retries itself, in line (Firestore keeps the first attempt's place)
 
 
 class FirestoreTransaction:
@@ -69,8 +80,8 @@ class FirestoreTransaction:
     def create(self, ref: DocumentReference, data: dict[str, Any]) -> None:
         self._writer(ref).create(ref, data)
 
-    def set(self, ref: DocumentReference, data: dict[str, Any]) -> None:
-        self._writer(ref).set(ref, data)
+    def set(self, ref: DocumentReference, data: dict[str, Any], *, merge: bool = False) -> None:
+        self._writer(ref).set(ref, data, merge=merge)
 
     def update(self, ref: DocumentReference, data: dict[str, Any]) -> None:
         self._writer(ref).update(ref, data)
@@ -114,10 +125,12 @@ class FirestoreUnitOfWork(Generic[S]):
         client: Callable[[], Client],
         store: Callable[[Client, Transaction | None], S],
         after_commit: Callable[[list[str]], None] | None = None,
+        deadline_seconds: float = 5.0,
     ):
         self._client = client  # a factory: the client (and its import) is built on first use
         self._store = store
         self._after_commit = after_commit
+        self._deadline_seconds = deadline_seconds
 
     def run(self, work: Callable[[S], T]) -> T:
         from google.cloud import firestore
@@ -133,7 +146,8 @@ class FirestoreUnitOfWork(Generic[S]):
             written[:] = store.outbox.written
             return result
 
-        result: T = _retry_contention(lambda: attempt(client.transaction()))
+        with deadline(self._deadline_seconds), _outage_safe():
+            result: T = _retry_contention(lambda: attempt(client.transaction(max_attempts=COMMIT_ATTEMPTS)))
         if written and self._after_commit is not None:
             try:
                 self._after_commit(written)
@@ -142,24 +156,67 @@ class FirestoreUnitOfWork(Generic[S]):
         return result
 
     def read(self, work: Callable[[S], T]) -> T:
-        return work(self._store(self._client(), None))
+        with deadline(self._deadline_seconds), _outage_safe():
+            return work(self._store(self._client(), None))
+
+
+class ContentionError(Exception):
+    """Firestore kept aborting the transaction for contention until the deadline."""
+
+
+@contextlib.contextmanager
+def _outage_safe() -> Iterator[None]:
+    """Firestore that does not answer in time is a 503; a transaction that lost every race, a 409."""
+    try:
+        yield
+    except ContentionError as error:
+        log.warning("Firestore contention: %s", error)
+        raise ConflictError("contention", "Too many changes to the same thing at once; try again.") from error
+    except Exception as error:
+        cause = _unavailable_cause(error)
+        if cause is None:
+            raise
+        log.warning("Firestore is unavailable: %s: %s", type(cause).__name__, str(cause).splitlines()[0][:200])
+        raise UnavailableError() from error
+
+
+def _unavailable_cause(error: BaseException) -> BaseException | None:
+    """The error that says Firestore did not answer, if this one is it or happened while handling it.
+
+    A transaction whose begin timed out is rolled back by the client all the same,
+    which fails with a ValueError ("no transaction ID") that hides the timeout.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if unavailable(current):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _retry_contention(attempt: Callable[[], T], tries: int = CONTENTION_RETRIES) -> T:
-    """attempt(), again with jittered backoff while Firestore aborts it for contention.
+    """attempt(), again with jittered backoff while Firestore aborts it for contention, within the deadline.
 
-    The client retries an aborted commit itself, but not a read that times out on a
-    lock (a popular post's counter, many reactions at once): that is retried here.
+    The client retries an aborted commit itself (COMMIT_ATTEMPTS), but not a read that
+    Firestore aborts while it waits on a lock: that is retried here. A transaction
+    that keeps losing ends as ContentionError; one whose last attempt ran out of time
+    while waiting on a lock does too (the caller's answer is a quick 409, not a 504).
     """
-    from google.api_core.exceptions import Aborted
-
+    contention = False
     for n in range(tries):
         try:
             return attempt()
-        except (Aborted, ValueError) as error:
-            # The client gives up on an aborted commit after its own attempts with a ValueError.
-            contended = isinstance(error, Aborted) or str(error).startswith("Failed to commit transaction")
-            if not contended or n == tries - 1:
-                raise
-            time.sleep(random.uniform(0, 0.05 * 2**n))
+        except Exception as error:
+            if contended(error):
+                contention = True
+                pause = random.uniform(0, 0.05 * 2**n)
+                if n < tries - 1 and remaining() > pause + 0.1:
+                    time.sleep(pause)
+                    continue
+                raise ContentionError(f"gave up after {n + 1} attempt(s)") from error
+            if contention and _unavailable_cause(error) is not None:
+                raise ContentionError(f"ran out of time after {n + 1} attempt(s)") from error
+            raise
     raise AssertionError("unreachable")

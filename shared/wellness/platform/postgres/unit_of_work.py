@@ -12,17 +12,24 @@ use case as one function of the store:
 connection goes back to the pool clean either way), then hands the events it wrote to
 `after_commit` (the prompt publish: a failure there loses nothing, the relay catches
 up). `read` runs the function in a transaction that is always rolled back.
+
+PostgreSQL down, restarting or hung is `UnavailableError` (503 with Retry-After),
+never a 500; a connection that a restart ended is replaced, and the work that found it
+runs once more, as long as nothing was committed (see `_outage_safe`).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from typing import Callable, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.dialects.postgresql import insert
 
+from ..errors import UnavailableError
+from .engine import timed_out, unavailable
 from .outbox import PostgresOutbox
 from .tables import processed_events
 
@@ -60,16 +67,15 @@ class PostgresUnitOfWork(Generic[S]):
         engine: Engine,
         store: Callable[[Connection], S],
         after_commit: Callable[[list[str]], None] | None = None,
+        deadline_seconds: float = 5.0,
     ):
         self._engine = engine
         self._store = store
         self._after_commit = after_commit
+        self._deadline_seconds = deadline_seconds
 
     def run(self, work: Callable[[S], T]) -> T:
-        with self._engine.connect() as connection:
-            with connection.begin():  # commits when the block ends normally, rolls back when it raises
-                store = self._store(connection)
-                result = work(store)
+        store, result = self._outage_safe(lambda phase: self._transact(work, phase))
         written = store.outbox.written
         if written and self._after_commit is not None:
             try:
@@ -78,10 +84,63 @@ class PostgresUnitOfWork(Generic[S]):
                 log.warning("prompt publish failed; the relay will publish", exc_info=True)
         return result
 
+    def _transact(self, work: Callable[[S], T], phase: dict[str, bool]) -> tuple[S, T]:
+        with self._connect(phase) as connection:
+            with connection.begin():  # commits when the block ends normally, rolls back when it raises
+                store = self._store(connection)
+                result = work(store)
+                phase["committing"] = True
+        return store, result
+
     def read(self, work: Callable[[S], T]) -> T:
-        with self._engine.connect() as connection:
+        return self._outage_safe(lambda phase: self._read(work, phase))
+
+    def _connect(self, phase: dict[str, bool]) -> Connection:
+        phase["connecting"] = True
+        connection = self._engine.connect()
+        phase["connecting"] = False
+        return connection
+
+    def _read(self, work: Callable[[S], T], phase: dict[str, bool]) -> T:
+        with self._connect(phase) as connection:
             transaction = connection.begin()
             try:
                 return work(self._store(connection))
             finally:
                 transaction.rollback()
+
+    def _outage_safe(self, attempt: Callable[[dict[str, bool]], T]) -> T:
+        """attempt(), once more when a lost connection failed it before its commit; 503 when PostgreSQL is away.
+
+        A pooled connection that a restart ended mid-transaction fails the statement
+        that finds it, after pre-ping let it through: nothing was committed, so the
+        work runs again on a new connection. A failure while committing is not
+        retried (the commit may have happened), nor one that waited out a socket
+        timeout (the server is hung: a retry would only wait again).
+        """
+        started = time.monotonic()
+        for tries_left in (1, 0):
+            phase = {"connecting": False, "committing": False}
+            try:
+                return attempt(phase)
+            except Exception as error:
+                if not unavailable(error, connecting=phase["connecting"]):
+                    raise
+                elapsed = time.monotonic() - started
+                if (
+                    tries_left
+                    and not phase["committing"]
+                    and not timed_out(error)
+                    and elapsed < self._deadline_seconds / 2
+                ):
+                    log.warning("PostgreSQL connection lost before the commit; trying once more on a new one")
+                    continue
+                log.warning("PostgreSQL is unavailable: %s", _describe(error))
+                raise UnavailableError() from error
+        raise AssertionError("unreachable")
+
+
+def _describe(error: BaseException) -> str:
+    """The error's type and first line, without the statement or its parameters."""
+    original = getattr(error, "orig", None) or error
+    return f"{type(original).__name__}: {str(original).splitlines()[0][:200] if str(original) else ''}"
