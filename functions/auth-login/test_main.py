@@ -70,3 +70,18 @@ def test_a_missing_signing_key_fails_the_cold_start_by_name(load_function, monke
     monkeypatch.delenv("SECRET_JWT_SIGNING_KEYS", raising=False)
     with pytest.raises(Exception, match="SECRET_JWT_SIGNING_KEYS"):
         load_function("auth-login", SECRET_JWT_SIGNING_KEYS="")
+
+
+def test_ten_concurrent_wrong_passwords_evaluate_at_most_the_limit(load_function, account) -> None:
+    """The throttle reserves each attempt before the password is checked, so a burst cannot outrun it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = load_function("auth-login", DB_POOL_SIZE="10")
+    wrong = {"email": account["email"], "password": "not the password"}
+    with ThreadPoolExecutor(10) as pool:
+        statuses = list(pool.map(lambda _: app.post("/v1/auth/login", json=wrong).status_code, range(10)))
+    print(
+        f"\n10 concurrent wrong passwords: {statuses.count(401)} evaluated (401), {statuses.count(429)} refused (429)"
+    )
+    assert statuses.count(401) == 5  # LOGIN_MAX_FAILURES_ACCOUNT's default
+    assert statuses.count(429) == 5

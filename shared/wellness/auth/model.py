@@ -109,6 +109,22 @@ class ThrottleRule:
     lockout_seconds: int
 
 
+@dataclasses.dataclass(frozen=True)
+class Reservation:
+    """One login attempt counted before it is evaluated: the count in the window it took, or why it may not run."""
+
+    attempts: int
+    retry_after: int = 0  # > 0: refused, wait this long
+
+    @property
+    def allowed(self) -> bool:
+        return self.retry_after == 0
+
+    def last_of(self, rule: ThrottleRule) -> bool:
+        """Whether a failure of this attempt spends the rule (then the key locks)."""
+        return self.attempts >= rule.max_failures
+
+
 def throttle_key(kind: str, value: str) -> str:
     """The throttle row's key; e-mail addresses are hashed so the table holds none."""
     digest = hashlib.sha256(value.encode()).hexdigest()[:40] if kind == "account" else value[:80]

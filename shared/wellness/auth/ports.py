@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from ..platform.ports import Transaction
-from .model import NewRefreshToken, PasswordReset, StoredRefreshToken, ThrottleRule, User
+from .model import NewRefreshToken, PasswordReset, Reservation, StoredRefreshToken, ThrottleRule, User
 
 
 class EmailTakenError(Exception):
@@ -61,14 +61,22 @@ class Resets(Protocol):
 
 
 class Throttle(Protocol):
-    """Failed-login counts shared by every instance, per key (see model.throttle_key)."""
+    """Login attempts shared by every instance, per key (see model.throttle_key).
 
-    def retry_after(self, keys: list[str]) -> int:
-        """Seconds until every key is unlocked (0: none is locked)."""
+    An attempt is reserved (counted) before its password is checked, in one statement
+    that locks the key's row, so concurrent attempts cannot all slip under the limit.
+    """
+
+    def reserve(self, key: str, rule: ThrottleRule) -> Reservation:
+        """Count one more attempt in the rule's window; `allowed` is False once the key is locked or spent."""
         ...
 
-    def record_failure(self, key: str, rule: ThrottleRule) -> None:
-        """Count a failure in the rule's window; reaching its limit locks the key for the lockout."""
+    def failed(self, key: str, rule: ThrottleRule, reservation: Reservation) -> None:
+        """The reserved attempt failed: when it was the rule's last, lock the key for the lockout."""
+        ...
+
+    def release(self, key: str) -> None:
+        """The reserved attempt succeeded: it no longer counts."""
         ...
 
     def clear(self, key: str) -> None: ...

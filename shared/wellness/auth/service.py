@@ -20,7 +20,7 @@ from ..platform.clock import utc_now
 from ..platform.errors import ConflictError, TooManyRequestsError, UnauthenticatedError
 from ..platform.events import Event
 from ..platform.ports import UnitOfWork
-from .model import NewRefreshToken, Session, ThrottleRule, User, normalize_email, throttle_key
+from .model import NewRefreshToken, Reservation, Session, ThrottleRule, User, normalize_email, throttle_key
 from .passwords import PasswordHasher
 from .ports import AuthStore, EmailTakenError
 from .tokens import TokenIssuer, hash_refresh_token
@@ -74,8 +74,11 @@ class AuthService:
     def log_in(self, *, email: str, password: str, client: str = "") -> Session:
         """A new session for the right password; the same 401 (or 429) whether the account exists or not.
 
-        Failures count per account (registered or not, so a 429 tells nothing) and per
-        client; the counts live in the database, so every instance sees them.
+        Attempts count per account (registered or not, so a 429 tells nothing) and per
+        client, in the database, so every instance sees them. Each attempt is reserved
+        (counted, in one locking statement) and committed before its password is checked:
+        a burst of concurrent guesses evaluates at most the limit, and the hash is
+        computed with no transaction open. A success gives its reservation back.
         """
         tokens = self._tokens()
         address = normalize_email(email)
@@ -83,27 +86,38 @@ class AuthService:
             rule.kind: throttle_key(rule.kind, address if rule.kind == "account" else client) for rule in self._rules
         }
 
-        def work(store: AuthStore) -> tuple[User, NewRefreshToken] | None:
-            wait = store.throttle.retry_after(list(keys.values()))
-            if wait > 0:
+        def reserve(store: AuthStore) -> tuple[dict[str, Reservation], User | None]:
+            reservations = {rule.kind: store.throttle.reserve(keys[rule.kind], rule) for rule in self._rules}
+            wait = max(r.retry_after for r in reservations.values()) if reservations else 0
+            if wait > 0:  # rolled back: an attempt that is not evaluated does not count
                 raise TooManyRequestsError("too_many_attempts", "Too many failed logins; try again later.", wait)
-            user = store.users.by_email(address)
-            if not self._hasher.verify(user.password_hash if user else None, password) or user is None:
-                for rule in self._rules:
-                    store.throttle.record_failure(keys[rule.kind], rule)
-                return None  # committed: the failure must count even though the answer is an error
-            store.throttle.clear(keys["account"])
-            if self._hasher.needs_rehash(user.password_hash):
-                store.users.set_password_hash(user.id, self._hasher.hash(password))
-            refresh = tokens.refresh_token(user.id)
-            store.sessions.add(refresh)
-            return user, refresh
+            return reservations, store.users.by_email(address)
 
-        outcome = self.unit_of_work.run(work)
-        if outcome is None:
+        reservations, user = self.unit_of_work.run(reserve)
+        if not self._hasher.verify(user.password_hash if user else None, password) or user is None:
+
+            def failed(store: AuthStore) -> None:
+                for rule in self._rules:
+                    store.throttle.failed(keys[rule.kind], rule, reservations[rule.kind])
+
+            self.unit_of_work.run(failed)
             log.info("login failed", extra={"fields": {"outcome": "invalid_credentials"}})
             raise UnauthenticatedError("invalid_credentials", "Wrong e-mail address or password.")
-        return self._session(tokens, *outcome)
+        signed_in = user
+
+        def succeeded(store: AuthStore) -> NewRefreshToken:
+            for kind, key in keys.items():
+                if kind == "account":
+                    store.throttle.clear(key)
+                else:
+                    store.throttle.release(key)
+            if self._hasher.needs_rehash(signed_in.password_hash):
+                store.users.set_password_hash(signed_in.id, self._hasher.hash(password))
+            refresh = tokens.refresh_token(signed_in.id)
+            store.sessions.add(refresh)
+            return refresh
+
+        return self._session(tokens, signed_in, self.unit_of_work.run(succeeded))
 
     def refresh(self, refresh_token: str) -> Session:
         """Rotate a refresh token: a new pair in the same family (RFC 9700 §4.14.2).

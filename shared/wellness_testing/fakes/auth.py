@@ -19,7 +19,7 @@ import math
 from typing import Callable
 
 from wellness.auth.keys import Keyset, new_keyset_json
-from wellness.auth.model import NewRefreshToken, PasswordReset, StoredRefreshToken, ThrottleRule, User
+from wellness.auth.model import NewRefreshToken, PasswordReset, Reservation, StoredRefreshToken, ThrottleRule, User
 from wellness.auth.passwords import PasswordHasher
 from wellness.auth.ports import EmailTakenError
 from wellness.auth.resets import PasswordResetService
@@ -122,26 +122,34 @@ class FakeResets:
 
 
 class FakeThrottle:
-    """The same rules as the Postgres upsert: a window per key, a lock that starts a new count."""
+    """The same rules as the Postgres upsert: a window per key, reserved attempts, a lock that starts a new count."""
 
     def __init__(self, state: AuthState, clock: Clock):
         self._state, self._clock = state, clock
 
-    def retry_after(self, keys: list[str]) -> int:
-        now = self._clock()
-        locks = [entry.locked_until for k in keys if (entry := self._state.throttle.get(k)) is not None]
-        waits = [(lock - now).total_seconds() for lock in locks if lock is not None and lock > now]
-        return math.ceil(max(waits, default=0))
-
-    def record_failure(self, key: str, rule: ThrottleRule) -> None:
+    def reserve(self, key: str, rule: ThrottleRule) -> Reservation:
         now = self._clock()
         entry = self._state.throttle.get(key) or ThrottleEntry(0, now)
+        if entry.locked_until is not None and entry.locked_until > now:
+            return Reservation(entry.failures, math.ceil((entry.locked_until - now).total_seconds()))
         if entry.window_started_at < now - dt.timedelta(seconds=rule.window_seconds):
             entry = ThrottleEntry(0, now, entry.locked_until)
         entry = dataclasses.replace(entry, failures=entry.failures + 1)
-        if entry.failures >= rule.max_failures:
-            entry = ThrottleEntry(0, now, now + dt.timedelta(seconds=rule.lockout_seconds))
         self._state.throttle[key] = entry
+        if entry.failures > rule.max_failures:
+            window_end = entry.window_started_at + dt.timedelta(seconds=rule.window_seconds)
+            return Reservation(entry.failures, max(1, math.ceil((window_end - now).total_seconds())))
+        return Reservation(entry.failures)
+
+    def failed(self, key: str, rule: ThrottleRule, reservation: Reservation) -> None:
+        if reservation.last_of(rule):
+            now = self._clock()
+            self._state.throttle[key] = ThrottleEntry(0, now, now + dt.timedelta(seconds=rule.lockout_seconds))
+
+    def release(self, key: str) -> None:
+        entry = self._state.throttle.get(key)
+        if entry is not None:
+            self._state.throttle[key] = dataclasses.replace(entry, failures=max(0, entry.failures - 1))
 
     def clear(self, key: str) -> None:
         self._state.throttle.pop(key, None)
