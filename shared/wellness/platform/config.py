@@ -52,6 +52,10 @@ class Settings:
     # Defence in depth: verify the bearer token the gateway forwards (against the JWKS), not only its userinfo.
     verify_forwarded_token: bool = False
     jwks_uri: str | None = None
+    # Idempotency-Key: how long a key answers the same (24 h, as the app's retries need), and how long a
+    # claim may run before another request with the key may take it over (above any function's timeout).
+    idempotency_ttl_seconds: float = 86400.0
+    idempotency_lease_seconds: float = 60.0
 
     def require(self, *names: str) -> Settings:
         """Fail now unless each named field has a value.
@@ -157,4 +161,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=env_int(env, "MAX_BODY_BYTES", 64 * 1024),
         verify_forwarded_token=env_flag(env, "VERIFY_FORWARDED_TOKEN", False),
         jwks_uri=env_str(env, "JWT_JWKS_URI"),
+        idempotency_ttl_seconds=env_float(env, "IDEMPOTENCY_TTL_SECONDS", 86400.0),
+        idempotency_lease_seconds=env_float(env, "IDEMPOTENCY_LEASE_SECONDS", 60.0),
     )

@@ -28,8 +28,8 @@ from typing import Any, Callable, Mapping
 import flask
 from opentelemetry.trace import SpanKind
 
-from . import logs, tracing
-from .errors import AppError, MethodNotAllowedError, NotFoundError, TooManyRequestsError, error_body
+from . import idempotency, logs, tracing
+from .errors import AppError, MethodNotAllowedError, NotFoundError, error_body
 from .identity import Caller, Headers, caller_from_headers, check_forwarded_token
 from .operations import Operation, check_parameters, operation, parse_body
 from .runtime import Runtime
@@ -76,8 +76,15 @@ def _request_id(headers: Headers) -> str:
     return incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
 
 
+def _json_text(body: Any) -> str:
+    return "" if body is None else json.dumps(body, separators=(",", ":"))
+
+
 def _json_response(status: int, body: Any, request_id: str, headers: Mapping[str, str] | None = None) -> flask.Response:
-    payload = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
+    return _raw_response(status, _json_text(body).encode(), request_id, headers)
+
+
+def _raw_response(status: int, payload: bytes, request_id: str, headers: Mapping[str, str] | None) -> flask.Response:
     # application/json even when empty: the contract `produces` it for every answer, and
     # Flask would otherwise label an empty 204 text/html.
     response = flask.Response(payload, status=status, content_type="application/json")
@@ -90,8 +97,9 @@ def _json_response(status: int, body: Any, request_id: str, headers: Mapping[str
 
 def _error_response(error: AppError, request_id: str) -> flask.Response:
     headers: dict[str, str] = {}
-    if isinstance(error, TooManyRequestsError):
-        headers["Retry-After"] = str(error.retry_after_seconds)
+    retry_after = getattr(error, "retry_after_seconds", None)  # 429s, and 409 for a key still in progress
+    if isinstance(retry_after, int):
+        headers["Retry-After"] = str(retry_after)
     if isinstance(error, MethodNotAllowedError):
         headers["Allow"] = error.details[0]["allow"] if error.details else ""
     if error.status == 401:
@@ -181,15 +189,59 @@ def install_json_errors() -> None:
         functions_framework.errorhandler(status)(answer)
 
 
+def _once(
+    op: Operation, runtime: Runtime, request: flask.Request, prepared: ApiRequest, handler: Handler
+) -> flask.Response | None:
+    """Serve an Idempotency-Key request at most once (wellness.platform.idempotency); None without a key."""
+    raw_key = request.headers.get(idempotency.HEADER)
+    if raw_key is None or not op.declares_header(idempotency.HEADER):
+        return None
+    key = idempotency.IdempotentRequest(
+        op.operation_id,
+        prepared.caller.user_id if prepared.caller else "",
+        idempotency.check_key(raw_key),
+        idempotency.fingerprint(op.method, request.path, prepared.body, prepared.params),
+    )
+    request_id = prepared.request_id
+
+    def handle() -> idempotency.Answer:
+        result = handler(prepared)
+        return idempotency.Answer(result.status, _json_text(result.body), dict(result.headers))
+
+    def error_answer(error: AppError) -> idempotency.Answer:
+        sent = _error_response(error, request_id)
+        kept = {k: v for k in idempotency.REPLAYED_HEADERS if (v := sent.headers.get(k)) is not None}
+        return idempotency.Answer(sent.status_code, sent.get_data(as_text=True), kept)
+
+    answer = idempotency.serve_once(
+        runtime.idempotency_keys,
+        key,
+        handle,
+        error_answer,
+        lease_seconds=runtime.settings.idempotency_lease_seconds,
+        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
+    )
+    return _raw_response(answer.status, answer.body.encode(), request_id, answer.headers)
+
+
 def endpoint(operation_id: str, runtime: Runtime) -> Callable[[Handler], Callable[[flask.Request], flask.Response]]:
-    """Serve one operation of contracts/openapi.yaml with `handler`."""
+    """Serve one operation of contracts/openapi.yaml with `handler`.
+
+    An operation that declares the `Idempotency-Key` header is served at most once per key
+    (wellness.platform.idempotency), its keys kept in the function's own store.
+    """
     op = operation(operation_id)  # an unknown operation fails at import, not at the first request
+    if op.declares_header(idempotency.HEADER) and runtime.idempotency_store is None:
+        raise RuntimeError(f"{operation_id} takes {idempotency.HEADER}: its function needs postgres or firestore")
     install_json_errors()
 
     def decorate(handler: Handler) -> Callable[[flask.Request], flask.Response]:
         def serve(request: flask.Request) -> flask.Response:
             def work(request_id: str) -> flask.Response:
                 prepared = dataclasses.replace(_prepare(op, request, runtime), request_id=request_id)
+                once = _once(op, runtime, request, prepared, handler)
+                if once is not None:
+                    return once
                 result = handler(prepared)
                 return _json_response(result.status, result.body, request_id, result.headers)
 

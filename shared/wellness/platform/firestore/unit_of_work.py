@@ -12,7 +12,8 @@ one) and write with `self.create/set/update/delete`. The domain's wiring builds
 a race, so the function must read and write only through the store. The outbox's
 events and the delivery record are written last (Firestore wants every read of a
 transaction before its first write); the events of the attempt that committed are
-handed to `after_commit`, the prompt publish. `read` gives the function a store
+handed to `after_commit`, the prompt publish. When the request being served holds an
+idempotency claim, `run` checks it first and marks it in the same transaction. `read` gives the function a store
 outside any transaction: reads see committed data, writes are refused.
 """
 
@@ -23,6 +24,8 @@ import random
 import time
 from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, TypeVar
 
+from .. import idempotency
+from .idempotency import key_ref
 from .outbox import FirestoreOutbox
 
 if TYPE_CHECKING:
@@ -87,6 +90,15 @@ class FirestoreTransaction:
             transaction.create(ref, data)
 
 
+def check_claim(store: FirestoreTransaction, claim: idempotency.Claim) -> DocumentReference:
+    """First read of the work's transaction: the claim must still own its key (else the work must not commit)."""
+    ref = key_ref(store.client, claim)
+    snapshot = store.get(ref)
+    if not snapshot.exists or snapshot.get("token") != claim.token:
+        raise idempotency.claim_lost()
+    return ref
+
+
 S = TypeVar("S", bound=FirestoreTransaction)
 
 
@@ -106,16 +118,22 @@ class FirestoreUnitOfWork(Generic[S]):
 
         client = self._client()
         written: list[str] = []
+        claim = idempotency.active("firestore")
 
         @firestore.transactional
         def attempt(transaction: Transaction) -> T:
             store = self._store(client, transaction)
+            key = check_claim(store, claim) if claim is not None else None  # reads come first
             result = work(store)
             store.finish()
+            if key is not None:
+                transaction.update(key, {"committed": True})  # the key's work and its mark commit together
             written[:] = store.outbox.written
             return result
 
         result: T = _retry_contention(lambda: attempt(client.transaction()))
+        if claim is not None:
+            claim.committed = True
         if written and self._after_commit is not None:
             try:
                 self._after_commit(written)

@@ -11,7 +11,8 @@ use case as one function of the store:
 `run` commits when the function returns and rolls back when it raises (the
 connection goes back to the pool clean either way), then hands the events it wrote to
 `after_commit` (the prompt publish: a failure there loses nothing, the relay catches
-up). `read` runs the function in a transaction that is always rolled back.
+up). When the request being served holds an idempotency claim, `run` marks it in the
+same transaction. `read` runs the function in a transaction that is always rolled back.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from typing import Callable, Generic, TypeVar
 from sqlalchemy import Connection, Engine
 from sqlalchemy.dialects.postgresql import insert
 
+from .. import idempotency
+from .idempotency import mark_committed
 from .outbox import PostgresOutbox
 from .tables import processed_events
 
@@ -66,10 +69,15 @@ class PostgresUnitOfWork(Generic[S]):
         self._after_commit = after_commit
 
     def run(self, work: Callable[[S], T]) -> T:
+        claim = idempotency.active("postgres")
         with self._engine.connect() as connection:
             with connection.begin():  # commits when the block ends normally, rolls back when it raises
                 store = self._store(connection)
                 result = work(store)
+                if claim is not None:
+                    mark_committed(connection, claim)  # the key's work and its mark commit together
+        if claim is not None:
+            claim.committed = True
         written = store.outbox.written
         if written and self._after_commit is not None:
             try:
