@@ -12,7 +12,8 @@ operations; library errors become the JSON error body; anything unexpected is a
 
     @endpoint("profileGetMine", runtime)
     def handler(request: ApiRequest) -> ApiResponse:
-        return ApiResponse(200, profiles.mine(request.user_id))
+        profile, etag = profiles.mine(request.user_id)
+        return ApiResponse(200, profile, {"ETag": etag})
 """
 
 from __future__ import annotations
