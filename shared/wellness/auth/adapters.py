@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from ..platform.postgres.revocation import PostgresRevocations
 from ..platform.postgres.unit_of_work import PostgresTransaction
 from .model import NewRefreshToken, PasswordReset, Reservation, StoredRefreshToken, ThrottleRule, User
 from .ports import EmailTakenError
@@ -104,6 +105,11 @@ class PostgresSessions:
         t = auth_refresh_tokens
         live = (t.c.user_id == uuid.UUID(user_id), t.c.revoked_at.is_(None))
         self._conn.execute(update(t).where(*live).values(revoked_at=func.now()))
+
+    def live_families(self, user_id: str) -> list[str]:
+        t = auth_refresh_tokens
+        live = (t.c.user_id == uuid.UUID(user_id), t.c.revoked_at.is_(None))
+        return [str(f) for f in self._conn.execute(select(t.c.family_id).where(*live).distinct()).scalars()]
 
 
 class PostgresResets:
@@ -192,3 +198,7 @@ class PostgresAuthStore(PostgresTransaction):
     @property
     def throttle(self) -> PostgresThrottle:
         return PostgresThrottle(self)
+
+    @property
+    def revocations(self) -> PostgresRevocations:
+        return PostgresRevocations(self.connection)

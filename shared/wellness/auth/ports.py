@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+import datetime as dt
+from typing import Protocol, Sequence
 
 from ..platform.ports import Transaction
 from .model import NewRefreshToken, PasswordReset, Reservation, StoredRefreshToken, ThrottleRule, User
@@ -46,6 +47,16 @@ class Sessions(Protocol):
     def revoke_all(self, user_id: str) -> None:
         """End every session of the user."""
         ...
+
+    def live_families(self, user_id: str) -> list[str]:
+        """The user's sessions not yet ended (their access tokens' `sid`)."""
+        ...
+
+
+class Revocations(Protocol):
+    """Ended sessions, written in this transaction (wellness.platform.revocation): no write with their tokens."""
+
+    def revoke(self, keys: Sequence[str], until: dt.datetime) -> None: ...
 
 
 class Resets(Protocol):
@@ -94,3 +105,6 @@ class AuthStore(Transaction, Protocol):
 
     @property
     def throttle(self) -> Throttle: ...
+
+    @property
+    def revocations(self) -> Revocations: ...

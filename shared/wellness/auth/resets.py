@@ -27,10 +27,12 @@ from ..platform.clock import utc_now
 from ..platform.errors import ValidationError
 from ..platform.events import Event
 from ..platform.ports import UnitOfWork
+from ..platform.revocation import RevocationWriter, session_key
 from .model import PasswordReset, normalize_email
 from .passwords import PasswordHasher
 from .ports import AuthStore
 from .reset_tokens import parse_reset_token
+from .service import SessionEnder
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +49,15 @@ class PasswordResetService:
         hasher: PasswordHasher,
         key: Callable[[], bytes],
         ttl_seconds: int,
+        revocations: Callable[[], RevocationWriter] | None = None,
+        revocation_seconds: int = 1200,
         clock: Callable[[], dt.datetime] = utc_now,
     ):
         self.unit_of_work = unit_of_work
         self._hasher = hasher
         self._key = key  # a factory: the secret may rotate between requests
         self._ttl = dt.timedelta(seconds=ttl_seconds)
+        self._ending = SessionEnder(revocations, revocation_seconds, clock)
         self._clock = clock
 
     def request(self, email: str) -> None:
@@ -76,14 +81,26 @@ class PasswordResetService:
             raise _invalid()
         password_hash = self._hasher.hash(new_password)
 
-        def work(store: AuthStore) -> str:
+        def sessions(store: AuthStore) -> list[str]:
             reset = store.resets.by_id(reset_id)
             if reset is None or not reset.usable(self._clock()):
                 raise _invalid()
+            return [session_key(family) for family in store.sessions.live_families(reset.user_id)]
+
+        ending = self.unit_of_work.read(sessions)
+        self._ending.mirror(ending)  # before the sessions end: no domain takes their writes after the answer
+
+        def work(store: AuthStore) -> tuple[str, list[str]]:
+            reset = store.resets.by_id(reset_id)
+            if reset is None or not reset.usable(self._clock()):
+                raise _invalid()
+            keys = [session_key(family) for family in store.sessions.live_families(reset.user_id)]
             store.users.set_password_hash(reset.user_id, password_hash)
             store.resets.use_all(reset.user_id)
             store.sessions.revoke_all(reset.user_id)
-            return reset.user_id
+            self._ending.record(store, keys)
+            return reset.user_id, keys
 
-        user_id = self.unit_of_work.run(work)
+        user_id, ended = self.unit_of_work.run(work)
+        self._ending.mirror([key for key in ended if key not in ending])  # a login that raced the reset
         log.info("password reset", extra={"fields": {"userId": user_id}})

@@ -20,6 +20,7 @@ from ..platform.clock import utc_now
 from ..platform.errors import ConflictError, TooManyRequestsError, UnauthenticatedError
 from ..platform.events import Event
 from ..platform.ports import UnitOfWork
+from ..platform.revocation import RevocationWriter, session_key, user_key
 from .model import NewRefreshToken, Reservation, Session, ThrottleRule, User, normalize_email, throttle_key
 from .passwords import PasswordHasher
 from .ports import AuthStore, EmailTakenError
@@ -42,12 +43,15 @@ class AuthService:
         hasher: PasswordHasher,
         tokens: Callable[[], TokenIssuer],
         rules: tuple[ThrottleRule, ...],
+        revocations: Callable[[], RevocationWriter] | None = None,
+        revocation_seconds: int = 1200,
         clock: Callable[[], dt.datetime] = utc_now,
     ):
         self.unit_of_work = unit_of_work
         self._hasher = hasher
         self._tokens = tokens  # a factory: the signing keyset may rotate between requests
         self._rules = rules
+        self._ending = SessionEnder(revocations, revocation_seconds, clock)
         self._clock = clock
 
     @staticmethod
@@ -149,18 +153,57 @@ class AuthService:
         return self._session(tokens, *outcome)
 
     def log_out(self, session_id: str | None) -> None:
-        """Revoke the session (the refresh-token family) the access token was issued for."""
-        if session_id:
-            self.unit_of_work.run(lambda store: store.sessions.revoke_family(session_id))
+        """End the session (the refresh-token family) the access token was issued for: its tokens write no more."""
+        if not session_id:
+            return
+        keys = [session_key(session_id)]
+        self._ending.mirror(keys)
+
+        def work(store: AuthStore) -> None:
+            store.sessions.revoke_family(session_id)
+            self._ending.record(store, keys)
+
+        self.unit_of_work.run(work)
 
     def delete_account(self, user_id: str) -> None:
         """Delete the account and its sessions, and publish `user.deleted` so every domain erases its data.
 
-        Idempotent: deleting an account that is already gone changes nothing.
+        Before answering, every token of the account is recorded as dead in both stores, so
+        no domain accepts a write with one while `user.deleted` is on its way (and after).
+        Deleting an account that is already gone changes nothing more.
         """
+        keys = [user_key(user_id)]
+        self._ending.mirror(keys)  # first: once the account is gone, no domain may take its writes
 
         def work(store: AuthStore) -> None:
             if store.users.delete(user_id):
                 store.outbox.add(Event.new("user.deleted", user_id=user_id, data={"userId": user_id}))
+            self._ending.record(store, keys)
 
         self.unit_of_work.run(work)
+
+
+class SessionEnder:
+    """Records ended sessions (wellness.platform.revocation): in the auth transaction, and mirrored to Firestore.
+
+    The mirror is written first, outside the transaction: should the transaction then
+    fail, a session is recorded as ended a little early (the client retries its log-out
+    or deletion), never the other way round.
+    """
+
+    def __init__(self, mirror: Callable[[], RevocationWriter] | None, seconds: int, clock: Callable[[], dt.datetime]):
+        self._mirror = mirror  # a factory: the Firestore client is built only by functions that end sessions
+        self._seconds = seconds
+        self._clock = clock
+
+    def until(self) -> dt.datetime:
+        return self._clock() + dt.timedelta(seconds=self._seconds)
+
+    def mirror(self, keys: list[str]) -> None:
+        if self._mirror is None:
+            raise RuntimeError("this function ends sessions: wire it with revocations (auth.wiring)")
+        if keys:
+            self._mirror().revoke(keys, self.until())
+
+    def record(self, store: AuthStore, keys: list[str]) -> None:
+        store.revocations.revoke(keys, self.until())

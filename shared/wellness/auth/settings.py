@@ -52,6 +52,14 @@ class AuthSettings:
         )
 
     @property
+    def revocation_seconds(self) -> int:
+        """How long an ended session stays recorded: while any access token of it may still be presented.
+
+        The gateway and JwksVerifier allow 60 s of clock skew; 300 s more is margin.
+        """
+        return self.access_token_ttl_seconds + 360
+
+    @property
     def throttle_rules(self) -> tuple[ThrottleRule, ThrottleRule]:
         """(per account, per client): both share the window and the lockout."""
         window, lockout = self.login_window_seconds, self.login_lockout_seconds

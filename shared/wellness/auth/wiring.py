@@ -10,6 +10,9 @@ others (log-out, account deletion) are not granted the secret and never read it.
 
 from __future__ import annotations
 
+from typing import Callable
+
+from ..platform.revocation import RevocationWriter
 from ..platform.runtime import Runtime
 from .keys import KeysetSource
 from .passwords import PasswordHasher
@@ -44,7 +47,27 @@ def auth_service(runtime: Runtime, keys: KeysetSource | None = None) -> AuthServ
         )
 
     unit_of_work = runtime.postgres_unit_of_work(PostgresAuthStore)
-    return AuthService(unit_of_work, hasher=PasswordHasher(), tokens=tokens, rules=settings.throttle_rules)
+    return AuthService(
+        unit_of_work,
+        hasher=PasswordHasher(),
+        tokens=tokens,
+        rules=settings.throttle_rules,
+        revocations=_firestore_revocations(runtime),
+        revocation_seconds=settings.revocation_seconds,
+    )
+
+
+def _firestore_revocations(runtime: Runtime) -> Callable[[], RevocationWriter] | None:
+    """The Firestore mirror of ended sessions, for the functions that end them (their catalog entry has firestore)."""
+    if "firestore" not in runtime.needs:
+        return None
+
+    def writer() -> RevocationWriter:
+        from ..platform.firestore.revocation import FirestoreRevocations
+
+        return FirestoreRevocations(runtime.firestore)
+
+    return writer
 
 
 def password_reset_service(runtime: Runtime) -> PasswordResetService:
@@ -56,4 +79,6 @@ def password_reset_service(runtime: Runtime) -> PasswordResetService:
         hasher=PasswordHasher(),
         key=lambda: runtime.secrets.get(RESET_KEY_SECRET).encode(),
         ttl_seconds=settings.password_reset_ttl_seconds,
+        revocations=_firestore_revocations(runtime),
+        revocation_seconds=settings.revocation_seconds,
     )

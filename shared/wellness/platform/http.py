@@ -29,7 +29,7 @@ from typing import Any, Callable, Mapping
 import flask
 from opentelemetry.trace import SpanKind
 
-from . import idempotency, logs, tracing
+from . import idempotency, logs, revocation, tracing
 from .errors import AppError, MethodNotAllowedError, NotFoundError, error_body
 from .identity import Caller, Headers, caller_from_headers, check_forwarded_token
 from .operations import Operation, check_parameters, operation, parse_body
@@ -229,7 +229,9 @@ def endpoint(operation_id: str, runtime: Runtime) -> Callable[[Handler], Callabl
     """Serve one operation of contracts/openapi.yaml with `handler`.
 
     An operation that declares the `Idempotency-Key` header is served at most once per key
-    (wellness.platform.idempotency), its keys kept in the function's own store.
+    (wellness.platform.idempotency), its keys kept in the function's own store. For a
+    protected operation, every unit of work that commits refuses a caller whose session
+    has ended (wellness.platform.revocation).
     """
     op = operation(operation_id)  # an unknown operation fails at import, not at the first request
     if op.declares_header(idempotency.HEADER) and runtime.idempotency_store is None:
@@ -240,10 +242,11 @@ def endpoint(operation_id: str, runtime: Runtime) -> Callable[[Handler], Callabl
         def serve(request: flask.Request) -> flask.Response:
             def work(request_id: str) -> flask.Response:
                 prepared = dataclasses.replace(_prepare(op, request, runtime), request_id=request_id)
-                once = _once(op, runtime, request, prepared, handler)
-                if once is not None:
-                    return once
-                result = handler(prepared)
+                with revocation.acting_for(prepared.caller.claims if prepared.caller else None):
+                    once = _once(op, runtime, request, prepared, handler)
+                    if once is not None:
+                        return once
+                    result = handler(prepared)
                 return _json_response(result.status, result.body, request_id, result.headers)
 
             return _serve(request, runtime, f"{op.method} {op.path}", work)

@@ -18,8 +18,8 @@ from typing import Any, Callable, Mapping
 from ..platform.clock import timestamp
 from ..platform.errors import NotFoundError
 from ..platform.events import Event
-from ..platform.preconditions import check_if_match
 from ..platform.ports import UnitOfWork
+from ..platform.preconditions import check_if_match
 from .model import Profile
 from .ports import ProfileStore
 

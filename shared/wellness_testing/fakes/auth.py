@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from typing import Callable
+from typing import Callable, Sequence
 
 from wellness.auth.keys import Keyset, new_keyset_json
 from wellness.auth.model import NewRefreshToken, PasswordReset, Reservation, StoredRefreshToken, ThrottleRule, User
@@ -49,6 +49,18 @@ class AuthState(FakeState):
     sessions: dict[bytes, StoredRefreshToken] = dataclasses.field(default_factory=dict)  # by token hash
     resets: dict[str, PasswordReset] = dataclasses.field(default_factory=dict)
     throttle: dict[str, ThrottleEntry] = dataclasses.field(default_factory=dict)
+    revoked: dict[str, dt.datetime] = dataclasses.field(default_factory=dict)  # the Postgres records
+
+
+class FakeRevocations:
+    """Ended sessions: the auth transaction's records (on the state), or the Firestore mirror (on its own)."""
+
+    def __init__(self, records: dict[str, dt.datetime] | None = None):
+        self.records = {} if records is None else records
+
+    def revoke(self, keys: Sequence[str], until: dt.datetime) -> None:
+        for key in keys:
+            self.records[key] = max(until, self.records.get(key, until))
 
 
 class FakeUsers:
@@ -103,6 +115,10 @@ class FakeSessions:
 
     def revoke_all(self, user_id: str) -> None:
         self._revoke(lambda t: t.user_id == user_id)
+
+    def live_families(self, user_id: str) -> list[str]:
+        live = (t.family_id for t in self._state.sessions.values() if t.user_id == user_id and t.revoked_at is None)
+        return list(dict.fromkeys(live))
 
 
 class FakeResets:
@@ -178,6 +194,10 @@ class FakeAuthStore(FakeTransaction):
     def throttle(self) -> FakeThrottle:
         return FakeThrottle(self.state, self._clock)
 
+    @property
+    def revocations(self) -> FakeRevocations:
+        return FakeRevocations(self.state.revoked)
+
 
 def fake_auth_unit_of_work(clock: Clock = utc_now) -> FakeUnitOfWork[FakeAuthStore, AuthState]:
     """One in-memory auth store whose timestamps come from `clock`; share it between the two services."""
@@ -192,12 +212,15 @@ def fake_auth_service(
     hasher: PasswordHasher = FAST_HASHER,
     clock: Clock = utc_now,
     ttl_seconds: int = 600,
+    mirror: FakeRevocations | None = None,
 ) -> tuple[AuthService, FakeUnitOfWork[FakeAuthStore, AuthState]]:
     """An AuthService on fakes: tokens from `keyset` (a fresh one by default) with ISSUER and AUDIENCE.
 
     `rules` default to the settings' defaults; `clock` fixes "now" for the service, its
-    tokens and (when this builds the unit of work) the store.
+    tokens and (when this builds the unit of work) the store. `mirror` receives the
+    ended sessions meant for Firestore.
     """
+    mirror = FakeRevocations() if mirror is None else mirror
     uow = fake_auth_unit_of_work(clock) if uow is None else uow
     issuer = TokenIssuer(
         keyset or Keyset.from_json(new_keyset_json()),
@@ -207,7 +230,10 @@ def fake_auth_service(
         clock=clock,
     )
     rules = AuthSettings.from_env({}).throttle_rules if rules is None else rules
-    return AuthService(uow, hasher=hasher, tokens=lambda: issuer, rules=rules, clock=clock), uow
+    service = AuthService(
+        uow, hasher=hasher, tokens=lambda: issuer, rules=rules, revocations=lambda: mirror, clock=clock
+    )
+    return service, uow
 
 
 def fake_password_reset_service(
@@ -217,7 +243,12 @@ def fake_password_reset_service(
     ttl_seconds: int = 3600,
     hasher: PasswordHasher = FAST_HASHER,
     clock: Clock = utc_now,
+    mirror: FakeRevocations | None = None,
 ) -> tuple[PasswordResetService, FakeUnitOfWork[FakeAuthStore, AuthState]]:
     """A PasswordResetService on fakes (pass the AuthService's `uow` to reset the accounts it made)."""
     uow = fake_auth_unit_of_work(clock) if uow is None else uow
-    return PasswordResetService(uow, hasher=hasher, key=lambda: key, ttl_seconds=ttl_seconds, clock=clock), uow
+    mirror = FakeRevocations() if mirror is None else mirror
+    service = PasswordResetService(
+        uow, hasher=hasher, key=lambda: key, ttl_seconds=ttl_seconds, revocations=lambda: mirror, clock=clock
+    )
+    return service, uow

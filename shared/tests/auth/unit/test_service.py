@@ -149,3 +149,42 @@ def test_delete_account_publishes_user_deleted_once(service: AuthService, uow) -
         service.refresh(session.refresh_token)
     with pytest.raises(UnauthenticatedError):
         service.log_in(email="ada@example.com", password=PASSWORD)
+
+
+def test_deleting_an_account_records_its_tokens_as_dead_in_both_stores_before_answering() -> None:
+    import jwt
+
+    from wellness_testing.fakes.auth import FakeRevocations
+
+    mirror = FakeRevocations()
+    service, uow = fake_auth_service(mirror=mirror)
+    session = service.sign_up(email="ada@example.com", password=PASSWORD, display_name="Ada", timezone="UTC")
+    service.delete_account(session.user.id)
+    claims = jwt.decode(session.access_token, options={"verify_signature": False})
+    from wellness.platform.revocation import revocation_keys
+
+    dead = revocation_keys(claims)[0]
+    assert dead in mirror.records and dead in uow.state.revoked
+    service.delete_account(session.user.id)  # again: nothing more to erase, the record stays
+    assert [e.type for e in uow.published].count("user.deleted") == 1
+
+
+def test_logging_out_and_resetting_the_password_end_those_sessions_everywhere() -> None:
+    import jwt
+
+    from wellness.auth.reset_tokens import reset_token
+    from wellness.platform.revocation import session_key
+    from wellness_testing.fakes.auth import RESET_KEY, FakeRevocations, fake_password_reset_service
+
+    mirror = FakeRevocations()
+    service, uow = fake_auth_service(mirror=mirror)
+    first = service.sign_up(email="ada@example.com", password=PASSWORD, display_name="Ada", timezone="UTC")
+    second = service.log_in(email="ada@example.com", password=PASSWORD)
+    sid = lambda s: jwt.decode(s.access_token, options={"verify_signature": False})["sid"]  # noqa: E731
+    service.log_out(sid(first))
+    assert set(mirror.records) == set(uow.state.revoked) == {session_key(sid(first))}
+    resets, _ = fake_password_reset_service(uow, mirror=mirror)
+    resets.request("ada@example.com")
+    reset_id = uow.events("password.reset_requested")[0].data["resetId"]
+    resets.confirm(reset_token(RESET_KEY, reset_id), "a brand new password")
+    assert session_key(sid(second)) in mirror.records and session_key(sid(second)) in uow.state.revoked

@@ -13,20 +13,25 @@ a race, so the function must read and write only through the store. The outbox's
 events and the delivery record are written last (Firestore wants every read of a
 transaction before its first write); the events of the attempt that committed are
 handed to `after_commit`, the prompt publish. When the request being served holds an
-idempotency claim, `run` checks it first and marks it in the same transaction. `read` gives the function a store
+idempotency claim, `run` checks it first and marks it in the same transaction; when
+it has a caller, `run` first reads the caller's revocation records and refuses a token
+whose session has ended (wellness.platform.revocation). `read` gives the function a store
 outside any transaction: reads see committed data, writes are refused.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import random
 import time
 from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, TypeVar
 
-from .. import idempotency
+from .. import idempotency, revocation
 from .idempotency import key_ref
 from .outbox import FirestoreOutbox
+from .revocation import check_snapshots
+from .revocation import refs as revocation_refs
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, DocumentSnapshot, Transaction
@@ -119,10 +124,13 @@ class FirestoreUnitOfWork(Generic[S]):
         client = self._client()
         written: list[str] = []
         claim = idempotency.active("firestore")
+        caller = revocation.current_keys()
 
         @firestore.transactional
         def attempt(transaction: Transaction) -> T:
             store = self._store(client, transaction)
+            if caller:  # read in the transaction: a revocation written meanwhile makes it retry and see it
+                check_snapshots(store.get_all(revocation_refs(client, caller)), dt.datetime.now(dt.UTC))
             key = check_claim(store, claim) if claim is not None else None  # reads come first
             result = work(store)
             store.finish()

@@ -50,3 +50,12 @@ idempotency_keys = Table(
     Column("body", Text),
     Column("headers", JSONB),
 )
+
+# Ended sessions (wellness.platform.revocation): "user:<sub>" or "session:<sid>", until every access
+# token they name has expired. Auth writes them; every unit of work with a caller checks them.
+revoked_tokens = Table(
+    "revoked_tokens",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)

@@ -12,7 +12,8 @@ use case as one function of the store:
 connection goes back to the pool clean either way), then hands the events it wrote to
 `after_commit` (the prompt publish: a failure there loses nothing, the relay catches
 up). When the request being served holds an idempotency claim, `run` marks it in the
-same transaction. `read` runs the function in a transaction that is always rolled back.
+same transaction; when it has a caller, `run` refuses to commit for a token whose
+session has ended (wellness.platform.revocation). `read` runs the function in a transaction that is always rolled back.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from typing import Callable, Generic, TypeVar
 from sqlalchemy import Connection, Engine
 from sqlalchemy.dialects.postgresql import insert
 
-from .. import idempotency
+from .. import idempotency, revocation
 from .idempotency import mark_committed
 from .outbox import PostgresOutbox
+from .revocation import check as check_revoked
 from .tables import processed_events
 
 log = logging.getLogger(__name__)
@@ -70,8 +72,11 @@ class PostgresUnitOfWork(Generic[S]):
 
     def run(self, work: Callable[[S], T]) -> T:
         claim = idempotency.active("postgres")
+        caller = revocation.current_keys()
         with self._engine.connect() as connection:
             with connection.begin():  # commits when the block ends normally, rolls back when it raises
+                if caller:  # first: the work may be the one that ends the caller's session (log-out)
+                    check_revoked(connection, caller)
                 store = self._store(connection)
                 result = work(store)
                 if claim is not None:
