@@ -86,6 +86,10 @@ def function_env(
         "LOG_LEVEL": "INFO",
         "PYTHONPATH": _pathsep(Path(p) for p in pythonpath),
         "PYTHONUNBUFFERED": "1",
+        # One machine is one client: the sign-up throttle per client would stop the test suites.
+        "SIGNUP_MAX_PER_CLIENT": "100000",
+        # Reports count toward hiding from accounts 10 s old (a day in the cloud), so tests can show both.
+        "COMMUNITY_REPORT_MIN_ACCOUNT_AGE_SECONDS": "10",
     }
     if smtp_port is not None:  # mail goes to the stack's SMTP sink (scripts/dev mail reads it)
         env.update(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port))

@@ -22,13 +22,28 @@ from sqlalchemy.exc import IntegrityError
 
 from ..platform.postgres.revocation import PostgresRevocations
 from ..platform.postgres.unit_of_work import PostgresTransaction
-from .model import NewRefreshToken, PasswordReset, Reservation, StoredRefreshToken, ThrottleRule, User
+from .model import (
+    EmailVerification,
+    NewRefreshToken,
+    PasswordReset,
+    Reservation,
+    StoredRefreshToken,
+    ThrottleRule,
+    User,
+)
 from .ports import EmailTakenError
-from .tables import auth_login_throttle, auth_password_resets, auth_refresh_tokens, auth_users
+from .tables import (
+    auth_email_verifications,
+    auth_login_throttle,
+    auth_password_resets,
+    auth_refresh_tokens,
+    auth_users,
+)
 
 
 def _user(row: Any) -> User:
-    return User(str(row.id), row.email, row.password_hash, row.display_name, row.timezone)
+    verified = row.email_verified_at is not None
+    return User(str(row.id), row.email, row.password_hash, row.display_name, row.timezone, verified, row.created_at)
 
 
 class PostgresUsers:
@@ -42,6 +57,7 @@ class PostgresUsers:
             "password_hash": user.password_hash,
             "display_name": user.display_name,
             "timezone": user.timezone,
+            "created_at": user.created_at,
         }
         try:
             with self._conn.begin_nested():  # a savepoint, so the conflict leaves the transaction usable
@@ -61,8 +77,13 @@ class PostgresUsers:
         u = auth_users
         self._conn.execute(update(u).where(u.c.id == uuid.UUID(user_id)).values(password_hash=password_hash))
 
+    def mark_verified(self, user_id: str) -> None:
+        u = auth_users
+        unverified = (u.c.id == uuid.UUID(user_id), u.c.email_verified_at.is_(None))
+        self._conn.execute(update(u).where(*unverified).values(email_verified_at=func.now()))
+
     def delete(self, user_id: str) -> bool:
-        """Its refresh tokens and resets go with it (ON DELETE CASCADE)."""
+        """Its refresh tokens, resets and verifications go with it (ON DELETE CASCADE)."""
         result = self._conn.execute(delete(auth_users).where(auth_users.c.id == uuid.UUID(user_id)))
         return bool(result.rowcount)
 
@@ -137,6 +158,30 @@ class PostgresResets:
 # One statement counts the attempt and locks the key's row until the transaction ends, so
 # concurrent attempts are numbered one by one. A locked key counts nothing more; an attempt
 # outside the window starts a new one.
+class PostgresVerifications:
+    def __init__(self, tx: PostgresTransaction):
+        self._conn = tx.connection
+
+    def add(self, verification: EmailVerification) -> None:
+        self._conn.execute(
+            insert(auth_email_verifications).values(
+                id=uuid.UUID(verification.id),
+                user_id=uuid.UUID(verification.user_id),
+                expires_at=verification.expires_at,
+            )
+        )
+
+    def by_id(self, verification_id: str) -> EmailVerification | None:
+        t = auth_email_verifications
+        row = self._conn.execute(select(t).where(t.c.id == uuid.UUID(verification_id)).with_for_update()).first()
+        return None if row is None else EmailVerification(str(row.id), str(row.user_id), row.expires_at, row.used_at)
+
+    def use_all(self, user_id: str) -> None:
+        t = auth_email_verifications
+        outstanding = (t.c.user_id == uuid.UUID(user_id), t.c.used_at.is_(None))
+        self._conn.execute(update(t).where(*outstanding).values(used_at=func.now()))
+
+
 _RESERVE = text("""
 INSERT INTO auth_login_throttle AS t (key, failures, window_started_at)
 VALUES (:key, 1, now())
@@ -194,6 +239,10 @@ class PostgresAuthStore(PostgresTransaction):
     @property
     def resets(self) -> PostgresResets:
         return PostgresResets(self)
+
+    @property
+    def verifications(self) -> PostgresVerifications:
+        return PostgresVerifications(self)
 
     @property
     def throttle(self) -> PostgresThrottle:

@@ -6,7 +6,15 @@ import datetime as dt
 from typing import Protocol, Sequence
 
 from ..platform.ports import Transaction
-from .model import NewRefreshToken, PasswordReset, Reservation, StoredRefreshToken, ThrottleRule, User
+from .model import (
+    EmailVerification,
+    NewRefreshToken,
+    PasswordReset,
+    Reservation,
+    StoredRefreshToken,
+    ThrottleRule,
+    User,
+)
 
 
 class EmailTakenError(Exception):
@@ -23,6 +31,10 @@ class Users(Protocol):
     def by_id(self, user_id: str) -> User | None: ...
 
     def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
+
+    def mark_verified(self, user_id: str) -> None:
+        """The user proved the address is theirs (a verification link)."""
+        ...
 
     def delete(self, user_id: str) -> bool:
         """Delete the account with its sessions and resets; False when it was already gone."""
@@ -71,6 +83,16 @@ class Resets(Protocol):
         ...
 
 
+class Verifications(Protocol):
+    def add(self, verification: EmailVerification) -> None: ...
+
+    def by_id(self, verification_id: str) -> EmailVerification | None:
+        """The verification, locked for this transaction: a link is spent once even when opened twice at once."""
+        ...
+
+    def use_all(self, user_id: str) -> None: ...
+
+
 class Throttle(Protocol):
     """Login attempts shared by every instance, per key (see model.throttle_key).
 
@@ -102,6 +124,9 @@ class AuthStore(Transaction, Protocol):
 
     @property
     def resets(self) -> Resets: ...
+
+    @property
+    def verifications(self) -> Verifications: ...
 
     @property
     def throttle(self) -> Throttle: ...

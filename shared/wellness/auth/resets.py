@@ -12,6 +12,7 @@ subscriber derives the same token from the reset id in `password.reset_requested
     >>> _ = auth.sign_up(email="ada@example.com", password="correct horse battery", display_name="Ada",
     ...                  timezone="UTC")
     >>> resets.request("ada@example.com")
+    >>> uow.run(lambda store: resets.on_reset_submitted(store, uow.events("password.reset_submitted")[0]))
     >>> reset_id = uow.events("password.reset_requested")[0].data["resetId"]
     >>> resets.confirm(reset_token(RESET_KEY, reset_id), "a brand new password")
 """
@@ -35,6 +36,7 @@ from .reset_tokens import parse_reset_token
 from .service import SessionEnder
 
 log = logging.getLogger(__name__)
+ANONYMOUS = "anonymous"  # the acting user of an event nobody signed in for
 
 
 def _invalid() -> ValidationError:
@@ -61,18 +63,27 @@ class PasswordResetService:
         self._clock = clock
 
     def request(self, email: str) -> None:
-        """Record a reset and `password.reset_requested` together; nothing (and no error) for an unknown address."""
+        """Record `password.reset_submitted`, whatever the address: the same work, so the same time, either way.
 
-        def work(store: AuthStore) -> None:
-            user = store.users.by_email(normalize_email(email))
-            if user is None:
-                return
-            reset = PasswordReset(str(uuid.uuid4()), user.id, self._clock() + self._ttl)
-            store.resets.add(reset)
-            data = reset.requested_event_data(user)
-            store.outbox.add(Event.new("password.reset_requested", user_id=user.id, data=data))
+        Whether the address is registered is decided after the answer, by the subscriber
+        (`on_reset_submitted`): the answer cannot tell it, not even by how long it takes.
+        """
+        address = normalize_email(email)
+        self.unit_of_work.run(
+            lambda store: store.outbox.add(
+                Event.new("password.reset_submitted", user_id=ANONYMOUS, data={"email": address})
+            )
+        )
 
-        self.unit_of_work.run(work)
+    def on_reset_submitted(self, store: AuthStore, event: Event) -> None:
+        """Record a reset and `password.reset_requested` for a registered address; nothing for another."""
+        user = store.users.by_email(normalize_email(event.data["email"]))
+        if user is None:
+            return
+        reset = PasswordReset(str(uuid.uuid4()), user.id, self._clock() + self._ttl)
+        store.resets.add(reset)
+        data = reset.requested_event_data(user)
+        store.outbox.add(Event.new("password.reset_requested", user_id=user.id, data=data))
 
     def confirm(self, token: str, new_password: str) -> None:
         """Set the new password, spend the reset (and any other outstanding), revoke every session."""

@@ -7,13 +7,14 @@
 >>> service.refresh(session.refresh_token).user == session.user
 True
 >>> [event.type for event in uow.published]
-['user.created']
+['user.created', 'email.verification_requested']
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from typing import Callable
 
 from ..platform.clock import utc_now
@@ -21,7 +22,16 @@ from ..platform.errors import ConflictError, TooManyRequestsError, Unauthenticat
 from ..platform.events import Event
 from ..platform.ports import UnitOfWork
 from ..platform.revocation import RevocationWriter, session_key, user_key
-from .model import NewRefreshToken, Reservation, Session, ThrottleRule, User, normalize_email, throttle_key
+from .model import (
+    EmailVerification,
+    NewRefreshToken,
+    Reservation,
+    Session,
+    ThrottleRule,
+    User,
+    normalize_email,
+    throttle_key,
+)
 from .passwords import PasswordHasher
 from .ports import AuthStore, EmailTakenError
 from .tokens import TokenIssuer, hash_refresh_token
@@ -45,9 +55,13 @@ class AuthService:
         rules: tuple[ThrottleRule, ...],
         revocations: Callable[[], RevocationWriter] | None = None,
         revocation_seconds: int = 1200,
+        signup_rules: tuple[ThrottleRule, ...] = (),
+        verification_ttl_seconds: int = 172800,
         clock: Callable[[], dt.datetime] = utc_now,
     ):
         self.unit_of_work = unit_of_work
+        self._signup_rules = signup_rules
+        self._verification_ttl = dt.timedelta(seconds=verification_ttl_seconds)
         self._hasher = hasher
         self._tokens = tokens  # a factory: the signing keyset may rotate between requests
         self._rules = rules
@@ -56,13 +70,37 @@ class AuthService:
 
     @staticmethod
     def _session(tokens: TokenIssuer, user: User, refresh: NewRefreshToken) -> Session:
-        return Session(user, tokens.access_token(user.id, refresh.family_id), refresh.token, tokens.ttl_seconds)
+        access = tokens.access_token(
+            user.id, refresh.family_id, email_verified=user.email_verified, account_created_at=user.created_at
+        )
+        return Session(user, access, refresh.token, tokens.ttl_seconds)
 
-    def sign_up(self, *, email: str, password: str, display_name: str, timezone: str) -> Session:
-        """Create the account, its first session and `user.created`, in one transaction."""
+    def sign_up(self, *, email: str, password: str, display_name: str, timezone: str, client: str = "") -> Session:
+        """Create the account, its first session, its verification link and `user.created`, in one transaction.
+
+        Sign-ups are throttled per client and per address (every attempt counts, in the
+        window), so nobody mints accounts in bulk or mails one address over and over. The
+        account starts unverified: `email.verification_requested` has its link mailed.
+        """
         user = User.new(email, self._hasher.hash(password), display_name, timezone)
         tokens = self._tokens()
         refresh = tokens.refresh_token(user.id)
+        verification = EmailVerification(str(uuid.uuid4()), user.id, self._clock() + self._verification_ttl)
+        keys = {
+            rule.kind: throttle_key(rule.kind, user.email if rule.kind.endswith("account") else client)
+            for rule in self._signup_rules
+        }
+
+        def attempt(store: AuthStore) -> None:  # committed on its own: a refused or failed sign-up counts too
+            for rule in self._signup_rules:
+                reservation = store.throttle.reserve(keys[rule.kind], rule)
+                if not reservation.allowed:
+                    raise TooManyRequestsError(
+                        "too_many_signups", "Too many sign-ups; try again later.", reservation.retry_after
+                    )
+
+        if self._signup_rules:
+            self.unit_of_work.run(attempt)
 
         def work(store: AuthStore) -> None:
             try:
@@ -70,7 +108,10 @@ class AuthService:
             except EmailTakenError:
                 raise ConflictError("email_taken", "An account with this e-mail address already exists.") from None
             store.sessions.add(refresh)
+            store.verifications.add(verification)
             store.outbox.add(Event.new("user.created", user_id=user.id, data=user.created_event_data()))
+            data = verification.requested_event_data(user)
+            store.outbox.add(Event.new("email.verification_requested", user_id=user.id, data=data))
 
         self.unit_of_work.run(work)
         return self._session(tokens, user, refresh)

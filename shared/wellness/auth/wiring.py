@@ -21,6 +21,7 @@ from .resets import PasswordResetService
 from .service import AuthService
 from .settings import AuthSettings
 from .tokens import TokenIssuer
+from .verification import EmailVerificationService
 
 
 def signing_keys(runtime: Runtime) -> KeysetSource:
@@ -54,6 +55,20 @@ def auth_service(runtime: Runtime, keys: KeysetSource | None = None) -> AuthServ
         rules=settings.throttle_rules,
         revocations=_firestore_revocations(runtime),
         revocation_seconds=settings.revocation_seconds,
+        signup_rules=settings.signup_rules,
+        verification_ttl_seconds=settings.email_verification_ttl_seconds,
+    )
+
+
+def email_verification_service(runtime: Runtime) -> EmailVerificationService:
+    """Confirms and re-sends verification links (the key: password-reset-key, with its own prefix)."""
+    from .adapters import PostgresAuthStore
+
+    settings = AuthSettings.from_env(runtime.env)
+    return EmailVerificationService(
+        runtime.postgres_unit_of_work(PostgresAuthStore),
+        key=lambda: runtime.secrets.get(RESET_KEY_SECRET).encode(),
+        ttl_seconds=settings.email_verification_ttl_seconds,
     )
 
 

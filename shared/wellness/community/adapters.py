@@ -135,7 +135,7 @@ class FirestoreComments:
         self._tx.delete(self._ref(post_id, comment_id))
 
     def erase_author(self, user_id: str) -> int:
-        return _erase_each(self._tx, COMMENTS_BY_AUTHOR, user_id, lambda post: post.counted(comments=-1))
+        return _erase_each(self._tx, COMMENTS_BY_AUTHOR, user_id, lambda post, _item: post.counted(comments=-1))
 
 
 class FirestoreReactions:
@@ -161,7 +161,7 @@ class FirestoreReactions:
         self._tx.delete(self._ref(post_id, user_id))
 
     def erase_user(self, user_id: str) -> int:
-        return _erase_each(self._tx, REACTIONS_BY_USER, user_id, lambda post: post.counted(reactions=-1))
+        return _erase_each(self._tx, REACTIONS_BY_USER, user_id, lambda post, _item: post.counted(reactions=-1))
 
 
 class FirestoreReports:
@@ -175,7 +175,9 @@ class FirestoreReports:
     def get(self, post_id: str, user_id: str) -> Report | None:
         snapshot = self._tx.get(self._ref(post_id, user_id))
         doc = snapshot.to_dict() or {}
-        return Report(doc["postId"], doc["userId"], doc["reason"], doc["createdAt"]) if snapshot.exists else None
+        if not snapshot.exists:
+            return None
+        return Report(doc["postId"], doc["userId"], doc["reason"], doc["createdAt"], bool(doc.get("counted", True)))
 
     def add(self, report: Report) -> None:
         doc = {
@@ -183,11 +185,15 @@ class FirestoreReports:
             "postId": report.post_id,
             "reason": report.reason,
             "createdAt": report.created_at,
+            "counted": report.counted,
         }
         self._tx.create(self._ref(report.post_id, report.user_id), doc)
 
     def erase_user(self, user_id: str) -> int:
-        return _erase_each(self._tx, REPORTS_BY_USER, user_id, lambda post: post.counted(reports=-1))
+        def uncount(post: Post, report: Mapping[str, Any]) -> Post:
+            return post.counted(reports=-1) if report.get("counted", True) else post
+
+        return _erase_each(self._tx, REPORTS_BY_USER, user_id, uncount)
 
 
 class FirestoreRateLimits:
@@ -244,7 +250,9 @@ class FirestoreCommunityStore(FirestoreTransaction):
         return FirestoreAuthors(self)
 
 
-def _erase_each(tx: FirestoreTransaction, spec: QuerySpec, user_id: str, uncount: Callable[[Post], Post]) -> int:
+def _erase_each(
+    tx: FirestoreTransaction, spec: QuerySpec, user_id: str, uncount: Callable[[Post, Mapping[str, Any]], Post]
+) -> int:
     """Outside `tx`: each of the user's items under any post, with the post's count, in a transaction of its own.
 
     Each transaction finds the item or not (a retry, or a concurrent erasure, took it
@@ -263,7 +271,7 @@ def _erase_each(tx: FirestoreTransaction, spec: QuerySpec, user_id: str, uncount
                 return False
             store.delete(ref)
             if post is not None:
-                store.posts.save(uncount(post))
+                store.posts.save(uncount(post, item.to_dict() or {}))
             return True
 
         return remove

@@ -19,13 +19,22 @@ import math
 from typing import Callable, Sequence
 
 from wellness.auth.keys import Keyset, new_keyset_json
-from wellness.auth.model import NewRefreshToken, PasswordReset, Reservation, StoredRefreshToken, ThrottleRule, User
+from wellness.auth.model import (
+    EmailVerification,
+    NewRefreshToken,
+    PasswordReset,
+    Reservation,
+    StoredRefreshToken,
+    ThrottleRule,
+    User,
+)
 from wellness.auth.passwords import PasswordHasher
 from wellness.auth.ports import EmailTakenError
 from wellness.auth.resets import PasswordResetService
 from wellness.auth.service import AuthService
 from wellness.auth.settings import AuthSettings
 from wellness.auth.tokens import TokenIssuer
+from wellness.auth.verification import EmailVerificationService
 from wellness.platform.clock import utc_now
 
 from . import FakeState, FakeTransaction, FakeUnitOfWork
@@ -48,6 +57,7 @@ class AuthState(FakeState):
     users: dict[str, User] = dataclasses.field(default_factory=dict)
     sessions: dict[bytes, StoredRefreshToken] = dataclasses.field(default_factory=dict)  # by token hash
     resets: dict[str, PasswordReset] = dataclasses.field(default_factory=dict)
+    verifications: dict[str, EmailVerification] = dataclasses.field(default_factory=dict)
     throttle: dict[str, ThrottleEntry] = dataclasses.field(default_factory=dict)
     revoked: dict[str, dt.datetime] = dataclasses.field(default_factory=dict)  # the Postgres records
 
@@ -81,11 +91,17 @@ class FakeUsers:
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
         self._state.users[user_id] = dataclasses.replace(self._state.users[user_id], password_hash=password_hash)
 
+    def mark_verified(self, user_id: str) -> None:
+        if user_id in self._state.users:
+            self._state.users[user_id] = dataclasses.replace(self._state.users[user_id], email_verified=True)
+
     def delete(self, user_id: str) -> bool:
         # As ON DELETE CASCADE does: the account's sessions and resets go with it.
         sessions, resets = self._state.sessions, self._state.resets
         self._state.sessions = {k: t for k, t in sessions.items() if t.user_id != user_id}
         self._state.resets = {k: r for k, r in resets.items() if r.user_id != user_id}
+        verifications = self._state.verifications
+        self._state.verifications = {k: v for k, v in verifications.items() if v.user_id != user_id}
         return self._state.users.pop(user_id, None) is not None
 
 
@@ -135,6 +151,22 @@ class FakeResets:
         for key, reset in list(self._state.resets.items()):
             if reset.user_id == user_id and reset.used_at is None:
                 self._state.resets[key] = dataclasses.replace(reset, used_at=self._clock())
+
+
+class FakeVerifications:
+    def __init__(self, state: AuthState, clock: Clock):
+        self._state, self._clock = state, clock
+
+    def add(self, verification: EmailVerification) -> None:
+        self._state.verifications[verification.id] = verification
+
+    def by_id(self, verification_id: str) -> EmailVerification | None:
+        return self._state.verifications.get(verification_id)
+
+    def use_all(self, user_id: str) -> None:
+        for key, verification in list(self._state.verifications.items()):
+            if verification.user_id == user_id and verification.used_at is None:
+                self._state.verifications[key] = dataclasses.replace(verification, used_at=self._clock())
 
 
 class FakeThrottle:
@@ -191,6 +223,10 @@ class FakeAuthStore(FakeTransaction):
         return FakeResets(self.state, self._clock)
 
     @property
+    def verifications(self) -> FakeVerifications:
+        return FakeVerifications(self.state, self._clock)
+
+    @property
     def throttle(self) -> FakeThrottle:
         return FakeThrottle(self.state, self._clock)
 
@@ -213,12 +249,14 @@ def fake_auth_service(
     clock: Clock = utc_now,
     ttl_seconds: int = 600,
     mirror: FakeRevocations | None = None,
+    signup_rules: tuple[ThrottleRule, ...] | None = (),
 ) -> tuple[AuthService, FakeUnitOfWork[FakeAuthStore, AuthState]]:
     """An AuthService on fakes: tokens from `keyset` (a fresh one by default) with ISSUER and AUDIENCE.
 
     `rules` default to the settings' defaults; `clock` fixes "now" for the service, its
     tokens and (when this builds the unit of work) the store. `mirror` receives the
-    ended sessions meant for Firestore.
+    ended sessions meant for Firestore. Sign-ups are not throttled unless `signup_rules`
+    are given (None: the settings' defaults).
     """
     mirror = FakeRevocations() if mirror is None else mirror
     uow = fake_auth_unit_of_work(clock) if uow is None else uow
@@ -229,9 +267,16 @@ def fake_auth_service(
         ttl_seconds=ttl_seconds,
         clock=clock,
     )
-    rules = AuthSettings.from_env({}).throttle_rules if rules is None else rules
+    settings = AuthSettings.from_env({})
+    rules = settings.throttle_rules if rules is None else rules
     service = AuthService(
-        uow, hasher=hasher, tokens=lambda: issuer, rules=rules, revocations=lambda: mirror, clock=clock
+        uow,
+        hasher=hasher,
+        tokens=lambda: issuer,
+        rules=rules,
+        revocations=lambda: mirror,
+        signup_rules=settings.signup_rules if signup_rules is None else signup_rules,
+        clock=clock,
     )
     return service, uow
 
@@ -252,3 +297,15 @@ def fake_password_reset_service(
         uow, hasher=hasher, key=lambda: key, ttl_seconds=ttl_seconds, revocations=lambda: mirror, clock=clock
     )
     return service, uow
+
+
+def fake_verification_service(
+    uow: FakeUnitOfWork[FakeAuthStore, AuthState] | None = None,
+    *,
+    key: bytes = RESET_KEY,
+    ttl_seconds: int = 172800,
+    clock: Clock = utc_now,
+) -> tuple[EmailVerificationService, FakeUnitOfWork[FakeAuthStore, AuthState]]:
+    """An EmailVerificationService on fakes (pass the AuthService's `uow` to verify the accounts it made)."""
+    uow = fake_auth_unit_of_work(clock) if uow is None else uow
+    return EmailVerificationService(uow, key=lambda: key, ttl_seconds=ttl_seconds, clock=clock), uow

@@ -31,7 +31,7 @@ def test_postgres_refuses_the_write_of_a_revoked_session_and_takes_others(runtim
     marker = f"revocation-test-{uuid.uuid4().hex}"
 
     def write(s: PostgresTransaction) -> None:
-        s.connection.exec_driver_sql(f"INSERT INTO processed_events VALUES ('{marker}', '{uuid.uuid4()}', now())")
+        s.first_delivery(marker, str(uuid.uuid4()))
 
     with revocation.acting_for({"sub": user, "sid": dead_sid}), pytest.raises(UnauthenticatedError) as refused:
         uow.run(write)
