@@ -36,6 +36,7 @@ def load_function(
     from functions_framework import create_app
 
     from devstack.catalog import load_catalog
+    from wellness.auth.keys import public_jwks_json
 
     loaded: list[Any] = []
 
@@ -47,6 +48,7 @@ def load_function(
             "FUNCTION_NAME": name,
             "SECRETS_BACKEND": "env",
             "SECRET_JWT_SIGNING_KEYS": signing_keyset_json,
+            "SECRET_JWT_PUBLIC_KEYS": public_jwks_json(signing_keyset_json),
             "JWT_ISSUER": "wellness-test",
             "JWT_AUDIENCE": "wellness-app",
             "TRACE_EXPORTER": "none",

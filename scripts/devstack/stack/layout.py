@@ -79,6 +79,7 @@ def function_env(
         "FIRESTORE_EMULATOR_HOST": firestore_host,
         "SECRETS_BACKEND": "env",
         "SECRET_JWT_SIGNING_KEYS": keyset_json,
+        "SECRET_JWT_PUBLIC_KEYS": _public_keys(keyset_json),
         "JWT_ISSUER": JWT_ISSUER,
         "JWT_AUDIENCE": JWT_AUDIENCE,
         "TRACE_EXPORTER": "file",
@@ -98,6 +99,13 @@ def function_env(
     if name is not None:
         env["FUNCTION_NAME"] = name
     return env
+
+
+def _public_keys(keyset_json: str) -> str:
+    """What scripts/bootstrap-secrets writes to `jwt-public-keys` in the cloud: the keyset's JWKS."""
+    from wellness.auth.keys import public_jwks_json
+
+    return public_jwks_json(keyset_json)
 
 
 def ensure_secret_file(path: Path) -> str:

@@ -14,6 +14,7 @@ from typing import Callable
 
 from ..platform.revocation import RevocationWriter
 from ..platform.runtime import Runtime
+from .jwks import PublicKeysSource
 from .keys import KeysetSource
 from .passwords import PasswordHasher
 from .reset_tokens import RESET_KEY_SECRET
@@ -28,6 +29,13 @@ def signing_keys(runtime: Runtime) -> KeysetSource:
     """The signing keyset of this instance, read once now (and again whenever the secret changes)."""
     keys = KeysetSource(runtime.secrets)
     keys.keyset()  # fail the cold start, not the first request, when the secret is missing or malformed
+    return keys
+
+
+def public_keys(runtime: Runtime) -> PublicKeysSource:
+    """The published verification keys (secret jwt-public-keys), read now: a missing one fails the cold start."""
+    keys = PublicKeysSource(runtime.secrets)
+    keys.jwks()
     return keys
 
 

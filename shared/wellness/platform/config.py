@@ -56,6 +56,10 @@ class Settings:
     # claim may run before another request with the key may take it over (above any function's timeout).
     idempotency_ttl_seconds: float = 86400.0
     idempotency_lease_seconds: float = 60.0
+    # Published outbox rows are deleted after this long (7 days: as long as Pub/Sub itself keeps a message).
+    outbox_retention_seconds: float = 604800.0
+    # X-Forwarded-For entries appended by proxies after the one that saw the client (see http.client_ip).
+    trusted_proxy_hops: int = 0
 
     def require(self, *names: str) -> Settings:
         """Fail now unless each named field has a value.
@@ -163,4 +167,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         jwks_uri=env_str(env, "JWT_JWKS_URI"),
         idempotency_ttl_seconds=env_float(env, "IDEMPOTENCY_TTL_SECONDS", 86400.0),
         idempotency_lease_seconds=env_float(env, "IDEMPOTENCY_LEASE_SECONDS", 60.0),
+        trusted_proxy_hops=env_int(env, "TRUSTED_PROXY_HOPS", 0),
+        outbox_retention_seconds=env_float(env, "OUTBOX_RETENTION_SECONDS", 604800.0),
     )

@@ -55,11 +55,37 @@ class ApiRequest:
             raise RuntimeError("this operation is public: there is no caller")
         return self.caller.user_id
 
-    @property
-    def client_ip(self) -> str:
-        """The address the gateway saw: the last X-Forwarded-For entry (earlier ones are the client's word)."""
-        forwarded = self.headers.get("X-Forwarded-For", "")
-        return forwarded.rsplit(",", 1)[-1].strip()
+    client_ip: str = ""  # the client's address by the trusted-hops rule (client_ip below)
+
+
+def client_ip(forwarded_for: str | None, remote_addr: str | None, trusted_hops: int) -> str:
+    """The client's address: the X-Forwarded-For entry `trusted_hops` places left of the last one.
+
+    Each proxy appends the address it received the request from; entries left of the one
+    the first trusted proxy wrote are the client's own word and may be anything. So the
+    client is the (trusted_hops + 1)-th entry from the right, where trusted_hops counts the
+    entries our own infrastructure appends after it (TRUSTED_PROXY_HOPS; 0 locally, where
+    the local gateway appends the peer's address and nothing follows). Too small a count
+    names one of our proxies (every client shares one throttle key: one client could lock
+    everyone out); too large lets a client pick its own key. A header with fewer entries
+    than the chain writes did not come through it: the peer's address is used.
+
+    >>> client_ip("6.6.6.6, 203.0.113.9", "10.0.0.1", 0)
+    '203.0.113.9'
+    >>> client_ip("6.6.6.6, 203.0.113.9, 35.191.0.1, 10.1.0.7, 35.191.0.2", "10.0.0.1", 3)
+    '203.0.113.9'
+    >>> client_ip("203.0.113.9", "10.0.0.1", 3)
+    '10.0.0.1'
+    """
+    entries = [entry.strip() for entry in (forwarded_for or "").split(",") if entry.strip()]
+    index = len(entries) - 1 - trusted_hops
+    if index < 0:
+        return remote_addr or ""
+    return entries[index]
+
+
+def _forwarded_hops(forwarded_for: str | None) -> int:
+    return len([entry for entry in (forwarded_for or "").split(",") if entry.strip()])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,7 +155,8 @@ def _prepare(op: Operation, request: flask.Request, runtime: Runtime) -> ApiRequ
         op, _read_body(request, runtime.settings.max_body_bytes), request.content_type, runtime.settings.max_body_bytes
     )
     params = check_parameters(op, request.args.to_dict(), path_params or {})
-    return ApiRequest(body=body, params=params, caller=caller, request_id="", headers=headers)
+    client = client_ip(request.headers.get("X-Forwarded-For"), request.remote_addr, runtime.settings.trusted_proxy_hops)
+    return ApiRequest(body=body, params=params, caller=caller, request_id="", headers=headers, client_ip=client)
 
 
 def _serve(
@@ -157,6 +184,7 @@ def _serve(
                 500, error_body("internal", "Something went wrong on our side.", request_id), request_id
             )
         span.set_attribute("http.response.status_code", response.status_code)
+        forwarded = request.headers.get("X-Forwarded-For")
         logs.access_log(
             log,
             method=request.method,
@@ -166,7 +194,8 @@ def _serve(
             request_size=request.content_length or 0,
             response_size=response.content_length or 0,
             user_agent=request.headers.get("User-Agent", ""),
-            remote_ip=request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip(),
+            remote_ip=client_ip(forwarded, request.remote_addr, runtime.settings.trusted_proxy_hops),
+            forwarded_hops=_forwarded_hops(forwarded),
         )
     tracing.flush()
     return response

@@ -11,14 +11,23 @@ only wait out the same timeout again).
 
 from __future__ import annotations
 
+from .firestore import idempotency as firestore_idempotency
 from .firestore import outbox as firestore_outbox
+from .firestore import revocation as firestore_revocation
 from .outbox import RelayResult
+from .postgres import idempotency as postgres_idempotency
 from .postgres import outbox as postgres_outbox
+from .postgres import revocation as postgres_revocation
 from .runtime import Runtime
 
 
 def relay_outboxes(runtime: Runtime) -> dict[str, float]:
-    """Relay the Postgres outbox, then the Firestore one; what was published, failed and is still pending."""
+    """Relay the Postgres outbox, then the Firestore one; what was published, failed and is still pending.
+
+    Then the housekeeping that keeps personal data and dead records from piling up: published
+    Postgres outbox rows past OUTBOX_RETENTION_SECONDS (the Firestore outbox deletes a
+    document when it is published), expired idempotency keys and ended-session records.
+    """
     timeout = runtime.settings.publish_timeout_seconds
     result = postgres_outbox.relay_all(runtime.engine, runtime.publisher, timeout=timeout)
     pending, oldest_seconds = postgres_outbox.backlog(runtime.engine)
@@ -26,7 +35,18 @@ def relay_outboxes(runtime: Runtime) -> dict[str, float]:
     if not result.unreachable:
         fs_result = firestore_outbox.relay_all(runtime.firestore, runtime.publisher, timeout=timeout)
     fs_pending, fs_oldest_seconds = firestore_outbox.backlog(runtime.firestore)
+    purged = postgres_outbox.purge_published(
+        runtime.engine, older_than_seconds=runtime.settings.outbox_retention_seconds
+    )
+    expired = (
+        postgres_idempotency.purge_expired(runtime.engine)
+        + firestore_idempotency.purge_expired(runtime.firestore)
+        + postgres_revocation.purge_expired(runtime.engine)
+        + firestore_revocation.purge_expired(runtime.firestore)
+    )
     return {
+        "purgedPublished": purged,
+        "purgedExpired": expired,
         "published": result.published,
         "failed": result.failed,
         "pending": pending,
