@@ -116,6 +116,7 @@ module "firestore" {
   location            = var.firestore_location
   deletion_protection = var.deletion_protection
   indexes             = local.firestore_idx.indexes
+  ttl_fields          = try(local.firestore_idx.ttl, [])
 }
 
 locals {
