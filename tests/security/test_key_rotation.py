@@ -11,7 +11,7 @@ import pytest
 
 from devstack.gateway.auth import Authenticator
 from devstack.gateway.spec import JwtProvider
-from wellness.auth.keys import Keyset, new_keyset_json
+from wellness.auth.keys import Keyset, new_keyset_json, public_jwks_json
 from wellness_testing.jwks import serve_jwks
 
 pytestmark = pytest.mark.functional
@@ -29,7 +29,7 @@ def test_tokens_signed_before_a_rotation_keep_working(load_function, signing_key
     rotated = new_keyset_json(previous=signing_keyset_json)  # new key first, the old one kept second
     old_kid = Keyset.from_json(signing_keyset_json).current.kid
     new_kid = Keyset.from_json(rotated).current.kid
-    jwks = load_function("auth-jwks", SECRET_JWT_SIGNING_KEYS=rotated)
+    jwks = load_function("auth-jwks", SECRET_JWT_PUBLIC_KEYS=public_jwks_json(rotated))
     assert {k["kid"] for k in jwks.get("/v1/auth/jwks").get_json()["keys"]} == {old_kid, new_kid}
 
     login = load_function("auth-login", SECRET_JWT_SIGNING_KEYS=rotated)
