@@ -67,3 +67,18 @@ def test_bad_signups_are_400_and_change_nothing(load_function, postgres_url, cha
         count = conn.execute(text("SELECT count(*) FROM auth_users WHERE email = :e"), {"e": account["email"]}).scalar()
     engine.dispose()
     assert count == 0
+
+
+def test_sign_ups_are_throttled_per_client_and_per_address(load_function) -> None:
+    client = load_function("auth-signup", SIGNUP_MAX_PER_CLIENT="3", SIGNUP_MAX_PER_ADDRESS="2")
+    me = {"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 250}"}
+
+    def signup(email: str, headers: dict[str, str]) -> int:
+        body = {"email": email, "password": "correct horse battery", "displayName": "Ada", "timezone": "UTC"}
+        return int(client.post("/v1/auth/signup", json=body, headers=headers).status_code)
+
+    statuses = [signup(f"{uuid.uuid4().hex[:10]}@example.com", me) for _ in range(4)]
+    assert statuses == [201, 201, 201, 429]
+    address = f"{uuid.uuid4().hex[:10]}@example.com"
+    elsewhere = [{"X-Forwarded-For": f"203.0.113.{n}"} for n in range(3)]
+    assert [signup(address, h) for h in elsewhere] == [201, 409, 429]  # taken, then refused
