@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,7 +69,7 @@ PUBLISHERS = [fn for fn in load_catalog().functions if "pubsub" in fn.stores]
 
 
 @pytest.mark.parametrize("fn", [f for f in PUBLISHERS if f.publishes != ("all",)], ids=lambda f: f.name)
-def test_the_catalog_names_exactly_the_topics_the_code_publishes(fn) -> None:  # type: ignore[no-untyped-def]
+def test_the_catalog_names_exactly_the_topics_the_code_publishes(fn: Any) -> None:
     assert set(fn.publishes) == published_by_code(fn.name), (
         f"{fn.name}: catalog publishes {sorted(fn.publishes)}, its code {sorted(published_by_code(fn.name))}"
     )

@@ -98,12 +98,11 @@ def test_expired_keys_are_purged(store: Any) -> None:
     keys, _ = store
     req = new_request()
     keys.begin(req, "old", now=time.time() - TTL - 10, lease=LEASE, ttl=TTL)
+    from wellness.platform.firestore import idempotency as firestore_keys
+    from wellness.platform.postgres import idempotency as postgres_keys
+
     if keys.store == "postgres":
-        from wellness.platform.postgres.idempotency import purge_expired
-
-        assert purge_expired(keys._engine) >= 1
+        assert postgres_keys.purge_expired(keys._engine) >= 1
     else:
-        from wellness.platform.firestore.idempotency import purge_expired
-
-        assert purge_expired(keys._client) >= 1
+        assert firestore_keys.purge_expired(keys._client) >= 1
     assert keys.begin(req, "new", now=time.time(), lease=LEASE, ttl=TTL).action == "claim"

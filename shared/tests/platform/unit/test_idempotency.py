@@ -95,7 +95,8 @@ def test_a_request_still_running_gets_409_with_retry_after(keys: FakeIdempotency
 
     serve_once(keys, request(), nested, error_answer, lease_seconds=LEASE, ttl_seconds=TTL, clock=clock)
     assert [getattr(e, "code", "") for e in seen] == ["idempotency_key_in_progress"]
-    assert seen[0].retry_after_seconds == 55
+    (in_progress,) = seen
+    assert isinstance(in_progress, idempotency.InProgressError) and in_progress.retry_after_seconds == 55
 
 
 def test_a_claim_whose_request_died_before_committing_is_taken_over_after_its_lease(
