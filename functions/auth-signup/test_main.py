@@ -34,7 +34,8 @@ def test_signup_creates_the_account_a_session_and_the_event(load_function, postg
     engine = create_engine(postgres_url)
     with engine.connect() as conn:
         event = conn.execute(
-            text("SELECT payload FROM outbox WHERE payload->>'userId' = :id"), {"id": body["user"]["id"]}
+            text("SELECT payload FROM outbox WHERE payload->>'userId' = :id AND topic = 'user.created'"),
+            {"id": body["user"]["id"]},
         ).scalar_one()
     engine.dispose()
     assert event["type"] == "user.created" and event["data"]["displayName"] == "Ada"

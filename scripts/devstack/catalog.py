@@ -137,8 +137,8 @@ def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONT
             raise ValueError(f"{name}: unknown settings {sorted(bad_settings)}; Terraform sets {SETTINGS}")
         publishes = spec.get("publishes", [])
         publishes = ["all"] if publishes == "all" else list(publishes)
-        if bool(publishes) != ("pubsub" in spec.get("stores", [])):
-            raise ValueError(f"{name}: a function publishes (publishes: [topics]) exactly when it has the pubsub store")
+        if publishes and "pubsub" not in spec.get("stores", []):
+            raise ValueError(f"{name}: publishes needs the pubsub store")
         if "all" in publishes and (spec["kind"] != "job" or spec["domain"] != "platform"):
             raise ValueError(f"{name}: only the platform's relay job may publish to every topic")
         # Sizing: the function's own value, else its kind's, else the catalog-wide default.
