@@ -140,3 +140,33 @@ def test_throttle_numbers_concurrent_attempts_one_by_one(uow: Any, sql: Any) -> 
     assert sorted(r.attempts for r in seen) == list(range(1, 9))
     assert [r.allowed for r in sorted(seen, key=lambda r: r.attempts)] == [True] * 5 + [False] * 3
     assert sql("SELECT failures FROM auth_login_throttle WHERE key = :k", k=key) == [(8,)]
+
+
+def test_verifications_are_spent_and_the_account_marked_verified(uow: Any) -> None:
+    from wellness.auth.model import EmailVerification
+
+    user = new_user()
+    uow.run(lambda s: s.users.add(user))
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    links = [EmailVerification(str(uuid.uuid4()), user.id, soon) for _ in range(2)]
+    uow.run(lambda s: [s.verifications.add(v) for v in links])
+    assert uow.read(lambda s: s.verifications.by_id(links[0].id)) == links[0]
+    assert uow.read(lambda s: s.users.by_id(user.id)).email_verified is False
+
+    def confirm(s: Any) -> None:
+        s.users.mark_verified(user.id)
+        s.verifications.use_all(user.id)
+
+    uow.run(confirm)
+    stored = uow.read(lambda s: s.users.by_id(user.id))
+    assert stored.email_verified is True and stored.created_at is not None
+    assert all(uow.read(lambda s, v=v: s.verifications.by_id(v.id)).used_at is not None for v in links)
+
+
+def test_live_families_are_the_sessions_not_yet_ended(uow: Any) -> None:
+    user = new_user()
+    uow.run(lambda s: s.users.add(user))
+    kept, ended = ISSUER.refresh_token(user.id), ISSUER.refresh_token(user.id)
+    uow.run(lambda s: [s.sessions.add(t) for t in (kept, ended)])
+    uow.run(lambda s: s.sessions.revoke_family(ended.family_id))
+    assert uow.read(lambda s: s.sessions.live_families(user.id)) == [kept.family_id]
