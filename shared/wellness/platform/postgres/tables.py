@@ -51,7 +51,7 @@ idempotency_keys = Table(
     Column("headers", JSONB),
 )
 
-# Ended sessions (wellness.platform.revocation): "user:<sub>" or "session:<sid>", until every access
+# Ended sessions (wellness.platform.revocation): "user:<hash>" or "session:<hash>", until every access
 # token they name has expired. Auth writes them; every unit of work with a caller checks them.
 revoked_tokens = Table(
     "revoked_tokens",
