@@ -35,7 +35,8 @@ def test_the_answer_takes_as_long_for_an_unknown_address_as_for_a_registered_one
     """50 requests each, interleaved, with the prompt publish on (the emulator): prints p50/p95.
 
     Not a benchmark gate: the bound is generous (a loaded 2-core machine), and catches only the
-    old shape, where a registered address cost a reset, an event and a publish (~38 ms vs ~9 ms).
+    old shape, where a registered address cost a reset, an event and a publish (~38 ms vs ~9 ms
+    in the issue; 85 vs 22 ms measured here with this test on the old code).
     """
     email = f"{uuid.uuid4().hex[:10]}@example.com"
     account = {"email": email, "password": "correct horse battery", "displayName": "Ada", "timezone": "UTC"}
@@ -51,4 +52,4 @@ def test_the_answer_takes_as_long_for_an_unknown_address_as_for_a_registered_one
     summary = {k: (statistics.median(v), statistics.quantiles(v, n=20)[18]) for k, v in timings.items()}
     for kind, (p50, p95) in summary.items():
         print(f"\npassword-reset {kind:10} n=50 p50={p50:6.1f} ms p95={p95:6.1f} ms", end="")
-    assert abs(summary["registered"][0] - summary["unknown"][0]) < 10.0
+    assert summary["registered"][0] < 2 * summary["unknown"][0]
