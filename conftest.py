@@ -39,6 +39,7 @@ def load_function(
     from functions_framework import create_app
 
     from devstack.catalog import load_catalog
+    from wellness.auth.keys import public_jwks_json
 
     loaded: list[Any] = []
 
@@ -50,10 +51,13 @@ def load_function(
             "FUNCTION_NAME": name,
             "SECRETS_BACKEND": "env",
             "SECRET_JWT_SIGNING_KEYS": signing_keyset_json,
+            "SECRET_JWT_PUBLIC_KEYS": public_jwks_json(signing_keyset_json),
             "JWT_ISSUER": "wellness-test",
             "JWT_AUDIENCE": "wellness-app",
             "TRACE_EXPORTER": "none",
             "SECRET_PASSWORD_RESET_KEY": "test-password-reset-key",
+            # Every test's sign-ups come from one client: only the tests of the sign-up throttle lower this.
+            "SIGNUP_MAX_PER_CLIENT": "1000000",
         }
         if fn.domain == "notifications":
             sink = request.getfixturevalue("smtp_sink")

@@ -1,11 +1,15 @@
-"""GET /v1/auth/jwks: the public keys that verify access tokens (API Gateway fetches this)."""
+"""GET /v1/auth/jwks: the public keys that verify access tokens (API Gateway fetches this).
 
-from wellness.auth.wiring import signing_keys
+It reads the secret `jwt-public-keys` only (the public halves, written with every rotation
+of the signing keys): this public function holds nothing that could sign a token.
+"""
+
+from wellness.auth.wiring import public_keys
 from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime()
-keys = signing_keys(runtime)  # a missing keyset fails the cold start
+keys = public_keys(runtime)  # a missing or private-looking secret fails the cold start
 
 
 @endpoint("authJwks", runtime)

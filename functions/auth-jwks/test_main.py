@@ -1,17 +1,18 @@
-"""auth-jwks serves the public halves of every key in the signing keyset."""
+"""auth-jwks serves the public keys from `jwt-public-keys`, and never needs (or reads) the signing keys."""
 
 import json
 
 import pytest
 
-from wellness.auth.keys import new_keyset_json
+from wellness.auth.keys import new_keyset_json, public_jwks_json
 
 pytestmark = pytest.mark.functional
 
 
-def test_jwks_lists_current_and_previous_public_keys(load_function) -> None:
+def test_jwks_lists_current_and_previous_public_keys_without_the_signing_keys(load_function) -> None:
     rotated = new_keyset_json(previous=new_keyset_json())
-    response = load_function("auth-jwks", SECRET_JWT_SIGNING_KEYS=rotated).get("/v1/auth/jwks")
+    client = load_function("auth-jwks", SECRET_JWT_PUBLIC_KEYS=public_jwks_json(rotated), SECRET_JWT_SIGNING_KEYS="")
+    response = client.get("/v1/auth/jwks")
     assert response.status_code == 200
     keys = response.get_json()["keys"]
     assert [k["kid"] for k in keys] == [k["kid"] for k in json.loads(rotated)["keys"]]
@@ -19,10 +20,16 @@ def test_jwks_lists_current_and_previous_public_keys(load_function) -> None:
     assert "max-age=300" in response.headers["Cache-Control"]
 
 
-def test_a_missing_signing_key_fails_the_cold_start_by_name(load_function, monkeypatch) -> None:
-    monkeypatch.delenv("SECRET_JWT_SIGNING_KEYS", raising=False)
-    with pytest.raises(Exception, match="SECRET_JWT_SIGNING_KEYS"):
-        load_function("auth-jwks", SECRET_JWT_SIGNING_KEYS="")
+def test_a_missing_public_keys_secret_fails_the_cold_start_by_name(load_function, monkeypatch) -> None:
+    monkeypatch.delenv("SECRET_JWT_PUBLIC_KEYS", raising=False)
+    with pytest.raises(Exception, match="SECRET_JWT_PUBLIC_KEYS"):
+        load_function("auth-jwks", SECRET_JWT_PUBLIC_KEYS="")
+
+
+def test_a_secret_holding_a_private_key_is_refused(load_function, signing_keyset_json) -> None:
+    leaked = json.dumps({"keys": [{**json.loads(public_jwks_json(signing_keyset_json))["keys"][0], "d": "secret"}]})
+    with pytest.raises(Exception, match="private key member"):
+        load_function("auth-jwks", SECRET_JWT_PUBLIC_KEYS=leaked)
 
 
 def test_every_answer_says_nosniff_including_the_frameworks_own(load_function) -> None:

@@ -4,7 +4,7 @@ from wellness.auth.wiring import auth_service
 from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.platform.runtime import function_runtime
 
-runtime = function_runtime("postgres")
+runtime = function_runtime("postgres", "firestore")  # firestore: the ended session is mirrored there
 auth = auth_service(runtime)  # signs nothing: no signing keys
 
 

@@ -4,7 +4,7 @@ from wellness.auth.wiring import password_reset_service
 from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.platform.runtime import function_runtime
 
-runtime = function_runtime("postgres")
+runtime = function_runtime("postgres", "firestore")  # firestore: the ended sessions are mirrored there
 resets = password_reset_service(runtime)
 
 

@@ -6,6 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from wellness.auth.reset_tokens import reset_token
+from wellness.platform.subscriber import push_request
+from wellness_testing.factories import password_reset_submitted
 
 pytestmark = pytest.mark.functional
 KEY = b"test-password-reset-key"  # conftest's SECRET_PASSWORD_RESET_KEY
@@ -15,9 +17,9 @@ def requested_reset(load_function, postgres_url: str) -> tuple[dict, str]:
     email = f"{uuid.uuid4().hex[:10]}@example.com"
     account = {"email": email, "password": "correct horse battery", "displayName": "Ada", "timezone": "UTC"}
     session = load_function("auth-signup").post("/v1/auth/signup", json=account).get_json()
-    load_function("auth-password-reset", PUBLISH_AFTER_COMMIT="false").post(
-        "/v1/auth/password-reset", json={"email": email}
-    )
+    # What auth-password-reset's event makes the subscriber do, after the answer.
+    submitted = push_request(password_reset_submitted(email), message_id="1")
+    load_function("auth-on-password-reset-submitted", PUBLISH_AFTER_COMMIT="false").post("/", json=submitted)
     engine = sa.create_engine(postgres_url)
     with engine.connect() as conn:
         reset_id = conn.execute(

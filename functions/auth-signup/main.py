@@ -12,6 +12,10 @@ auth = auth_service(runtime, signing_keys(runtime))
 def handler(request: ApiRequest) -> ApiResponse:
     body = request.body
     session = auth.sign_up(
-        email=body["email"], password=body["password"], display_name=body["displayName"], timezone=body["timezone"]
+        email=body["email"],
+        password=body["password"],
+        display_name=body["displayName"],
+        timezone=body["timezone"],
+        client=request.client_ip,
     )
     return ApiResponse(201, session.to_json())

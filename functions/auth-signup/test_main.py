@@ -34,7 +34,8 @@ def test_signup_creates_the_account_a_session_and_the_event(load_function, postg
     engine = create_engine(postgres_url)
     with engine.connect() as conn:
         event = conn.execute(
-            text("SELECT payload FROM outbox WHERE payload->>'userId' = :id"), {"id": body["user"]["id"]}
+            text("SELECT payload FROM outbox WHERE payload->>'userId' = :id AND topic = 'user.created'"),
+            {"id": body["user"]["id"]},
         ).scalar_one()
     engine.dispose()
     assert event["type"] == "user.created" and event["data"]["displayName"] == "Ada"
@@ -67,3 +68,18 @@ def test_bad_signups_are_400_and_change_nothing(load_function, postgres_url, cha
         count = conn.execute(text("SELECT count(*) FROM auth_users WHERE email = :e"), {"e": account["email"]}).scalar()
     engine.dispose()
     assert count == 0
+
+
+def test_sign_ups_are_throttled_per_client_and_per_address(load_function) -> None:
+    client = load_function("auth-signup", SIGNUP_MAX_PER_CLIENT="3", SIGNUP_MAX_PER_ADDRESS="2")
+    me = {"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 250}"}
+
+    def signup(email: str, headers: dict[str, str]) -> int:
+        body = {"email": email, "password": "correct horse battery", "displayName": "Ada", "timezone": "UTC"}
+        return int(client.post("/v1/auth/signup", json=body, headers=headers).status_code)
+
+    statuses = [signup(f"{uuid.uuid4().hex[:10]}@example.com", me) for _ in range(4)]
+    assert statuses == [201, 201, 201, 429]
+    address = f"{uuid.uuid4().hex[:10]}@example.com"
+    elsewhere = [{"X-Forwarded-For": f"203.0.113.{n}"} for n in range(3)]
+    assert [signup(address, h) for h in elsewhere] == [201, 409, 429]  # taken, then refused

@@ -1,6 +1,6 @@
 """POST /v1/community/posts/{postId}/comments: comment on a post (rate limited per user)."""
 
-from wellness.community.wiring import community_service
+from wellness.community.wiring import community_service, member
 from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.platform.runtime import function_runtime
 
@@ -10,4 +10,4 @@ community = community_service(runtime)
 
 @endpoint("communityAddComment", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
-    return ApiResponse(201, community.add_comment(request.user_id, request.params["postId"], request.body["text"]))
+    return ApiResponse(201, community.add_comment(member(request), request.params["postId"], request.body["text"]))

@@ -1,6 +1,6 @@
 """POST /v1/community/posts: share a post (at most a few a minute per user, across every instance)."""
 
-from wellness.community.wiring import community_service
+from wellness.community.wiring import community_service, member
 from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.platform.runtime import function_runtime
 
@@ -11,4 +11,4 @@ community = community_service(runtime)
 @endpoint("communityCreatePost", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
     body = request.body
-    return ApiResponse(201, community.create_post(request.user_id, body["text"], body.get("programId")))
+    return ApiResponse(201, community.create_post(member(request), body["text"], body.get("programId")))

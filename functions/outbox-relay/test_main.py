@@ -5,6 +5,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
+from devstack.catalog import load_catalog
 from wellness.platform.config import load_settings
 from wellness.platform.events import Event
 from wellness.platform.postgres.unit_of_work import PostgresTransaction, PostgresUnitOfWork
@@ -18,10 +19,13 @@ def test_relay_publishes_pending_events(load_function, postgres_url, pubsub_emul
     from google.cloud import pubsub_v1  # type: ignore[attr-defined]
 
     publisher = pubsub_v1.PublisherClient()
-    try:
-        publisher.create_topic(name=publisher.topic_path("wellness-test", "user.created"))
-    except AlreadyExists:
-        pass
+    # Every topic: the session's outbox holds the other tests' events too, and a batch with a
+    # failure ends the relay's run (it would stop before this test's event).
+    for topic in load_catalog().topics:
+        try:
+            publisher.create_topic(name=publisher.topic_path("wellness-test", topic))
+        except AlreadyExists:
+            pass
     user_id = str(uuid.uuid4())
     event = Event.new(
         "user.created",
@@ -49,10 +53,13 @@ def test_relay_publishes_the_firestore_outbox_too(load_function, firestore_db, p
     from google.cloud import pubsub_v1  # type: ignore[attr-defined]
 
     publisher = pubsub_v1.PublisherClient()
-    try:
-        publisher.create_topic(name=publisher.topic_path("wellness-test", "profile.updated"))
-    except AlreadyExists:
-        pass
+    # Every topic: the session's outbox holds the other tests' events too, and a batch with a
+    # failure ends the relay's run (it would stop before this test's event).
+    for topic in load_catalog().topics:
+        try:
+            publisher.create_topic(name=publisher.topic_path("wellness-test", topic))
+        except AlreadyExists:
+            pass
     from wellness.platform.firestore.unit_of_work import FirestoreTransaction, FirestoreUnitOfWork
 
     user_id = str(uuid.uuid4())

@@ -1,4 +1,4 @@
-"""GET /v1/me/profile: the caller's own profile."""
+"""GET /v1/me/profile: the caller's own profile, with its ETag (send it back as If-Match when changing it)."""
 
 from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.platform.runtime import function_runtime
@@ -10,4 +10,5 @@ profiles = profile_service(runtime)
 
 @endpoint("profileGetMine", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
-    return ApiResponse(200, profiles.mine(request.user_id))
+    profile, etag = profiles.mine(request.user_id)
+    return ApiResponse(200, profile, {"ETag": etag})

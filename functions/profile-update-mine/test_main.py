@@ -69,3 +69,18 @@ def test_the_change_and_profile_updated_are_written_together(load_function, fire
     events = [d.to_dict()["payload"] for d in firestore_db.collection("outbox").stream()]
     mine = [e for e in events if e["type"] == "profile.updated" and e["userId"] == user_id]
     assert [e["data"] for e in mine] == [{"userId": user_id, "displayName": "Me", "timezone": "Asia/Tokyo"}]
+
+
+def test_two_devices_editing_one_profile_a_stale_if_match_is_412(load_function, user_id) -> None:
+    """The profile document above has no version yet (written before ETags): it counts as version 1."""
+    read = load_function("profile-get-mine").get("/v1/me/profile", headers=as_user(user_id))
+    etag = read.headers["ETag"]
+    assert etag == '"1"'
+    client = load_function("profile-update-mine")
+    tablet = client.patch("/v1/me/profile", json={"bio": "tablet"}, headers={**as_user(user_id), "If-Match": etag})
+    assert tablet.status_code == 200 and tablet.headers["ETag"] == '"2"'
+    phone = client.patch("/v1/me/profile", json={"bio": "phone"}, headers={**as_user(user_id), "If-Match": etag})
+    assert (phone.status_code, phone.get_json()["error"]["code"]) == (412, "precondition_failed")
+    reread = load_function("profile-get-mine").get("/v1/me/profile", headers=as_user(user_id))
+    assert (reread.get_json()["bio"], reread.headers["ETag"]) == ("tablet", '"2"')
+    assert "version" not in reread.get_json()

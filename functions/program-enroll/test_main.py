@@ -31,3 +31,20 @@ def test_enroll_starts_today_in_the_users_zone_and_twice_is_409(load_function, p
 def test_an_unknown_program_is_404(load_function) -> None:
     headers = userinfo_header({"sub": str(uuid.uuid4())})
     assert load_function("program-enroll").post("/v1/programs/nope/enrollments", headers=headers).status_code == 404
+
+
+def test_a_retried_enrollment_with_its_idempotency_key_answers_201_again_not_409(load_function, sql) -> None:
+    client = load_function("program-enroll")
+    user, key = str(uuid.uuid4()), str(uuid.uuid4())
+    headers = {**userinfo_header({"sub": user}), "Idempotency-Key": key}
+    first = client.post("/v1/programs/move-14/enrollments", headers=headers)
+    again = client.post("/v1/programs/move-14/enrollments", headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.get_json() == first.get_json() and again.headers["Idempotent-Replayed"] == "true"
+    without_key = client.post("/v1/programs/move-14/enrollments", headers=userinfo_header({"sub": user}))
+    assert without_key.status_code == 409
+    rows = sql(
+        "SELECT state, committed, status FROM idempotency_keys WHERE body LIKE :b",
+        b=f"%{first.get_json()['startedOn']}%",
+    )
+    assert ("completed", True, 201) in [tuple(r) for r in rows]

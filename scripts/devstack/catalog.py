@@ -44,6 +44,7 @@ class Function:
     topic: str | None = None
     schedule: str | None = None
     packages: tuple[str, ...] = ()
+    publishes: tuple[str, ...] = ()  # the topics it may publish to ("all": the outbox relay)
 
     @property
     def release_job(self) -> bool:
@@ -134,6 +135,12 @@ def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONT
         bad_settings = set(spec.get("settings", [])) - set(SETTINGS)
         if bad_settings:
             raise ValueError(f"{name}: unknown settings {sorted(bad_settings)}; Terraform sets {SETTINGS}")
+        publishes = spec.get("publishes", [])
+        publishes = ["all"] if publishes == "all" else list(publishes)
+        if publishes and "pubsub" not in spec.get("stores", []):
+            raise ValueError(f"{name}: publishes needs the pubsub store")
+        if "all" in publishes and (spec["kind"] != "job" or spec["domain"] != "platform"):
+            raise ValueError(f"{name}: only the platform's relay job may publish to every topic")
         # Sizing: the function's own value, else its kind's, else the catalog-wide default.
         sized = {**defaults, **defaults.get("sizing", {}).get(spec["kind"], {}), **spec}
         functions.append(
@@ -155,6 +162,7 @@ def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONT
                 topic=spec.get("topic"),
                 schedule=spec.get("schedule"),
                 packages=tuple(spec.get("packages", [])),
+                publishes=tuple(publishes),
             )
         )
     topics_raw = yaml.safe_load((contracts_dir / "topics.yaml").read_text())

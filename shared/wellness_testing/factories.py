@@ -80,11 +80,29 @@ def password_reset_requested(user: str | None = None, **data: Any) -> Event:
     return _event("password.reset_requested", user_id, defaults, data)
 
 
+def email_verification_requested(user: str | None = None, **data: Any) -> Event:
+    user_id = user or new_user_id()
+    defaults = {
+        "verificationId": str(uuid.uuid4()),
+        "email": f"{user_id[:8]}@example.com",
+        "displayName": "Ada",
+        "expiresAt": "2030-01-01T00:00:00Z",
+    }
+    return _event("email.verification_requested", user_id, defaults, data)
+
+
+def password_reset_submitted(email: str = "ada@example.com") -> Event:
+    return Event.new("password.reset_submitted", user_id="anonymous", data={"email": email})
+
+
 def at(event: Event, occurred_at: str) -> Event:
     """The same event as if it had happened at `occurred_at` (order-sensitive rules test with this)."""
     return dataclasses.replace(event, occurred_at=occurred_at)
 
 
 def as_user(user_id: str, **claims: Any) -> dict[str, str]:
-    """The headers API Gateway sends for a caller with this id (and any other claims)."""
-    return userinfo_header({"sub": user_id, **claims})
+    """The headers API Gateway sends for a caller with this id: a verified account of long standing by default.
+
+    Override any claim: `as_user(u, email_verified=False)` is a new, unverified account.
+    """
+    return userinfo_header({"sub": user_id, "email_verified": True, "acct_created": 0, **claims})

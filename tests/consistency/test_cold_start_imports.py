@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from devstack.catalog import REPO_ROOT, load_catalog
+from wellness.auth.keys import public_jwks_json
 
 pytestmark = pytest.mark.unit
 
@@ -43,6 +44,7 @@ def test_no_heavy_client_is_imported_at_cold_start(fn, signing_keyset_json: str)
         "FUNCTION_NAME": fn.name,
         "DATABASE_URL": "postgresql+pg8000://nobody@127.0.0.1:1/none",
         "SECRET_JWT_SIGNING_KEYS": signing_keyset_json,
+        "SECRET_JWT_PUBLIC_KEYS": public_jwks_json(signing_keyset_json),
         # As deployed: traces and metrics over OTLP (nothing listens: nothing connects at import).
         "TRACE_EXPORTER": "otlp",
         "METRICS_EXPORTER": "otlp",

@@ -17,7 +17,7 @@ BUDGET = int(os.environ.get("CONTRACT_TEST_MAX_EXAMPLES", "25"))
 
 
 def test_every_operation_conforms_to_the_contract(local_stack: Any) -> None:
-    status, counts = run(local_stack.gateway_url, max_examples=BUDGET, seed=20261127)
+    status, counts = run(local_stack.gateway_url, max_examples=BUDGET, seed=20261127, mail_dir=local_stack.mail_dir)
     print_counts(counts)
     spec = yaml.safe_load((CONTRACTS_DIR / "openapi.yaml").read_text())
     operations = {f"{m.upper()} {p}" for p, item in spec["paths"].items() for m in item if m != "parameters"}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -11,10 +13,11 @@ import requests
 
 
 class Api:
-    """A tiny client of the gateway, as the mobile app would call it."""
+    """A tiny client of the gateway, as the mobile app would call it (verifying addresses from the stack's mail)."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, mail_dir: Path | None = None):
         self.base_url = base_url
+        self.mail_dir = mail_dir
         self.http = requests.Session()
 
     def call(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> requests.Response:
@@ -23,7 +26,8 @@ class Api:
             headers["Authorization"] = f"Bearer {token}"
         return self.http.request(method, self.base_url + path, headers=headers, timeout=20, **kwargs)
 
-    def sign_up(self, **overrides: str) -> dict[str, Any]:
+    def sign_up(self, verified: bool = True, **overrides: str) -> dict[str, Any]:
+        """A new account; `verified` (the default): its mailed link confirmed and its session refreshed."""
         account = {
             "email": f"e2e-{uuid.uuid4().hex[:10]}@example.com",
             "password": "correct horse battery",
@@ -33,12 +37,42 @@ class Api:
         }
         response = self.call("POST", "/v1/auth/signup", json=account)
         assert response.status_code == 201, response.text
-        return {**response.json(), "password": account["password"]}
+        session = {**response.json(), "password": account["password"]}
+        return self.verify(session) if verified else session
+
+    def verify(self, session: dict[str, Any]) -> dict[str, Any]:
+        """Open the verification link mailed to the account, then refresh: the new token says email_verified."""
+        assert self.mail_dir is not None, "verifying needs the stack's mail folder"
+        token = mailed_token(self.mail_dir, session["user"]["email"], "Confirm your e-mail")
+        confirmed = self.call("POST", "/v1/auth/email-verification/confirm", json={"token": token})
+        assert confirmed.status_code == 204, confirmed.text
+        refreshed = self.call("POST", "/v1/auth/refresh", json={"refreshToken": session["refreshToken"]})
+        assert refreshed.status_code == 200, refreshed.text
+        return {**refreshed.json(), "password": session["password"]}
+
+
+TOKEN_IN_LINK = re.compile(r"https?://\S+\?token=(\S+)")
+
+
+def mailed_token(mail_dir: Path, to: str, subject: str, timeout: float = 15.0) -> str:
+    """The token of the link in the newest mail to `to` whose subject has `subject`, waiting for it to arrive."""
+    from devstack.stack.mailsink import read_mail
+
+    def find() -> str | None:
+        for message in reversed(read_mail(mail_dir)):
+            if message["To"] == to and subject in str(message["Subject"]):
+                found = TOKEN_IN_LINK.search(message.get_content())
+                if found:
+                    return found.group(1)
+        return None
+
+    token: str = eventually(find, timeout=timeout, interval=0.2)
+    return token
 
 
 @pytest.fixture(scope="session")
 def api(local_stack: Any) -> Api:
-    return Api(local_stack.gateway_url)
+    return Api(local_stack.gateway_url, local_stack.mail_dir)
 
 
 def eventually(check: Callable[[], Any], timeout: float = 5.0, interval: float = 0.1) -> Any:

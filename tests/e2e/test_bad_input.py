@@ -46,8 +46,10 @@ def test_bad_signup_bodies(api: Api, kwargs: dict[str, Any], status: int, code: 
 
 
 def test_bad_profile_patch_changes_nothing(api: Api) -> None:
-    token = api.sign_up()["accessToken"]
-    before = eventually(lambda: (r := api.call("GET", "/v1/me/profile", token)).status_code == 200 and r.json())
+    token = api.sign_up(verified=False)["accessToken"]
+    before = eventually(
+        lambda: (r := api.call("GET", "/v1/me/profile", token)).status_code == 200 and r.json(), timeout=20
+    )
     json_type = {"Content-Type": "application/json"}
     for body in ({"userId": "someone-else"}, {"bio": 12}, [1, 2], {"bio": "x" * 501}):
         assert_error(api.call("PATCH", "/v1/me/profile", token, data=json.dumps(body), headers=json_type), 400)

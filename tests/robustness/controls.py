@@ -48,10 +48,10 @@ class Context:
     used_reset_tokens: set[str] = dataclasses.field(default_factory=set)
 
     def new_user(self, label: str = "robust") -> Actor:
-        account = {"displayName": f"{label}-{uuid.uuid4().hex[:6]}"}
-        session = self.api.sign_up(**account)
+        name = f"{label}-{uuid.uuid4().hex[:6]}"
+        session = self.api.sign_up(displayName=name)
         user = session["user"]
-        return Actor(user["id"], user["email"], session["accessToken"], account["displayName"], session["password"])
+        return Actor(user["id"], user["email"], session["accessToken"], name, session["password"])
 
     def login(self, actor: Actor) -> dict[str, Any]:
         response = self.api.call("POST", "/v1/auth/login", json={"email": actor.email, "password": actor.password})

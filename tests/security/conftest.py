@@ -15,11 +15,11 @@ __all__ = ["Api", "eventually", "new_user"]
 
 @pytest.fixture(scope="session")
 def api(local_stack: Any) -> Api:
-    return Api(local_stack.gateway_url)
+    return Api(local_stack.gateway_url, local_stack.mail_dir)
 
 
 def new_user(api: Api, label: str) -> User:
-    """A fresh account with a display name unique enough to search answers for."""
+    """A fresh, verified account with a display name unique enough to search answers for."""
     name = f"{label}-{uuid.uuid4().hex[:8]}"
     session = api.sign_up(displayName=name)
     return User(session["user"]["id"], session["user"]["email"], session["accessToken"], name)

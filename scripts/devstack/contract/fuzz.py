@@ -23,6 +23,7 @@ import argparse
 import collections
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -46,8 +47,12 @@ PHASES = "examples,coverage,fuzzing,stateful"
 HOOKS = "devstack.contract.hooks"
 
 
-def sign_up(base_url: str) -> str:
-    """A real user's access token, once their profile exists (so profile operations can answer 200)."""
+def sign_up(base_url: str, mail_dir: Path | None = None) -> str:
+    """A real user's access token, once their profile exists (so profile operations can answer 200).
+
+    With the local stack's `mail_dir`, the address is verified first (the mailed link), so the
+    community's writes answer as for a member, not 403 email_not_verified.
+    """
     account = {
         "email": f"contract-{uuid.uuid4().hex[:10]}@example.com",
         "password": "correct horse battery",
@@ -57,12 +62,39 @@ def sign_up(base_url: str) -> str:
     response = requests.post(f"{base_url}/v1/auth/signup", json=account, timeout=30)
     response.raise_for_status()
     token: str = response.json()["accessToken"]
+    if mail_dir is not None:
+        token = verified_token(base_url, mail_dir, account["email"], response.json()["refreshToken"])
     headers = {"Authorization": f"Bearer {token}"}
     deadline = time.monotonic() + 30
     while requests.get(f"{base_url}/v1/me/profile", headers=headers, timeout=30).status_code != 200:
         if time.monotonic() > deadline:
             raise RuntimeError("the new user's profile did not appear within 30 s")
         time.sleep(0.2)
+    return token
+
+
+def verified_token(base_url: str, mail_dir: Path, email: str, refresh_token: str) -> str:
+    """Confirm the verification link mailed to `email`, then refresh: a token with email_verified."""
+    from devstack.stack.mailsink import read_mail
+
+    deadline = time.monotonic() + 30
+    while True:
+        found = [
+            match.group(1)
+            for message in reversed(read_mail(mail_dir))
+            if message["To"] == email
+            and (match := re.search(r"https?://\S+\?token=(\S+)", message.get_content())) is not None
+        ]
+        if found:
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError("the verification mail did not arrive within 30 s")
+        time.sleep(0.2)
+    confirm = requests.post(f"{base_url}/v1/auth/email-verification/confirm", json={"token": found[0]}, timeout=30)
+    confirm.raise_for_status()
+    refreshed = requests.post(f"{base_url}/v1/auth/refresh", json={"refreshToken": refresh_token}, timeout=30)
+    refreshed.raise_for_status()
+    token: str = refreshed.json()["accessToken"]
     return token
 
 
@@ -78,10 +110,15 @@ def cases_per_operation(ndjson: Path) -> dict[str, int]:
 
 
 def run(
-    base_url: str, *, max_examples: int, seed: int | None = None, phases: str = PHASES
+    base_url: str,
+    *,
+    max_examples: int,
+    seed: int | None = None,
+    phases: str = PHASES,
+    mail_dir: Path | None = None,
 ) -> tuple[int, dict[str, int]]:
-    """(schemathesis's exit code, cases generated per operation)."""
-    token = sign_up(base_url)
+    """(schemathesis's exit code, cases generated per operation); `mail_dir`: verify the user's address."""
+    token = sign_up(base_url, mail_dir)
     schemathesis = Path(sys.executable).parent / "schemathesis"
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "events.ndjson"
@@ -148,7 +185,9 @@ def main() -> int:
             stack = Stack(Path(state), gateway_port=free_port(), progress=print).up()
             try:
                 assert stack.gateway_url
-                status, counts = run(stack.gateway_url, max_examples=args.max_examples, seed=args.seed)
+                status, counts = run(
+                    stack.gateway_url, max_examples=args.max_examples, seed=args.seed, mail_dir=stack.mail_dir
+                )
             finally:
                 stack.down(clean=True)
     print_counts(counts)

@@ -4,6 +4,9 @@ Terraform creates every Secret Manager secret empty (terraform/modules/secrets).
 first version of those the backend generates, when they have none:
 
 - `jwt-signing-keys`: a JSON keyset with one new RSA key (wellness.auth.keys.new_keyset_json);
+- `jwt-public-keys`: the JWKS of that keyset, public halves only (what auth-jwks serves; it is
+  granted nothing else). Derived from the signing keys, and written before them on a rotation, so a
+  new key is published before it signs;
 - `password-reset-key`: 48 random bytes, URL-safe base64 (the HMAC key of reset links).
 
 Values go from this process to `gcloud secrets versions add --data-file=-` on stdin: never to
@@ -26,7 +29,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 
-from wellness.auth.keys import new_keyset_json
+from wellness.auth.keys import new_keyset_json, public_jwks_json
 
 Run = Callable[[Sequence[str], str | None], "subprocess.CompletedProcess[str]"]
 
@@ -34,6 +37,7 @@ GENERATED: dict[str, Callable[[str | None], str]] = {
     "jwt-signing-keys": lambda previous: new_keyset_json(previous),
     "password-reset-key": lambda _previous: base64.urlsafe_b64encode(pysecrets.token_bytes(48)).decode(),
 }
+SIGNING, PUBLIC = "jwt-signing-keys", "jwt-public-keys"  # the second derives from the first
 PROVIDED = ("mailjet-api-key",)
 
 
@@ -62,6 +66,13 @@ def add_version(project: str, name: str, value: str, run: Run) -> None:
         raise SecretsError(f"cannot add a version to {name}: {added.stderr.strip()[:300]}")
 
 
+def read_latest(project: str, name: str, run: Run) -> str:
+    accessed = run(["secrets", "versions", "access", "latest", f"--secret={name}", f"--project={project}"], None)
+    if accessed.returncode != 0:
+        raise SecretsError(f"cannot read the current {name}: {accessed.stderr.strip()[:300]}")
+    return accessed.stdout
+
+
 def bootstrap(project: str, run: Run = run_gcloud, log: Callable[[str], None] = print) -> list[str]:
     """Generate the first version of every empty generated secret; returns the ones it filled."""
     filled = []
@@ -69,9 +80,17 @@ def bootstrap(project: str, run: Run = run_gcloud, log: Callable[[str], None] = 
         if has_version(project, name, run):
             log(f"bootstrap-secrets: {name} has a value, left alone")
             continue
-        add_version(project, name, make(None), run)
+        value = make(None)
+        if name == SIGNING:  # its public half first: a key is published before it signs
+            add_version(project, PUBLIC, public_jwks_json(value), run)
+            filled.append(PUBLIC)
+        add_version(project, name, value, run)
         filled.append(name)
         log(f"bootstrap-secrets: {name} generated (first version)")
+    if PUBLIC not in filled and not has_version(project, PUBLIC, run):  # an environment from before the split
+        add_version(project, PUBLIC, public_jwks_json(read_latest(project, SIGNING, run)), run)
+        filled.append(PUBLIC)
+        log(f"bootstrap-secrets: {PUBLIC} derived from {SIGNING}")
     for name in PROVIDED:
         if not has_version(project, name, run):
             add = f'printf %s "$KEY" | gcloud secrets versions add {name} --project {project} --data-file=-'
@@ -82,13 +101,11 @@ def bootstrap(project: str, run: Run = run_gcloud, log: Callable[[str], None] = 
 def rotate(project: str, name: str, run: Run = run_gcloud) -> None:
     if name not in GENERATED:
         raise SecretsError(f"{name} is not generated here; rotate it where it comes from")
-    previous = None
-    if name == "jwt-signing-keys":
-        accessed = run(["secrets", "versions", "access", "latest", f"--secret={name}", f"--project={project}"], None)
-        if accessed.returncode != 0:
-            raise SecretsError(f"cannot read the current {name}: {accessed.stderr.strip()[:300]}")
-        previous = accessed.stdout
-    add_version(project, name, GENERATED[name](previous), run)
+    previous = read_latest(project, name, run) if name == SIGNING else None
+    value = GENERATED[name](previous)
+    if name == SIGNING:  # publish the new key (with the previous one) before it signs anything
+        add_version(project, PUBLIC, public_jwks_json(value), run)
+    add_version(project, name, value, run)
 
 
 def main(argv: list[str]) -> int:

@@ -84,6 +84,7 @@ def function_env(
         "FIRESTORE_EMULATOR_HOST": firestore_host,
         "SECRETS_BACKEND": "env",
         "SECRET_JWT_SIGNING_KEYS": keyset_json,
+        "SECRET_JWT_PUBLIC_KEYS": _public_keys(keyset_json),
         "JWT_ISSUER": JWT_ISSUER,
         "JWT_AUDIENCE": JWT_AUDIENCE,
         "TRACE_EXPORTER": "file",
@@ -91,6 +92,10 @@ def function_env(
         "LOG_LEVEL": "INFO",
         "PYTHONPATH": _pathsep(Path(p) for p in pythonpath),
         "PYTHONUNBUFFERED": "1",
+        # One machine is one client: the sign-up throttle per client would stop the test suites.
+        "SIGNUP_MAX_PER_CLIENT": "100000",
+        # Reports count toward hiding from accounts 10 s old (a day in the cloud), so tests can show both.
+        "COMMUNITY_REPORT_MIN_ACCOUNT_AGE_SECONDS": "10",
     }
     if otlp_port is not None:
         env.update(
@@ -107,6 +112,16 @@ def function_env(
     if name is not None:
         env["FUNCTION_NAME"] = name
     return env
+
+
+def _public_keys(keyset_json: str) -> str:
+    """What scripts/bootstrap-secrets writes to `jwt-public-keys` in the cloud: the keyset's JWKS."""
+    from wellness.auth.keys import KeysetError, public_jwks_json
+
+    try:
+        return public_jwks_json(keyset_json)
+    except KeysetError:  # no usable keyset (a test's placeholder): nothing to publish
+        return '{"keys": []}'
 
 
 def ensure_secret_file(path: Path) -> str:

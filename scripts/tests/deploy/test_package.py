@@ -19,6 +19,7 @@ import pytest
 
 from devstack.catalog import load_catalog
 from devstack.deploy import package
+from wellness.auth.keys import public_jwks_json
 
 pytestmark = pytest.mark.unit
 
@@ -76,6 +77,7 @@ def test_bundle_imports_in_an_isolated_interpreter(
         "FUNCTION_NAME": name,
         "DATABASE_URL": "postgresql+pg8000://nobody@127.0.0.1:1/none",
         "SECRET_JWT_SIGNING_KEYS": signing_keyset_json,
+        "SECRET_JWT_PUBLIC_KEYS": public_jwks_json(signing_keyset_json),
     }
     modules = package.library_part(name).module_names
     run = subprocess.run(

@@ -1,13 +1,14 @@
 """The auth domain on PostgreSQL: each repository works on the connection of the caller's transaction.
 
 Login throttling lives here too, so every function instance sees the same counts:
-each key ("account:<sha256 of the e-mail>", "client:<ip>") has a row counting failures
-in a window, and reaching the rule's limit locks the key. The count is one upsert, so
-concurrent failures on several instances all count.
+each key ("account:<sha256 of the e-mail>", "client:<ip>") has a row counting attempts
+in a window, and a failure that reaches the rule's limit locks the key. An attempt is
+counted (one upsert, which locks the row) before its password is checked, so concurrent
+attempts on several instances are numbered one by one and none past the limit is evaluated.
 
     >>> uow = runtime.postgres_unit_of_work(PostgresAuthStore)                        # doctest: +SKIP
-    >>> uow.read(lambda store: store.throttle.retry_after(["account:ab12", "client:10.0.0.1"]))  # doctest: +SKIP
-    0
+    >>> uow.run(lambda store: store.throttle.reserve("account:ab12", rule))             # doctest: +SKIP
+    Reservation(attempts=1, retry_after=0)
 """
 
 from __future__ import annotations
@@ -16,17 +17,33 @@ import math
 import uuid
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from ..platform.postgres.revocation import PostgresRevocations
 from ..platform.postgres.unit_of_work import PostgresTransaction
-from .model import NewRefreshToken, PasswordReset, StoredRefreshToken, ThrottleRule, User
+from .model import (
+    EmailVerification,
+    NewRefreshToken,
+    PasswordReset,
+    Reservation,
+    StoredRefreshToken,
+    ThrottleRule,
+    User,
+)
 from .ports import EmailTakenError
-from .tables import auth_login_throttle, auth_password_resets, auth_refresh_tokens, auth_users
+from .tables import (
+    auth_email_verifications,
+    auth_login_throttle,
+    auth_password_resets,
+    auth_refresh_tokens,
+    auth_users,
+)
 
 
 def _user(row: Any) -> User:
-    return User(str(row.id), row.email, row.password_hash, row.display_name, row.timezone)
+    verified = row.email_verified_at is not None
+    return User(str(row.id), row.email, row.password_hash, row.display_name, row.timezone, verified, row.created_at)
 
 
 class PostgresUsers:
@@ -40,6 +57,7 @@ class PostgresUsers:
             "password_hash": user.password_hash,
             "display_name": user.display_name,
             "timezone": user.timezone,
+            "created_at": user.created_at,
         }
         try:
             with self._conn.begin_nested():  # a savepoint, so the conflict leaves the transaction usable
@@ -59,8 +77,13 @@ class PostgresUsers:
         u = auth_users
         self._conn.execute(update(u).where(u.c.id == uuid.UUID(user_id)).values(password_hash=password_hash))
 
+    def mark_verified(self, user_id: str) -> None:
+        u = auth_users
+        unverified = (u.c.id == uuid.UUID(user_id), u.c.email_verified_at.is_(None))
+        self._conn.execute(update(u).where(*unverified).values(email_verified_at=func.now()))
+
     def delete(self, user_id: str) -> bool:
-        """Its refresh tokens and resets go with it (ON DELETE CASCADE)."""
+        """Its refresh tokens, resets and verifications go with it (ON DELETE CASCADE)."""
         result = self._conn.execute(delete(auth_users).where(auth_users.c.id == uuid.UUID(user_id)))
         return bool(result.rowcount)
 
@@ -104,6 +127,11 @@ class PostgresSessions:
         live = (t.c.user_id == uuid.UUID(user_id), t.c.revoked_at.is_(None))
         self._conn.execute(update(t).where(*live).values(revoked_at=func.now()))
 
+    def live_families(self, user_id: str) -> list[str]:
+        t = auth_refresh_tokens
+        live = (t.c.user_id == uuid.UUID(user_id), t.c.revoked_at.is_(None))
+        return [str(f) for f in self._conn.execute(select(t.c.family_id).where(*live).distinct()).scalars()]
+
 
 class PostgresResets:
     def __init__(self, tx: PostgresTransaction):
@@ -127,40 +155,73 @@ class PostgresResets:
         self._conn.execute(update(t).where(*outstanding).values(used_at=func.now()))
 
 
-_RETRY_AFTER = text(
-    "SELECT coalesce(max(extract(epoch FROM locked_until - now())), 0) FROM auth_login_throttle "
-    "WHERE key IN :keys AND locked_until > now()"
-).bindparams(bindparam("keys", expanding=True))
+# One statement counts the attempt and locks the key's row until the transaction ends, so
+# concurrent attempts are numbered one by one. A locked key counts nothing more; an attempt
+# outside the window starts a new one.
+class PostgresVerifications:
+    def __init__(self, tx: PostgresTransaction):
+        self._conn = tx.connection
 
-# A failure outside the window starts a new window; reaching the limit sets locked_until
-# and starts counting afresh, so the lock lasts lockout seconds, not forever.
-_FAILURE = text("""
+    def add(self, verification: EmailVerification) -> None:
+        self._conn.execute(
+            insert(auth_email_verifications).values(
+                id=uuid.UUID(verification.id),
+                user_id=uuid.UUID(verification.user_id),
+                expires_at=verification.expires_at,
+            )
+        )
+
+    def by_id(self, verification_id: str) -> EmailVerification | None:
+        t = auth_email_verifications
+        row = self._conn.execute(select(t).where(t.c.id == uuid.UUID(verification_id)).with_for_update()).first()
+        return None if row is None else EmailVerification(str(row.id), str(row.user_id), row.expires_at, row.used_at)
+
+    def use_all(self, user_id: str) -> None:
+        t = auth_email_verifications
+        outstanding = (t.c.user_id == uuid.UUID(user_id), t.c.used_at.is_(None))
+        self._conn.execute(update(t).where(*outstanding).values(used_at=func.now()))
+
+
+_RESERVE = text("""
 INSERT INTO auth_login_throttle AS t (key, failures, window_started_at)
 VALUES (:key, 1, now())
 ON CONFLICT (key) DO UPDATE SET
-  failures = CASE WHEN t.window_started_at < now() - make_interval(secs => :window) THEN 1 ELSE t.failures + 1 END,
-  window_started_at = CASE WHEN t.window_started_at < now() - make_interval(secs => :window)
-                           THEN now() ELSE t.window_started_at END
-RETURNING failures
+  failures = CASE WHEN t.locked_until > now() THEN t.failures
+                  WHEN t.window_started_at < now() - make_interval(secs => :window) THEN 1
+                  ELSE t.failures + 1 END,
+  window_started_at = CASE WHEN t.locked_until > now() THEN t.window_started_at
+                           WHEN t.window_started_at < now() - make_interval(secs => :window) THEN now()
+                           ELSE t.window_started_at END
+RETURNING failures,
+  greatest(coalesce(extract(epoch FROM locked_until - now()), 0), 0) AS locked_for,
+  extract(epoch FROM window_started_at + make_interval(secs => :window) - now()) AS window_left
 """)
+# Reaching the limit locks the key and starts counting afresh, so the lock lasts lockout seconds, not forever.
 _LOCK = text(
     "UPDATE auth_login_throttle SET locked_until = now() + make_interval(secs => :lockout), failures = 0, "
     "window_started_at = now() WHERE key = :key"
 )
+_RELEASE = text("UPDATE auth_login_throttle SET failures = greatest(failures - 1, 0) WHERE key = :key")
 
 
 class PostgresThrottle:
     def __init__(self, tx: PostgresTransaction):
         self._conn = tx.connection
 
-    def retry_after(self, keys: list[str]) -> int:
-        seconds = self._conn.execute(_RETRY_AFTER, {"keys": keys}).scalar_one()
-        return math.ceil(float(seconds))
+    def reserve(self, key: str, rule: ThrottleRule) -> Reservation:
+        row = self._conn.execute(_RESERVE, {"key": key, "window": rule.window_seconds}).one()
+        if float(row.locked_for) > 0:
+            return Reservation(row.failures, math.ceil(float(row.locked_for)))
+        if row.failures > rule.max_failures:  # earlier attempts still running have spent the window
+            return Reservation(row.failures, max(1, math.ceil(float(row.window_left))))
+        return Reservation(row.failures)
 
-    def record_failure(self, key: str, rule: ThrottleRule) -> None:
-        failures = self._conn.execute(_FAILURE, {"key": key, "window": rule.window_seconds}).scalar_one()
-        if failures >= rule.max_failures:
+    def failed(self, key: str, rule: ThrottleRule, reservation: Reservation) -> None:
+        if reservation.last_of(rule):
             self._conn.execute(_LOCK, {"key": key, "lockout": rule.lockout_seconds})
+
+    def release(self, key: str) -> None:
+        self._conn.execute(_RELEASE, {"key": key})
 
     def clear(self, key: str) -> None:
         self._conn.execute(delete(auth_login_throttle).where(auth_login_throttle.c.key == key))
@@ -180,5 +241,13 @@ class PostgresAuthStore(PostgresTransaction):
         return PostgresResets(self)
 
     @property
+    def verifications(self) -> PostgresVerifications:
+        return PostgresVerifications(self)
+
+    @property
     def throttle(self) -> PostgresThrottle:
         return PostgresThrottle(self)
+
+    @property
+    def revocations(self) -> PostgresRevocations:
+        return PostgresRevocations(self.connection)

@@ -163,5 +163,14 @@ def new_keyset_json(previous: str | None = None) -> str:
     return json.dumps({"keys": entries})
 
 
+def public_jwks_json(keyset_json: str) -> str:
+    """The value of the `jwt-public-keys` secret for a signing keyset: its JWKS, public halves only.
+
+    >>> "privateKeyPem" in public_jwks_json(new_keyset_json()) or '"d"' in public_jwks_json(new_keyset_json())
+    False
+    """
+    return json.dumps(Keyset.from_json(keyset_json).jwks())
+
+
 if __name__ == "__main__":  # python -m wellness.auth.keys > keyset.json
     print(new_keyset_json())

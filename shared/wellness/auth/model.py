@@ -18,7 +18,7 @@ import hashlib
 import uuid
 from typing import Any
 
-from ..platform.clock import check_timezone, timestamp
+from ..platform.clock import check_timezone, timestamp, utc_now
 
 
 def normalize_email(email: str) -> str:
@@ -33,12 +33,19 @@ class User:
     password_hash: str
     display_name: str
     timezone: str
+    email_verified: bool = False
+    created_at: dt.datetime | None = None  # None until stored
 
     @classmethod
     def new(cls, email: str, password_hash: str, display_name: str, timezone: str) -> User:
-        """A new account: a fresh id, the normalized address, a known time zone (else a 400)."""
+        """A new account: a fresh id, the normalized address, a known time zone (else a 400), not yet verified."""
         return cls(
-            str(uuid.uuid4()), normalize_email(email), password_hash, display_name.strip(), check_timezone(timezone)
+            str(uuid.uuid4()),
+            normalize_email(email),
+            password_hash,
+            display_name.strip(),
+            check_timezone(timezone),
+            created_at=utc_now(),
         )
 
     def created_event_data(self) -> dict[str, Any]:
@@ -100,18 +107,62 @@ class PasswordReset:
 
 
 @dataclasses.dataclass(frozen=True)
+class EmailVerification:
+    """A mailed verification link: single use, until it expires; its token is derived from the id (link_tokens).
+
+    >>> now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    >>> EmailVerification("v1", "u1", now + dt.timedelta(days=2)).usable(now)
+    True
+    """
+
+    id: str
+    user_id: str
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None
+
+    def usable(self, now: dt.datetime) -> bool:
+        return self.used_at is None and now < self.expires_at
+
+    def requested_event_data(self, user: User) -> dict[str, Any]:
+        """The data of `email.verification_requested`: never a token or a link (as for resets)."""
+        return {
+            "verificationId": self.id,
+            "userId": user.id,
+            "email": user.email,
+            "displayName": user.display_name,
+            "expiresAt": timestamp(self.expires_at),
+        }
+
+
+@dataclasses.dataclass(frozen=True)
 class ThrottleRule:
     """At most max_failures failed logins per key in window_seconds; then locked for lockout_seconds."""
 
-    kind: str  # "account" | "client"
+    kind: str  # "account" | "client" (log-in), "signup-account" | "signup-client" (sign-up)
     max_failures: int
     window_seconds: int
     lockout_seconds: int
 
 
+@dataclasses.dataclass(frozen=True)
+class Reservation:
+    """One login attempt counted before it is evaluated: the count in the window it took, or why it may not run."""
+
+    attempts: int
+    retry_after: int = 0  # > 0: refused, wait this long
+
+    @property
+    def allowed(self) -> bool:
+        return self.retry_after == 0
+
+    def last_of(self, rule: ThrottleRule) -> bool:
+        """Whether a failure of this attempt spends the rule (then the key locks)."""
+        return self.attempts >= rule.max_failures
+
+
 def throttle_key(kind: str, value: str) -> str:
     """The throttle row's key; e-mail addresses are hashed so the table holds none."""
-    digest = hashlib.sha256(value.encode()).hexdigest()[:40] if kind == "account" else value[:80]
+    digest = hashlib.sha256(value.encode()).hexdigest()[:40] if kind.endswith("account") else value[:80]
     return f"{kind}:{digest}"
 
 

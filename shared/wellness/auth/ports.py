@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+import datetime as dt
+from typing import Protocol, Sequence
 
 from ..platform.ports import Transaction
-from .model import NewRefreshToken, PasswordReset, StoredRefreshToken, ThrottleRule, User
+from .model import (
+    EmailVerification,
+    NewRefreshToken,
+    PasswordReset,
+    Reservation,
+    StoredRefreshToken,
+    ThrottleRule,
+    User,
+)
 
 
 class EmailTakenError(Exception):
@@ -22,6 +31,10 @@ class Users(Protocol):
     def by_id(self, user_id: str) -> User | None: ...
 
     def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
+
+    def mark_verified(self, user_id: str) -> None:
+        """The user proved the address is theirs (a verification link)."""
+        ...
 
     def delete(self, user_id: str) -> bool:
         """Delete the account with its sessions and resets; False when it was already gone."""
@@ -47,6 +60,16 @@ class Sessions(Protocol):
         """End every session of the user."""
         ...
 
+    def live_families(self, user_id: str) -> list[str]:
+        """The user's sessions not yet ended (their access tokens' `sid`)."""
+        ...
+
+
+class Revocations(Protocol):
+    """Ended sessions, written in this transaction (wellness.platform.revocation): no write with their tokens."""
+
+    def revoke(self, keys: Sequence[str], until: dt.datetime) -> None: ...
+
 
 class Resets(Protocol):
     def add(self, reset: PasswordReset) -> None: ...
@@ -60,15 +83,33 @@ class Resets(Protocol):
         ...
 
 
-class Throttle(Protocol):
-    """Failed-login counts shared by every instance, per key (see model.throttle_key)."""
+class Verifications(Protocol):
+    def add(self, verification: EmailVerification) -> None: ...
 
-    def retry_after(self, keys: list[str]) -> int:
-        """Seconds until every key is unlocked (0: none is locked)."""
+    def by_id(self, verification_id: str) -> EmailVerification | None:
+        """The verification, locked for this transaction: a link is spent once even when opened twice at once."""
         ...
 
-    def record_failure(self, key: str, rule: ThrottleRule) -> None:
-        """Count a failure in the rule's window; reaching its limit locks the key for the lockout."""
+    def use_all(self, user_id: str) -> None: ...
+
+
+class Throttle(Protocol):
+    """Login attempts shared by every instance, per key (see model.throttle_key).
+
+    An attempt is reserved (counted) before its password is checked, in one statement
+    that locks the key's row, so concurrent attempts cannot all slip under the limit.
+    """
+
+    def reserve(self, key: str, rule: ThrottleRule) -> Reservation:
+        """Count one more attempt in the rule's window; `allowed` is False once the key is locked or spent."""
+        ...
+
+    def failed(self, key: str, rule: ThrottleRule, reservation: Reservation) -> None:
+        """The reserved attempt failed: when it was the rule's last, lock the key for the lockout."""
+        ...
+
+    def release(self, key: str) -> None:
+        """The reserved attempt succeeded: it no longer counts."""
         ...
 
     def clear(self, key: str) -> None: ...
@@ -85,4 +126,10 @@ class AuthStore(Transaction, Protocol):
     def resets(self) -> Resets: ...
 
     @property
+    def verifications(self) -> Verifications: ...
+
+    @property
     def throttle(self) -> Throttle: ...
+
+    @property
+    def revocations(self) -> Revocations: ...

@@ -1,4 +1,4 @@
-"""What other domains may use of auth: how a password-reset link is made (notifications mails it).
+"""What other domains may use of auth: how reset and verification links are made (notifications mails them).
 
 The link's token is derived from the reset id with the secret `password-reset-key`,
 so `password.reset_requested` carries no credential; the subscriber that mails the
@@ -13,7 +13,14 @@ link derives it with the same key, and auth-password-reset-confirm checks it.
 
 from __future__ import annotations
 
-from .reset_tokens import RESET_KEY_SECRET, reset_link, reset_token
-from .settings import password_reset_url
+from .reset_tokens import RESET_KEY_SECRET, reset_link, reset_token, verification_token
+from .settings import email_verification_url, password_reset_url
 
-__all__ = ["RESET_KEY_SECRET", "password_reset_url", "reset_link", "reset_token"]
+__all__ = [
+    "RESET_KEY_SECRET",
+    "email_verification_url",
+    "password_reset_url",
+    "reset_link",
+    "reset_token",
+    "verification_token",
+]

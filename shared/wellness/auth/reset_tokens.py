@@ -17,22 +17,44 @@ import uuid
 RESET_KEY_SECRET = "password-reset-key"  # noqa: S105 - a secret's name
 
 
-def _mac(key: bytes, reset_id: str) -> str:
-    return base64.urlsafe_b64encode(hmac.new(key, reset_id.encode(), hashlib.sha256).digest()).rstrip(b"=").decode()
+# E-mail verification links use the same key with their own prefix (domain separation): a reset
+# token never verifies as a verification token, nor the other way round.
+VERIFY_PURPOSE = "email-verification:"
 
 
-def reset_token(key: bytes, reset_id: str) -> str:
-    return f"{reset_id}.{_mac(key, reset_id)}"
+def _mac(key: bytes, reset_id: str, purpose: str = "") -> str:
+    digest = hmac.new(key, (purpose + reset_id).encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def parse_reset_token(key: bytes, token: str) -> str | None:
+def reset_token(key: bytes, reset_id: str, purpose: str = "") -> str:
+    return f"{reset_id}.{_mac(key, reset_id, purpose)}"
+
+
+def parse_reset_token(key: bytes, token: str, purpose: str = "") -> str | None:
     """The reset id when the token's MAC holds (compared in constant time), else None."""
     reset_id, _, mac = token.partition(".")
     try:
         uuid.UUID(reset_id)
     except ValueError:
         return None
-    return reset_id if hmac.compare_digest(mac.encode(), _mac(key, reset_id).encode()) else None
+    return reset_id if hmac.compare_digest(mac.encode(), _mac(key, reset_id, purpose).encode()) else None
+
+
+def verification_token(key: bytes, verification_id: str) -> str:
+    """`<verificationId>.<HMAC-SHA256(key, "email-verification:" + id)>`.
+
+    >>> token = verification_token(b"k" * 32, "0b6f1f55-8f6e-4c36-9a55-3d0f0f7c2a11")
+    >>> parse_verification_token(b"k" * 32, token) == "0b6f1f55-8f6e-4c36-9a55-3d0f0f7c2a11"
+    True
+    >>> parse_reset_token(b"k" * 32, token) is None
+    True
+    """
+    return reset_token(key, verification_id, VERIFY_PURPOSE)
+
+
+def parse_verification_token(key: bytes, token: str) -> str | None:
+    return parse_reset_token(key, token, VERIFY_PURPOSE)
 
 
 def reset_link(base_url: str, token: str) -> str:

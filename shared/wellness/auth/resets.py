@@ -12,6 +12,7 @@ subscriber derives the same token from the reset id in `password.reset_requested
     >>> _ = auth.sign_up(email="ada@example.com", password="correct horse battery", display_name="Ada",
     ...                  timezone="UTC")
     >>> resets.request("ada@example.com")
+    >>> uow.run(lambda store: resets.on_reset_submitted(store, uow.events("password.reset_submitted")[0]))
     >>> reset_id = uow.events("password.reset_requested")[0].data["resetId"]
     >>> resets.confirm(reset_token(RESET_KEY, reset_id), "a brand new password")
 """
@@ -27,12 +28,15 @@ from ..platform.clock import utc_now
 from ..platform.errors import ValidationError
 from ..platform.events import Event
 from ..platform.ports import UnitOfWork
+from ..platform.revocation import RevocationWriter, session_key
 from .model import PasswordReset, normalize_email
 from .passwords import PasswordHasher
 from .ports import AuthStore
 from .reset_tokens import parse_reset_token
+from .service import SessionEnder
 
 log = logging.getLogger(__name__)
+ANONYMOUS = "anonymous"  # the acting user of an event nobody signed in for
 
 
 def _invalid() -> ValidationError:
@@ -47,27 +51,39 @@ class PasswordResetService:
         hasher: PasswordHasher,
         key: Callable[[], bytes],
         ttl_seconds: int,
+        revocations: Callable[[], RevocationWriter] | None = None,
+        revocation_seconds: int = 1200,
         clock: Callable[[], dt.datetime] = utc_now,
     ):
         self.unit_of_work = unit_of_work
         self._hasher = hasher
         self._key = key  # a factory: the secret may rotate between requests
         self._ttl = dt.timedelta(seconds=ttl_seconds)
+        self._ending = SessionEnder(revocations, revocation_seconds, clock)
         self._clock = clock
 
     def request(self, email: str) -> None:
-        """Record a reset and `password.reset_requested` together; nothing (and no error) for an unknown address."""
+        """Record `password.reset_submitted`, whatever the address: the same work, so the same time, either way.
 
-        def work(store: AuthStore) -> None:
-            user = store.users.by_email(normalize_email(email))
-            if user is None:
-                return
-            reset = PasswordReset(str(uuid.uuid4()), user.id, self._clock() + self._ttl)
-            store.resets.add(reset)
-            data = reset.requested_event_data(user)
-            store.outbox.add(Event.new("password.reset_requested", user_id=user.id, data=data))
+        Whether the address is registered is decided after the answer, by the subscriber
+        (`on_reset_submitted`): the answer cannot tell it, not even by how long it takes.
+        """
+        address = normalize_email(email)
+        self.unit_of_work.run(
+            lambda store: store.outbox.add(
+                Event.new("password.reset_submitted", user_id=ANONYMOUS, data={"email": address})
+            )
+        )
 
-        self.unit_of_work.run(work)
+    def on_reset_submitted(self, store: AuthStore, event: Event) -> None:
+        """Record a reset and `password.reset_requested` for a registered address; nothing for another."""
+        user = store.users.by_email(normalize_email(event.data["email"]))
+        if user is None:
+            return
+        reset = PasswordReset(str(uuid.uuid4()), user.id, self._clock() + self._ttl)
+        store.resets.add(reset)
+        data = reset.requested_event_data(user)
+        store.outbox.add(Event.new("password.reset_requested", user_id=user.id, data=data))
 
     def confirm(self, token: str, new_password: str) -> None:
         """Set the new password, spend the reset (and any other outstanding), revoke every session."""
@@ -76,14 +92,26 @@ class PasswordResetService:
             raise _invalid()
         password_hash = self._hasher.hash(new_password)
 
-        def work(store: AuthStore) -> str:
+        def sessions(store: AuthStore) -> list[str]:
             reset = store.resets.by_id(reset_id)
             if reset is None or not reset.usable(self._clock()):
                 raise _invalid()
+            return [session_key(family) for family in store.sessions.live_families(reset.user_id)]
+
+        ending = self.unit_of_work.read(sessions)
+        self._ending.mirror(ending)  # before the sessions end: no domain takes their writes after the answer
+
+        def work(store: AuthStore) -> tuple[str, list[str]]:
+            reset = store.resets.by_id(reset_id)
+            if reset is None or not reset.usable(self._clock()):
+                raise _invalid()
+            keys = [session_key(family) for family in store.sessions.live_families(reset.user_id)]
             store.users.set_password_hash(reset.user_id, password_hash)
             store.resets.use_all(reset.user_id)
             store.sessions.revoke_all(reset.user_id)
-            return reset.user_id
+            self._ending.record(store, keys)
+            return reset.user_id, keys
 
-        user_id = self.unit_of_work.run(work)
+        user_id, ended = self.unit_of_work.run(work)
+        self._ending.mirror([key for key in ended if key not in ending])  # a login that raced the reset
         log.info("password reset", extra={"fields": {"userId": user_id}})

@@ -7,13 +7,14 @@
 >>> service.refresh(session.refresh_token).user == session.user
 True
 >>> [event.type for event in uow.published]
-['user.created']
+['user.created', 'email.verification_requested']
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from typing import Callable
 
 from ..platform import metrics
@@ -21,7 +22,17 @@ from ..platform.clock import utc_now
 from ..platform.errors import ConflictError, TooManyRequestsError, UnauthenticatedError
 from ..platform.events import Event
 from ..platform.ports import UnitOfWork
-from .model import NewRefreshToken, Session, ThrottleRule, User, normalize_email, throttle_key
+from ..platform.revocation import RevocationWriter, session_key, user_key
+from .model import (
+    EmailVerification,
+    NewRefreshToken,
+    Reservation,
+    Session,
+    ThrottleRule,
+    User,
+    normalize_email,
+    throttle_key,
+)
 from .passwords import PasswordHasher
 from .ports import AuthStore, EmailTakenError
 from .tokens import TokenIssuer, hash_refresh_token
@@ -43,23 +54,54 @@ class AuthService:
         hasher: PasswordHasher,
         tokens: Callable[[], TokenIssuer],
         rules: tuple[ThrottleRule, ...],
+        revocations: Callable[[], RevocationWriter] | None = None,
+        revocation_seconds: int = 1200,
+        signup_rules: tuple[ThrottleRule, ...] = (),
+        verification_ttl_seconds: int = 172800,
         clock: Callable[[], dt.datetime] = utc_now,
     ):
         self.unit_of_work = unit_of_work
+        self._signup_rules = signup_rules
+        self._verification_ttl = dt.timedelta(seconds=verification_ttl_seconds)
         self._hasher = hasher
         self._tokens = tokens  # a factory: the signing keyset may rotate between requests
         self._rules = rules
+        self._ending = SessionEnder(revocations, revocation_seconds, clock)
         self._clock = clock
 
     @staticmethod
     def _session(tokens: TokenIssuer, user: User, refresh: NewRefreshToken) -> Session:
-        return Session(user, tokens.access_token(user.id, refresh.family_id), refresh.token, tokens.ttl_seconds)
+        access = tokens.access_token(
+            user.id, refresh.family_id, email_verified=user.email_verified, account_created_at=user.created_at
+        )
+        return Session(user, access, refresh.token, tokens.ttl_seconds)
 
-    def sign_up(self, *, email: str, password: str, display_name: str, timezone: str) -> Session:
-        """Create the account, its first session and `user.created`, in one transaction."""
+    def sign_up(self, *, email: str, password: str, display_name: str, timezone: str, client: str = "") -> Session:
+        """Create the account, its first session, its verification link and `user.created`, in one transaction.
+
+        Sign-ups are throttled per client and per address (every attempt counts, in the
+        window), so nobody mints accounts in bulk or mails one address over and over. The
+        account starts unverified: `email.verification_requested` has its link mailed.
+        """
         user = User.new(email, self._hasher.hash(password), display_name, timezone)
         tokens = self._tokens()
         refresh = tokens.refresh_token(user.id)
+        verification = EmailVerification(str(uuid.uuid4()), user.id, self._clock() + self._verification_ttl)
+        keys = {
+            rule.kind: throttle_key(rule.kind, user.email if rule.kind.endswith("account") else client)
+            for rule in self._signup_rules
+        }
+
+        def attempt(store: AuthStore) -> None:  # committed on its own: a refused or failed sign-up counts too
+            for rule in self._signup_rules:
+                reservation = store.throttle.reserve(keys[rule.kind], rule)
+                if not reservation.allowed:
+                    raise TooManyRequestsError(
+                        "too_many_signups", "Too many sign-ups; try again later.", reservation.retry_after
+                    )
+
+        if self._signup_rules:
+            self.unit_of_work.run(attempt)
 
         def work(store: AuthStore) -> None:
             try:
@@ -67,7 +109,10 @@ class AuthService:
             except EmailTakenError:
                 raise ConflictError("email_taken", "An account with this e-mail address already exists.") from None
             store.sessions.add(refresh)
+            store.verifications.add(verification)
             store.outbox.add(Event.new("user.created", user_id=user.id, data=user.created_event_data()))
+            data = verification.requested_event_data(user)
+            store.outbox.add(Event.new("email.verification_requested", user_id=user.id, data=data))
 
         self.unit_of_work.run(work)
         return self._session(tokens, user, refresh)
@@ -75,8 +120,11 @@ class AuthService:
     def log_in(self, *, email: str, password: str, client: str = "") -> Session:
         """A new session for the right password; the same 401 (or 429) whether the account exists or not.
 
-        Failures count per account (registered or not, so a 429 tells nothing) and per
-        client; the counts live in the database, so every instance sees them.
+        Attempts count per account (registered or not, so a 429 tells nothing) and per
+        client, in the database, so every instance sees them. Each attempt is reserved
+        (counted, in one locking statement) and committed before its password is checked:
+        a burst of concurrent guesses evaluates at most the limit, and the hash is
+        computed with no transaction open. A success gives its reservation back.
         """
         tokens = self._tokens()
         address = normalize_email(email)
@@ -84,28 +132,39 @@ class AuthService:
             rule.kind: throttle_key(rule.kind, address if rule.kind == "account" else client) for rule in self._rules
         }
 
-        def work(store: AuthStore) -> tuple[User, NewRefreshToken] | None:
-            wait = store.throttle.retry_after(list(keys.values()))
-            if wait > 0:
+        def reserve(store: AuthStore) -> tuple[dict[str, Reservation], User | None]:
+            reservations = {rule.kind: store.throttle.reserve(keys[rule.kind], rule) for rule in self._rules}
+            wait = max(r.retry_after for r in reservations.values()) if reservations else 0
+            if wait > 0:  # rolled back: an attempt that is not evaluated does not count
                 metrics.throttled("login")
                 raise TooManyRequestsError("too_many_attempts", "Too many failed logins; try again later.", wait)
-            user = store.users.by_email(address)
-            if not self._hasher.verify(user.password_hash if user else None, password) or user is None:
-                for rule in self._rules:
-                    store.throttle.record_failure(keys[rule.kind], rule)
-                return None  # committed: the failure must count even though the answer is an error
-            store.throttle.clear(keys["account"])
-            if self._hasher.needs_rehash(user.password_hash):
-                store.users.set_password_hash(user.id, self._hasher.hash(password))
-            refresh = tokens.refresh_token(user.id)
-            store.sessions.add(refresh)
-            return user, refresh
+            return reservations, store.users.by_email(address)
 
-        outcome = self.unit_of_work.run(work)
-        if outcome is None:
+        reservations, user = self.unit_of_work.run(reserve)
+        if not self._hasher.verify(user.password_hash if user else None, password) or user is None:
+
+            def failed(store: AuthStore) -> None:
+                for rule in self._rules:
+                    store.throttle.failed(keys[rule.kind], rule, reservations[rule.kind])
+
+            self.unit_of_work.run(failed)
             log.info("login failed", extra={"fields": {"outcome": "invalid_credentials"}})
             raise UnauthenticatedError("invalid_credentials", "Wrong e-mail address or password.")
-        return self._session(tokens, *outcome)
+        signed_in = user
+
+        def succeeded(store: AuthStore) -> NewRefreshToken:
+            for kind, key in keys.items():
+                if kind == "account":
+                    store.throttle.clear(key)
+                else:
+                    store.throttle.release(key)
+            if self._hasher.needs_rehash(signed_in.password_hash):
+                store.users.set_password_hash(signed_in.id, self._hasher.hash(password))
+            refresh = tokens.refresh_token(signed_in.id)
+            store.sessions.add(refresh)
+            return refresh
+
+        return self._session(tokens, signed_in, self.unit_of_work.run(succeeded))
 
     def refresh(self, refresh_token: str) -> Session:
         """Rotate a refresh token: a new pair in the same family (RFC 9700 §4.14.2).
@@ -137,18 +196,57 @@ class AuthService:
         return self._session(tokens, *outcome)
 
     def log_out(self, session_id: str | None) -> None:
-        """Revoke the session (the refresh-token family) the access token was issued for."""
-        if session_id:
-            self.unit_of_work.run(lambda store: store.sessions.revoke_family(session_id))
+        """End the session (the refresh-token family) the access token was issued for: its tokens write no more."""
+        if not session_id:
+            return
+        keys = [session_key(session_id)]
+        self._ending.mirror(keys)
+
+        def work(store: AuthStore) -> None:
+            store.sessions.revoke_family(session_id)
+            self._ending.record(store, keys)
+
+        self.unit_of_work.run(work)
 
     def delete_account(self, user_id: str) -> None:
         """Delete the account and its sessions, and publish `user.deleted` so every domain erases its data.
 
-        Idempotent: deleting an account that is already gone changes nothing.
+        Before answering, every token of the account is recorded as dead in both stores, so
+        no domain accepts a write with one while `user.deleted` is on its way (and after).
+        Deleting an account that is already gone changes nothing more.
         """
+        keys = [user_key(user_id)]
+        self._ending.mirror(keys)  # first: once the account is gone, no domain may take its writes
 
         def work(store: AuthStore) -> None:
             if store.users.delete(user_id):
                 store.outbox.add(Event.new("user.deleted", user_id=user_id, data={"userId": user_id}))
+            self._ending.record(store, keys)
 
         self.unit_of_work.run(work)
+
+
+class SessionEnder:
+    """Records ended sessions (wellness.platform.revocation): in the auth transaction, and mirrored to Firestore.
+
+    The mirror is written first, outside the transaction: should the transaction then
+    fail, a session is recorded as ended a little early (the client retries its log-out
+    or deletion), never the other way round.
+    """
+
+    def __init__(self, mirror: Callable[[], RevocationWriter] | None, seconds: int, clock: Callable[[], dt.datetime]):
+        self._mirror = mirror  # a factory: the Firestore client is built only by functions that end sessions
+        self._seconds = seconds
+        self._clock = clock
+
+    def until(self) -> dt.datetime:
+        return self._clock() + dt.timedelta(seconds=self._seconds)
+
+    def mirror(self, keys: list[str]) -> None:
+        if self._mirror is None:
+            raise RuntimeError("this function ends sessions: wire it with revocations (auth.wiring)")
+        if keys:
+            self._mirror().revoke(keys, self.until())
+
+    def record(self, store: AuthStore, keys: list[str]) -> None:
+        store.revocations.revoke(keys, self.until())

@@ -1,4 +1,4 @@
-"""The auth domain's settings: access-token lifetime, login throttling, password-reset links.
+"""The auth domain's settings: access-token lifetime, login and sign-up throttling, reset and verification links.
 
 Read once per instance when the wiring runs (at import, so a malformed value fails the
 cold start with its name). Token issuer and audience are the platform's (the gateway
@@ -27,6 +27,19 @@ def password_reset_url(env: Mapping[str, str]) -> str:
     return env_str(env, "PASSWORD_RESET_URL") or DEFAULT_RESET_URL
 
 
+def email_verification_url(env: Mapping[str, str]) -> str:
+    """EMAIL_VERIFICATION_URL: the app's page a verification link opens; by default beside the reset page.
+
+    >>> email_verification_url({"PASSWORD_RESET_URL": "https://app.example/reset-password"})
+    'https://app.example/verify-email'
+    """
+    explicit = env_str(env, "EMAIL_VERIFICATION_URL")
+    if explicit:
+        return explicit
+    base = password_reset_url(env).rsplit("/", 1)[0]
+    return f"{base}/verify-email"
+
+
 @dataclasses.dataclass(frozen=True)
 class AuthSettings:
     access_token_ttl_seconds: int
@@ -38,6 +51,11 @@ class AuthSettings:
     # Password reset: how long a mailed link works, and the page of the app it opens.
     password_reset_ttl_seconds: int
     password_reset_url: str
+    # Sign-up: attempts per client and per address in a window; how long a verification link works.
+    signup_max_per_client: int = 20
+    signup_max_per_address: int = 5
+    signup_window_seconds: int = 3600
+    email_verification_ttl_seconds: int = 172800
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> AuthSettings:
@@ -49,7 +67,28 @@ class AuthSettings:
             login_lockout_seconds=env_int(env, "LOGIN_LOCKOUT_SECONDS", 900),
             password_reset_ttl_seconds=env_int(env, "PASSWORD_RESET_TTL_SECONDS", 3600),
             password_reset_url=password_reset_url(env),
+            signup_max_per_client=env_int(env, "SIGNUP_MAX_PER_CLIENT", 20),
+            signup_max_per_address=env_int(env, "SIGNUP_MAX_PER_ADDRESS", 5),
+            signup_window_seconds=env_int(env, "SIGNUP_WINDOW_SECONDS", 3600),
+            email_verification_ttl_seconds=env_int(env, "EMAIL_VERIFICATION_TTL_SECONDS", 172800),
         )
+
+    @property
+    def signup_rules(self) -> tuple[ThrottleRule, ThrottleRule]:
+        """(per address, per client): attempts in the window; past the limit, 429 until the window ends."""
+        window = self.signup_window_seconds
+        return (
+            ThrottleRule("signup-account", self.signup_max_per_address, window, window),
+            ThrottleRule("signup-client", self.signup_max_per_client, window, window),
+        )
+
+    @property
+    def revocation_seconds(self) -> int:
+        """How long an ended session stays recorded: while any access token of it may still be presented.
+
+        The gateway and JwksVerifier allow 60 s of clock skew; 300 s more is margin.
+        """
+        return self.access_token_ttl_seconds + 360
 
     @property
     def throttle_rules(self) -> tuple[ThrottleRule, ThrottleRule]:

@@ -15,6 +15,7 @@ auth_users = Table(
     Column("display_name", String(80), nullable=False),
     Column("timezone", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("email_verified_at", DateTime(timezone=True)),
     Index("auth_users_email_key", func.lower(text("email")), unique=True),
 )
 
@@ -48,4 +49,14 @@ auth_login_throttle = Table(
     Column("failures", Integer, nullable=False),
     Column("window_started_at", DateTime(timezone=True), nullable=False),
     Column("locked_until", DateTime(timezone=True)),
+)
+
+auth_email_verifications = Table(
+    "auth_email_verifications",
+    metadata,
+    Column("id", Uuid, primary_key=True),  # the token is (id, HMAC of "email-verification:" + id)
+    Column("user_id", Uuid, ForeignKey("auth_users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
 )

@@ -48,8 +48,19 @@ class TokenIssuer:
         self.ttl_seconds = ttl_seconds
         self._clock = clock
 
-    def access_token(self, user_id: str, session_id: str | None = None) -> str:
-        """A signed access token; `sid` names the refresh-token family, so logout can end that session."""
+    def access_token(
+        self,
+        user_id: str,
+        session_id: str | None = None,
+        *,
+        email_verified: bool = False,
+        account_created_at: dt.datetime | None = None,
+    ) -> str:
+        """A signed access token; `sid` names the refresh-token family, so logout can end that session.
+
+        `email_verified` (OIDC's claim) and `acct_created` (epoch seconds) let other domains
+        apply their rules on new or unverified accounts without asking auth.
+        """
         now = int(self._clock().timestamp())
         claims: dict[str, object] = {
             "iss": self._issuer,
@@ -62,6 +73,9 @@ class TokenIssuer:
         }
         if session_id:
             claims["sid"] = session_id
+        claims["email_verified"] = email_verified
+        if account_created_at is not None:
+            claims["acct_created"] = int(account_created_at.timestamp())
         return self._keyset.sign(claims)
 
     def refresh_token(self, user_id: str, family_id: str | None = None) -> NewRefreshToken:

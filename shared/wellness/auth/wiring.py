@@ -10,7 +10,11 @@ others (log-out, account deletion) are not granted the secret and never read it.
 
 from __future__ import annotations
 
+from typing import Callable
+
+from ..platform.revocation import RevocationWriter
 from ..platform.runtime import Runtime
+from .jwks import PublicKeysSource
 from .keys import KeysetSource
 from .passwords import PasswordHasher
 from .reset_tokens import RESET_KEY_SECRET
@@ -18,12 +22,20 @@ from .resets import PasswordResetService
 from .service import AuthService
 from .settings import AuthSettings
 from .tokens import TokenIssuer
+from .verification import EmailVerificationService
 
 
 def signing_keys(runtime: Runtime) -> KeysetSource:
     """The signing keyset of this instance, read once now (and again whenever the secret changes)."""
     keys = KeysetSource(runtime.secrets)
     keys.keyset()  # fail the cold start, not the first request, when the secret is missing or malformed
+    return keys
+
+
+def public_keys(runtime: Runtime) -> PublicKeysSource:
+    """The published verification keys (secret jwt-public-keys), read now: a missing one fails the cold start."""
+    keys = PublicKeysSource(runtime.secrets)
+    keys.jwks()
     return keys
 
 
@@ -44,7 +56,41 @@ def auth_service(runtime: Runtime, keys: KeysetSource | None = None) -> AuthServ
         )
 
     unit_of_work = runtime.postgres_unit_of_work(PostgresAuthStore)
-    return AuthService(unit_of_work, hasher=PasswordHasher(), tokens=tokens, rules=settings.throttle_rules)
+    return AuthService(
+        unit_of_work,
+        hasher=PasswordHasher(),
+        tokens=tokens,
+        rules=settings.throttle_rules,
+        revocations=_firestore_revocations(runtime),
+        revocation_seconds=settings.revocation_seconds,
+        signup_rules=settings.signup_rules,
+        verification_ttl_seconds=settings.email_verification_ttl_seconds,
+    )
+
+
+def email_verification_service(runtime: Runtime) -> EmailVerificationService:
+    """Confirms and re-sends verification links (the key: password-reset-key, with its own prefix)."""
+    from .adapters import PostgresAuthStore
+
+    settings = AuthSettings.from_env(runtime.env)
+    return EmailVerificationService(
+        runtime.postgres_unit_of_work(PostgresAuthStore),
+        key=lambda: runtime.secrets.get(RESET_KEY_SECRET).encode(),
+        ttl_seconds=settings.email_verification_ttl_seconds,
+    )
+
+
+def _firestore_revocations(runtime: Runtime) -> Callable[[], RevocationWriter] | None:
+    """The Firestore mirror of ended sessions, for the functions that end them (their catalog entry has firestore)."""
+    if "firestore" not in runtime.needs:
+        return None
+
+    def writer() -> RevocationWriter:
+        from ..platform.firestore.revocation import FirestoreRevocations
+
+        return FirestoreRevocations(runtime.firestore)
+
+    return writer
 
 
 def password_reset_service(runtime: Runtime) -> PasswordResetService:
@@ -56,4 +102,6 @@ def password_reset_service(runtime: Runtime) -> PasswordResetService:
         hasher=PasswordHasher(),
         key=lambda: runtime.secrets.get(RESET_KEY_SECRET).encode(),
         ttl_seconds=settings.password_reset_ttl_seconds,
+        revocations=_firestore_revocations(runtime),
+        revocation_seconds=settings.revocation_seconds,
     )

@@ -182,7 +182,7 @@ class FirestoreComments:
 
     def erase_author(self, user_id: str) -> int:
         return _erase_each(
-            self._tx, COMMENTS_BY_AUTHOR, user_id, lambda store, post: store.posts.count(post.id, comments=-1)
+            self._tx, COMMENTS_BY_AUTHOR, user_id, lambda store, post, _item: store.posts.count(post.id, comments=-1)
         )
 
 
@@ -210,7 +210,7 @@ class FirestoreReactions:
 
     def erase_user(self, user_id: str) -> int:
         return _erase_each(
-            self._tx, REACTIONS_BY_USER, user_id, lambda store, post: store.posts.count(post.id, reactions=-1)
+            self._tx, REACTIONS_BY_USER, user_id, lambda store, post, _item: store.posts.count(post.id, reactions=-1)
         )
 
 
@@ -225,7 +225,9 @@ class FirestoreReports:
     def get(self, post_id: str, user_id: str) -> Report | None:
         snapshot = self._tx.get(self._ref(post_id, user_id))
         doc = snapshot.to_dict() or {}
-        return Report(doc["postId"], doc["userId"], doc["reason"], doc["createdAt"]) if snapshot.exists else None
+        if not snapshot.exists:
+            return None
+        return Report(doc["postId"], doc["userId"], doc["reason"], doc["createdAt"], bool(doc.get("counted", True)))
 
     def add(self, report: Report) -> None:
         doc = {
@@ -233,13 +235,16 @@ class FirestoreReports:
             "postId": report.post_id,
             "reason": report.reason,
             "createdAt": report.created_at,
+            "counted": report.counted,
         }
         self._tx.create(self._ref(report.post_id, report.user_id), doc)
 
     def erase_user(self, user_id: str) -> int:
-        return _erase_each(
-            self._tx, REPORTS_BY_USER, user_id, lambda store, post: store.posts.save(post.counted(reports=-1))
-        )
+        def uncount(store: FirestoreCommunityStore, post: Post, report: Mapping[str, Any]) -> None:
+            if report.get("counted", True):  # a young account's report never counted toward hiding
+                store.posts.save(post.counted(reports=-1))
+
+        return _erase_each(self._tx, REPORTS_BY_USER, user_id, uncount)
 
 
 class FirestoreRateLimits:
@@ -322,7 +327,7 @@ def _erase_each(
     tx: FirestoreTransaction,
     spec: QuerySpec,
     user_id: str,
-    uncount: Callable[[FirestoreCommunityStore, Post], None],
+    uncount: Callable[[FirestoreCommunityStore, Post, Mapping[str, Any]], None],
 ) -> int:
     """Outside `tx`: each of the user's items under any post, with the post's count, in a transaction of its own.
 
@@ -342,7 +347,7 @@ def _erase_each(
                 return False
             store.delete(ref)
             if post is not None:
-                uncount(store, post)
+                uncount(store, post, item.to_dict() or {})
             return True
 
         return remove

@@ -14,7 +14,7 @@ import dataclasses
 import math
 from typing import Any, Mapping, Sequence
 
-from ..platform.errors import TooManyRequestsError
+from ..platform.errors import ForbiddenError, TooManyRequestsError
 
 REPORT_THRESHOLD = 3  # distinct reporters; then the post leaves the feed until a moderator looks
 FORMER_MEMBER = "Former member"
@@ -83,6 +83,41 @@ class Post:
 
 
 @dataclasses.dataclass(frozen=True)
+class Member:
+    """Who acts, as their access token says: only verified accounts contribute; young accounts' reports wait.
+
+    >>> Member.from_claims({"sub": "u1", "email_verified": True, "acct_created": 100}).seasoned(3700.0, 3600)
+    True
+    >>> Member.from_claims({"sub": "u1"}).email_verified
+    False
+    """
+
+    user_id: str
+    email_verified: bool = False
+    created_at: float | None = None  # epoch seconds; None: unknown (a token from before the claim existed)
+
+    @classmethod
+    def from_claims(cls, claims: Mapping[str, Any]) -> Member:
+        created = claims.get("acct_created")
+        return cls(
+            str(claims["sub"]),
+            claims.get("email_verified") is True,
+            float(created) if isinstance(created, (int, float)) else None,
+        )
+
+    def may_contribute(self) -> None:
+        """Posting, commenting, reacting and reporting: verified accounts only (403 otherwise)."""
+        if not self.email_verified:
+            raise ForbiddenError(
+                "email_not_verified", "Verify your e-mail address first (see the mail we sent, or ask for a new link)."
+            )
+
+    def seasoned(self, now: float, min_age_seconds: int) -> bool:
+        """Whether the account is old enough for its reports to count toward hiding a post."""
+        return self.created_at is not None and now - self.created_at >= min_age_seconds
+
+
+@dataclasses.dataclass(frozen=True)
 class Comment:
     id: str
     post_id: str
@@ -116,12 +151,13 @@ class Reaction:
 
 @dataclasses.dataclass(frozen=True)
 class Report:
-    """One per user and post."""
+    """One per user and post; `counted` when it counted toward hiding the post (its reporter was old enough)."""
 
     post_id: str
     user_id: str
     reason: str
     created_at: str
+    counted: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {"postId": self.post_id, "reported": True}

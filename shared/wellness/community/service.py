@@ -6,10 +6,11 @@ queue on it. Posting and commenting are rate limited per user across every insta
 before the change's own transaction (a burst answers 429 at once, not after a queue);
 a post that enough people report leaves the feed (its author still sees it).
 
+    >>> from wellness.community.model import Member
     >>> from wellness_testing.fakes.community import fake_community_service
     >>> service, uow = fake_community_service(profiles={"u1": {"userId": "u1", "displayName": "Ada"}})
-    >>> post = service.create_post("u1", "Day 3 done", None)
-    >>> service.put_reaction("u2", post["id"])["reactionCount"]
+    >>> post = service.create_post(Member("u1", email_verified=True), "Day 3 done", None)
+    >>> service.put_reaction(Member("u2", email_verified=True), post["id"])["reactionCount"]
     1
     >>> [p["author"]["displayName"] for p in service.feed("u2", limit=10)["items"]]
     ['Ada']
@@ -26,7 +27,19 @@ from ..platform.clock import timestamp, utc_now
 from ..platform.errors import ForbiddenError, NotFoundError, ValidationError
 from ..platform.events import Event
 from ..platform.ports import UnitOfWork
-from .model import COMMENTING, POSTING, RATE_LIMITS, Comment, Post, RateLimit, Reaction, Report, author_of, too_many
+from .model import (
+    COMMENTING,
+    POSTING,
+    RATE_LIMITS,
+    Comment,
+    Member,
+    Post,
+    RateLimit,
+    Reaction,
+    Report,
+    author_of,
+    too_many,
+)
 from .ports import CommunityStore
 
 T = TypeVar("T")
@@ -52,10 +65,20 @@ def _page(fetched: Sequence[T], limit: int, key: Callable[[T], tuple[str, str]])
     return items, paging.encode(list(key(items[-1]))) if len(fetched) > limit and items else None
 
 
+DEFAULT_MIN_REPORTER_AGE_SECONDS = 86400
+
+
 class CommunityService:
-    def __init__(self, unit_of_work: UnitOfWork[CommunityStore], clock: Callable[[], dt.datetime] = utc_now):
+    def __init__(
+        self,
+        unit_of_work: UnitOfWork[CommunityStore],
+        clock: Callable[[], dt.datetime] = utc_now,
+        *,
+        min_reporter_age_seconds: int = DEFAULT_MIN_REPORTER_AGE_SECONDS,
+    ):
         self.unit_of_work = unit_of_work  # subscribers record their deliveries in its transactions
         self._clock = clock
+        self._min_reporter_age = min_reporter_age_seconds
 
     def _visible(self, store: CommunityStore, viewer: str, post_id: str) -> Post:
         """A post the viewer may see; 404 otherwise (a hidden post is not there for others)."""
@@ -91,8 +114,10 @@ class CommunityService:
 
         return self.unit_of_work.read(work)
 
-    def create_post(self, author: str, text: str, program_id: str | None) -> dict[str, Any]:
-        """Share a post; 429 past the posting limit."""
+    def create_post(self, member: Member, text: str, program_id: str | None) -> dict[str, Any]:
+        """Share a post (verified accounts only); 429 past the posting limit."""
+        member.may_contribute()
+        author = member.user_id
         self._take(author, POSTING)
 
         def work(store: CommunityStore) -> dict[str, Any]:
@@ -135,8 +160,10 @@ class CommunityService:
 
         return self.unit_of_work.read(work)
 
-    def add_comment(self, author: str, post_id: str, text: str) -> dict[str, Any]:
-        """Comment on a post the author may see; 429 past the commenting limit."""
+    def add_comment(self, member: Member, post_id: str, text: str) -> dict[str, Any]:
+        """Comment on a post the author may see (verified accounts only); 429 past the commenting limit."""
+        member.may_contribute()
+        author = member.user_id
         self._take(author, COMMENTING)
 
         def work(store: CommunityStore) -> dict[str, Any]:
@@ -165,9 +192,10 @@ class CommunityService:
 
         self.unit_of_work.run(work)
 
-    def put_reaction(self, viewer: str, post_id: str) -> dict[str, Any]:
-        """React to a post; reacting again changes nothing."""
-        return self._react(viewer, post_id, reacted=True)
+    def put_reaction(self, member: Member, post_id: str) -> dict[str, Any]:
+        """React to a post (verified accounts only); reacting again changes nothing."""
+        member.may_contribute()
+        return self._react(member.user_id, post_id, reacted=True)
 
     def remove_reaction(self, viewer: str, post_id: str) -> dict[str, Any]:
         """Take one's reaction back; doing it again changes nothing."""
@@ -190,17 +218,27 @@ class CommunityService:
         (counted,) = self.unit_of_work.read(lambda store: store.posts.with_counts([post]))
         return counted.reaction_state(reacted)
 
-    def report(self, viewer: str, post_id: str, reason: str = "") -> tuple[dict[str, Any], bool]:
-        """(the report, whether it is new): one per user; the threshold's reporter hides the post."""
+    def report(self, member: Member, post_id: str, reason: str = "") -> tuple[dict[str, Any], bool]:
+        """(the report, whether it is new): one per user; the threshold's reporter hides the post.
+
+        Verified accounts only; a report from an account younger than the minimum age is
+        kept (a moderator sees it) but does not count toward hiding, so a handful of fresh
+        accounts cannot take a member's post down.
+        """
+        member.may_contribute()
+        viewer = member.user_id
 
         def work(store: CommunityStore) -> tuple[Report, bool]:
             post = self._visible(store, viewer, post_id)
             existing = store.reports.get(post_id, viewer)
             if existing is not None:
                 return existing, False
-            report = Report(post_id, viewer, reason, timestamp(self._clock()))
+            now = self._clock()
+            counted = member.seasoned(now.timestamp(), self._min_reporter_age)
+            report = Report(post_id, viewer, reason, timestamp(now), counted)
             store.reports.add(report)
-            store.posts.save(post.reported())
+            if counted:
+                store.posts.save(post.reported())
             return report, True
 
         report, created = self.unit_of_work.run(work)

@@ -18,7 +18,7 @@ class Mail:
     to: str
     subject: str
     text: str
-    kind: str  # "welcome" | "password_reset": what the sent-mail record says, never the body
+    kind: str  # "welcome" | "password_reset" | "email_verification": what the sent-mail record says
 
     def __repr__(self) -> str:  # a mail in a log or a traceback must not show its address or body
         return f"Mail(kind={self.kind!r})"
@@ -52,3 +52,14 @@ def password_reset_mail(data: Mapping[str, Any], link: str) -> Mail:
         "If it was not you, ignore this mail: your password stays as it is.\n"
     )
     return Mail(data["email"], "Reset your Wellness password", text, "password_reset")
+
+
+def verification_mail(data: Mapping[str, Any], link: str) -> Mail:
+    """The mail for `email.verification_requested` (its data), with the link derived for its verification id."""
+    text = (
+        f"Hello {data['displayName']},\n\nPlease confirm that this is your e-mail address: open this link "
+        f"(it works once, until {data['expiresAt']}):\n\n{link}\n\n"
+        "Until then you can use Wellness, but not post or comment in the community.\n"
+        "If you did not sign up, ignore this mail.\n"
+    )
+    return Mail(data["email"], "Confirm your e-mail address for Wellness", text, "email_verification")

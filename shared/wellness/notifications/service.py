@@ -29,7 +29,7 @@ from typing import Callable
 
 from ..platform.events import Event
 from ..platform.ports import UnitOfWork
-from .model import Mail, SentMailRecord, password_reset_mail, welcome_mail
+from .model import Mail, SentMailRecord, password_reset_mail, verification_mail, welcome_mail
 from .ports import Mailer, NotificationsStore
 
 log = logging.getLogger(__name__)
@@ -37,11 +37,17 @@ log = logging.getLogger(__name__)
 
 class NotificationService:
     def __init__(
-        self, unit_of_work: UnitOfWork[NotificationsStore], mailer: Mailer, *, reset_link: Callable[[str], str]
+        self,
+        unit_of_work: UnitOfWork[NotificationsStore],
+        mailer: Mailer,
+        *,
+        reset_link: Callable[[str], str],
+        verification_link: Callable[[str], str] | None = None,
     ):
         self.unit_of_work = unit_of_work  # subscribers record their deliveries in its transactions
         self._mailer = mailer
         self._reset_link = reset_link  # reset id -> the link to mail (derived with auth's key, never carried)
+        self._verification_link = verification_link or reset_link
 
     def on_user_created(self, store: NotificationsStore, event: Event) -> None:
         """The welcome mail."""
@@ -50,6 +56,11 @@ class NotificationService:
     def on_password_reset_requested(self, store: NotificationsStore, event: Event) -> None:
         """The single-use reset link, derived from the reset id."""
         self._send(store, event, password_reset_mail(event.data, self._reset_link(event.data["resetId"])))
+
+    def on_email_verification_requested(self, store: NotificationsStore, event: Event) -> None:
+        """The single-use verification link, derived from the verification id."""
+        link = self._verification_link(event.data["verificationId"])
+        self._send(store, event, verification_mail(event.data, link))
 
     def _send(self, store: NotificationsStore, event: Event, mail: Mail) -> None:
         """Send (raising MailError when it is not accepted), then record it in the subscriber's transaction."""

@@ -29,8 +29,15 @@ def notification_service(runtime: Runtime) -> NotificationService:
         key = runtime.secrets.get(auth.RESET_KEY_SECRET).encode()  # per mail: a rotated key needs no redeploy
         return auth.reset_link(reset_url, auth.reset_token(key, reset_id))
 
+    verify_url = auth.email_verification_url(runtime.env)
+
+    def verification_link(verification_id: str) -> str:
+        key = runtime.secrets.get(auth.RESET_KEY_SECRET).encode()
+        return auth.reset_link(verify_url, auth.verification_token(key, verification_id))
+
     return NotificationService(
         runtime.postgres_unit_of_work(PostgresNotificationsStore),
         mailer(MailSettings.from_env(runtime.env), runtime.secrets),
         reset_link=reset_link,
+        verification_link=verification_link,
     )

@@ -66,6 +66,14 @@ class Settings:
     trace_sample_ratio: float = 1.0  # parent-based: a caller's sampled flag wins
     metrics_interval_seconds: float = 15.0  # one stream may be written at most every 5-10 s
     telemetry_flush_seconds: float = 1.0  # the most an answer waits for its spans to leave
+    # Idempotency-Key: how long a key answers the same (24 h, as the app's retries need), and how long a
+    # claim may run before another request with the key may take it over (above any function's timeout).
+    idempotency_ttl_seconds: float = 86400.0
+    idempotency_lease_seconds: float = 60.0
+    # Published outbox rows are deleted after this long (7 days: as long as Pub/Sub itself keeps a message).
+    outbox_retention_seconds: float = 604800.0
+    # X-Forwarded-For entries appended by proxies after the one that saw the client (see http.client_ip).
+    trusted_proxy_hops: int = 0
 
     def require(self, *names: str) -> Settings:
         """Fail now unless each named field has a value.
@@ -194,4 +202,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         prompt_publish_cooldown_seconds=env_float(env, "PROMPT_PUBLISH_COOLDOWN_SECONDS", 30.0),
         verify_forwarded_token=env_flag(env, "VERIFY_FORWARDED_TOKEN", False),
         jwks_uri=env_str(env, "JWT_JWKS_URI"),
+        idempotency_ttl_seconds=env_float(env, "IDEMPOTENCY_TTL_SECONDS", 86400.0),
+        idempotency_lease_seconds=env_float(env, "IDEMPOTENCY_LEASE_SECONDS", 60.0),
+        trusted_proxy_hops=env_int(env, "TRUSTED_PROXY_HOPS", 0),
+        outbox_retention_seconds=env_float(env, "OUTBOX_RETENTION_SECONDS", 604800.0),
     )

@@ -49,6 +49,12 @@ class ConflictError(AppError):
     status = 409
 
 
+class PreconditionFailedError(AppError):
+    """412: the client's If-Match names a version that is no longer the current one."""
+
+    status = 412
+
+
 class PayloadTooLargeError(AppError):
     status = 413
 

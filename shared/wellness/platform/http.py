@@ -16,7 +16,8 @@ before returning.
 
     @endpoint("profileGetMine", runtime)
     def handler(request: ApiRequest) -> ApiResponse:
-        return ApiResponse(200, profiles.mine(request.user_id))
+        profile, etag = profiles.mine(request.user_id)
+        return ApiResponse(200, profile, {"ETag": etag})
 """
 
 from __future__ import annotations
@@ -32,15 +33,8 @@ from typing import Any, Callable, Mapping
 import flask
 from opentelemetry.trace import SpanKind
 
-from . import logs, metrics, tracing
-from .errors import (
-    AppError,
-    MethodNotAllowedError,
-    NotFoundError,
-    TooManyRequestsError,
-    UnavailableError,
-    error_body,
-)
+from . import idempotency, logs, metrics, revocation, tracing
+from .errors import AppError, MethodNotAllowedError, NotFoundError, error_body
 from .identity import Caller, Headers, caller_from_headers, check_forwarded_token
 from .operations import Operation, check_parameters, operation, parse_body
 from .runtime import Runtime
@@ -68,11 +62,37 @@ class ApiRequest:
             raise RuntimeError("this operation is public: there is no caller")
         return self.caller.user_id
 
-    @property
-    def client_ip(self) -> str:
-        """The address the gateway saw: the last X-Forwarded-For entry (earlier ones are the client's word)."""
-        forwarded = self.headers.get("X-Forwarded-For", "")
-        return forwarded.rsplit(",", 1)[-1].strip()
+    client_ip: str = ""  # the client's address by the trusted-hops rule (client_ip below)
+
+
+def client_ip(forwarded_for: str | None, remote_addr: str | None, trusted_hops: int) -> str:
+    """The client's address: the X-Forwarded-For entry `trusted_hops` places left of the last one.
+
+    Each proxy appends the address it received the request from; entries left of the one
+    the first trusted proxy wrote are the client's own word and may be anything. So the
+    client is the (trusted_hops + 1)-th entry from the right, where trusted_hops counts the
+    entries our own infrastructure appends after it (TRUSTED_PROXY_HOPS; 0 locally, where
+    the local gateway appends the peer's address and nothing follows). Too small a count
+    names one of our proxies (every client shares one throttle key: one client could lock
+    everyone out); too large lets a client pick its own key. A header with fewer entries
+    than the chain writes did not come through it: the peer's address is used.
+
+    >>> client_ip("6.6.6.6, 203.0.113.9", "10.0.0.1", 0)
+    '203.0.113.9'
+    >>> client_ip("6.6.6.6, 203.0.113.9, 35.191.0.1, 10.1.0.7, 35.191.0.2", "10.0.0.1", 3)
+    '203.0.113.9'
+    >>> client_ip("203.0.113.9", "10.0.0.1", 3)
+    '10.0.0.1'
+    """
+    entries = [entry.strip() for entry in (forwarded_for or "").split(",") if entry.strip()]
+    index = len(entries) - 1 - trusted_hops
+    if index < 0:
+        return remote_addr or ""
+    return entries[index]
+
+
+def _forwarded_hops(forwarded_for: str | None) -> int:
+    return len([entry for entry in (forwarded_for or "").split(",") if entry.strip()])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,8 +110,15 @@ def _request_id(headers: Headers) -> str:
     return incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
 
 
+def _json_text(body: Any) -> str:
+    return "" if body is None else json.dumps(body, separators=(",", ":"))
+
+
 def _json_response(status: int, body: Any, request_id: str, headers: Mapping[str, str] | None = None) -> flask.Response:
-    payload = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
+    return _raw_response(status, _json_text(body).encode(), request_id, headers)
+
+
+def _raw_response(status: int, payload: bytes, request_id: str, headers: Mapping[str, str] | None) -> flask.Response:
     # application/json even when empty: the contract `produces` it for every answer, and
     # Flask would otherwise label an empty 204 text/html.
     response = flask.Response(payload, status=status, content_type="application/json")
@@ -104,8 +131,9 @@ def _json_response(status: int, body: Any, request_id: str, headers: Mapping[str
 
 def _error_response(error: AppError, request_id: str) -> flask.Response:
     headers: dict[str, str] = {}
-    if isinstance(error, (TooManyRequestsError, UnavailableError)):
-        headers["Retry-After"] = str(error.retry_after_seconds)
+    retry_after = getattr(error, "retry_after_seconds", None)  # 429s, 503s, and 409 for a key still in progress
+    if isinstance(retry_after, int):
+        headers["Retry-After"] = str(retry_after)
     if isinstance(error, MethodNotAllowedError):
         headers["Allow"] = error.details[0]["allow"] if error.details else ""
     if error.status == 401:
@@ -134,7 +162,8 @@ def _prepare(op: Operation, request: flask.Request, runtime: Runtime) -> ApiRequ
         op, _read_body(request, runtime.settings.max_body_bytes), request.content_type, runtime.settings.max_body_bytes
     )
     params = check_parameters(op, request.args.to_dict(), path_params or {})
-    return ApiRequest(body=body, params=params, caller=caller, request_id="", headers=headers)
+    client = client_ip(request.headers.get("X-Forwarded-For"), request.remote_addr, runtime.settings.trusted_proxy_hops)
+    return ApiRequest(body=body, params=params, caller=caller, request_id="", headers=headers, client_ip=client)
 
 
 def _client_trace_id(headers: Headers) -> str | None:
@@ -180,6 +209,7 @@ def _serve(
         trace_id = tracing.trace_id()
         if trace_id:
             response.headers["X-Trace-Id"] = trace_id
+        forwarded = request.headers.get("X-Forwarded-For")
         logs.access_log(
             log,
             method=request.method,
@@ -189,7 +219,8 @@ def _serve(
             request_size=request.content_length or 0,
             response_size=response.content_length or 0,
             user_agent=request.headers.get("User-Agent", ""),
-            remote_ip=request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip(),
+            remote_ip=client_ip(forwarded, request.remote_addr, runtime.settings.trusted_proxy_hops),
+            forwarded_hops=_forwarded_hops(forwarded),
         )
     metrics.http_request(
         request.method, route, response.status_code, time.perf_counter() - started, trigger="http" if route else "timer"
@@ -237,9 +268,52 @@ def install_json_errors() -> None:
         register(status)(answer)
 
 
+def _once(
+    op: Operation, runtime: Runtime, request: flask.Request, prepared: ApiRequest, handler: Handler
+) -> flask.Response | None:
+    """Serve an Idempotency-Key request at most once (wellness.platform.idempotency); None without a key."""
+    raw_key = request.headers.get(idempotency.HEADER)
+    if raw_key is None or not op.declares_header(idempotency.HEADER):
+        return None
+    key = idempotency.IdempotentRequest(
+        op.operation_id,
+        prepared.caller.user_id if prepared.caller else "",
+        idempotency.check_key(raw_key),
+        idempotency.fingerprint(op.method, request.path, prepared.body, prepared.params),
+    )
+    request_id = prepared.request_id
+
+    def handle() -> idempotency.Answer:
+        result = handler(prepared)
+        return idempotency.Answer(result.status, _json_text(result.body), dict(result.headers))
+
+    def error_answer(error: AppError) -> idempotency.Answer:
+        sent = _error_response(error, request_id)
+        kept = {k: v for k in idempotency.REPLAYED_HEADERS if (v := sent.headers.get(k)) is not None}
+        return idempotency.Answer(sent.status_code, sent.get_data(as_text=True), kept)
+
+    answer = idempotency.serve_once(
+        runtime.idempotency_keys,
+        key,
+        handle,
+        error_answer,
+        lease_seconds=runtime.settings.idempotency_lease_seconds,
+        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
+    )
+    return _raw_response(answer.status, answer.body.encode(), request_id, answer.headers)
+
+
 def endpoint(operation_id: str, runtime: Runtime) -> Callable[[Handler], Callable[[flask.Request], flask.Response]]:
-    """Serve one operation of contracts/openapi.yaml with `handler`."""
+    """Serve one operation of contracts/openapi.yaml with `handler`.
+
+    An operation that declares the `Idempotency-Key` header is served at most once per key
+    (wellness.platform.idempotency), its keys kept in the function's own store. For a
+    protected operation, every unit of work that commits refuses a caller whose session
+    has ended (wellness.platform.revocation).
+    """
     op = operation(operation_id)  # an unknown operation fails at import, not at the first request
+    if op.declares_header(idempotency.HEADER) and runtime.idempotency_store is None:
+        raise RuntimeError(f"{operation_id} takes {idempotency.HEADER}: its function needs postgres or firestore")
     install_json_errors()
     install_answer_headers()
 
@@ -247,7 +321,11 @@ def endpoint(operation_id: str, runtime: Runtime) -> Callable[[Handler], Callabl
         def serve(request: flask.Request) -> flask.Response:
             def work(request_id: str) -> flask.Response:
                 prepared = dataclasses.replace(_prepare(op, request, runtime), request_id=request_id)
-                result = handler(prepared)
+                with revocation.acting_for(prepared.caller.claims if prepared.caller else None):
+                    once = _once(op, runtime, request, prepared, handler)
+                    if once is not None:
+                        return once
+                    result = handler(prepared)
                 return _json_response(result.status, result.body, request_id, result.headers)
 
             return _serve(request, runtime, f"{op.method} {op.path}", work, route=op.path)

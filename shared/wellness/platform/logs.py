@@ -111,6 +111,7 @@ def access_log(
     user_agent: str | None,
     remote_ip: str | None,
     protocol: str = "HTTP/1.1",
+    forwarded_hops: int | None = None,
 ) -> None:
     """Log one request with Cloud Logging's `httpRequest` (INFO, 4xx WARNING, 5xx ERROR).
 
@@ -130,7 +131,10 @@ def access_log(
     }
     http = {key: value for key, value in http.items() if value is not None}
     level = logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
-    logger.log(level, "%s %s %s", method, http["requestUrl"], status, extra={"fields": {"httpRequest": http}})
+    fields: dict[str, Any] = {"httpRequest": http}
+    if forwarded_hops is not None:  # how many X-Forwarded-For entries came (never their addresses): see client_ip
+        fields["forwardedHops"] = forwarded_hops
+    logger.log(level, "%s %s %s", method, http["requestUrl"], status, extra={"fields": fields})
 
 
 def redact(value: Any, _depth: int = 0) -> Any:

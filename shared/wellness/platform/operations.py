@@ -73,6 +73,10 @@ class Operation:
     body_pointer: str | None  # JSON pointer of the body schema in the document
     body_required: bool
     secured: bool
+    headers: tuple[str, ...] = ()  # the header parameters it declares (Idempotency-Key, If-Match)
+
+    def declares_header(self, name: str) -> bool:
+        return name.lower() in (h.lower() for h in self.headers)
 
     @property
     def path_regex(self) -> re.Pattern[str]:
@@ -120,6 +124,7 @@ def _index() -> dict[str, Operation]:
             body_pointer=body_pointer,
             body_required=body_required,
             secured=bool(spec.get("security", top_security)),
+            headers=tuple(str(p["name"]) for p in params if p.get("in") == "header"),
         )
     return ops
 

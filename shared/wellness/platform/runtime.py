@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
     from .firestore.unit_of_work import FirestoreTransaction, FirestoreUnitOfWork
+    from .idempotency import IdempotencyKeys
     from .identity import JwksVerifier
     from .outbox import RelayResult
     from .postgres.unit_of_work import PostgresTransaction, PostgresUnitOfWork
@@ -111,6 +112,23 @@ class Runtime:
                 breaker.succeeded()
 
         return publish
+
+    @property
+    def idempotency_store(self) -> str | None:
+        """Where this function keeps idempotency keys: with its own data (Postgres first), or nowhere."""
+        return next((store for store in ("postgres", "firestore") if store in self.needs), None)
+
+    @cached_property
+    def idempotency_keys(self) -> IdempotencyKeys:
+        if self.idempotency_store == "postgres":
+            from .postgres.idempotency import PostgresIdempotencyKeys
+
+            return PostgresIdempotencyKeys(self.engine)
+        if self.idempotency_store == "firestore":
+            from .firestore.idempotency import FirestoreIdempotencyKeys
+
+            return FirestoreIdempotencyKeys(self.firestore)
+        raise RuntimeError("this function has no store for idempotency keys: declare postgres or firestore")
 
     def postgres_unit_of_work(self, store: Callable[[Connection], P]) -> PostgresUnitOfWork[P]:
         """A unit of work on this instance's engine whose events are published promptly after each commit."""

@@ -1,4 +1,4 @@
-"""Profiles in Firestore: one document per user, `profiles/{userId}`, written as the owner's JSON view."""
+"""Profiles in Firestore: one document per user, `profiles/{userId}`: the owner's JSON view and its version."""
 
 from __future__ import annotations
 
@@ -34,10 +34,10 @@ class FirestoreProfiles:
         return {s.id: Profile.from_json(s.to_dict() or {}) for s in snapshots if s.exists}
 
     def add(self, profile: Profile) -> None:
-        self._tx.create(self._ref(profile.user_id), profile.to_json())
+        self._tx.create(self._ref(profile.user_id), profile.to_document())
 
     def save(self, profile: Profile) -> None:
-        self._tx.set(self._ref(profile.user_id), profile.to_json())
+        self._tx.set(self._ref(profile.user_id), profile.to_document())
 
     def delete(self, user_id: str) -> None:
         self._tx.delete(self._ref(user_id))

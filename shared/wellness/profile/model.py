@@ -5,6 +5,8 @@
 'Runner'
 >>> profile.public()
 {'userId': 'u1', 'displayName': 'Ada'}
+>>> profile.etag, profile.patched({"bio": "Runner"}, at="2026-01-02T00:00:00.000000Z").etag
+('"1"', '"2"')
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import dataclasses
 from typing import Any, Mapping
 
 from ..platform.clock import check_timezone
+from ..platform.preconditions import etag
 
 EDITABLE = ("displayName", "timezone", "bio")
 
@@ -25,10 +28,15 @@ class Profile:
     bio: str
     created_at: str
     updated_at: str
+    version: int = 1  # one more on every change: the ETag, so two devices cannot overwrite each other
 
     @classmethod
     def new(cls, user_id: str, display_name: str, timezone: str, *, at: str) -> Profile:
         return cls(user_id, display_name.strip(), timezone, "", at, at)
+
+    @property
+    def etag(self) -> str:
+        return etag(self.version)
 
     def patched(self, patch: Mapping[str, Any], *, at: str) -> Profile:
         """The profile with the patch's editable fields applied (the contract already rejects others)."""
@@ -39,10 +47,15 @@ class Profile:
             timezone=check_timezone(changes["timezone"]) if "timezone" in changes else self.timezone,
             bio=str(changes.get("bio", self.bio)),
             updated_at=at,
+            version=self.version + 1,
         )
 
+    def to_document(self) -> dict[str, Any]:
+        """The stored document: the owner's view and its version."""
+        return {**self.to_json(), "version": self.version}
+
     def to_json(self) -> dict[str, Any]:
-        """The owner's view, which is also the stored document."""
+        """The owner's view."""
         return {
             "userId": self.user_id,
             "displayName": self.display_name,
@@ -63,6 +76,7 @@ class Profile:
             str(doc.get("bio", "")),
             created,
             str(doc.get("updatedAt", created)),
+            int(doc.get("version", 1)),
         )
 
     def public(self) -> dict[str, Any]:

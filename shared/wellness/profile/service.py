@@ -5,7 +5,7 @@
 >>> service, uow = fake_profile_service()
 >>> signed_up = user_created(displayName="Ada")
 >>> uow.run(lambda store: service.on_user_created(store, signed_up))
->>> service.update(signed_up.user_id, {"bio": "Runner"})["bio"]
+>>> service.update(signed_up.user_id, {"bio": "Runner"})[0]["bio"]
 'Runner'
 >>> [event.type for event in uow.published]
 ['profile.updated']
@@ -19,6 +19,7 @@ from ..platform.clock import timestamp
 from ..platform.errors import NotFoundError
 from ..platform.events import Event
 from ..platform.ports import UnitOfWork
+from ..platform.preconditions import check_if_match
 from .model import Profile
 from .ports import ProfileStore
 
@@ -32,8 +33,10 @@ class ProfileService:
         self.unit_of_work = unit_of_work  # subscribers record their deliveries in its transactions
         self._clock = clock
 
-    def mine(self, user_id: str) -> dict[str, Any]:
-        return self._existing(user_id).to_json()
+    def mine(self, user_id: str) -> tuple[dict[str, Any], str]:
+        """(the caller's profile, its ETag)."""
+        profile = self._existing(user_id)
+        return profile.to_json(), profile.etag
 
     def public(self, user_id: str) -> dict[str, Any]:
         """What anyone signed in may see of a profile: `{userId, displayName, bio?}`."""
@@ -45,19 +48,24 @@ class ProfileService:
             raise _not_found()
         return profile
 
-    def update(self, user_id: str, patch: Mapping[str, Any]) -> dict[str, Any]:
-        """Apply `patch` and write `profile.updated`, in one transaction."""
+    def update(self, user_id: str, patch: Mapping[str, Any], if_match: str | None = None) -> tuple[dict[str, Any], str]:
+        """Apply `patch` and write `profile.updated`, in one transaction; (the profile, its new ETag).
+
+        With `if_match` (the ETag the client last read), a profile changed since is a 412.
+        """
 
         def work(store: ProfileStore) -> Profile:
             profile = store.profiles.get(user_id)
             if profile is None:
                 raise _not_found()
+            check_if_match(if_match, profile.etag)
             updated = profile.patched(patch, at=self._clock())
             store.profiles.save(updated)
             store.outbox.add(Event.new("profile.updated", user_id=user_id, data=updated.updated_event_data()))
             return updated
 
-        return self.unit_of_work.run(work).to_json()
+        updated = self.unit_of_work.run(work)
+        return updated.to_json(), updated.etag
 
     def on_user_created(self, store: ProfileStore, event: Event) -> None:
         """Create the new user's profile; an existing profile is left as it is."""

@@ -16,16 +16,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from typing import Callable
+from typing import Callable, Sequence
 
 from wellness.auth.keys import Keyset, new_keyset_json
-from wellness.auth.model import NewRefreshToken, PasswordReset, StoredRefreshToken, ThrottleRule, User
+from wellness.auth.model import (
+    EmailVerification,
+    NewRefreshToken,
+    PasswordReset,
+    Reservation,
+    StoredRefreshToken,
+    ThrottleRule,
+    User,
+)
 from wellness.auth.passwords import PasswordHasher
 from wellness.auth.ports import EmailTakenError
 from wellness.auth.resets import PasswordResetService
 from wellness.auth.service import AuthService
 from wellness.auth.settings import AuthSettings
 from wellness.auth.tokens import TokenIssuer
+from wellness.auth.verification import EmailVerificationService
 from wellness.platform.clock import utc_now
 
 from . import FakeState, FakeTransaction, FakeUnitOfWork
@@ -48,7 +57,20 @@ class AuthState(FakeState):
     users: dict[str, User] = dataclasses.field(default_factory=dict)
     sessions: dict[bytes, StoredRefreshToken] = dataclasses.field(default_factory=dict)  # by token hash
     resets: dict[str, PasswordReset] = dataclasses.field(default_factory=dict)
+    verifications: dict[str, EmailVerification] = dataclasses.field(default_factory=dict)
     throttle: dict[str, ThrottleEntry] = dataclasses.field(default_factory=dict)
+    revoked: dict[str, dt.datetime] = dataclasses.field(default_factory=dict)  # the Postgres records
+
+
+class FakeRevocations:
+    """Ended sessions: the auth transaction's records (on the state), or the Firestore mirror (on its own)."""
+
+    def __init__(self, records: dict[str, dt.datetime] | None = None):
+        self.records = {} if records is None else records
+
+    def revoke(self, keys: Sequence[str], until: dt.datetime) -> None:
+        for key in keys:
+            self.records[key] = max(until, self.records.get(key, until))
 
 
 class FakeUsers:
@@ -69,11 +91,17 @@ class FakeUsers:
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
         self._state.users[user_id] = dataclasses.replace(self._state.users[user_id], password_hash=password_hash)
 
+    def mark_verified(self, user_id: str) -> None:
+        if user_id in self._state.users:
+            self._state.users[user_id] = dataclasses.replace(self._state.users[user_id], email_verified=True)
+
     def delete(self, user_id: str) -> bool:
         # As ON DELETE CASCADE does: the account's sessions and resets go with it.
         sessions, resets = self._state.sessions, self._state.resets
         self._state.sessions = {k: t for k, t in sessions.items() if t.user_id != user_id}
         self._state.resets = {k: r for k, r in resets.items() if r.user_id != user_id}
+        verifications = self._state.verifications
+        self._state.verifications = {k: v for k, v in verifications.items() if v.user_id != user_id}
         return self._state.users.pop(user_id, None) is not None
 
 
@@ -104,6 +132,10 @@ class FakeSessions:
     def revoke_all(self, user_id: str) -> None:
         self._revoke(lambda t: t.user_id == user_id)
 
+    def live_families(self, user_id: str) -> list[str]:
+        live = (t.family_id for t in self._state.sessions.values() if t.user_id == user_id and t.revoked_at is None)
+        return list(dict.fromkeys(live))
+
 
 class FakeResets:
     def __init__(self, state: AuthState, clock: Clock):
@@ -121,27 +153,51 @@ class FakeResets:
                 self._state.resets[key] = dataclasses.replace(reset, used_at=self._clock())
 
 
+class FakeVerifications:
+    def __init__(self, state: AuthState, clock: Clock):
+        self._state, self._clock = state, clock
+
+    def add(self, verification: EmailVerification) -> None:
+        self._state.verifications[verification.id] = verification
+
+    def by_id(self, verification_id: str) -> EmailVerification | None:
+        return self._state.verifications.get(verification_id)
+
+    def use_all(self, user_id: str) -> None:
+        for key, verification in list(self._state.verifications.items()):
+            if verification.user_id == user_id and verification.used_at is None:
+                self._state.verifications[key] = dataclasses.replace(verification, used_at=self._clock())
+
+
 class FakeThrottle:
-    """The same rules as the Postgres upsert: a window per key, a lock that starts a new count."""
+    """The same rules as the Postgres upsert: a window per key, reserved attempts, a lock that starts a new count."""
 
     def __init__(self, state: AuthState, clock: Clock):
         self._state, self._clock = state, clock
 
-    def retry_after(self, keys: list[str]) -> int:
-        now = self._clock()
-        locks = [entry.locked_until for k in keys if (entry := self._state.throttle.get(k)) is not None]
-        waits = [(lock - now).total_seconds() for lock in locks if lock is not None and lock > now]
-        return math.ceil(max(waits, default=0))
-
-    def record_failure(self, key: str, rule: ThrottleRule) -> None:
+    def reserve(self, key: str, rule: ThrottleRule) -> Reservation:
         now = self._clock()
         entry = self._state.throttle.get(key) or ThrottleEntry(0, now)
+        if entry.locked_until is not None and entry.locked_until > now:
+            return Reservation(entry.failures, math.ceil((entry.locked_until - now).total_seconds()))
         if entry.window_started_at < now - dt.timedelta(seconds=rule.window_seconds):
             entry = ThrottleEntry(0, now, entry.locked_until)
         entry = dataclasses.replace(entry, failures=entry.failures + 1)
-        if entry.failures >= rule.max_failures:
-            entry = ThrottleEntry(0, now, now + dt.timedelta(seconds=rule.lockout_seconds))
         self._state.throttle[key] = entry
+        if entry.failures > rule.max_failures:
+            window_end = entry.window_started_at + dt.timedelta(seconds=rule.window_seconds)
+            return Reservation(entry.failures, max(1, math.ceil((window_end - now).total_seconds())))
+        return Reservation(entry.failures)
+
+    def failed(self, key: str, rule: ThrottleRule, reservation: Reservation) -> None:
+        if reservation.last_of(rule):
+            now = self._clock()
+            self._state.throttle[key] = ThrottleEntry(0, now, now + dt.timedelta(seconds=rule.lockout_seconds))
+
+    def release(self, key: str) -> None:
+        entry = self._state.throttle.get(key)
+        if entry is not None:
+            self._state.throttle[key] = dataclasses.replace(entry, failures=max(0, entry.failures - 1))
 
     def clear(self, key: str) -> None:
         self._state.throttle.pop(key, None)
@@ -167,8 +223,16 @@ class FakeAuthStore(FakeTransaction):
         return FakeResets(self.state, self._clock)
 
     @property
+    def verifications(self) -> FakeVerifications:
+        return FakeVerifications(self.state, self._clock)
+
+    @property
     def throttle(self) -> FakeThrottle:
         return FakeThrottle(self.state, self._clock)
+
+    @property
+    def revocations(self) -> FakeRevocations:
+        return FakeRevocations(self.state.revoked)
 
 
 def fake_auth_unit_of_work(clock: Clock = utc_now) -> FakeUnitOfWork[FakeAuthStore, AuthState]:
@@ -184,12 +248,17 @@ def fake_auth_service(
     hasher: PasswordHasher = FAST_HASHER,
     clock: Clock = utc_now,
     ttl_seconds: int = 600,
+    mirror: FakeRevocations | None = None,
+    signup_rules: tuple[ThrottleRule, ...] | None = (),
 ) -> tuple[AuthService, FakeUnitOfWork[FakeAuthStore, AuthState]]:
     """An AuthService on fakes: tokens from `keyset` (a fresh one by default) with ISSUER and AUDIENCE.
 
     `rules` default to the settings' defaults; `clock` fixes "now" for the service, its
-    tokens and (when this builds the unit of work) the store.
+    tokens and (when this builds the unit of work) the store. `mirror` receives the
+    ended sessions meant for Firestore. Sign-ups are not throttled unless `signup_rules`
+    are given (None: the settings' defaults).
     """
+    mirror = FakeRevocations() if mirror is None else mirror
     uow = fake_auth_unit_of_work(clock) if uow is None else uow
     issuer = TokenIssuer(
         keyset or Keyset.from_json(new_keyset_json()),
@@ -198,8 +267,18 @@ def fake_auth_service(
         ttl_seconds=ttl_seconds,
         clock=clock,
     )
-    rules = AuthSettings.from_env({}).throttle_rules if rules is None else rules
-    return AuthService(uow, hasher=hasher, tokens=lambda: issuer, rules=rules, clock=clock), uow
+    settings = AuthSettings.from_env({})
+    rules = settings.throttle_rules if rules is None else rules
+    service = AuthService(
+        uow,
+        hasher=hasher,
+        tokens=lambda: issuer,
+        rules=rules,
+        revocations=lambda: mirror,
+        signup_rules=settings.signup_rules if signup_rules is None else signup_rules,
+        clock=clock,
+    )
+    return service, uow
 
 
 def fake_password_reset_service(
@@ -209,7 +288,24 @@ def fake_password_reset_service(
     ttl_seconds: int = 3600,
     hasher: PasswordHasher = FAST_HASHER,
     clock: Clock = utc_now,
+    mirror: FakeRevocations | None = None,
 ) -> tuple[PasswordResetService, FakeUnitOfWork[FakeAuthStore, AuthState]]:
     """A PasswordResetService on fakes (pass the AuthService's `uow` to reset the accounts it made)."""
     uow = fake_auth_unit_of_work(clock) if uow is None else uow
-    return PasswordResetService(uow, hasher=hasher, key=lambda: key, ttl_seconds=ttl_seconds, clock=clock), uow
+    mirror = FakeRevocations() if mirror is None else mirror
+    service = PasswordResetService(
+        uow, hasher=hasher, key=lambda: key, ttl_seconds=ttl_seconds, revocations=lambda: mirror, clock=clock
+    )
+    return service, uow
+
+
+def fake_verification_service(
+    uow: FakeUnitOfWork[FakeAuthStore, AuthState] | None = None,
+    *,
+    key: bytes = RESET_KEY,
+    ttl_seconds: int = 172800,
+    clock: Clock = utc_now,
+) -> tuple[EmailVerificationService, FakeUnitOfWork[FakeAuthStore, AuthState]]:
+    """An EmailVerificationService on fakes (pass the AuthService's `uow` to verify the accounts it made)."""
+    uow = fake_auth_unit_of_work(clock) if uow is None else uow
+    return EmailVerificationService(uow, key=lambda: key, ttl_seconds=ttl_seconds, clock=clock), uow

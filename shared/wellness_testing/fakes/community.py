@@ -5,8 +5,9 @@ so a use case that reads too late fails here, not only on the emulator. What the
 real adapters do outside the transaction (deleting a thread, erasing a user) the
 fakes do with it.
 
+    >>> from wellness.community.model import Member
     >>> service, uow = fake_community_service(profiles={"u1": {"userId": "u1", "displayName": "Ada"}})
-    >>> post = service.create_post("u1", "hello", None)
+    >>> post = service.create_post(Member("u1", email_verified=True), "hello", None)
     >>> uow.state.posts[post["id"]].author_id, post["author"]
     ('u1', {'userId': 'u1', 'displayName': 'Ada'})
 """
@@ -17,7 +18,7 @@ import dataclasses
 import datetime as dt
 from typing import Any, Callable, Mapping, Sequence
 
-from wellness.community.model import Comment, Post, RateLimit, Reaction, Report, free_slots, retry_after
+from wellness.community.model import Comment, Member, Post, RateLimit, Reaction, Report, free_slots, retry_after
 from wellness.community.service import CommunityService
 from wellness.platform.clock import utc_now
 
@@ -85,14 +86,14 @@ def _erase_each(
     state: CommunityState,
     table: dict[tuple[str, str], Any],
     mine: Callable[[Any], bool],
-    uncount: Callable[[Post], Post],
+    uncount: Callable[[Post, Any], Post],
 ) -> int:
     """Outside the transaction in the real adapters: each of the user's items with its post's count."""
     keys = [key for key, item in table.items() if mine(item)]
     for post_id, item_id in keys:
-        del table[(post_id, item_id)]
+        item = table.pop((post_id, item_id))
         if post_id in state.posts:
-            state.posts[post_id] = uncount(state.posts[post_id])
+            state.posts[post_id] = uncount(state.posts[post_id], item)
     return len(keys)
 
 
@@ -168,7 +169,9 @@ class FakeComments:
 
     def erase_author(self, user_id: str) -> int:
         state = self._store.state
-        return _erase_each(state, state.comments, lambda c: c.author_id == user_id, lambda p: p.counted(comments=-1))
+        return _erase_each(
+            state, state.comments, lambda c: c.author_id == user_id, lambda p, _item: p.counted(comments=-1)
+        )
 
 
 class FakeReactions:
@@ -190,7 +193,9 @@ class FakeReactions:
 
     def erase_user(self, user_id: str) -> int:
         state = self._store.state
-        return _erase_each(state, state.reactions, lambda r: r.user_id == user_id, lambda p: p.counted(reactions=-1))
+        return _erase_each(
+            state, state.reactions, lambda r: r.user_id == user_id, lambda p, _item: p.counted(reactions=-1)
+        )
 
 
 class FakeReports:
@@ -205,7 +210,9 @@ class FakeReports:
 
     def erase_user(self, user_id: str) -> int:
         state = self._store.state
-        return _erase_each(state, state.reports, lambda r: r.user_id == user_id, lambda p: p.counted(reports=-1))
+        return _erase_each(
+            state, state.reports, lambda r: r.user_id == user_id, lambda p, r: p.counted(reports=-1) if r.counted else p
+        )
 
 
 class FakeRateLimits:
@@ -236,9 +243,20 @@ class FakeAuthors:
 
 
 def fake_community_service(
-    *, clock: Callable[[], dt.datetime] = utc_now, profiles: Mapping[str, Mapping[str, Any]] | None = None
+    *,
+    clock: Callable[[], dt.datetime] = utc_now,
+    profiles: Mapping[str, Mapping[str, Any]] | None = None,
+    min_reporter_age_seconds: int = 0,
 ) -> tuple[CommunityService, FakeUnitOfWork[FakeCommunityStore, CommunityState]]:
-    """A service on fakes; `clock` gives "now" (move it to open a new rate-limit window), `profiles` the authors'."""
+    """A service on fakes; `clock` gives "now" (move it to open a new rate-limit window), `profiles` the authors'.
+
+    Every report counts unless `min_reporter_age_seconds` says how old a reporter must be.
+    """
     state = CommunityState(profiles={u: dict(p) for u, p in (profiles or {}).items()})
     uow = FakeUnitOfWork(FakeCommunityStore, state)
-    return CommunityService(uow, clock=clock), uow
+    return CommunityService(uow, clock=clock, min_reporter_age_seconds=min_reporter_age_seconds), uow
+
+
+def member(user_id: str) -> Member:
+    """A verified member of long standing: may post, comment, react, and their reports count."""
+    return Member(user_id, email_verified=True, created_at=0.0)

@@ -17,6 +17,12 @@ variable "indexes" {
   default = []
 }
 
+variable "ttl_fields" {
+  type        = list(object({ collection = string, field = string }))
+  default     = []
+  description = "Timestamp fields whose passing deletes their document (Firestore TTL policies)."
+}
+
 resource "google_firestore_database" "db" {
   project                           = var.project_id
   name                              = "(default)"
@@ -38,4 +44,14 @@ resource "google_firestore_index" "index" {
       order      = fields.value.order
     }
   }
+}
+
+# No index_config: the field keeps its automatic single-field indexes (the relay's purge queries them).
+resource "google_firestore_field" "ttl" {
+  for_each   = { for t in var.ttl_fields : "${t.collection}:${t.field}" => t }
+  project    = var.project_id
+  database   = google_firestore_database.db.name
+  collection = each.value.collection
+  field      = each.value.field
+  ttl_config {}
 }

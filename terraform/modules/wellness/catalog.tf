@@ -9,14 +9,15 @@ locals {
   # The release job (a job without a schedule: the migrations) is deployed on its own, below.
   functions = {
     for name, f in local.catalog.functions : name => {
-      kind     = f.kind
-      domain   = f.domain
-      stores   = try(f.stores, [])
-      secrets  = try(f.secrets, [])
-      settings = try(f.settings, [])
-      warm     = try(f.warm, false)
-      route    = try(f.route, null)
-      schedule = try(f.schedule, null)
+      kind      = f.kind
+      domain    = f.domain
+      stores    = try(f.stores, [])
+      secrets   = try(f.secrets, [])
+      settings  = try(f.settings, [])
+      publishes = try(f.publishes, []) == "all" ? ["*"] : try(f.publishes, []) # "*": every topic (the relay)
+      warm      = try(f.warm, false)
+      route     = try(f.route, null)
+      schedule  = try(f.schedule, null)
       # The function's own value, else its kind's (defaults.sizing), else the catalog-wide one.
       sizing = {
         cpu               = tostring(try(f.cpu, local.defaults.sizing[f.kind].cpu))

@@ -124,6 +124,7 @@ module "firestore" {
   location            = var.firestore_location
   deletion_protection = var.deletion_protection
   indexes             = local.firestore_idx.indexes
+  ttl_fields          = try(local.firestore_idx.ttl, [])
 }
 
 locals {
@@ -132,6 +133,7 @@ locals {
     APP_ENV              = var.environment
     JWT_ISSUER           = var.jwt_issuer
     JWT_AUDIENCE         = var.jwt_audience
+    TRUSTED_PROXY_HOPS   = tostring(var.trusted_proxy_hops)
   }
   # The connection name is PROJECT:REGION:INSTANCE: written out, it is known at plan time, so
   # revision names are too (the plan shows which functions get a new revision).
@@ -147,8 +149,13 @@ locals {
       { for s in f.settings : s => local.settings[s] },
     )
   }
-  publish_topics = { for k, f in local.functions : k => contains(f.stores, "pubsub") ? module.topics.names : {} }
-  secret_ids     = { for k, f in local.functions : k => { for s in f.secrets : s => module.secrets.ids[s] } }
+  # Publish rights on the topics the catalog says each function's events go to (the relay: every topic).
+  publish_topics = {
+    for k, f in local.functions : k => (
+      contains(f.publishes, "*") ? module.topics.names : { for t in f.publishes : t => module.topics.names[t] }
+    )
+  }
+  secret_ids = { for k, f in local.functions : k => { for s in f.secrets : s => module.secrets.ids[s] } }
   build = {
     image_repository            = module.build.image_repository
     build_service_account_email = module.build.service_account_email

@@ -57,6 +57,23 @@ variable "db_availability_type" {
   default = "REGIONAL"
 }
 variable "db_max_connections" { type = number }
+variable "trusted_proxy_hops" {
+  type        = number
+  default     = 3
+  description = <<-EOT
+    TRUSTED_PROXY_HOPS: X-Forwarded-For entries Google's infrastructure appends after the client's address on
+    the way client -> Google front end -> API Gateway (managed ESPv2) -> Google front end -> Cloud Run. A Google
+    front end appends "<address it received from>,<its own>" (load-balancing docs, "X-Forwarded-For header");
+    ESPv2 does not append by default (--envoy_use_remote_address=false) and itself reads the client as the 2nd
+    entry from the end (its --envoy_xff_num_trusted_hops default; cloudendpoints/endpoints-tools#72). So:
+    [client, gfe, gateway egress, gfe] -> 3. Confirm once per environment: the access log's forwardedHops of a
+    request sent without X-Forwarded-For is this value + 1 (terraform/README.md, "Client addresses").
+  EOT
+  validation {
+    condition     = var.trusted_proxy_hops >= 0 && var.trusted_proxy_hops <= 10
+    error_message = "trusted_proxy_hops counts proxies: 0 to 10."
+  }
+}
 variable "db_pool_size" {
   type    = number
   default = 2

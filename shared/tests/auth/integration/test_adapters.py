@@ -9,7 +9,7 @@ import pytest
 
 from wellness.auth.adapters import PostgresAuthStore
 from wellness.auth.keys import Keyset, new_keyset_json
-from wellness.auth.model import PasswordReset, ThrottleRule, User
+from wellness.auth.model import PasswordReset, Reservation, ThrottleRule, User
 from wellness.auth.ports import EmailTakenError
 from wellness.auth.tokens import TokenIssuer
 
@@ -90,40 +90,83 @@ def test_resets_are_spent_together_and_deleting_the_account_takes_everything(uow
     assert uow.read(left) == (None, None, None)
 
 
+def reserve_and_fail(uow: Any, key: str, rule: ThrottleRule) -> Reservation:
+    reservation: Reservation = uow.run(lambda s: s.throttle.reserve(key, rule))
+    if reservation.allowed:
+        uow.run(lambda s: s.throttle.failed(key, rule, reservation))
+    return reservation
+
+
 def test_throttle_counts_locks_and_clears(uow: Any, sql: Any) -> None:
     key, other = f"account:{uuid.uuid4().hex}", f"client:{uuid.uuid4().hex[:20]}"
     rule = ThrottleRule("account", 3, 60, 120)
-    for _ in range(2):
-        uow.run(lambda s: s.throttle.record_failure(key, rule))
-    assert uow.read(lambda s: s.throttle.retry_after([key, other])) == 0
-    uow.run(lambda s: s.throttle.record_failure(key, rule))  # the third: locked, and the count starts afresh
-    assert 115 <= uow.read(lambda s: s.throttle.retry_after([key, other])) <= 120
+    assert [reserve_and_fail(uow, key, rule).attempts for _ in range(3)] == [1, 2, 3]  # the third locks
     assert sql("SELECT failures FROM auth_login_throttle WHERE key = :k", k=key) == [(0,)]
-    assert uow.read(lambda s: s.throttle.retry_after([other])) == 0
+    locked = uow.run(lambda s: s.throttle.reserve(key, rule))
+    assert not locked.allowed and 115 <= locked.retry_after <= 120
+    assert uow.run(lambda s: s.throttle.reserve(other, rule)).allowed
     uow.run(lambda s: s.throttle.clear(key))
-    assert uow.read(lambda s: s.throttle.retry_after([key])) == 0
-    assert sql("SELECT count(*) FROM auth_login_throttle WHERE key = :k", k=key) == [(0,)]
+    assert uow.run(lambda s: s.throttle.reserve(key, rule)) == Reservation(1)
 
 
-def test_throttle_failure_after_the_window_starts_a_new_count(uow: Any, sql: Any) -> None:
+def test_throttle_attempt_after_the_window_starts_a_new_count(uow: Any, sql: Any) -> None:
     key = f"account:{uuid.uuid4().hex}"
     rule = ThrottleRule("account", 3, 60, 120)
     for _ in range(2):
-        uow.run(lambda s: s.throttle.record_failure(key, rule))
+        reserve_and_fail(uow, key, rule)
     sql("UPDATE auth_login_throttle SET window_started_at = now() - interval '61 seconds' WHERE key = :k", k=key)
-    uow.run(lambda s: s.throttle.record_failure(key, rule))
-    assert sql("SELECT failures FROM auth_login_throttle WHERE key = :k", k=key) == [(1,)]
-    assert uow.read(lambda s: s.throttle.retry_after([key])) == 0
+    assert uow.run(lambda s: s.throttle.reserve(key, rule)) == Reservation(1)
 
 
-def test_throttle_counts_every_concurrent_failure_on_one_key(uow: Any, sql: Any) -> None:
+def test_throttle_released_attempt_no_longer_counts(uow: Any, sql: Any) -> None:
     key = f"client:{uuid.uuid4().hex[:20]}"
-    rule = ThrottleRule("client", 1000, 900, 900)
+    rule = ThrottleRule("client", 3, 60, 120)
+    uow.run(lambda s: s.throttle.reserve(key, rule))
+    uow.run(lambda s: s.throttle.release(key))
+    assert sql("SELECT failures FROM auth_login_throttle WHERE key = :k", k=key) == [(0,)]
+
+
+def test_throttle_numbers_concurrent_attempts_one_by_one(uow: Any, sql: Any) -> None:
+    key = f"client:{uuid.uuid4().hex[:20]}"
+    rule = ThrottleRule("client", 5, 900, 900)
+    seen: list[Reservation] = []
     threads = [
-        threading.Thread(target=lambda: uow.run(lambda s: s.throttle.record_failure(key, rule))) for _ in range(8)
+        threading.Thread(target=lambda: seen.append(uow.run(lambda s: s.throttle.reserve(key, rule)))) for _ in range(8)
     ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    assert sorted(r.attempts for r in seen) == list(range(1, 9))
+    assert [r.allowed for r in sorted(seen, key=lambda r: r.attempts)] == [True] * 5 + [False] * 3
     assert sql("SELECT failures FROM auth_login_throttle WHERE key = :k", k=key) == [(8,)]
+
+
+def test_verifications_are_spent_and_the_account_marked_verified(uow: Any) -> None:
+    from wellness.auth.model import EmailVerification
+
+    user = new_user()
+    uow.run(lambda s: s.users.add(user))
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    links = [EmailVerification(str(uuid.uuid4()), user.id, soon) for _ in range(2)]
+    uow.run(lambda s: [s.verifications.add(v) for v in links])
+    assert uow.read(lambda s: s.verifications.by_id(links[0].id)) == links[0]
+    assert uow.read(lambda s: s.users.by_id(user.id)).email_verified is False
+
+    def confirm(s: Any) -> None:
+        s.users.mark_verified(user.id)
+        s.verifications.use_all(user.id)
+
+    uow.run(confirm)
+    stored = uow.read(lambda s: s.users.by_id(user.id))
+    assert stored.email_verified is True and stored.created_at is not None
+    assert all(uow.read(lambda s, v=v: s.verifications.by_id(v.id)).used_at is not None for v in links)
+
+
+def test_live_families_are_the_sessions_not_yet_ended(uow: Any) -> None:
+    user = new_user()
+    uow.run(lambda s: s.users.add(user))
+    kept, ended = ISSUER.refresh_token(user.id), ISSUER.refresh_token(user.id)
+    uow.run(lambda s: [s.sessions.add(t) for t in (kept, ended)])
+    uow.run(lambda s: s.sessions.revoke_family(ended.family_id))
+    assert uow.read(lambda s: s.sessions.live_families(user.id)) == [kept.family_id]

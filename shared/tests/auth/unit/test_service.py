@@ -50,10 +50,15 @@ def test_sign_up_commits_user_refresh_token_and_event_together(service: AuthServ
     assert (user.email, user.display_name) == ("ada@example.com", "Ada")
     assert user.password_hash.startswith("$argon2id$")
     assert list(uow.state.sessions) == [hash_refresh_token(session.refresh_token)]
-    (event,) = uow.published
+    event, verification = uow.published
     assert (event.type, event.user_id, event.data["email"]) == ("user.created", user.id, "ada@example.com")
+    assert (verification.type, verification.data["verificationId"]) == (
+        "email.verification_requested",
+        next(iter(uow.state.verifications)),
+    )
     claims = KEYSET.verify(session.access_token, issuer="iss", audience="aud")
     assert claims["sub"] == user.id
+    assert claims["email_verified"] is False and claims["acct_created"] <= claims["iat"]
     assert claims["exp"] - claims["iat"] == 600
     assert session.to_json()["tokenType"] == "Bearer"
 
@@ -62,7 +67,7 @@ def test_duplicate_email_is_409_and_writes_nothing(service: AuthService, uow) ->
     sign_up(service)
     with pytest.raises(ConflictError):
         sign_up(service, email="ADA@example.com")
-    assert len(uow.state.users) == 1 and len(uow.state.sessions) == 1 and len(uow.published) == 1
+    assert len(uow.state.users) == 1 and len(uow.state.sessions) == 1 and len(uow.published) == 2
 
 
 def test_unknown_timezone_is_400(service: AuthService, uow) -> None:
@@ -144,8 +149,94 @@ def test_delete_account_publishes_user_deleted_once(service: AuthService, uow) -
     session = sign_up(service)
     service.delete_account(session.user.id)
     service.delete_account(session.user.id)
-    assert [e.type for e in uow.published] == ["user.created", "user.deleted"]
+    assert [e.type for e in uow.published] == ["user.created", "email.verification_requested", "user.deleted"]
     with pytest.raises(UnauthenticatedError):
         service.refresh(session.refresh_token)
     with pytest.raises(UnauthenticatedError):
         service.log_in(email="ada@example.com", password=PASSWORD)
+
+
+def test_deleting_an_account_records_its_tokens_as_dead_in_both_stores_before_answering() -> None:
+    import jwt
+
+    from wellness_testing.fakes.auth import FakeRevocations
+
+    mirror = FakeRevocations()
+    service, uow = fake_auth_service(mirror=mirror)
+    session = service.sign_up(email="ada@example.com", password=PASSWORD, display_name="Ada", timezone="UTC")
+    service.delete_account(session.user.id)
+    claims = jwt.decode(session.access_token, options={"verify_signature": False})
+    from wellness.platform.revocation import revocation_keys
+
+    dead = revocation_keys(claims)[0]
+    assert dead in mirror.records and dead in uow.state.revoked
+    service.delete_account(session.user.id)  # again: nothing more to erase, the record stays
+    assert [e.type for e in uow.published].count("user.deleted") == 1
+
+
+def test_logging_out_and_resetting_the_password_end_those_sessions_everywhere() -> None:
+    import jwt
+
+    from wellness.auth.reset_tokens import reset_token
+    from wellness.platform.revocation import session_key
+    from wellness_testing.fakes.auth import RESET_KEY, FakeRevocations, fake_password_reset_service
+
+    mirror = FakeRevocations()
+    service, uow = fake_auth_service(mirror=mirror)
+    first = service.sign_up(email="ada@example.com", password=PASSWORD, display_name="Ada", timezone="UTC")
+    second = service.log_in(email="ada@example.com", password=PASSWORD)
+    sid = lambda s: jwt.decode(s.access_token, options={"verify_signature": False})["sid"]  # noqa: E731
+    service.log_out(sid(first))
+    assert set(mirror.records) == set(uow.state.revoked) == {session_key(sid(first))}
+    resets, _ = fake_password_reset_service(uow, mirror=mirror)
+    resets.request("ada@example.com")
+    uow.run(lambda store: resets.on_reset_submitted(store, uow.events("password.reset_submitted")[0]))
+    reset_id = uow.events("password.reset_requested")[0].data["resetId"]
+    resets.confirm(reset_token(RESET_KEY, reset_id), "a brand new password")
+    assert session_key(sid(second)) in mirror.records and session_key(sid(second)) in uow.state.revoked
+
+
+def test_sign_ups_are_throttled_per_address_and_per_client() -> None:
+    from wellness.auth.model import ThrottleRule
+    from wellness.platform.errors import TooManyRequestsError
+
+    rules = (ThrottleRule("signup-account", 2, 3600, 3600), ThrottleRule("signup-client", 3, 3600, 3600))
+    service, uow = fake_auth_service(signup_rules=rules)
+    signup = lambda email, client: service.sign_up(  # noqa: E731
+        email=email, password=PASSWORD, display_name="Ada", timezone="UTC", client=client
+    )
+    signup("ada@example.com", "203.0.113.1")
+    with pytest.raises(ConflictError):
+        signup("ada@example.com", "203.0.113.2")  # taken, and counted
+    with pytest.raises(TooManyRequestsError) as by_address:
+        signup("ada@example.com", "203.0.113.3")
+    assert by_address.value.code == "too_many_signups"
+    signup("bea@example.com", "198.51.100.7")
+    signup("cy@example.com", "198.51.100.7")
+    signup("di@example.com", "198.51.100.7")
+    with pytest.raises(TooManyRequestsError):
+        signup("ed@example.com", "198.51.100.7")
+    assert len(uow.state.users) == 4
+
+
+def test_a_verified_account_gets_email_verified_tokens_from_its_next_refresh() -> None:
+    from wellness.auth.reset_tokens import verification_token
+    from wellness_testing.fakes.auth import RESET_KEY, fake_verification_service
+
+    service, uow = fake_auth_service()
+    session = sign_up(service)
+    verifications, _ = fake_verification_service(uow)
+    (requested,) = uow.events("email.verification_requested")
+    token = verification_token(RESET_KEY, requested.data["verificationId"])
+    with pytest.raises(ValidationError):
+        verifications.confirm(token.replace(".", ".x"))
+    verifications.confirm(token)
+    with pytest.raises(ValidationError):
+        verifications.confirm(token)  # single use
+    refreshed = service.refresh(session.refresh_token)
+    import jwt
+
+    claims = jwt.decode(refreshed.access_token, options={"verify_signature": False})
+    assert claims["email_verified"] is True
+    with pytest.raises(ConflictError):
+        verifications.resend(session.user.id)

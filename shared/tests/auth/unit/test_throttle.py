@@ -78,3 +78,14 @@ def test_throttle_keys_hold_no_e_mail_address() -> None:
     key = throttle_key("account", "ada@example.com")
     assert key.startswith("account:") and "ada" not in key and len(key) <= 100  # the column's width
     assert throttle_key("client", "203.0.113.9") == "client:203.0.113.9"
+
+
+def test_an_attempt_past_the_limit_is_refused_before_its_password_is_checked(clock: Clock) -> None:
+    """Attempts still running hold their reservations: the sixth of a burst is refused, not evaluated."""
+    from wellness_testing.fakes.auth import fake_auth_unit_of_work
+
+    uow = fake_auth_unit_of_work(clock)
+    rule = ThrottleRule("account", 5, 60, 120)
+    reservations = [uow.run(lambda s: s.throttle.reserve("account:k", rule)) for _ in range(6)]
+    assert [r.allowed for r in reservations] == [True] * 5 + [False]
+    assert 0 < reservations[-1].retry_after <= 60

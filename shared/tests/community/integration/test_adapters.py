@@ -18,6 +18,7 @@ from wellness.platform.errors import TooManyRequestsError, ValidationError
 from wellness.profile.adapters import FirestoreProfileStore
 from wellness.profile.model import Profile
 from wellness_testing.factories import user_deleted
+from wellness_testing.fakes.community import member
 
 pytestmark = pytest.mark.integration
 
@@ -36,8 +37,8 @@ def test_pages_follow_their_keys_and_carry_authors_public_profiles(runtime: Any,
     author, viewer = str(uuid.uuid4()), str(uuid.uuid4())
     profile = Profile.new(author, "Ada", "Europe/Paris", at="2026-01-01T00:00:00.000000Z")
     runtime.firestore_unit_of_work(FirestoreProfileStore).run(lambda store: store.profiles.add(profile))
-    older, newer = (community.create_post(author, text, None) for text in ("older", "newer"))
-    community.put_reaction(viewer, older["id"])
+    older, newer = (community.create_post(member(author), text, None) for text in ("older", "newer"))
+    community.put_reaction(member(viewer), older["id"])
     first = community.feed(viewer, limit=1)
     assert [p["id"] for p in first["items"]] == [newer["id"]]
     second = community.feed(viewer, limit=1, cursor=first["nextCursor"])
@@ -45,7 +46,9 @@ def test_pages_follow_their_keys_and_carry_authors_public_profiles(runtime: Any,
     assert second["items"][0]["reactedByMe"] is True and second["items"][0]["reactionCount"] == 1
     assert second["items"][0]["author"] == {"userId": author, "displayName": "Ada"}  # never the time zone
 
-    made = [community.add_comment(user, older["id"], f"c{n}") for n, user in enumerate([viewer, author, viewer])]
+    made = [
+        community.add_comment(member(user), older["id"], f"c{n}") for n, user in enumerate([viewer, author, viewer])
+    ]
     page = community.comments(viewer, older["id"], limit=2)
     assert [c["id"] for c in page["items"]] == [c["id"] for c in made[:2]]
     rest = community.comments(viewer, older["id"], limit=2, cursor=page["nextCursor"])
@@ -57,17 +60,17 @@ def test_pages_follow_their_keys_and_carry_authors_public_profiles(runtime: Any,
 
 def test_reaction_count_stays_exact_under_concurrent_toggles(runtime: Any, community: CommunityService) -> None:
     db = runtime.firestore
-    post = community.create_post(str(uuid.uuid4()), "hello", None)
+    post = community.create_post(member(str(uuid.uuid4())), "hello", None)
     users = [str(uuid.uuid4()) for _ in range(4)]
 
     def toggle(user: str) -> None:
         for react in (
-            community.put_reaction,
-            community.put_reaction,
-            community.remove_reaction,
-            community.put_reaction,
+            lambda: community.put_reaction(member(user), post["id"]),
+            lambda: community.put_reaction(member(user), post["id"]),
+            lambda: community.remove_reaction(user, post["id"]),
+            lambda: community.put_reaction(member(user), post["id"]),
         ):  # ends reacted
-            react(user, post["id"])
+            react()
 
     threads = [threading.Thread(target=toggle, args=(u,)) for u in users]
     for t in threads:
@@ -79,12 +82,12 @@ def test_reaction_count_stays_exact_under_concurrent_toggles(runtime: Any, commu
 
 
 def test_a_burst_on_a_popular_post_all_lands_quickly_and_counts_exactly(community: CommunityService) -> None:
-    post = community.create_post(str(uuid.uuid4()), "popular", None)
+    post = community.create_post(member(str(uuid.uuid4())), "popular", None)
     users = [str(uuid.uuid4()) for _ in range(12)]
     answers: list[dict[str, Any]] = []
     with ThreadPoolExecutor(len(users)) as pool:
         started = time.monotonic()
-        answers = list(pool.map(lambda user: community.put_reaction(user, post["id"]), users))
+        answers = list(pool.map(lambda user: community.put_reaction(member(user), post["id"]), users))
         took = time.monotonic() - started
     assert all(a["reacted"] for a in answers)
     assert community.get_post(users[0], post["id"])["reactionCount"] == len(users)
@@ -100,7 +103,7 @@ def test_a_burst_of_posts_by_one_user_is_limited_at_once_and_creates_no_more(
 
     def post(n: int) -> int:
         try:
-            community.create_post(author, f"burst {n}", None)
+            community.create_post(member(author), f"burst {n}", None)
             return 201
         except TooManyRequestsError:
             return 429
@@ -119,14 +122,14 @@ def test_a_burst_of_posts_by_one_user_is_limited_at_once_and_creates_no_more(
 def test_reports_hide_a_post_and_erasure_leaves_nothing_of_the_user(runtime: Any, community: CommunityService) -> None:
     db = runtime.firestore
     leaver, other = str(uuid.uuid4()), str(uuid.uuid4())
-    mine = community.create_post(leaver, "mine", None)
-    theirs = community.create_post(other, "theirs", None)
+    mine = community.create_post(member(leaver), "mine", None)
+    theirs = community.create_post(member(other), "theirs", None)
     for reporter in [str(uuid.uuid4()) for _ in range(3)]:
-        community.report(reporter, mine["id"])
+        community.report(member(reporter), mine["id"])
     assert db.collection("posts").document(mine["id"]).get().get("visible") is False
-    community.add_comment(leaver, theirs["id"], "hi")
-    community.put_reaction(leaver, theirs["id"])
-    community.report(leaver, theirs["id"], "x")
+    community.add_comment(member(leaver), theirs["id"], "hi")
+    community.put_reaction(member(leaver), theirs["id"])
+    community.report(member(leaver), theirs["id"], "x")
 
     def erase() -> dict[str, int]:
         return community.unit_of_work.run(lambda store: community.on_user_deleted(store, user_deleted(leaver)))

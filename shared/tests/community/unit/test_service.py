@@ -14,7 +14,7 @@ from wellness.platform.errors import ForbiddenError, NotFoundError, TooManyReque
 from wellness.platform.paging import encode
 from wellness_testing.factories import new_user_id, user_deleted
 from wellness_testing.fakes import FakeUnitOfWork
-from wellness_testing.fakes.community import CommunityState, FakeCommunityStore, fake_community_service
+from wellness_testing.fakes.community import CommunityState, FakeCommunityStore, fake_community_service, member
 
 pytestmark = pytest.mark.unit
 
@@ -55,7 +55,7 @@ def state(uow: FakeUnitOfWork[FakeCommunityStore, CommunityState]) -> CommunityS
 
 def test_a_new_post_has_its_author_and_no_counts(community: Community) -> None:
     service, uow = community
-    post = service.create_post("ada", "Day 3 done", "mindful-7")
+    post = service.create_post(member("ada"), "Day 3 done", "mindful-7")
     assert post["author"] == ADA and (post["text"], post["programId"]) == ("Day 3 done", "mindful-7")
     assert (post["reactionCount"], post["commentCount"], post["reactedByMe"]) == (0, 0, False)
     assert post["createdAt"].endswith("Z") and "hidden" not in post
@@ -65,37 +65,37 @@ def test_a_new_post_has_its_author_and_no_counts(community: Community) -> None:
 def test_posting_is_rate_limited_with_retry_after(community: Community, clock: Clock) -> None:
     service, uow = community
     for n in range(5):
-        service.create_post("ada", f"post {n}", None)
+        service.create_post(member("ada"), f"post {n}", None)
     with pytest.raises(TooManyRequestsError) as limited:
-        service.create_post("ada", "one too many", None)
+        service.create_post(member("ada"), "one too many", None)
     assert limited.value.status == 429 and 1 <= limited.value.retry_after_seconds <= 60
     assert len(state(uow).posts) == 5  # the refused post left nothing
-    service.create_post("someone-else", "others may still post", None)
+    service.create_post(member("someone-else"), "others may still post", None)
     clock.advance(60)
-    service.create_post("ada", "a new window", None)
+    service.create_post(member("ada"), "a new window", None)
     recent = [at for at in state(uow).rate_limits[("ada", "posts")] if at and at > clock.now.timestamp() - 60]
     assert len(recent) == 1
 
 
 def test_commenting_is_rate_limited_separately(community: Community) -> None:
     service, uow = community
-    post = service.create_post("ada", "hello", None)
+    post = service.create_post(member("ada"), "hello", None)
     for _ in range(20):
-        service.add_comment("ada", post["id"], "again")
+        service.add_comment(member("ada"), post["id"], "again")
     with pytest.raises(TooManyRequestsError) as limited:
-        service.add_comment("ada", post["id"], "too many")
+        service.add_comment(member("ada"), post["id"], "too many")
     assert limited.value.retry_after_seconds >= 1
     assert service.get_post("ada", post["id"])["commentCount"] == 20
-    service.create_post("ada", "posting has its own window", None)
+    service.create_post(member("ada"), "posting has its own window", None)
     assert len([at for at in state(uow).rate_limits[("ada", "posts")] if at]) == 2
 
 
 def test_the_feed_is_newest_first_paged_and_leaves_hidden_posts_out(community: Community) -> None:
     service, uow = community
-    ids = [service.create_post(author, f"post {n}", None)["id"] for n, author in enumerate(["ada", "bob"] * 3)]
+    ids = [service.create_post(member(author), f"post {n}", None)["id"] for n, author in enumerate(["ada", "bob"] * 3)]
     for reporter in ("r1", "r2", "r3"):
-        service.report(reporter, ids[0], "spam")
-    service.put_reaction("me", ids[5])
+        service.report(member(reporter), ids[0], "spam")
+    service.put_reaction(member("me"), ids[5])
     first = service.feed("me", limit=3)
     assert [p["id"] for p in first["items"]] == [ids[5], ids[4], ids[3]] and first["nextCursor"]
     rest = service.feed("me", limit=3, cursor=first["nextCursor"])
@@ -111,7 +111,7 @@ def test_the_feed_is_newest_first_paged_and_leaves_hidden_posts_out(community: C
 )
 def test_a_tampered_cursor_is_a_400(community: Community, cursor: str) -> None:
     service, _ = community
-    post = service.create_post("ada", "hello", None)
+    post = service.create_post(member("ada"), "hello", None)
     pages: list[Callable[[], object]] = [
         lambda: service.feed("me", limit=5, cursor=cursor),
         lambda: service.comments("me", post["id"], limit=5, cursor=cursor),
@@ -125,28 +125,28 @@ def test_a_tampered_cursor_is_a_400(community: Community, cursor: str) -> None:
 def test_a_cursor_is_opaque_base64(community: Community) -> None:
     service, _ = community
     for n in range(2):
-        service.create_post("ada", f"{n}", None)
+        service.create_post(member("ada"), f"{n}", None)
     cursor = service.feed("me", limit=1)["nextCursor"]
     assert base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).startswith(b'["2026-03-01T09:00:00.')
 
 
 def test_a_hidden_post_is_seen_by_its_author_only(community: Community) -> None:
     service, _ = community
-    post = service.create_post("ada", "hello", None)
+    post = service.create_post(member("ada"), "hello", None)
     for reporter in ("r1", "r2", "r3"):
-        service.report(reporter, post["id"])
+        service.report(member(reporter), post["id"])
     assert service.get_post("ada", post["id"])["hidden"] is True
     looks: list[Callable[[], object]] = [
         lambda: service.get_post("r1", post["id"]),
         lambda: service.comments("r1", post["id"], limit=5),
-        lambda: service.add_comment("r1", post["id"], "hi"),
-        lambda: service.put_reaction("r1", post["id"]),
-        lambda: service.report("r4", post["id"]),
+        lambda: service.add_comment(member("r1"), post["id"], "hi"),
+        lambda: service.put_reaction(member("r1"), post["id"]),
+        lambda: service.report(member("r4"), post["id"]),
     ]
     for look in looks:
         with pytest.raises(NotFoundError):
             look()
-    assert service.add_comment("ada", post["id"], "still mine")["text"] == "still mine"
+    assert service.add_comment(member("ada"), post["id"], "still mine")["text"] == "still mine"
     assert service.feed("ada", limit=10)["items"] == []  # the feed leaves it out, even for its author
     with pytest.raises(NotFoundError):
         service.get_post("ada", "no-such-post")
@@ -154,12 +154,12 @@ def test_a_hidden_post_is_seen_by_its_author_only(community: Community) -> None:
 
 def test_only_the_author_deletes_a_post_and_everything_under_it_goes(community: Community) -> None:
     service, uow = community
-    post = service.create_post("ada", "hello", None)
-    service.add_comment("bob", post["id"], "hi")
-    service.put_reaction("bob", post["id"])
-    service.report("bob", post["id"], "spam")
-    kept = service.create_post("bob", "mine stays", None)
-    service.put_reaction("ada", kept["id"])
+    post = service.create_post(member("ada"), "hello", None)
+    service.add_comment(member("bob"), post["id"], "hi")
+    service.put_reaction(member("bob"), post["id"])
+    service.report(member("bob"), post["id"], "spam")
+    kept = service.create_post(member("bob"), "mine stays", None)
+    service.put_reaction(member("ada"), kept["id"])
     with pytest.raises(ForbiddenError):
         service.delete_post("bob", post["id"])
     service.delete_post("ada", post["id"])
@@ -172,8 +172,8 @@ def test_only_the_author_deletes_a_post_and_everything_under_it_goes(community: 
 
 def test_comments_count_page_oldest_first_and_only_their_author_deletes_them(community: Community) -> None:
     service, _ = community
-    post = service.create_post("bob", "hello", None)
-    made = [service.add_comment(author, post["id"], f"c{n}") for n, author in enumerate(["ada", "bob", "ada"])]
+    post = service.create_post(member("bob"), "hello", None)
+    made = [service.add_comment(member(author), post["id"], f"c{n}") for n, author in enumerate(["ada", "bob", "ada"])]
     assert made[0]["author"] == ADA and made[0]["postId"] == post["id"]
     assert service.get_post("me", post["id"])["commentCount"] == 3
     first = service.comments("me", post["id"], limit=2)
@@ -193,11 +193,11 @@ def test_comments_count_page_oldest_first_and_only_their_author_deletes_them(com
 
 def test_reacting_twice_counts_once_and_taking_it_back_twice_too(community: Community) -> None:
     service, _ = community
-    post = service.create_post("ada", "hello", None)
-    assert [service.put_reaction("me", post["id"]) for _ in range(2)] == [
+    post = service.create_post(member("ada"), "hello", None)
+    assert [service.put_reaction(member("me"), post["id"]) for _ in range(2)] == [
         {"postId": post["id"], "reacted": True, "reactionCount": 1}
     ] * 2
-    service.put_reaction("you", post["id"])
+    service.put_reaction(member("you"), post["id"])
     assert service.get_post("me", post["id"])["reactedByMe"] is True
     assert [service.remove_reaction("me", post["id"]) for _ in range(2)] == [
         {"postId": post["id"], "reacted": False, "reactionCount": 1}
@@ -207,12 +207,15 @@ def test_reacting_twice_counts_once_and_taking_it_back_twice_too(community: Comm
 
 def test_one_report_per_user_and_the_third_reporter_hides_the_post(community: Community) -> None:
     service, uow = community
-    post = service.create_post("ada", "hello", None)
-    assert service.report("r1", post["id"], "spam") == ({"postId": post["id"], "reported": True}, True)
-    assert service.report("r1", post["id"]) == ({"postId": post["id"], "reported": True}, False)  # nothing changes
-    service.report("r2", post["id"])
+    post = service.create_post(member("ada"), "hello", None)
+    assert service.report(member("r1"), post["id"], "spam") == ({"postId": post["id"], "reported": True}, True)
+    assert service.report(member("r1"), post["id"]) == (
+        {"postId": post["id"], "reported": True},
+        False,
+    )  # nothing changes
+    service.report(member("r2"), post["id"])
     assert state(uow).posts[post["id"]].visible and state(uow).posts[post["id"]].report_count == 2
-    service.report("r3", post["id"])
+    service.report(member("r3"), post["id"])
     assert not state(uow).posts[post["id"]].visible
     assert state(uow).reports[(post["id"], "r1")].reason == "spam"
 
@@ -220,15 +223,15 @@ def test_one_report_per_user_and_the_third_reporter_hides_the_post(community: Co
 def test_erasure_leaves_nothing_of_the_user_and_is_harmless_twice(community: Community) -> None:
     service, uow = community
     leaver = new_user_id()  # user.deleted carries a real user id
-    mine = service.create_post(leaver, "mine", None)
-    service.add_comment("bob", mine["id"], "on the leaver's post")
-    theirs = service.create_post("bob", "theirs", None)
-    service.add_comment(leaver, theirs["id"], "hi")
-    service.put_reaction(leaver, theirs["id"])
-    service.put_reaction("bob", theirs["id"])
-    hidden = service.create_post("bob", "reported", None)
+    mine = service.create_post(member(leaver), "mine", None)
+    service.add_comment(member("bob"), mine["id"], "on the leaver's post")
+    theirs = service.create_post(member("bob"), "theirs", None)
+    service.add_comment(member(leaver), theirs["id"], "hi")
+    service.put_reaction(member(leaver), theirs["id"])
+    service.put_reaction(member("bob"), theirs["id"])
+    hidden = service.create_post(member("bob"), "reported", None)
     for reporter in (leaver, "r2", "r3"):
-        service.report(reporter, hidden["id"])
+        service.report(member(reporter), hidden["id"])
     event = user_deleted(leaver)
     assert uow.run(lambda store: service.on_user_deleted(store, event)) == {
         "posts": 1,
@@ -248,3 +251,38 @@ def test_erasure_leaves_nothing_of_the_user_and_is_harmless_twice(community: Com
     leftovers = [*left.comments.values(), *left.reactions.values(), *left.reports.values()]
     assert not [x for x in leftovers if leaver in (getattr(x, "author_id", ""), getattr(x, "user_id", ""))]
     assert not [c for c in left.comments.values() if c.post_id == mine["id"]]  # the thread went with the post
+
+
+def test_only_verified_accounts_post_comment_react_and_report() -> None:
+    from wellness.community.model import Member
+
+    service, _ = fake_community_service()
+    post = service.create_post(member("ada"), "hello", None)
+    unverified = Member("new", email_verified=False, created_at=0.0)
+    for act in (
+        lambda: service.create_post(unverified, "spam", None),
+        lambda: service.add_comment(unverified, post["id"], "spam"),
+        lambda: service.put_reaction(unverified, post["id"]),
+        lambda: service.report(unverified, post["id"]),
+    ):
+        with pytest.raises(ForbiddenError) as refused:
+            act()
+        assert refused.value.code == "email_not_verified"
+
+
+def test_reports_of_young_accounts_do_not_hide_a_post(clock: Clock) -> None:
+    from wellness.community.model import Member
+
+    service, uow = fake_community_service(clock=clock, min_reporter_age_seconds=3600)
+    post = service.create_post(member("ada"), "hello", None)
+    now = clock().timestamp()
+    fresh = [new_user_id() for _ in range(3)]
+    for user in fresh:  # three accounts made seconds ago
+        service.report(Member(user, email_verified=True, created_at=now - 5), post["id"])
+    assert uow.state.posts[post["id"]].visible and uow.state.posts[post["id"]].report_count == 0
+    for n in range(3):
+        service.report(Member(f"old{n}", email_verified=True, created_at=now - 7200), post["id"])
+    assert not uow.state.posts[post["id"]].visible
+    # Erasing a young reporter takes nothing off the count it never added to.
+    uow.run(lambda store: service.on_user_deleted(store, user_deleted(fresh[0])))
+    assert uow.state.posts[post["id"]].report_count == 3

@@ -135,3 +135,19 @@ def test_backlog_reports_pending_count_and_age(runtime_for: Any) -> None:
     runtime.postgres_unit_of_work(PostgresTransaction).run(lambda store: store.outbox.add(user_created()))
     count, age = backlog(runtime.engine)
     assert count >= 1 and age >= 0
+
+
+def test_published_rows_are_purged_after_the_retention_and_pending_ones_never(runtime_for: Any, sql: Any) -> None:
+    from wellness.platform.postgres.outbox import purge_published
+
+    runtime = runtime_for("postgres", PUBLISH_AFTER_COMMIT="false")
+    uow = runtime.postgres_unit_of_work(PostgresTransaction)
+    old, recent, pending = (user_created() for _ in range(3))
+    uow.run(lambda s: [s.outbox.add(e) for e in (old, recent, pending)])
+    sql("UPDATE outbox SET published_at = now() - interval '8 days' WHERE id = :i", i=old.id)
+    sql("UPDATE outbox SET published_at = now() - interval '1 day' WHERE id = :i", i=recent.id)
+    sql("UPDATE outbox SET created_at = now() - interval '30 days' WHERE id = :i", i=pending.id)
+    assert purge_published(runtime.engine, older_than_seconds=7 * 86400) >= 1
+    ids = {"a": old.id, "b": recent.id, "c": pending.id}
+    left = {str(r[0]) for r in sql("SELECT id FROM outbox WHERE id IN (:a, :b, :c)", **ids)}
+    assert left == {recent.id, pending.id}

@@ -33,6 +33,8 @@ class QuerySpec:
 
 
 OUTBOX_OLDEST = QuerySpec("outbox, oldest first", "outbox", order=(("createdAt", ASC),))
+IDEMPOTENCY_EXPIRED = QuerySpec("idempotency keys, expired", "idempotencyKeys", range_field="expiresAt")
+REVOCATIONS_EXPIRED = QuerySpec("revoked tokens, expired", "revokedTokens", range_field="expiresAt")
 
 
 def build(

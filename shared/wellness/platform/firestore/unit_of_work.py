@@ -15,7 +15,10 @@ names no document: `get` finds nothing and a write is a 404, before Firestore se
 a race, so the function must read and write only through the store. The outbox's
 events and the delivery record are written last (Firestore wants every read of a
 transaction before its first write); the events of the attempt that committed are
-handed to `after_commit`, the prompt publish. `read` gives the function a store
+handed to `after_commit`, the prompt publish. When the request being served holds an
+idempotency claim, `run` checks it first and marks it in the same transaction; when
+it has a caller, `run` first reads the caller's revocation records and refuses a token
+whose session has ended (wellness.platform.revocation). `read` gives the function a store
 outside any transaction: reads see committed data, writes are refused.
 
 Both end within the unit's deadline (STORE_DEADLINE_SECONDS; every Firestore call in
@@ -30,15 +33,20 @@ store freezing mid-commit, may have happened after all: what Idempotency-Key is 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import random
 import time
 from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Iterator, TypeVar
 
+from .. import idempotency, revocation
 from ..errors import ConflictError, NotFoundError, UnavailableError
 from .client import contended, deadline, remaining, unavailable
+from .idempotency import key_ref
 from .ids import valid_path
 from .outbox import FirestoreOutbox
+from .revocation import check_snapshots
+from .revocation import refs as revocation_refs
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, DocumentSnapshot, Transaction
@@ -116,6 +124,15 @@ def _missing(ref: DocumentReference) -> DocumentSnapshot[Any]:
     return DocumentSnapshot(ref, None, False, None, None, None)
 
 
+def check_claim(store: FirestoreTransaction, claim: idempotency.Claim) -> DocumentReference:
+    """First read of the work's transaction: the claim must still own its key (else the work must not commit)."""
+    ref = key_ref(store.client, claim)
+    snapshot = store.get(ref)
+    if not snapshot.exists or snapshot.get("token") != claim.token:
+        raise idempotency.claim_lost()
+    return ref
+
+
 S = TypeVar("S", bound=FirestoreTransaction)
 
 
@@ -137,17 +154,26 @@ class FirestoreUnitOfWork(Generic[S]):
 
         client = self._client()
         written: list[str] = []
+        claim = idempotency.active("firestore")
+        caller = revocation.current_keys()
 
         @firestore.transactional
         def attempt(transaction: Transaction) -> T:
             store = self._store(client, transaction)
+            if caller:  # read in the transaction: a revocation written meanwhile makes it retry and see it
+                check_snapshots(store.get_all(revocation_refs(client, caller)), dt.datetime.now(dt.UTC))
+            key = check_claim(store, claim) if claim is not None else None  # reads come first
             result = work(store)
             store.finish()
+            if key is not None:
+                transaction.update(key, {"committed": True})  # the key's work and its mark commit together
             written[:] = store.outbox.written
             return result
 
         with deadline(self._deadline_seconds), _outage_safe():
             result: T = _retry_contention(lambda: attempt(client.transaction(max_attempts=COMMIT_ATTEMPTS)))
+        if claim is not None:
+            claim.committed = True
         if written and self._after_commit is not None:
             try:
                 self._after_commit(written)

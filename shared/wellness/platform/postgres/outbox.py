@@ -11,7 +11,7 @@ import logging
 import uuid
 from typing import Sequence
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from ..events import Event
 from ..outbox import RelayResult, event_message, relay_until_empty
@@ -88,3 +88,21 @@ def backlog(engine: Engine) -> tuple[int, float]:
     with engine.connect() as conn:
         count, oldest = conn.execute(select(func.count(), oldest_age).where(outbox.c.published_at.is_(None))).one()
     return int(count), float(oldest)
+
+
+def purge_published(engine: Engine, *, older_than_seconds: float, batch: int = 1000) -> int:
+    """Delete rows published more than `older_than_seconds` ago (their envelopes hold e-mails and names).
+
+    Pending rows are never touched: whatever is not yet published stays until it is.
+    One batch per call (the relay job calls it every run), so a large backlog of old rows
+    drains over a few runs without one long transaction.
+    """
+    cutoff = func.now() - func.make_interval(0, 0, 0, 0, 0, 0, older_than_seconds)
+    old = (
+        select(outbox.c.id)
+        .where(outbox.c.published_at.is_not(None), outbox.c.published_at < cutoff)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    with engine.connect() as conn, conn.begin():
+        return int(conn.execute(delete(outbox).where(outbox.c.id.in_(old))).rowcount or 0)

@@ -11,7 +11,10 @@ use case as one function of the store:
 `run` commits when the function returns and rolls back when it raises (the
 connection goes back to the pool clean either way), then hands the events it wrote to
 `after_commit` (the prompt publish: a failure there loses nothing, the relay catches
-up). `read` runs the function in a transaction that is always rolled back.
+up). When the request being served holds an idempotency claim, `run` marks it in the
+same transaction; when it has a caller, `run` refuses to commit for a token whose
+session has ended (wellness.platform.revocation). `read` runs the function in a
+transaction that is always rolled back.
 
 PostgreSQL down, restarting or hung is `UnavailableError` (503 with Retry-After),
 never a 500; a connection that a restart ended is replaced, and the work that found it
@@ -28,9 +31,12 @@ from typing import Callable, Generic, TypeVar
 from sqlalchemy import Connection, Engine
 from sqlalchemy.dialects.postgresql import insert
 
+from .. import idempotency, revocation
 from ..errors import UnavailableError
 from .engine import timed_out, unavailable
+from .idempotency import mark_committed
 from .outbox import PostgresOutbox
+from .revocation import check as check_revoked
 from .tables import processed_events
 
 log = logging.getLogger(__name__)
@@ -75,7 +81,11 @@ class PostgresUnitOfWork(Generic[S]):
         self._deadline_seconds = deadline_seconds
 
     def run(self, work: Callable[[S], T]) -> T:
-        store, result = self._outage_safe(lambda phase: self._transact(work, phase))
+        claim = idempotency.active("postgres")
+        caller = revocation.current_keys()
+        store, result = self._outage_safe(lambda phase: self._transact(work, phase, claim, caller))
+        if claim is not None:
+            claim.committed = True
         written = store.outbox.written
         if written and self._after_commit is not None:
             try:
@@ -84,11 +94,21 @@ class PostgresUnitOfWork(Generic[S]):
                 log.warning("prompt publish failed; the relay will publish", exc_info=True)
         return result
 
-    def _transact(self, work: Callable[[S], T], phase: dict[str, bool]) -> tuple[S, T]:
+    def _transact(
+        self,
+        work: Callable[[S], T],
+        phase: dict[str, bool],
+        claim: idempotency.Claim | None,
+        caller: tuple[str, ...] | None,
+    ) -> tuple[S, T]:
         with self._connect(phase) as connection:
             with connection.begin():  # commits when the block ends normally, rolls back when it raises
+                if caller:  # first: the work may be the one that ends the caller's session (log-out)
+                    check_revoked(connection, caller)
                 store = self._store(connection)
                 result = work(store)
+                if claim is not None:
+                    mark_committed(connection, claim)  # the key's work and its mark commit together
                 phase["committing"] = True
         return store, result
 

@@ -1,0 +1,89 @@
+"""E-mail verification: a single-use, expiring link by mail, like the reset link; then the account may post.
+
+Sign-up records a verification and `email.verification_requested` together (AuthService);
+notifications mails `<verificationId>.<HMAC-SHA256(password-reset-key, "email-verification:"
++ id)>` (auth.reset_tokens), so no credential is stored or published. Confirming marks
+the account verified; access tokens issued from then on (log-in, refresh) carry
+`email_verified: true`, which community checks before anyone posts, comments, reacts or
+reports. The app refreshes its session after confirming.
+
+    >>> from wellness.auth.reset_tokens import verification_token
+    >>> from wellness_testing.fakes.auth import RESET_KEY, fake_auth_service, fake_verification_service
+    >>> auth, uow = fake_auth_service()
+    >>> session = auth.sign_up(email="ada@example.com", password="correct horse battery", display_name="Ada",
+    ...                        timezone="UTC")
+    >>> verifications, _ = fake_verification_service(uow)
+    >>> verification_id = uow.events("email.verification_requested")[0].data["verificationId"]
+    >>> verifications.confirm(verification_token(RESET_KEY, verification_id))
+    >>> auth.refresh(session.refresh_token).user.email_verified
+    True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from typing import Callable
+
+from ..platform.clock import utc_now
+from ..platform.errors import ConflictError, NotFoundError, ValidationError
+from ..platform.events import Event
+from ..platform.ports import UnitOfWork
+from .model import EmailVerification
+from .ports import AuthStore
+from .reset_tokens import parse_verification_token
+
+log = logging.getLogger(__name__)
+
+
+def _invalid() -> ValidationError:
+    return ValidationError("invalid_verification_token", "The verification link is invalid or has expired.")
+
+
+class EmailVerificationService:
+    def __init__(
+        self,
+        unit_of_work: UnitOfWork[AuthStore],
+        *,
+        key: Callable[[], bytes],
+        ttl_seconds: int,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ):
+        self.unit_of_work = unit_of_work
+        self._key = key  # a factory: the secret may rotate between requests
+        self._ttl = dt.timedelta(seconds=ttl_seconds)
+        self._clock = clock
+
+    def confirm(self, token: str) -> None:
+        """Mark the account verified and spend every outstanding link of it; 400 for a bad, used or expired link."""
+        verification_id = parse_verification_token(self._key(), token)
+        if verification_id is None:
+            raise _invalid()
+
+        def work(store: AuthStore) -> str:
+            verification = store.verifications.by_id(verification_id)
+            if verification is None or not verification.usable(self._clock()):
+                raise _invalid()
+            store.users.mark_verified(verification.user_id)
+            store.verifications.use_all(verification.user_id)
+            return verification.user_id
+
+        user_id = self.unit_of_work.run(work)
+        log.info("e-mail verified", extra={"fields": {"userId": user_id}})
+
+    def resend(self, user_id: str) -> None:
+        """A new link for an unverified account (the earlier ones keep working until they expire)."""
+
+        def work(store: AuthStore) -> None:
+            user = store.users.by_id(user_id)
+            if user is None:
+                raise NotFoundError("not_found", "No such account.")
+            if user.email_verified:
+                raise ConflictError("already_verified", "This e-mail address is already verified.")
+            verification = EmailVerification(str(uuid.uuid4()), user.id, self._clock() + self._ttl)
+            store.verifications.add(verification)
+            data = verification.requested_event_data(user)
+            store.outbox.add(Event.new("email.verification_requested", user_id=user.id, data=data))
+
+        self.unit_of_work.run(work)

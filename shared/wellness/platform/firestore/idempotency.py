@@ -1,0 +1,114 @@
+"""Idempotency keys in Firestore (`idempotencyKeys/{recordId}`), for the functions whose data lives there.
+
+`expiresAt` is a timestamp so a Firestore TTL policy (Terraform) can delete expired
+keys; the relay job deletes them too, and nothing relies on either for correctness
+(an expired record is treated as absent).
+
+    >>> keys = FirestoreIdempotencyKeys(client)                                   # doctest: +SKIP
+    >>> keys.begin(request, token, now=time.time(), lease=60, ttl=86400).action   # doctest: +SKIP
+    'claim'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from ..idempotency import COMPLETED, IN_PROGRESS, Answer, Claim, Decision, IdempotentRequest, Record, decide
+from .queries import IDEMPOTENCY_EXPIRED, build
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client, DocumentReference, Transaction
+
+COLLECTION = "idempotencyKeys"
+
+
+def _record(doc: dict[str, Any]) -> Record:
+    answer = None
+    if doc.get("status") is not None:
+        answer = Answer(int(doc["status"]), str(doc.get("body") or ""), dict(doc.get("headers") or {}))
+    return Record(
+        str(doc["fingerprint"]),
+        str(doc["state"]),
+        str(doc["token"]),
+        float(doc["leaseUntil"]),
+        doc["expiresAt"].timestamp(),
+        bool(doc.get("committed")),
+        answer,
+    )
+
+
+def key_ref(client: Client, claim: Claim) -> DocumentReference:
+    return client.collection(COLLECTION).document(claim.record_id)
+
+
+class FirestoreIdempotencyKeys:
+    store = "firestore"
+
+    def __init__(self, client: Client):
+        self._client = client
+
+    def begin(self, request: IdempotentRequest, token: str, *, now: float, lease: float, ttl: float) -> Decision:
+        from google.cloud import firestore
+
+        ref = self._client.collection(COLLECTION).document(request.record_id)
+        claim = {
+            "fingerprint": request.fingerprint,
+            "state": IN_PROGRESS,
+            "token": token,
+            "leaseUntil": now + lease,
+            "expiresAt": dt.datetime.fromtimestamp(now + ttl, dt.UTC),
+            "committed": False,
+            "status": None,
+            "body": None,
+            "headers": None,
+        }
+
+        @firestore.transactional
+        def run(transaction: Transaction) -> Decision:
+            snapshot = ref.get(transaction=transaction)
+            decision = decide(_record(snapshot.to_dict() or {}) if snapshot.exists else None, request, now=now)
+            if decision.action == "claim":
+                transaction.set(ref, claim)
+            return decision
+
+        decision: Decision = run(self._client.transaction())
+        return decision
+
+    def _owned(self, claim: Claim, change: dict[str, Any] | None) -> None:
+        """Apply `change` (None: delete when nothing committed) if the claim still owns its record."""
+        from google.cloud import firestore
+
+        ref = key_ref(self._client, claim)
+
+        @firestore.transactional
+        def run(transaction: Transaction) -> None:
+            snapshot = ref.get(transaction=transaction)
+            if not snapshot.exists or snapshot.get("token") != claim.token:
+                return
+            if change is not None:
+                transaction.update(ref, change)
+            elif not snapshot.get("committed"):
+                transaction.delete(ref)
+
+        run(self._client.transaction())
+
+    def complete(self, claim: Claim, answer: Answer) -> None:
+        self._owned(
+            claim, {"state": COMPLETED, "status": answer.status, "body": answer.body, "headers": dict(answer.headers)}
+        )
+
+    def release(self, claim: Claim) -> None:
+        self._owned(claim, None)
+
+
+def purge_expired(client: Client, batch: int = 500) -> int:
+    """Delete keys past their TTL (the relay job calls this, where no TTL policy runs); how many went."""
+    now = dt.datetime.now(dt.UTC)
+    expired = list(build(client.collection(COLLECTION), IDEMPOTENCY_EXPIRED, upper=now).limit(batch).stream())
+    if expired:
+        writes = client.batch()
+        for snapshot in expired:
+            writes.delete(snapshot.reference)
+        writes.commit()
+    return len(expired)

@@ -1,0 +1,51 @@
+"""Ended sessions in Firestore (`revokedTokens/{key}`): mirrored by auth, checked in every unit of work.
+
+>>> FirestoreRevocations(client).revoke(["user:u1"], until)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Sequence
+
+from ..revocation import COLLECTION, revoked
+from .queries import REVOCATIONS_EXPIRED, build
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client, DocumentSnapshot
+
+
+class FirestoreRevocations:
+    def __init__(self, client: Client):
+        self._client = client
+
+    def revoke(self, keys: Sequence[str], until: dt.datetime) -> None:
+        """Write every record in one batch (a set: writing one again only moves its expiry)."""
+        if not keys:
+            return
+        writes = self._client.batch()
+        for key in dict.fromkeys(keys):
+            writes.set(self._client.collection(COLLECTION).document(key), {"expiresAt": until})
+        writes.commit()
+
+
+def check_snapshots(snapshots: Sequence[DocumentSnapshot[Any]], now: dt.datetime) -> None:
+    """401 token_revoked when any of the caller's records exists and has not expired."""
+    for snapshot in snapshots:
+        if snapshot.exists and snapshot.get("expiresAt") > now:
+            raise revoked()
+
+
+def refs(client: Client, keys: Sequence[str]) -> list[Any]:
+    return [client.collection(COLLECTION).document(key) for key in keys]
+
+
+def purge_expired(client: Client, batch: int = 500) -> int:
+    now = dt.datetime.now(dt.UTC)
+    expired = list(build(client.collection(COLLECTION), REVOCATIONS_EXPIRED, upper=now).limit(batch).stream())
+    if expired:
+        writes = client.batch()
+        for snapshot in expired:
+            writes.delete(snapshot.reference)
+        writes.commit()
+    return len(expired)
