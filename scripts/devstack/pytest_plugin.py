@@ -231,18 +231,16 @@ def local_stack(
         stack.down()
 
 
-FAULT_STACK_DOMAINS = ("auth", "profile", "community")
-
-
 @pytest.fixture(scope="module")
 def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A stack that owns every service it runs, for fault tests: torn down with the module."""
+    from devstack.bench.faults import FAULT_DOMAINS
     from devstack.stack.stack import Stack, StackError
 
     ok, reason = emulators_available()
     if not ok:
         pytest.skip(reason)
-    stack = Stack(tmp_path_factory.mktemp("fault-stack"), gateway_port=free_port(), domains=FAULT_STACK_DOMAINS)
+    stack = Stack(tmp_path_factory.mktemp("fault-stack"), gateway_port=free_port(), domains=FAULT_DOMAINS)
     try:
         stack.up()
     except StackError as exc:

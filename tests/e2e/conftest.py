@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 from pathlib import Path
@@ -10,6 +9,8 @@ from typing import Any, Callable
 
 import pytest
 import requests
+
+from devstack.stack.accounts import verified_session
 
 
 class Api:
@@ -43,31 +44,8 @@ class Api:
     def verify(self, session: dict[str, Any]) -> dict[str, Any]:
         """Open the verification link mailed to the account, then refresh: the new token says email_verified."""
         assert self.mail_dir is not None, "verifying needs the stack's mail folder"
-        token = mailed_token(self.mail_dir, session["user"]["email"], "Confirm your e-mail")
-        confirmed = self.call("POST", "/v1/auth/email-verification/confirm", json={"token": token})
-        assert confirmed.status_code == 204, confirmed.text
-        refreshed = self.call("POST", "/v1/auth/refresh", json={"refreshToken": session["refreshToken"]})
-        assert refreshed.status_code == 200, refreshed.text
-        return {**refreshed.json(), "password": session["password"]}
-
-
-TOKEN_IN_LINK = re.compile(r"https?://\S+\?token=(\S+)")
-
-
-def mailed_token(mail_dir: Path, to: str, subject: str, timeout: float = 15.0) -> str:
-    """The token of the link in the newest mail to `to` whose subject has `subject`, waiting for it to arrive."""
-    from devstack.stack.mailsink import read_mail
-
-    def find() -> str | None:
-        for message in reversed(read_mail(mail_dir)):
-            if message["To"] == to and subject in str(message["Subject"]):
-                found = TOKEN_IN_LINK.search(message.get_content())
-                if found:
-                    return found.group(1)
-        return None
-
-    token: str = eventually(find, timeout=timeout, interval=0.2)
-    return token
+        verified = verified_session(self.base_url, self.mail_dir, session["user"]["email"], session["refreshToken"])
+        return {**verified, "password": session["password"]}
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ Google's Telemetry API; metrics leave every 5 s locally, so answers are awaited.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -91,7 +92,9 @@ def test_a_signup_is_counted_timed_and_traced_to_its_four_subscribers(
 
     tree = format_traces(local_stack.traces_file, trace_id).splitlines()
     assert "POST /v1/auth/signup [auth-signup]" in tree[1]
-    assert "  publish user.created [auth-signup]" in tree[2]
+    # The prompt publish, or the relay's when the prompt one gave up (0.5 s on a loaded machine):
+    # either way the publish sits under the request that wrote the event.
+    assert re.search(r"  publish user\.created \[(auth-signup|outbox-relay)\]", tree[2]), tree[2]
     assert all("    apply user.created" in line for line in tree[3:7])
 
 

@@ -28,15 +28,17 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import requests
 
+from devstack.stack.accounts import verified_session
 from devstack.stack.layout import DEFAULT_STATE_DIR
 from devstack.stack.services import free_port
 from devstack.stack.stack import Stack
 
-FAULT_DOMAINS = ("auth", "profile", "community")
+FAULT_DOMAINS = ("auth", "profile", "community", "notifications")  # notifications: the verification mail
 PASSWORD = "correct horse battery"  # noqa: S105 - a throwaway account on a local stack
 CLIENT_TIMEOUT = 30.0  # longer than the gateway's deadline: the client sees the gateway's 504, not its own
 
@@ -84,10 +86,20 @@ def sign_up(session: requests.Session, gateway: str, name: str = "Fault") -> Ans
     return dataclasses.replace(answer, key=token)
 
 
-def accounts(gateway: str, count: int, timeout: float = 60.0) -> list[str]:
-    """Access tokens of `count` new users (made before any fault), once each has a profile."""
+def accounts(gateway: str, mail_dir: Path, count: int, timeout: float = 60.0) -> list[str]:
+    """Access tokens of `count` new, verified users (made before any fault), once each has a profile."""
+
+    def member(_: int) -> Answer:
+        http = requests.Session()
+        made = sign_up(http, gateway, "Member")
+        if not made.ok:
+            return made
+        assert isinstance(made.body, dict)
+        session = verified_session(gateway, mail_dir, made.body["user"]["email"], made.body["refreshToken"], http)
+        return dataclasses.replace(made, key=session["accessToken"])
+
     with ThreadPoolExecutor(4) as pool:
-        made = list(pool.map(lambda _: sign_up(requests.Session(), gateway, "Member"), range(count)))
+        made = list(pool.map(member, range(count)))
     if not all(a.ok for a in made):
         raise RuntimeError(f"could not make the accounts: {[(a.status, a.body) for a in made if not a.ok][:3]}")
     missing = missing_effects(gateway, made, timeout)
@@ -293,7 +305,7 @@ def scenario_contention(stack: Stack, burst: int = 10, others: int = 5) -> dict[
     """
     gateway = stack.gateway_url
     assert gateway
-    hot, *rest = accounts(gateway, 1 + 2 * others + burst)
+    hot, *rest = accounts(gateway, stack.mail_dir, 1 + 2 * others + burst)
     meanwhile, control_others, control_burst = rest[:others], rest[others : 2 * others], rest[2 * others :]
     baseline = [post(requests.Session(), gateway, t, "before") for t in meanwhile]
     _, control_answers, _ = _burst(gateway, control_burst, control_others)
@@ -316,7 +328,7 @@ def scenario_reactions(stack: Stack, reactors: int = 12) -> dict[str, Any]:
     """`reactors` users react to one post at once (after its author): answers, and the count against the reactions."""
     gateway = stack.gateway_url
     assert gateway
-    author, *others = accounts(gateway, 1 + reactors)
+    author, *others = accounts(gateway, stack.mail_dir, 1 + reactors)
     target = post(requests.Session(), gateway, author, "react to me")
     post_id = target.key.split(" ", 1)[1]
     url = f"{gateway}/v1/community/posts/{post_id}/reactions/me"
@@ -397,11 +409,13 @@ def main() -> int:
         print(f"{dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%M:%SZ} gateway {stack.gateway_url}")
         for name in args.scenario or SCENARIOS:
             if name == "postgres":
-                result = scenario_postgres(stack, accounts(stack.gateway_url, 16), args.hold or 5.0)
+                result = scenario_postgres(stack, accounts(stack.gateway_url, stack.mail_dir, 16), args.hold or 5.0)
             elif name == "pubsub":
-                result = scenario_freeze(stack, accounts(stack.gateway_url, 24), "pubsub-emulator", args.hold or 20.0)
+                result = scenario_freeze(
+                    stack, accounts(stack.gateway_url, stack.mail_dir, 24), "pubsub-emulator", args.hold or 20.0
+                )
             elif name == "firestore":
-                tokens = accounts(stack.gateway_url, 16)
+                tokens = accounts(stack.gateway_url, stack.mail_dir, 16)
                 result = scenario_freeze(stack, tokens, "firestore-emulator", args.hold or 15.0)
             elif name == "contention":
                 result = scenario_contention(stack)

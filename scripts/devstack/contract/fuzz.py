@@ -23,7 +23,6 @@ import argparse
 import collections
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -63,38 +62,16 @@ def sign_up(base_url: str, mail_dir: Path | None = None) -> str:
     response.raise_for_status()
     token: str = response.json()["accessToken"]
     if mail_dir is not None:
-        token = verified_token(base_url, mail_dir, account["email"], response.json()["refreshToken"])
+        from devstack.stack.accounts import verified_session
+
+        session = verified_session(base_url, mail_dir, account["email"], response.json()["refreshToken"])
+        token = session["accessToken"]
     headers = {"Authorization": f"Bearer {token}"}
     deadline = time.monotonic() + 30
     while requests.get(f"{base_url}/v1/me/profile", headers=headers, timeout=30).status_code != 200:
         if time.monotonic() > deadline:
             raise RuntimeError("the new user's profile did not appear within 30 s")
         time.sleep(0.2)
-    return token
-
-
-def verified_token(base_url: str, mail_dir: Path, email: str, refresh_token: str) -> str:
-    """Confirm the verification link mailed to `email`, then refresh: a token with email_verified."""
-    from devstack.stack.mailsink import read_mail
-
-    deadline = time.monotonic() + 30
-    while True:
-        found = [
-            match.group(1)
-            for message in reversed(read_mail(mail_dir))
-            if message["To"] == email
-            and (match := re.search(r"https?://\S+\?token=(\S+)", message.get_content())) is not None
-        ]
-        if found:
-            break
-        if time.monotonic() > deadline:
-            raise RuntimeError("the verification mail did not arrive within 30 s")
-        time.sleep(0.2)
-    confirm = requests.post(f"{base_url}/v1/auth/email-verification/confirm", json={"token": found[0]}, timeout=30)
-    confirm.raise_for_status()
-    refreshed = requests.post(f"{base_url}/v1/auth/refresh", json={"refreshToken": refresh_token}, timeout=30)
-    refreshed.raise_for_status()
-    token: str = refreshed.json()["accessToken"]
     return token
 
 

@@ -20,8 +20,10 @@ deploy) adds the days in between, completions included.
 from __future__ import annotations
 
 import argparse
+import base64
 import collections
 import datetime as dt
+import json
 import os
 import sys
 import time
@@ -32,6 +34,8 @@ from typing import Any
 import requests
 
 from devstack.seed.plan import SeedUser, comments_by, completes, plan_users, reactions_by, reflection_for
+from devstack.stack.accounts import verified_session
+from devstack.stack.mailsink import read_mail
 
 DEFAULT_PASSWORD = "wellness demo password"  # noqa: S105 - demo accounts of local and qa data, printed by design
 PROFILE_TIMEOUT = 60.0
@@ -64,8 +68,11 @@ class Api:
 
 
 class Seeder:
-    def __init__(self, api: Api, password: str, say: Callable[[str], None] = print):
-        self.api, self.password, self.say = api, password, say
+    """`mail_dir`: the local stack's mail folder, where the verification links arrive (none in the cloud)."""
+
+    def __init__(self, api: Api, password: str, say: Callable[[str], None] = print, mail_dir: Path | None = None):
+        self.api, self.password, self.say, self.mail_dir = api, password, say, mail_dir
+        self.unverified: list[str] = []
         self.created: collections.Counter[str] = collections.Counter()
         self.found: collections.Counter[str] = collections.Counter()
         self.tokens: dict[str, str] = {}
@@ -103,7 +110,28 @@ class Seeder:
         else:
             raise SeedError(f"sign up {user.email}: {signup.status_code} {signup.text[:300]}")
         self.ids[user.email] = session["user"]["id"]
-        return str(session["accessToken"])
+        return self._verified(user, session)
+
+    def _verified(self, user: SeedUser, session: dict[str, Any]) -> str:
+        """The session's access token, once the address is verified (only verified accounts join the community).
+
+        The link is in the mail the local stack received; an account from an earlier run
+        whose mail is gone asks for a new link. Without a mail folder (a cloud gateway) the
+        account stays unverified and the community step is skipped.
+        """
+        token = str(session["accessToken"])
+        if _claims(token).get("email_verified") is True:
+            return token
+        if self.mail_dir is None:
+            self.unverified.append(user.email)
+            return token
+        if not any(message["To"] == user.email for message in read_mail(self.mail_dir)):
+            self.api.expect(self.api.call("POST", "/v1/auth/email-verification", token), 202, what="a new link")
+        verified = verified_session(
+            self.api.base_url, self.mail_dir, user.email, session["refreshToken"], self.api.http
+        )
+        self._count("verified addresses", True)
+        return str(verified["accessToken"])
 
     # -- per user ---------------------------------------------------------------------------
     def profile(self, user: SeedUser, token: str) -> None:
@@ -195,6 +223,12 @@ class Seeder:
                 return found
 
     def community(self, users: list[SeedUser]) -> None:
+        if self.unverified:
+            self.say(
+                f"seed: community skipped: {len(self.unverified)} account(s) are not verified (the links were "
+                "mailed; pass --mail-dir, which is the local stack's by default)"
+            )
+            return
         posts = self._seeded_posts(self.tokens[users[0].email])
         for user in users:
             key = (self.ids[user.email], user.post_text)
@@ -252,18 +286,29 @@ class Seeder:
         self.community(users)
 
 
-def local_gateway() -> str | None:
-    """The gateway of the local stack (scripts/dev up), when one is running."""
+def _claims(token: str) -> dict[str, Any]:
+    """An access token's claims, unverified: only to know whether to verify the address."""
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+def local_stack() -> tuple[str, Path] | None:
+    """The gateway and mail folder of the local stack (scripts/dev up), when one is running."""
     from devstack.stack.layout import DEFAULT_STATE_DIR
     from devstack.stack.state import StackState
 
     state = StackState.load(Path(os.environ.get("DEVSTACK_STATE_DIR", DEFAULT_STATE_DIR)))
-    return state.gateway_url if state else None
+    return (state.gateway_url, state.state_dir / "mail") if state and state.gateway_url else None
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/seed", description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", help="the gateway (default: the local stack's, from scripts/dev up)")
+    parser.add_argument("--mail-dir", type=Path, help="where verification mails arrive (default: the local stack's)")
     parser.add_argument("--users", type=int, default=8, help="how many users (default 8: the named personas)")
     parser.add_argument(
         "--password",
@@ -271,7 +316,9 @@ def main(argv: list[str] | None = None) -> int:
         help="the demo accounts' password (default $SEED_PASSWORD, else a fixed demo one)",
     )
     args = parser.parse_args(argv)
-    base_url = args.base_url or local_gateway()
+    local = local_stack()
+    base_url = args.base_url or (local[0] if local else None)
+    mail_dir = args.mail_dir or (local[1] if local and base_url == local[0] else None)
     if not base_url:
         print("seed: no --base-url and no local stack running (scripts/dev up)", file=sys.stderr)
         return 2
@@ -279,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         print("seed: --users must be 1..500 and --password at least 10 characters", file=sys.stderr)
         return 2
     users = plan_users(args.users)
-    seeder = Seeder(Api(base_url), args.password)
+    seeder = Seeder(Api(base_url), args.password, mail_dir=mail_dir)
     started = time.monotonic()
     try:
         seeder.run(users)

@@ -15,14 +15,15 @@ pytestmark = pytest.mark.e2e
 def test_the_seed_creates_the_data_set_once_and_prints_the_accounts(
     local_stack: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = local_stack.gateway_url
-    assert main(["--base-url", url, "--users", "3"]) == 0
+    url, mail = local_stack.gateway_url, str(local_stack.mail_dir)  # the links to verify the addresses arrive there
+    assert main(["--base-url", url, "--mail-dir", mail, "--users", "3"]) == 0
     first = capsys.readouterr().out
     assert "seed.ada@example.com" in first and "seed.maria@example.com" in first and DEFAULT_PASSWORD in first
     created = next(line for line in first.splitlines() if line.startswith("seed: created"))
-    assert "3 users" in created and "3 posts" in created and "6 comments" in created
+    assert "3 users" in created and "3 verified addresses" in created and "3 posts" in created
+    assert "6 comments" in created
 
-    assert main(["--base-url", url, "--users", "3"]) == 0
+    assert main(["--base-url", url, "--mail-dir", mail, "--users", "3"]) == 0
     second = capsys.readouterr().out
     again = next(line for line in second.splitlines() if line.startswith("seed: created"))
     assert set(again.removeprefix("seed: created ").split(", ")) == {

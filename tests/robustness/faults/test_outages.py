@@ -61,7 +61,7 @@ class Timeline:
 
 def test_outages_answer_503_in_bounded_time_and_lose_no_acknowledged_write(fault_stack: Any) -> None:
     gateway = fault_stack.gateway_url
-    tokens = accounts(gateway, 16)
+    tokens = accounts(gateway, fault_stack.mail_dir, 16)
     operations = steady_operations(gateway, tokens)
     for operation in operations:
         assert operation(requests.Session()).ok  # every function has served once: no cold start in the faults
@@ -84,8 +84,10 @@ def test_outages_answer_503_in_bounded_time_and_lose_no_acknowledged_write(fault
     answers = traffic.answers
     report = {name: summary(timeline.started_during(answers, name)) for name in timeline.phases}
 
-    statuses = {a.status for a in answers}
-    assert statuses <= {200, 201, 503}, f"unexpected answers {statuses}: {report}"
+    # 503 while a store is away; a post may also meet the posting limit (five a minute per user:
+    # a fast machine sends more than its sixteen users may post), a designed answer, not a fault.
+    unexpected = {a.status for a in answers if a.status not in (200, 201, 503) and (a.op, a.status) != ("post", 429)}
+    assert not unexpected, f"unexpected answers {unexpected}: {report}"
     for answer in answers:
         if answer.status == 503:
             assert answer.headers.get("Retry-After", "").isdigit(), answer
