@@ -16,13 +16,15 @@ from sqlalchemy import create_engine, text
 
 from devstack.catalog import load_catalog
 from devstack.stack.pubsub_setup import setup_topology
-from wellness.auth.reset_tokens import reset_token
+from wellness.auth.reset_tokens import reset_token, verification_token
 from wellness.platform.clock import timestamp
 from wellness.platform.identity import userinfo_header
 from wellness.platform.subscriber import push_request
 from wellness_testing.factories import (
     as_user,
+    email_verification_requested,
     password_reset_requested,
+    password_reset_submitted,
     profile_updated,
     reflection_logged,
     task_completed,
@@ -88,6 +90,7 @@ def test_every_postgres_function_works_under_its_own_grants(load_function, migra
     refreshed = fn("auth-refresh").post("/v1/auth/refresh", json={"refreshToken": session["refreshToken"]})
     assert refreshed.status_code == 200, refreshed.get_json()
     assert fn("auth-password-reset").post("/v1/auth/password-reset", json={"email": email}).status_code == 202
+    deliver("auth-on-password-reset-submitted", password_reset_submitted(email))  # the lookup happens here
     admin = create_engine(db.admin_url)
     with admin.connect() as conn:
         reset_id = conn.execute(text("SELECT id FROM auth_password_resets WHERE user_id = :u"), {"u": user}).scalar()
@@ -95,6 +98,15 @@ def test_every_postgres_function_works_under_its_own_grants(load_function, migra
     assert fn("auth-password-reset-confirm").post("/v1/auth/password-reset/confirm", json=body).status_code == 204
     fresh = fn("auth-login").post("/v1/auth/login", json={"email": email, "password": body["newPassword"]})
     claims = jwt.decode(fresh.get_json()["accessToken"], options={"verify_signature": False})
+    resend = fn("auth-verification-resend").post("/v1/auth/email-verification", headers=userinfo_header(claims))
+    assert resend.status_code == 202, resend.get_json()
+    with admin.connect() as conn:
+        verification_id = conn.execute(
+            text("SELECT id FROM auth_email_verifications WHERE user_id = :u ORDER BY created_at DESC LIMIT 1"),
+            {"u": user},
+        ).scalar()
+    confirm = {"token": verification_token(RESET_KEY, str(verification_id))}
+    assert fn("auth-verify-email").post("/v1/auth/email-verification/confirm", json=confirm).status_code == 204
     assert fn("auth-logout").post("/v1/auth/logout", headers=userinfo_header(claims)).status_code == 204
 
     created = user_created(user)
@@ -104,6 +116,7 @@ def test_every_postgres_function_works_under_its_own_grants(load_function, migra
         deliver(subscriber, profile_updated(user, timezone="Europe/Paris"))
     expires = timestamp(dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
     deliver("notifications-on-password-reset", password_reset_requested(user, expiresAt=expires))
+    deliver("notifications-on-email-verification", email_verification_requested(user, expiresAt=expires))
 
     me = as_user(user)
     assert fn("program-list").get("/v1/programs", headers=me).status_code == 200

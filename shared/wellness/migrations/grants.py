@@ -13,6 +13,11 @@ schema (`schema.table_owners()`: a table belongs to the domain whose `tables.py`
   published); the relay (the platform's job) only `SELECT, UPDATE`;
 - the processed-event records, for a subscriber: `INSERT` (the delivery, in the handler's
   transaction, `ON CONFLICT DO NOTHING`) and `SELECT` (its `RETURNING`);
+- for an endpoint: `SELECT` on the ended-session records (`revoked_tokens`, checked by every
+  unit of work serving a caller; auth's writers also `INSERT, UPDATE`: they end sessions), and,
+  unless it only reads, the idempotency keys (`idempotency_keys`);
+- the relay job also `DELETE`s: published outbox rows past their retention, expired keys and
+  ended-session records;
 - `USAGE` on the schema.
 
 Every other right on the owner's tables and sequences, and any schema `USAGE` it granted, is
@@ -38,7 +43,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
-from wellness.platform.postgres.tables import outbox, processed_events
+from wellness.platform.postgres.tables import idempotency_keys, outbox, processed_events, revoked_tokens
 
 from .schema import PLATFORM, table_owners
 
@@ -53,6 +58,8 @@ SEQUENCE_WRITE = frozenset({"USAGE", "SELECT"})
 RELAY = frozenset({"SELECT", "UPDATE"})  # SELECT ... FOR UPDATE SKIP LOCKED, then mark published
 PUBLISH = RELAY | {"INSERT"}
 DELIVERY = frozenset({"SELECT", "INSERT"})  # INSERT ... ON CONFLICT DO NOTHING RETURNING event_id
+REVOKE = frozenset({"SELECT", "INSERT", "UPDATE"})  # INSERT ... ON CONFLICT DO UPDATE (the later expiry)
+PURGE = frozenset({"SELECT", "DELETE"})  # DELETE ... WHERE expired (the relay job)
 READ_METHODS = ("GET", "HEAD")
 
 
@@ -119,11 +126,20 @@ def table_rights(user: RuntimeUser, owners: Mapping[str, str]) -> dict[str, froz
     """The rights `user` needs on each table (tables it needs nothing on are left out)."""
     own = READ if user.reads_only else WRITE
     rights = {table: own for table, domain in owners.items() if domain == user.domain and domain != PLATFORM}
+    relay = user.domain == PLATFORM and user.kind == "job"
     if user.publishes:
-        # The platform's own publisher is the relay: it writes no event of its own.
-        rights[outbox.name] = RELAY if user.domain == PLATFORM else PUBLISH
+        # The platform's own publisher is the relay: it writes no event of its own, and purges published rows.
+        rights[outbox.name] = RELAY | PURGE if relay else PUBLISH
     if user.kind == "subscriber":
         rights[processed_events.name] = DELIVERY
+    if user.kind == "http":
+        # Every unit of work serving a caller checks the caller's ended sessions; auth's writers end them.
+        rights[revoked_tokens.name] = REVOKE if user.domain == "auth" and not user.reads_only else READ
+        if not user.reads_only:  # a POST or DELETE may carry an Idempotency-Key, kept in its own store
+            rights[idempotency_keys.name] = WRITE
+    if relay:  # the relay's housekeeping: expired keys and ended-session records
+        rights[idempotency_keys.name] = PURGE
+        rights[revoked_tokens.name] = PURGE
     return rights
 
 

@@ -34,15 +34,13 @@ import flask
 from opentelemetry.trace import SpanKind
 
 from . import idempotency, logs, metrics, revocation, tracing
+from .answers import install_answer_headers
 from .errors import AppError, MethodNotAllowedError, NotFoundError, error_body
 from .identity import Caller, Headers, caller_from_headers, check_forwarded_token
 from .operations import Operation, check_parameters, operation, parse_body
 from .runtime import Runtime
 
 log = logging.getLogger("wellness.http")
-# On every answer: browsers must not guess a type other than the one declared (an error
-# body that quotes input, served as JSON, must never be sniffed into HTML).
-ANSWER_HEADERS = {"X-Content-Type-Options": "nosniff"}
 # The same rule as the gateway's: an id it passes on is kept, so one id follows a request.
 _REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")
 
@@ -227,23 +225,6 @@ def _serve(
     )
     tracing.flush()
     return response
-
-
-def install_answer_headers() -> None:
-    """Add ANSWER_HEADERS to every answer of the app functions-framework is building.
-
-    functions-framework imports main.py inside its Flask app's context, so the hook
-    covers the framework's own answers too; outside create_app (unit tests) there is
-    no app and this does nothing.
-    """
-    if not flask.has_app_context():
-        return
-
-    def add(response: flask.Response) -> flask.Response:
-        response.headers.update(ANSWER_HEADERS)
-        return response
-
-    flask.current_app.after_request(add)
 
 
 def install_json_errors() -> None:

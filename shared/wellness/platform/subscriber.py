@@ -36,9 +36,9 @@ import flask
 from opentelemetry.trace import SpanKind
 
 from . import logs, metrics, tracing
+from .answers import install_answer_headers
 from .errors import ConflictError, UnavailableError
 from .events import Event, InvalidEventError
-from .http import install_answer_headers
 from .ports import Transaction, UnitOfWork
 from .runtime import Runtime
 

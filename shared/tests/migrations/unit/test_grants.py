@@ -16,8 +16,10 @@ from devstack.deploy.db_users import db_runtime_users
 from wellness.migrations.grants import (
     DELIVERY,
     PUBLISH,
+    PURGE,
     READ,
     RELAY,
+    REVOKE,
     WRITE,
     GrantError,
     RuntimeUser,
@@ -52,18 +54,27 @@ def test_every_domain_with_tables_is_in_the_schema() -> None:
     assert {module.__name__.split(".")[1] for module in DOMAIN_TABLES} == declared
 
 
-def test_a_reader_selects_its_domain_s_tables_only() -> None:
+def test_a_reader_selects_its_domain_s_tables_and_the_ended_sessions_only() -> None:
     rights = table_rights(of("program-tasks-mine"), OWNERS)
-    assert rights == {table: READ for table in domain_tables("program")}
+    assert rights == {**{table: READ for table in domain_tables("program")}, "revoked_tokens": READ}
 
 
-def test_a_writer_writes_its_domain_s_tables_and_touches_no_platform_table() -> None:
-    assert table_rights(of("program-enroll"), OWNERS) == {table: WRITE for table in domain_tables("program")}
+def test_a_writer_writes_its_domain_s_tables_and_its_idempotency_keys() -> None:
+    assert table_rights(of("program-enroll"), OWNERS) == {
+        **{table: WRITE for table in domain_tables("program")},
+        "revoked_tokens": READ,
+        "idempotency_keys": WRITE,
+    }
 
 
-def test_a_publisher_writes_and_relays_the_outbox() -> None:
+def test_a_publisher_writes_and_relays_the_outbox_and_auth_ends_sessions() -> None:
     rights = table_rights(of("auth-signup"), OWNERS)
-    assert rights == {**{table: WRITE for table in domain_tables("auth")}, "outbox": PUBLISH}
+    assert rights == {
+        **{table: WRITE for table in domain_tables("auth")},
+        "outbox": PUBLISH,
+        "revoked_tokens": REVOKE,
+        "idempotency_keys": WRITE,
+    }
 
 
 def test_a_subscriber_records_its_deliveries() -> None:
@@ -71,8 +82,12 @@ def test_a_subscriber_records_its_deliveries() -> None:
     assert rights == {**{table: WRITE for table in domain_tables("reporting")}, "processed_events": DELIVERY}
 
 
-def test_the_relay_reads_and_marks_the_outbox_and_nothing_else() -> None:
-    assert table_rights(of("outbox-relay"), OWNERS) == {"outbox": RELAY}
+def test_the_relay_marks_and_purges_the_outbox_and_purges_expired_records_and_nothing_else() -> None:
+    assert table_rights(of("outbox-relay"), OWNERS) == {
+        "outbox": RELAY | PURGE,
+        "idempotency_keys": PURGE,
+        "revoked_tokens": PURGE,
+    }
 
 
 @pytest.mark.parametrize("user", USERS, ids=lambda u: u.function)
