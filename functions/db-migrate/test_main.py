@@ -51,7 +51,15 @@ def migrate(load_function, db):
     return run
 
 
-def test_the_job_migrates_as_the_owner_and_grants_once(migrate, db) -> None:
+@pytest.fixture
+def admin(db):
+    """The database's superuser engine, disposed even when the test fails (no socket left to the GC)."""
+    engine = create_engine(db.admin_url)
+    yield engine
+    engine.dispose()
+
+
+def test_the_job_migrates_as_the_owner_and_grants_once(migrate, db, admin) -> None:
     first = migrate()
     assert first.status_code == 200, first.get_json()
     assert first.get_json()["migratedTo"] == "head"
@@ -59,15 +67,13 @@ def test_the_job_migrates_as_the_owner_and_grants_once(migrate, db) -> None:
     assert first.get_json()["grants"]["changes"] > 0
     again = migrate()
     assert again.status_code == 200 and again.get_json()["grants"] == {"users": len(db.runtime_users), "changes": 0}
-    admin = create_engine(db.admin_url)
     with admin.connect() as conn:
         query = text("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")
         owners = set(conn.execute(query).scalars())
-    admin.dispose()
     assert owners == {db.migrator}
 
 
-def test_every_postgres_function_works_under_its_own_grants(load_function, migrate, db, pubsub_emulator) -> None:
+def test_every_postgres_function_works_under_its_own_grants(load_function, migrate, db, admin, pubsub_emulator) -> None:
     assert migrate().status_code == 200
     setup_topology(pubsub_emulator, "wellness-test", load_catalog(), {})  # the topics, so the relay can publish
     ran: set[str] = set()
@@ -91,7 +97,6 @@ def test_every_postgres_function_works_under_its_own_grants(load_function, migra
     assert refreshed.status_code == 200, refreshed.get_json()
     assert fn("auth-password-reset").post("/v1/auth/password-reset", json={"email": email}).status_code == 202
     deliver("auth-on-password-reset-submitted", password_reset_submitted(email))  # the lookup happens here
-    admin = create_engine(db.admin_url)
     with admin.connect() as conn:
         reset_id = conn.execute(text("SELECT id FROM auth_password_resets WHERE user_id = :u"), {"u": user}).scalar()
     body = {"token": reset_token(RESET_KEY, str(reset_id)), "newPassword": "a brand new password"}
@@ -142,5 +147,4 @@ def test_every_postgres_function_works_under_its_own_grants(load_function, migra
     assert fn("auth-delete-me").delete("/v1/me", headers=me).status_code == 204
     for subscriber in ("program-on-user-deleted", "reporting-on-user-deleted"):
         deliver(subscriber, user_deleted(user))
-    admin.dispose()
     assert ran == {entry["function"] for entry in db.runtime_users.values()}

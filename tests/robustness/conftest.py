@@ -12,7 +12,7 @@ from .controls import Actor, Context
 
 @pytest.fixture(scope="session")
 def api(local_stack: Any) -> Api:
-    return Api(local_stack.gateway_url)
+    return Api(local_stack.gateway_url, local_stack.mail_dir)  # its users verify their addresses
 
 
 @pytest.fixture(scope="session")
