@@ -79,17 +79,56 @@ def read_locust(prefix: Path) -> dict[str, Any]:
     return {"totals": totals, "routes": routes, "failures": failures, "timeline": timeline}
 
 
+def _pct(values: list[float], q: float) -> float | None:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 1) if ordered else None
+
+
+def steady_phase(samples_path: Path, end: float) -> dict[str, Any] | None:
+    """Exact percentiles of the requests that ended after every user was spawned and before `end`
+    (the run time's end, before Locust stops its users): the load the system holds, without the ramp."""
+    if not samples_path.exists():
+        return None
+    lines = [json.loads(line) for line in samples_path.read_text().splitlines() if line.strip()]
+    start = next((line["t"] for line in lines if "spawned" in line), None)
+    if start is None or end <= start:
+        return None
+    requests = [line for line in lines if "route" in line and start <= line["t"] <= end]
+    by_route: dict[str, list[dict[str, Any]]] = {}
+    for r in requests:
+        by_route.setdefault(r["route"], []).append(r)
+
+    def summary(name: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        ms = [float(r["ms"]) for r in rows]
+        return {
+            "route": name,
+            "requests": len(rows),
+            "failures": sum(1 for r in rows if not r["ok"]),
+            "rps": round(len(rows) / (end - start), 2),
+            "p50": _pct(ms, 0.5),
+            "p95": _pct(ms, 0.95),
+            "p99": _pct(ms, 0.99),
+            "max": _pct(ms, 1.0),
+        }
+
+    routes = sorted((summary(n, rows) for n, rows in by_route.items()), key=lambda r: -r["requests"])
+    return {"seconds": round(end - start, 1), "totals": summary("all", requests), "routes": routes}
+
+
 def steady_rps(timeline: list[dict[str, Any]], users: int) -> float | None:
     """Requests per second once every user runs (Locust's own rate over the last 10 s, averaged)."""
     full = [p["rps"] for p in timeline if p["users"] >= users and p["rps"] is not None]
     return round(sum(full) / len(full), 1) if full else None
 
 
-def build(run: dict[str, Any], locust: dict[str, Any], monitor: dict[str, Any] | None) -> dict[str, Any]:
-    steady = steady_rps(locust["timeline"], run["users"])
+def build(
+    run: dict[str, Any], locust: dict[str, Any], monitor: dict[str, Any] | None, steady_phase: dict[str, Any] | None
+) -> dict[str, Any]:
+    steady = steady_phase["totals"]["rps"] if steady_phase else steady_rps(locust["timeline"], run["users"])
     return {
         "run": run,
         "totals": locust["totals"],
+        "steady": steady_phase,
         "steadyRps": steady,
         "realDailyUsers": model.real_daily_users(steady) if steady else None,
         "routes": locust["routes"],
@@ -117,14 +156,34 @@ def render(report: dict[str, Any]) -> str:
     lines = [
         f"# Load run {run['runId']}: {run['users']} users for {run['durationS']} s against {run['baseUrl']}",
         "",
-        f"{run['started']} → {run['finished']}; model: scripts/devstack/load/model.py; machine: {run['machine']}",
+        f"{run['started']} → {run['finished']}; model: scripts/devstack/load/model.py; machine: {run['machine']}; "
+        f"load average at the end (1, 5, 15 min): {run.get('loadAverage')}",
         "",
         f"**{totals.get('requests', 0)} requests, {totals.get('failures', 0)} failed; "
-        f"steady {report['steadyRps'] or '–'} req/s** (≈ {report['realDailyUsers'] or '–'} real daily users at that "
-        f"peak hour); p50 {_ms(totals.get('p50'))} ms, p95 {_ms(totals.get('p95'))} ms, "
+        f"steady {report['steadyRps'] or '–'} req/s** (≈ {report['realDailyUsers'] or '–'} real daily users with "
+        f"that peak hour); whole run p50 {_ms(totals.get('p50'))} ms, p95 {_ms(totals.get('p95'))} ms, "
         f"p99 {_ms(totals.get('p99'))} ms",
         "",
-        "| route | requests | failures | req/s | p50 ms | p95 ms | p99 ms | max ms |",
+    ]
+    steady = report.get("steady")
+    if steady:
+        t = steady["totals"]
+        lines += [
+            f"**Steady phase** (all {run['users']} users in sessions, {steady['seconds']} s): "
+            f"{t['requests']} requests, {t['failures']} failed, {t['rps']} req/s; "
+            f"p50 {_ms(t['p50'])} ms, p95 {_ms(t['p95'])} ms, p99 {_ms(t['p99'])} ms",
+            "",
+            "| route (steady phase) | requests | failures | req/s | p50 ms | p95 ms | p99 ms | max ms |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        lines += [
+            f"| {r['route']} | {r['requests']} | {r['failures']} | {r['rps']:.2f} | {_ms(r['p50'])} | "
+            f"{_ms(r['p95'])} | {_ms(r['p99'])} | {_ms(r['max'])} |"
+            for r in steady["routes"]
+        ]
+        lines += [""]
+    lines += [
+        "| route (whole run, Locust) | requests | failures | req/s | p50 ms | p95 ms | p99 ms | max ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in report["routes"]:

@@ -79,6 +79,7 @@ def run_locust(
         **os.environ,
         "LOAD_RUN_ID": run_id,
         "PYTHONPATH": os.pathsep.join([str(SCRIPTS_DIR), str(SHARED_DIR)]),
+        "LOAD_SAMPLES": str(prefix.with_name("requests.jsonl")),
     }
     log = prefix.with_name("locust.log")
     with log.open("wb") as out:
@@ -201,11 +202,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load: {args.users} users for {args.duration} s against {base_url} (run {run_id}; report in {out})")
     if monitor is not None:
         monitor.start()
+    launched = time.time()
     try:
         code = run_locust(base_url, args.users, args.duration, spawn_rate, out / "locust", run_id, monitor)
     finally:
         if monitor is not None:
             monitor.stop()
+    # How busy the machine was besides this run: other work on its cores shows in every number.
+    load_average = [round(x, 1) for x in os.getloadavg()]
     if code != 0:
         print(f"load: locust exited {code}; its log: {out / 'locust.log'}", file=sys.stderr)
         print((out / "locust.log").read_text(errors="replace")[-3000:], file=sys.stderr)
@@ -235,8 +239,10 @@ def main(argv: list[str] | None = None) -> int:
         "started": started,
         "finished": reporting.now(),
         "machine": machine(),
+        "loadAverage": load_average,
     }
-    report = reporting.build(run, reporting.read_locust(out / "locust"), measured)
+    steady = reporting.steady_phase(out / "requests.jsonl", launched + args.duration)
+    report = reporting.build(run, reporting.read_locust(out / "locust"), measured, steady)
     as_json, as_text = reporting.write(report, out)
     print(as_text.read_text())
     print(f"load: report written to {as_json} and {as_text}")

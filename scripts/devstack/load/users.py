@@ -12,22 +12,40 @@ throttling under load is a finding, not noise).
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import random
+import time
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 from devstack.load import model
 
 RUN_ID = os.environ.get("LOAD_RUN_ID") or uuid.uuid4().hex[:8]
 PASSWORD = "load test password"  # noqa: S105 - throwaway accounts of a load run
 EMAIL_DOMAIN = "example.com"  # RFC 2606: mail to it is never delivered
+SAMPLES = os.environ.get("LOAD_SAMPLES")  # where every request's time goes, one JSON line each (report.py)
 _numbers = itertools.count(1)
 _MOODS = (2, 3, 3, 4, 4, 5)
 _TEXTS = ("Slept well.", "A calm walk before work.", "Hard day, the breathing helped.", "Tired but did it.")
+
+
+if SAMPLES:
+    _samples = open(SAMPLES, "a", buffering=1)  # noqa: SIM115 - open for the whole run, line-buffered
+
+    def _record(name: str, response_time: float, exception: BaseException | None, **_: Any) -> None:
+        """Each request's name, end time, milliseconds and outcome: the report's steady-phase percentiles."""
+        line = {"t": round(time.time(), 3), "route": name, "ms": round(response_time, 1), "ok": exception is None}
+        _samples.write(json.dumps(line) + "\n")
+
+    def _spawned(user_count: int, **_: Any) -> None:
+        _samples.write(json.dumps({"t": round(time.time(), 3), "spawned": user_count}) + "\n")
+
+    events.request.add_listener(_record)  # type: ignore[no-untyped-call]
+    events.spawning_complete.add_listener(_spawned)  # type: ignore[no-untyped-call]
 
 
 def email_for(number: int) -> str:

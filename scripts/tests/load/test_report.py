@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def test_the_text_report_names_each_route_and_what_was_not_measured(tmp_path: Pa
         "finished": "2026-11-30T00:00:20Z",
         "machine": "2 CPUs",
     }
-    built = report.build(run, report.read_locust(_locust_files(tmp_path)), None)
+    built = report.build(run, report.read_locust(_locust_files(tmp_path)), None, None)
     assert built["steadyRps"] == 5.0 and built["realDailyUsers"] == model.real_daily_users(5.0)
     json_path, text_path = report.write(built, tmp_path / "out")
     text = text_path.read_text()
@@ -80,3 +81,21 @@ def test_the_model_s_rate_converts_to_real_daily_users() -> None:
     # 1 request/s at the peak hour is a third of that on average: 28,800 requests a day.
     assert model.real_daily_users(1.0) == 28_800 // model.REQUESTS_PER_REAL_USER_DAY
     assert 3 < model.expected_requests_per_session() < 8
+
+
+def test_the_steady_phase_counts_only_requests_after_every_user_was_spawned_and_before_the_end(tmp_path: Path) -> None:
+    samples = tmp_path / "requests.jsonl"
+    lines = [
+        {"t": 99.0, "route": "POST /v1/auth/signup", "ms": 900.0, "ok": True},  # the ramp: left out
+        {"t": 100.0, "spawned": 10},
+        *({"t": 100.0 + n, "route": "GET /v1/me/tasks", "ms": float(n), "ok": n != 7} for n in range(1, 11)),
+        {"t": 130.0, "route": "GET /v1/me/tasks", "ms": 5000.0, "ok": False},  # after the end: left out
+    ]
+    samples.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    steady = report.steady_phase(samples, end=120.0)
+    assert steady is not None
+    assert steady["seconds"] == 20.0
+    assert steady["totals"] == {
+        "route": "all", "requests": 10, "failures": 1, "rps": 0.5, "p50": 5.0, "p95": 10.0, "p99": 10.0, "max": 10.0,
+    }  # fmt: skip
+    assert report.steady_phase(tmp_path / "missing.jsonl", end=120.0) is None
