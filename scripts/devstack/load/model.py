@@ -31,7 +31,7 @@ Between two requests the user reads the screen: THINK seconds, uniformly drawn.
 
 from __future__ import annotations
 
-PROGRAMS = ("mindful-7", "move-14", "sleep-10")  # the seeded catalog; each user enrolls in one
+PROGRAMS = ("mindful-7", "move-14", "sleep-10")  # the seeded catalog; each user enrolls in all three
 
 # Seconds a user looks at a screen before the next request (uniform between the two).
 THINK = (1.0, 3.0)
@@ -62,6 +62,10 @@ FEED_ACTIONS: dict[str, float] = {
 REQUESTS_PER_REAL_USER_DAY = 20
 # Peak hour over the day's average hour (mornings and evenings in one region's time zones).
 PEAK_FACTOR = 3.0
+# New installs per request, for the capacity plan: a load run signs every user up in its first
+# seconds, far more than a real day does. With 2 % of the daily users new each day and
+# REQUESTS_PER_REAL_USER_DAY requests each, one request in a thousand is a sign-up.
+SIGNUPS_PER_REQUEST = 0.02 / REQUESTS_PER_REAL_USER_DAY
 
 
 def expected_requests_per_session() -> float:

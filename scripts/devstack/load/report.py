@@ -105,6 +105,7 @@ def steady_phase(samples_path: Path, end: float) -> dict[str, Any] | None:
             "requests": len(rows),
             "failures": sum(1 for r in rows if not r["ok"]),
             "rps": round(len(rows) / (end - start), 2),
+            "avg": round(sum(ms) / len(ms), 1) if ms else None,
             "p50": _pct(ms, 0.5),
             "p95": _pct(ms, 0.95),
             "p99": _pct(ms, 0.99),

@@ -33,7 +33,7 @@ from typing import Any
 import psutil
 import requests
 
-from devstack.catalog import REPO_ROOT
+from devstack.catalog import REPO_ROOT, load_catalog
 from devstack.load import report as reporting
 from devstack.load.monitor import LOAD_GENERATOR, Monitor
 from devstack.stack.layout import DEFAULT_STATE_DIR, SCRIPTS_DIR, SHARED_DIR
@@ -145,6 +145,28 @@ def event_lag(database_url: str, since: Any, drain_seconds: float) -> dict[str, 
     }
 
 
+def events_by_topic(database_url: str, since: Any) -> dict[str, int]:
+    """Events of each topic applied since `since`, as its Postgres subscribers recorded them (processed_events):
+    every topic the load model raises has one (the capacity plan's events per request)."""
+    from sqlalchemy import create_engine, text
+
+    topic_of = {s.function: s.topic for s in load_catalog().subscriptions}
+    engine = create_engine(database_url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            counts = conn.execute(
+                text("SELECT consumer, count(*) FROM processed_events WHERE processed_at >= :since GROUP BY consumer"),
+                {"since": since},
+            ).all()
+    finally:
+        engine.dispose()
+    topics: dict[str, int] = {}
+    for consumer, count in counts:
+        if consumer in topic_of:
+            topics[topic_of[consumer]] = max(topics.get(topic_of[consumer], 0), int(count))
+    return topics
+
+
 def _database_now(database_url: str) -> Any:
     from sqlalchemy import create_engine, text
 
@@ -219,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         outbox = monitor.outbox
         measured = {
             "eventLag": event_lag(stack.database_url, since, DRAIN_SECONDS),
+            "eventsByTopic": events_by_topic(stack.database_url, since),
             "outbox": outbox,
             "outboxPeak": {
                 "postgres": max((s.get("postgres") or 0 for s in outbox), default=None),

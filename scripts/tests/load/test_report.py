@@ -96,6 +96,7 @@ def test_the_steady_phase_counts_only_requests_after_every_user_was_spawned_and_
     assert steady is not None
     assert steady["seconds"] == 20.0
     assert steady["totals"] == {
-        "route": "all", "requests": 10, "failures": 1, "rps": 0.5, "p50": 5.0, "p95": 10.0, "p99": 10.0, "max": 10.0,
+        "route": "all", "requests": 10, "failures": 1, "rps": 0.5, "avg": 5.5,
+        "p50": 5.0, "p95": 10.0, "p99": 10.0, "max": 10.0,
     }  # fmt: skip
     assert report.steady_phase(tmp_path / "missing.jsonl", end=120.0) is None
