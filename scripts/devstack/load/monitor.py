@@ -47,6 +47,8 @@ class Monitor:
         self._t0 = time.monotonic()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="load-monitor", daemon=True)
+        self._engine: Any = None
+        self._firestore: Any = None
 
     def watch(self, pgid: int, name: str) -> None:
         """Charge another process group (the load generator) to `name`."""
@@ -60,6 +62,7 @@ class Monitor:
         self._stop.set()
         self._thread.join(timeout=30)
         self._sample_cpu()  # the last interval too
+        self.close()
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -93,15 +96,52 @@ class Monitor:
         for name, mib in rss.items():
             self.rss_peak[name] = max(self.rss_peak[name], mib)
 
-    def _sample_outbox(self) -> None:
-        from devstack.console.events import outbox_backlog
+    def _stores(self) -> tuple[Any, Any]:
+        """An engine and a Firestore client of the monitor's own, built on first use, closed by stop()."""
+        if self._engine is None and self.stack.database_url:
+            from sqlalchemy import create_engine
 
-        rows = outbox_backlog(self.stack.database_url, self.stack.firestore_host, self.project)
+            self._engine = create_engine(self.stack.database_url, pool_size=1, max_overflow=0)
+        if self._firestore is None and self.stack.firestore_host:
+            from google.cloud import firestore
+
+            # The client finds the emulator through the environment, read once when it is built.
+            saved = os.environ.get("FIRESTORE_EMULATOR_HOST")
+            os.environ["FIRESTORE_EMULATOR_HOST"] = self.stack.firestore_host
+            try:
+                self._firestore = firestore.Client(project=self.project)
+            finally:
+                if saved is None:
+                    del os.environ["FIRESTORE_EMULATOR_HOST"]
+                else:
+                    os.environ["FIRESTORE_EMULATOR_HOST"] = saved
+        return self._engine, self._firestore
+
+    def _sample_outbox(self) -> None:
+        from wellness.platform.firestore import outbox as firestore_outbox
+        from wellness.platform.postgres import outbox as postgres_outbox
+
+        engine, client = self._stores()
         sample: dict[str, Any] = {"t": round(time.monotonic() - self._t0, 1)}
-        for row in rows:
-            sample[row["store"]] = row["pending"]
-            sample[f"{row['store']}OldestS"] = None if row["oldest"] is None else round(row["oldest"], 1)
+        for store, backlog, handle in (
+            ("postgres", postgres_outbox.backlog, engine),
+            ("firestore", firestore_outbox.backlog, client),
+        ):
+            if handle is None:
+                continue
+            try:
+                pending, oldest = backlog(handle)
+            except Exception as exc:  # noqa: BLE001 - a store that does not answer leaves a gap, not a dead monitor
+                sample[f"{store}Error"] = f"{type(exc).__name__}: {exc}"[:200]
+                continue
+            sample[store], sample[f"{store}OldestS"] = pending, round(oldest, 1)
         self.outbox.append(sample)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+        if self._firestore is not None:
+            self._firestore.close()
 
     def processes(self, top: int = 12) -> list[dict[str, Any]]:
         """The busiest processes: CPU (average and peak interval, % of one core), CPU seconds, peak RSS."""
