@@ -2,7 +2,7 @@
 
 Everything that shapes the load is here, in one place; `users.py` only carries it out.
 
-One simulated user is one phone. It signs up once (a new install), enrolls in a program,
+One simulated user is one phone. It signs up once (a new install), enrolls in the programs,
 then comes back in *sessions*. A real user opens the app about three times a day; a
 simulated one compresses the hours between sessions into SESSION_GAP, so the same
 traffic mix arrives at a much higher rate per user (the report converts the measured rate
@@ -20,6 +20,8 @@ A session is what the app does when it is opened:
    from the feed react (or take a reaction back) on the newest post, comment on it, or
    write a post. Reactions go to the newest post on purpose: that is where everyone's
    reactions land in the real app (a hot post), and where one counter row takes them all.
+   When today's tasks are all done, the completion step sends one again (answered 200, no
+   event): the app's retry after a lost answer, and it keeps the route's share in long runs.
 
 Between two requests the user reads the screen: THINK seconds, uniformly drawn.
 
