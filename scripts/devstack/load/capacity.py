@@ -292,8 +292,8 @@ def render(result: dict[str, Any]) -> str:
     lines += [
         "",
         "Mix (share of requests by route): "
-        + ", ".join(f"`{k}` {v:.1%}" for k, v in sorted(result["mix"].items(), key=lambda kv: -kv[1])),
-        "; events per request: "
+        + ", ".join(f"`{k}` {v:.1%}" for k, v in sorted(result["mix"].items(), key=lambda kv: -kv[1]))
+        + "; events per request: "
         + (", ".join(f"`{k}` {v}" for k, v in result["eventsPerRequest"].items()) or "not measured"),
         "",
         "Prices (USD): " + "; ".join(f"{label}: {_usd(value)}" for value, label in PRICES.values()) + ".",
