@@ -1,7 +1,12 @@
 """The cloud capacity plan, computed from the catalog, prod's Terraform variables and a load report.
 
-    scripts/capacity-plan --report .local/load/<run>/report.json                 # print it
-    scripts/capacity-plan --report … --write terraform/README.md                  # refresh the README's section
+    scripts/capacity-plan                                             # the plan of the committed report
+    scripts/capacity-plan --report .local/load/<run>/report.json --write  # refresh terraform/README.md from a run
+    scripts/capacity-plan --check                                     # lint: is the README's plan current?
+
+The README's plan is computed from `terraform/load-report.json` (kept beside it by --write), so
+it is checked like any generated file: a change to the catalog's sizing or prod's tfvars that
+changes the plan fails `python -m devstack.lint` until the plan is refreshed.
 
 At 10, 100 and 1,000 requests per second of the load model's mix (model.py):
 
@@ -45,6 +50,8 @@ MESSAGE_BYTES = 1_000  # an event envelope is under 1 KB; Pub/Sub bills at least
 SPANS_PER_REQUEST = 2  # the request and, on writes, the publish (README: Sampling and cost)
 LOG_BYTES_PER_REQUEST = 1_500  # one JSON access line plus, on writes, an outbox line
 SIGNUP, ENROLL = "POST /v1/auth/signup", "POST /v1/programs/{programId}/enrollments"
+README = REPO_ROOT / "terraform" / "README.md"
+REPORT = REPO_ROOT / "terraform" / "load-report.json"  # the report the README's plan was computed from
 MARKER = ("<!-- capacity-plan:start -->", "<!-- capacity-plan:end -->")
 
 # List prices (USD) in europe-west1 / eur3 when this was written: check the pages before budgeting.
@@ -317,18 +324,36 @@ def write_section(readme: Path, text: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/capacity-plan", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--report", type=Path, required=True, help="a load report (report.json of scripts/load)")
     parser.add_argument(
-        "--write", type=Path, help="refresh the capacity-plan section of this file (terraform/README.md)"
+        "--report",
+        type=Path,
+        default=REPORT,
+        help=f"a load report (scripts/load's report.json; default: the committed {REPORT.relative_to(REPO_ROOT)})",
     )
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help=f"refresh the plan in {README.relative_to(REPO_ROOT)} and keep the report beside it",
+    )
+    parser.add_argument("--check", action="store_true", help="fail when the README's plan is not current (lint)")
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
     args = parser.parse_args(argv)
-    result = plan(json.loads(args.report.read_text()), load_catalog(), prod_terraform())
+    report = json.loads(args.report.read_text())
+    result = plan(report, load_catalog(), prod_terraform())
     text = render(result)
+    if args.check:
+        start, end = MARKER
+        current = README.read_text().split(start, 1)[-1].split(end, 1)[0]
+        if current.strip() != text.strip():
+            print(f"capacity-plan: {README.relative_to(REPO_ROOT)} is not current", file=sys.stderr)
+            return 1
+        return 0
     print(json.dumps(result, indent=2) if args.json else text)
     if args.write:
-        write_section(args.write, text)
-        print(f"capacity-plan: {args.write} refreshed", file=sys.stderr)
+        if args.report.resolve() != REPORT.resolve():
+            REPORT.write_text(json.dumps(report, indent=2) + "\n")  # the plan and its source stay together
+        write_section(README, text)
+        print(f"capacity-plan: {README.relative_to(REPO_ROOT)} refreshed", file=sys.stderr)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 from typing import Any
@@ -86,3 +87,29 @@ def _without_markers(tmp_path: Path) -> Path:
     path = tmp_path / "plain.md"
     path.write_text("# nothing to refresh\n")
     return path
+
+
+def test_write_keeps_the_report_beside_the_plan_and_check_fails_once_the_plan_is_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start, end = capacity.MARKER
+    readme, kept = tmp_path / "README.md", tmp_path / "load-report.json"
+    readme.write_text(f"# Terraform\n{start}\n{end}\n")
+    monkeypatch.setattr(capacity, "README", readme)
+    monkeypatch.setattr(capacity, "REPORT", kept)
+    monkeypatch.setattr(capacity, "REPO_ROOT", tmp_path)
+    source = tmp_path / "run" / "report.json"
+    source.parent.mkdir()
+    source.write_text(json.dumps(_report()))
+    assert capacity.main(["--check", "--report", str(source)]) == 1  # nothing written yet
+    assert capacity.main(["--report", str(source), "--write"]) == 0
+    assert json.loads(kept.read_text()) == _report()
+    assert capacity.main(["--check"]) == 0  # from the kept report
+    readme.write_text(readme.read_text().replace("| 1 |", "| 2 |", 1))
+    assert capacity.main(["--check"]) == 1
+    assert "is not current" in capsys.readouterr().err
+
+
+def test_the_committed_plan_is_current() -> None:
+    # What lint checks: the catalog, prod's tfvars and terraform/load-report.json still give the README's plan.
+    assert capacity.main(["--check"]) == 0
