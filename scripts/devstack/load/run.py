@@ -204,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         parser.error(f"--base-url must be an http(s) URL, not {base_url!r}")
     try:
-        jwks = requests.get(f"{base_url}/v1/auth/jwks", timeout=10)
+        with requests.Session() as http:
+            http.trust_env = False  # the gateway given, never a proxy from the environment
+            jwks = http.get(f"{base_url}/v1/auth/jwks", timeout=10)
     except requests.RequestException as exc:
         print(f"load: {base_url} does not answer: {exc}", file=sys.stderr)
         return 2

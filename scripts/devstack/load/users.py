@@ -81,6 +81,7 @@ class AppUser(HttpUser):
     wait_time = between(*model.SESSION_GAP)
 
     def on_start(self) -> None:
+        self.client.trust_env = False  # never through a proxy from the environment: the gateway given, nothing else
         self.email = ""
         self.access: str | None = None
         self.refresh: str | None = None
