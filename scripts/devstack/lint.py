@@ -10,7 +10,8 @@
    (scripts/devstack); plain mypy over the tests and every function's main.py and tests.
    Each function folder holds a `main.py`, so the functions are checked through a tree of
    links with one package per function (mypy needs distinct module names);
-4. the generated files are current: functions/*/requirements.txt and .github/workflows/ci-*.yml.
+4. the generated files are current: functions/*/requirements.txt, .github/workflows/ci-*.yml and the
+   capacity plan in terraform/README.md.
 """
 
 from __future__ import annotations
@@ -102,6 +103,11 @@ def main(argv: list[str]) -> int:
             "workflows",
             [sys.executable, "-m", "devstack.deploy.workflows"],
             hint="run `python -m devstack.deploy.workflows --write`",
+        ),
+        lambda: _run(
+            "capacity plan",
+            [sys.executable, "-m", "devstack.load.capacity", "--check"],
+            hint="run `scripts/capacity-plan --write` (terraform/README.md from terraform/load-report.json)",
         ),
     ]
     return 0 if all(check() for check in checks) else 1

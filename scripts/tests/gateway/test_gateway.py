@@ -527,6 +527,44 @@ def test_backend_down_is_503(gateway: str, client: requests.Session) -> None:
     _assert_error(client.get(f"{gateway}/v1/down"), 503, "backend_unavailable")
 
 
+class _DropsFirstHandler(BaseHTTPRequestHandler):
+    """Closes the first connection without a word (a kept-alive connection the backend just closed), then answers."""
+
+    def do_POST(self) -> None:
+        server: Any = self.server
+        server.hits.append(self.path)
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if len(server.hits) == 1:
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+            return
+        self.send_response(201)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_a_connection_reset_before_the_answer_is_retried_once_like_api_gateway(
+    client: requests.Session, capfd: pytest.CaptureFixture[str]
+) -> None:
+    with _serve(_DropsFirstHandler) as flaky:
+        spec = _spec(_url(flaky), "http://127.0.0.1:1/jwks", f"http://127.0.0.1:{_free_port()}")
+        with _gateway(spec) as url:
+            response = client.post(f"{url}/v1/public/thing", json={"a": 1})
+    assert response.status_code == 201, response.text
+    assert flaky.hits == ["/v1/public/thing", "/v1/public/thing"]  # once reset, once answered
+    assert "retrying once" in capfd.readouterr().err
+
+
+def test_a_backend_that_refuses_twice_is_503_after_one_retry(gateway: str, client: requests.Session) -> None:
+    started = time.monotonic()
+    _assert_error(client.get(f"{gateway}/v1/down"), 503, "backend_unavailable")
+    assert time.monotonic() - started < 5  # refused at once, twice: no waiting out a deadline
+
+
 def test_backend_past_its_deadline_is_504(gateway: str, client: requests.Session) -> None:
     started = time.monotonic()
     _assert_error(client.get(f"{gateway}/v1/slow"), 504, "backend_timeout")

@@ -53,6 +53,13 @@ class PostgresCatalog:
         row = self._conn.execute(select(program_tasks).where(program_tasks.c.id == task_id)).first()
         return None if row is None else _task(row)
 
+    def tasks_by_id(self, task_ids: list[str]) -> list[Task]:
+        if not task_ids:
+            return []
+        rows = self._conn.execute(select(program_tasks).where(program_tasks.c.id.in_(task_ids))).all()
+        found = {row.id: _task(row) for row in rows}
+        return [found[i] for i in task_ids if i in found]
+
 
 class PostgresEnrollments:
     def __init__(self, tx: PostgresTransaction):

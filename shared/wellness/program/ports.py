@@ -24,6 +24,10 @@ class Catalog(Protocol):
 
     def task(self, task_id: str) -> Task | None: ...
 
+    def tasks_by_id(self, task_ids: list[str]) -> list[Task]:
+        """These tasks, in the order asked, those that exist: one query for a whole day's tasks."""
+        ...
+
 
 class Enrollments(Protocol):
     def add(self, user_id: str, program_id: str, started_on: dt.date) -> Enrollment | None:

@@ -55,6 +55,9 @@ class FakeCatalog:
     def task(self, task_id: str) -> Task | None:
         return next((t for _, tasks in self._state.catalog.values() for t in tasks if t.id == task_id), None)
 
+    def tasks_by_id(self, task_ids: list[str]) -> list[Task]:
+        return [t for i in task_ids if (t := self.task(i)) is not None]
+
 
 class FakeEnrollments:
     def __init__(self, state: ProgramState, clock: dt.datetime):
