@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import requests
 
+from devstack.stack.accounts import VERIFICATION_SUBJECT, mailed_token
 from devstack.stack.mailsink import read_mail
 from wellness.platform import contracts
 
@@ -139,19 +140,36 @@ def derived(ctx: Context, op: ContractOperation, actor: Actor | None = None) -> 
 
 
 def _reset_token(ctx: Context, actor: Actor) -> str:
-    """A fresh reset token for actor from the stack's mail sink (not one used before)."""
+    """A fresh reset token for actor from the stack's mail sink (not one used before; not its verification link)."""
     assert ctx.api.call("POST", "/v1/auth/password-reset", json={"email": actor.email}).status_code == 202
 
     def fresh() -> str | None:
         for message in reversed(read_mail(ctx.stack.mail_dir)):
-            found = TOKEN_IN_LINK.search(message.get_content()) if message["To"] == actor.email else None
+            if message["To"] != actor.email or "reset" not in str(message["Subject"]).lower():
+                continue
+            found = TOKEN_IN_LINK.search(message.get_content())
             if found and found.group(2) not in ctx.used_reset_tokens:
                 return found.group(2)
         return None
 
-    token: str = eventually(fresh, timeout=15)
+    token: str = eventually(fresh, timeout=30)  # the reset is looked up by a subscriber, then mailed
     ctx.used_reset_tokens.add(token)
     return token
+
+
+def _unverified(ctx: Context) -> dict[str, Any]:
+    """A new account whose address is not verified yet: its verification link is in the mail."""
+    return ctx.api.sign_up(verified=False, displayName=f"unverified-{uuid.uuid4().hex[:6]}")
+
+
+def _verify_email(ctx: Context, op: ContractOperation) -> Request:
+    session = _unverified(ctx)
+    token = mailed_token(ctx.stack.mail_dir, session["user"]["email"], VERIFICATION_SUBJECT)
+    return Request(op, None, {}, body={"token": token})
+
+
+def _resend_verification(ctx: Context, op: ContractOperation) -> Request:
+    return Request(op, _unverified(ctx)["accessToken"], {})
 
 
 def _password_reset_confirm(ctx: Context, op: ContractOperation) -> Request:
@@ -217,6 +235,8 @@ PREPARE: dict[str, Callable[[Context, ContractOperation], Request]] = {
     "authLogout": lambda ctx, op: Request(op, ctx.login(ctx.me)["accessToken"], {}),
     "authPasswordReset": lambda ctx, op: Request(op, None, {}, body={"email": ctx.me.email}),
     "authPasswordResetConfirm": _password_reset_confirm,
+    "authVerifyEmail": _verify_email,
+    "authResendVerification": _resend_verification,
     "authDeleteMe": lambda ctx, op: Request(op, ctx.new_user("leaver").token, {}),
     "programEnroll": _enroll,
     "programUnenroll": _unenroll,

@@ -92,8 +92,10 @@ def function_env(
         "LOG_LEVEL": "INFO",
         "PYTHONPATH": _pathsep(Path(p) for p in pythonpath),
         "PYTHONUNBUFFERED": "1",
-        # One machine is one client: the sign-up throttle per client would stop the test suites.
+        # One machine is one client: the sign-up and login throttles per client would stop the test
+        # suites (their failed logins add up across a session). Per address they stay as deployed.
         "SIGNUP_MAX_PER_CLIENT": "100000",
+        "LOGIN_MAX_FAILURES_CLIENT": "100000",
         # Reports count toward hiding from accounts 10 s old (a day in the cloud), so tests can show both.
         "COMMUNITY_REPORT_MIN_ACCOUNT_AGE_SECONDS": "10",
     }
