@@ -27,7 +27,8 @@ from .controls import Request, parameters
 KINDS = ("unstorable strings", "user-visible text", "deep json", "path ids", "cursors", "calendar edges")
 EDGE_DAYS = ("0001-01-01", "9999-12-31")
 # HTTP clients decode %2E and the gateway resolves dot segments (as Envoy does): such a path may
-# name another route, which answers as it does; it just must not fail.
+# name another route, which answers as it does; it just must not fail. It is sent by a throwaway
+# account: DELETE /v1/me/reflections/.. is DELETE /v1/me, which ends its caller's account.
 ROUTED_ELSEWHERE = {"dot", "dot dot"}
 BAD = frozenset({400})
 
@@ -38,6 +39,7 @@ class Variant:
     send: Callable[[Api, Request], requests.Response]  # sends the hostile request in place of a valid one
     expect: frozenset[int] | None  # the statuses it may answer; None: anything below 500
     field: str | None = None  # the field its error details must name
+    throwaway_caller: bool = False  # sent with a new account's token: it may reach another route
 
 
 def _fields(schema: dict[str, Any], path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
@@ -174,6 +176,7 @@ def variants(op: ContractOperation, kind: str, request_body: Any = None) -> list
                 f"path {name} = {label}",
                 _changing(raw_params={name: raw}),
                 None if label in ROUTED_ELSEWHERE else frozenset({400, 404}),
+                throwaway_caller=label in ROUTED_ELSEWHERE,
             )
             for name in op.path_params
             for label, raw in RESERVED_IDS.items()
