@@ -16,7 +16,6 @@ import dataclasses
 import datetime as dt
 import json
 import re
-from collections import defaultdict
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from markupsafe import Markup, escape
 
 from devstack.stack.mailsink import read_mail
 from devstack.stack.state import StackState
-from devstack.stack.traces import load_spans
+from devstack.stack.traces import load_spans, span_children
 
 TAIL_BYTES = 512 * 1024  # how far back a log is read for its last lines and last error
 _REQUEST = re.compile(
@@ -172,13 +171,7 @@ class Waterfall:
 
 def waterfall(spans: list[dict[str, Any]], trace_id: str) -> Waterfall:
     """The spans of one trace, parents before children, with their positions on a shared time axis."""
-    by_id = {span["spanId"]: span for span in spans}
-    children: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
-    for span in spans:
-        parent = span.get("parentSpanId")
-        children[parent if parent in by_id else None].append(span)
-    for siblings in children.values():
-        siblings.sort(key=lambda s: str(s.get("start", "")))
+    children = span_children(spans)
     starts = [t for s in spans if (t := _time(s.get("start")))]
     ends = [t for s in spans if (t := _time(s.get("end")))]
     t0 = min(starts) if starts else None

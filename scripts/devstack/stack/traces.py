@@ -67,16 +67,24 @@ def _line(span: dict[str, Any], depth: int) -> str:
     )
 
 
-def render_trace(trace_id: str, spans: list[dict[str, Any]]) -> list[str]:
-    """One trace as an indented tree: parents before children, siblings by start time."""
+def span_children(spans: list[dict[str, Any]]) -> dict[str | None, list[dict[str, Any]]]:
+    """Each span's children by its id (None: the roots), siblings by start time.
+
+    A parent that is not among `spans` (the gateway, a client) makes the span a root.
+    """
     by_id = {span["spanId"]: span for span in spans}
     children: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
     for span in spans:
         parent = span.get("parentSpanId")
-        # A parent that is not in the file (the gateway, a client) makes the span a root here.
         children[parent if parent in by_id else None].append(span)
     for siblings in children.values():
         siblings.sort(key=lambda s: str(s.get("start", "")))
+    return children
+
+
+def render_trace(trace_id: str, spans: list[dict[str, Any]]) -> list[str]:
+    """One trace as an indented tree: parents before children, siblings by start time."""
+    children = span_children(spans)
     start = min(str(s.get("start", "")) for s in spans)
     services = sorted({str(s.get("service")) for s in spans if s.get("service")})
     lines = [f"trace {trace_id}  {start}  {len(spans)} span(s)  {', '.join(services)}"]
