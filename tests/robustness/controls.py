@@ -47,6 +47,7 @@ class Context:
     poster: Actor  # owns `post`, a visible post anyone may comment on or react to
     post: str
     used_reset_tokens: set[str] = dataclasses.field(default_factory=set)
+    learner: tuple[Actor, str] | None = None  # see _complete_task: an enrolled user in UTC, its enrollment's first day
 
     def new_user(self, label: str = "robust") -> Actor:
         name = f"{label}-{uuid.uuid4().hex[:6]}"
@@ -218,6 +219,25 @@ def _unenroll(ctx: Context, op: ContractOperation) -> Request:
     return Request(op, user.token, {"programId": "mindful-7"})
 
 
+def _complete_task(ctx: Context, op: ContractOperation) -> Request:
+    """Day 1 of a user's own enrollment, for the day it started on: due whatever the time of day.
+
+    Not ctx.me with "today": the profile control moves ctx.me to Europe/Paris, where late in
+    the UTC evening it is already tomorrow and day 2 is due (seen in CI at 23:00 UTC). This
+    user lives in UTC, so its program zone is the same before and after its sign-up event
+    arrives, and its enrollment's first day is never after its "today".
+    """
+    if ctx.learner is None:
+        session = ctx.api.sign_up(displayName=f"learner-{uuid.uuid4().hex[:6]}", timezone="UTC")
+        user = session["user"]
+        learner = Actor(user["id"], user["email"], session["accessToken"], user["displayName"], session["password"])
+        response = ctx.api.call("POST", "/v1/programs/mindful-7/enrollments", learner.token)
+        assert response.status_code == 201, response.text
+        ctx.learner = (learner, response.json()["startedOn"])
+    learner, started_on = ctx.learner
+    return Request(op, learner.token, {"taskId": "mindful-7-d1"}, body={"date": started_on})  # again: 200
+
+
 PREPARE: dict[str, Callable[[Context, ContractOperation], Request]] = {
     "authSignup": lambda ctx, op: Request(
         op,
@@ -240,6 +260,7 @@ PREPARE: dict[str, Callable[[Context, ContractOperation], Request]] = {
     "authDeleteMe": lambda ctx, op: Request(op, ctx.new_user("leaver").token, {}),
     "programEnroll": _enroll,
     "programUnenroll": _unenroll,
+    "programCompleteTask": _complete_task,
     "communityCreatePost": _fresh_author_posts,
     "communityDeletePost": _delete_own_post,
     "communityListComments": _comments,

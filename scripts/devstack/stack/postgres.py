@@ -12,14 +12,17 @@ server command runs as the unprivileged `postgres` user.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
 import importlib.util
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -92,33 +95,40 @@ class PostgresCluster:
 
     # -- commands ------------------------------------------------------------
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        extra: dict[str, Any] = {}
         env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
         if self._user is not None:
-            extra = {"user": self._user.pw_uid, "group": self._user.pw_gid, "extra_groups": []}
             env["HOME"] = str(self.home)
         result = subprocess.run(
-            [str(self.bindir / args[0]), *args[1:]],
+            [*self._as_cluster_user(), str(self.bindir / args[0]), *args[1:]],
             capture_output=True,
             text=True,
             env=env,
             cwd=self.home,
             stdin=subprocess.DEVNULL,
             timeout=120,
-            **extra,
         )
         if check and result.returncode != 0:
             raise ServiceError(f"{args[0]} failed ({result.returncode}): {result.stderr.strip()}", self.log_path)
         return result
+
+    def _as_cluster_user(self) -> list[str]:
+        """The prefix that runs a command as the cluster's unprivileged user (none when we are not root).
+
+        setpriv rather than subprocess's user=/group=: with those CPython must fork() instead of
+        vfork(), which runs the fork handlers of libraries loaded in this process, and gRPC's
+        (a test process holds Pub/Sub and Firestore clients) once broke `pg_ctl stop` in its
+        child ("epoll_wait error: Bad file descriptor"; CI, 2026-11-30).
+        """
+        if self._user is None:
+            return []
+        return ["setpriv", f"--reuid={self._user.pw_uid}", f"--regid={self._user.pw_gid}", "--clear-groups", "--"]
 
     def _prepare_home(self) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         if self._user is None:
             return
         os.chown(self.state_dir, self._user.pw_uid, self._user.pw_gid)
-        probe = subprocess.run(
-            ["test", "-w", str(self.state_dir)], user=self._user.pw_uid, group=self._user.pw_gid, extra_groups=[]
-        )
+        probe = subprocess.run([*self._as_cluster_user(), "test", "-w", str(self.state_dir)])
         if probe.returncode != 0:
             self.home = self._fallback_home()
             self.home.mkdir(mode=0o700, exist_ok=True)
@@ -197,7 +207,15 @@ class PostgresCluster:
             return
         result = self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "-t", "30", "stop", check=False)
         if result.returncode != 0 and pid_alive(pid):
-            raise ServiceError(f"pg_ctl stop failed: {result.stderr.strip()}", self.log_path)
+            # What pg_ctl -m fast does, without a child process: SIGINT is the postmaster's
+            # fast shutdown (https://www.postgresql.org/docs/15/server-shutdown.html).
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGINT)
+            deadline = time.monotonic() + 30
+            while pid_alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if pid_alive(pid):
+                raise ServiceError(f"pg_ctl stop failed ({result.returncode}): {result.stderr.strip()}", self.log_path)
         self.port = None
 
     def remove(self) -> None:
