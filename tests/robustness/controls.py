@@ -104,10 +104,6 @@ class Request:
         return api.call(self.op.method, url, self.token, **kwargs)
 
 
-def today() -> str:
-    return dt.date.today().isoformat()
-
-
 def parameters(op: ContractOperation, where: str) -> list[dict[str, Any]]:
     """The operation's parameters `in` where (query or path), its path item's shared ones included."""
     item = contracts.openapi()["paths"][op.path]
