@@ -8,7 +8,8 @@ from wellness.auth.reset_tokens import reset_token
 from wellness.auth.resets import PasswordResetService
 from wellness.auth.service import AuthService
 from wellness.platform.errors import UnauthenticatedError, ValidationError
-from wellness_testing.fakes.auth import fake_auth_service, fake_auth_unit_of_work, fake_password_reset_service
+from wellness_testing.clocks import ManualClock
+from wellness_testing.fakes.auth import fake_auth_service, fake_password_reset_service
 
 pytestmark = pytest.mark.unit
 
@@ -16,31 +17,13 @@ KEY = b"reset-key"
 PASSWORD = "correct horse battery"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime.now(dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def uow(clock: Clock):
-    return fake_auth_unit_of_work(clock)
-
-
-@pytest.fixture
-def service(uow, clock: Clock) -> AuthService:
+def service(uow, clock: ManualClock) -> AuthService:
     return fake_auth_service(uow, clock=clock)[0]
 
 
 @pytest.fixture
-def resets(uow, clock: Clock) -> PasswordResetService:
+def resets(uow, clock: ManualClock) -> PasswordResetService:
     return fake_password_reset_service(uow, key=KEY, ttl_seconds=3600, clock=clock)[0]
 
 
@@ -89,7 +72,7 @@ def test_password_reset_is_single_use_and_ends_every_session(
 
 
 def test_password_reset_expires_and_needs_the_right_key(
-    service: AuthService, resets: PasswordResetService, uow, clock: Clock
+    service: AuthService, resets: PasswordResetService, uow, clock: ManualClock
 ) -> None:
     sign_up(service)
     request(resets, uow, "ada@example.com")

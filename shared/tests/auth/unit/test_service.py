@@ -9,7 +9,8 @@ from wellness.auth.passwords import PasswordHasher
 from wellness.auth.service import AuthService
 from wellness.auth.tokens import hash_refresh_token
 from wellness.platform.errors import ConflictError, UnauthenticatedError, ValidationError
-from wellness_testing.fakes.auth import fake_auth_service, fake_auth_unit_of_work
+from wellness_testing.clocks import ManualClock
+from wellness_testing.fakes.auth import fake_auth_service
 
 pytestmark = pytest.mark.unit
 
@@ -17,26 +18,8 @@ KEYSET = Keyset.from_json(new_keyset_json())
 PASSWORD = "correct horse battery"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime.now(dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def uow(clock: Clock):
-    return fake_auth_unit_of_work(clock)
-
-
-@pytest.fixture
-def service(uow, clock: Clock) -> AuthService:
+def service(uow, clock: ManualClock) -> AuthService:
     return fake_auth_service(uow, keyset=KEYSET, clock=clock)[0]
 
 
@@ -129,7 +112,7 @@ def test_other_sessions_survive_a_reuse(service: AuthService) -> None:
     assert service.refresh(other.refresh_token)
 
 
-def test_expired_and_unknown_refresh_tokens_are_refused(service: AuthService, clock: Clock) -> None:
+def test_expired_and_unknown_refresh_tokens_are_refused(service: AuthService, clock: ManualClock) -> None:
     session = sign_up(service)
     with pytest.raises(UnauthenticatedError):
         service.refresh("not-a-token")

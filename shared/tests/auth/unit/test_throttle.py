@@ -10,6 +10,7 @@ import pytest
 from wellness.auth.model import ThrottleRule, throttle_key
 from wellness.auth.service import AuthService
 from wellness.platform.errors import TooManyRequestsError, UnauthenticatedError
+from wellness_testing.clocks import ManualClock
 from wellness_testing.fakes.auth import fake_auth_service
 
 pytestmark = pytest.mark.unit
@@ -18,21 +19,8 @@ PASSWORD = "correct horse battery"
 RULES = (ThrottleRule("account", 3, 60, 120), ThrottleRule("client", 5, 60, 300))
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime.now(dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def service(clock: Clock) -> AuthService:
+def service(clock: ManualClock) -> AuthService:
     return fake_auth_service(rules=RULES, clock=clock)[0]
 
 
@@ -40,7 +28,7 @@ def sign_up(service: AuthService, email: str = "ada@example.com"):
     return service.sign_up(email=email, password=PASSWORD, display_name="Ada", timezone="UTC")
 
 
-def test_throttling_locks_an_account_whether_it_exists_or_not(service: AuthService, clock: Clock) -> None:
+def test_throttling_locks_an_account_whether_it_exists_or_not(service: AuthService, clock: ManualClock) -> None:
     sign_up(service)
     for email in ("ada@example.com", "nobody@example.com"):
         for _ in range(3):
@@ -63,7 +51,7 @@ def test_throttling_locks_a_client_across_accounts(service: AuthService) -> None
     assert service.log_in(email="ada@example.com", password=PASSWORD, client="198.51.100.1")
 
 
-def test_throttling_failures_outside_the_window_start_a_new_count(service: AuthService, clock: Clock) -> None:
+def test_throttling_failures_outside_the_window_start_a_new_count(service: AuthService, clock: ManualClock) -> None:
     sign_up(service)
     for _ in range(2):
         with pytest.raises(UnauthenticatedError):
@@ -80,7 +68,7 @@ def test_throttle_keys_hold_no_e_mail_address() -> None:
     assert throttle_key("client", "203.0.113.9") == "client:203.0.113.9"
 
 
-def test_an_attempt_past_the_limit_is_refused_before_its_password_is_checked(clock: Clock) -> None:
+def test_an_attempt_past_the_limit_is_refused_before_its_password_is_checked(clock: ManualClock) -> None:
     """Attempts still running hold their reservations: the sixth of a burst is refused, not evaluated."""
     from wellness_testing.fakes.auth import fake_auth_unit_of_work
 

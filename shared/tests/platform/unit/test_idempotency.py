@@ -7,19 +7,12 @@ import pytest
 from wellness.platform import idempotency
 from wellness.platform.errors import AppError, ConflictError, NotFoundError
 from wellness.platform.idempotency import Answer, IdempotencyError, IdempotentRequest, fingerprint, serve_once
+from wellness_testing.clocks import ManualTimer
 from wellness_testing.fakes.idempotency import FakeIdempotencyKeys
 
 pytestmark = pytest.mark.unit
 
 LEASE, TTL = 60.0, 86400.0
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def request(body: object = None, user: str = "u1", key: str = "k1") -> IdempotentRequest:
@@ -47,7 +40,7 @@ class Work:
         return Answer(201, f'{{"run":{self.runs}}}', {"ETag": '"1"'})
 
 
-def once(keys: FakeIdempotencyKeys, work: Work, req: IdempotentRequest, clock: Clock) -> Answer:
+def once(keys: FakeIdempotencyKeys, work: Work, req: IdempotentRequest, clock: ManualTimer) -> Answer:
     return serve_once(keys, req, work, error_answer, lease_seconds=LEASE, ttl_seconds=TTL, clock=clock)
 
 
@@ -57,7 +50,7 @@ def keys() -> FakeIdempotencyKeys:
 
 
 def test_a_retry_replays_the_first_answer_without_running_again(keys: FakeIdempotencyKeys) -> None:
-    clock, work = Clock(), Work(keys)
+    clock, work = ManualTimer(), Work(keys)
     first = once(keys, work, request({"text": "hi"}), clock)
     clock.now += 3600
     again = once(keys, work, request({"text": "hi"}), clock)
@@ -67,7 +60,7 @@ def test_a_retry_replays_the_first_answer_without_running_again(keys: FakeIdempo
 
 
 def test_the_same_key_with_another_body_is_a_422(keys: FakeIdempotencyKeys) -> None:
-    clock, work = Clock(), Work(keys)
+    clock, work = ManualTimer(), Work(keys)
     once(keys, work, request({"text": "hi"}), clock)
     with pytest.raises(IdempotencyError) as refused:
         once(keys, work, request({"text": "changed"}), clock)
@@ -75,14 +68,14 @@ def test_the_same_key_with_another_body_is_a_422(keys: FakeIdempotencyKeys) -> N
 
 
 def test_keys_are_per_user(keys: FakeIdempotencyKeys) -> None:
-    clock, work = Clock(), Work(keys)
+    clock, work = ManualTimer(), Work(keys)
     once(keys, work, request({"text": "hi"}, user="u1"), clock)
     once(keys, work, request({"text": "hi"}, user="u2"), clock)
     assert work.runs == 2
 
 
 def test_a_request_still_running_gets_409_with_retry_after(keys: FakeIdempotencyKeys) -> None:
-    clock = Clock()
+    clock = ManualTimer()
     seen: list[Exception] = []
 
     def nested() -> Answer:
@@ -102,7 +95,7 @@ def test_a_request_still_running_gets_409_with_retry_after(keys: FakeIdempotency
 def test_a_claim_whose_request_died_before_committing_is_taken_over_after_its_lease(
     keys: FakeIdempotencyKeys,
 ) -> None:
-    clock = Clock()
+    clock = ManualTimer()
     keys.begin(request(), "dead", now=clock.now, lease=LEASE, ttl=TTL)  # then the instance died
     clock.now += LEASE + 1
     work = Work(keys)
@@ -110,7 +103,7 @@ def test_a_claim_whose_request_died_before_committing_is_taken_over_after_its_le
 
 
 def test_work_committed_without_an_answer_is_never_run_twice(keys: FakeIdempotencyKeys) -> None:
-    clock, work = Clock(), Work(keys, fail=RuntimeError("crash after commit"))
+    clock, work = ManualTimer(), Work(keys, fail=RuntimeError("crash after commit"))
     with pytest.raises(RuntimeError):
         once(keys, work, request(), clock)
     clock.now += LEASE + 1
@@ -120,7 +113,7 @@ def test_work_committed_without_an_answer_is_never_run_twice(keys: FakeIdempoten
 
 
 def test_an_error_before_any_commit_gives_the_key_back(keys: FakeIdempotencyKeys) -> None:
-    clock = Clock()
+    clock = ManualTimer()
     with pytest.raises(NotFoundError):
         once(keys, Work(keys, commit=False, fail=NotFoundError("post_not_found", "no")), request(), clock)
     work = Work(keys)
@@ -128,7 +121,7 @@ def test_an_error_before_any_commit_gives_the_key_back(keys: FakeIdempotencyKeys
 
 
 def test_an_error_after_a_commit_is_replayed(keys: FakeIdempotencyKeys) -> None:
-    clock = Clock()
+    clock = ManualTimer()
     with pytest.raises(ConflictError):
         once(keys, Work(keys, fail=ConflictError("already_enrolled", "twice")), request(), clock)
     replay = once(keys, Work(keys), request(), clock)
@@ -136,7 +129,7 @@ def test_an_error_after_a_commit_is_replayed(keys: FakeIdempotencyKeys) -> None:
 
 
 def test_a_key_expires_after_its_ttl(keys: FakeIdempotencyKeys) -> None:
-    clock, work = Clock(), Work(keys)
+    clock, work = ManualTimer(), Work(keys)
     once(keys, work, request({"text": "hi"}), clock)
     clock.now += TTL + 1
     assert once(keys, work, request({"text": "other"}), clock).body == '{"run":2}'

@@ -26,6 +26,7 @@ from wellness.platform.postgres.engine import unavailable
 from wellness.platform.postgres.unit_of_work import PostgresUnitOfWork
 from wellness.platform.runtime import Runtime
 from wellness.platform.subscriber import push_request, subscriber
+from wellness_testing.clocks import ManualTimer
 from wellness_testing.factories import user_created
 from wellness_testing.fakes import FakeState, FakeTransaction, FakeUnitOfWork
 
@@ -34,19 +35,11 @@ pytestmark = pytest.mark.unit
 SETTINGS = {"GOOGLE_CLOUD_PROJECT": "p", "FUNCTION_NAME": "unit"}
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 # -- the circuit breaker and the prompt publish ----------------------------------------------------------
 
 
 def test_the_breaker_opens_on_a_failure_lets_one_trial_through_per_cooldown_and_closes_on_success() -> None:
-    clock = Clock()
+    clock = ManualTimer()
     breaker = CircuitBreaker(cooldown_seconds=30, clock=clock)
     assert breaker.allow() and breaker.allow()  # closed: everyone goes
     breaker.failed()
@@ -66,7 +59,7 @@ def test_the_breaker_opens_on_a_failure_lets_one_trial_through_per_cooldown_and_
 
 
 def test_the_breaker_gives_one_trial_to_one_of_many_threads() -> None:
-    clock = Clock()
+    clock = ManualTimer()
     breaker = CircuitBreaker(cooldown_seconds=30, clock=clock)
     breaker.failed()
     clock.now += 31
@@ -79,14 +72,14 @@ def test_the_breaker_gives_one_trial_to_one_of_many_threads() -> None:
     assert allowed.count(True) == 1
 
 
-def runtime_with_clock(clock: Clock, **env: str) -> Runtime:
+def runtime_with_clock(clock: ManualTimer, **env: str) -> Runtime:
     runtime = Runtime(load_settings({**SETTINGS, **env}))
     runtime.prompt_publish_breaker = CircuitBreaker(runtime.settings.prompt_publish_cooldown_seconds, clock=clock)
     return runtime
 
 
 def test_a_failed_prompt_publish_leaves_the_next_events_to_the_relay_until_the_cooldown_ends() -> None:
-    clock = Clock()
+    clock = ManualTimer()
     runtime = runtime_with_clock(clock)
     calls: list[tuple[list[str], float]] = []
     outcome = {"failed": 1}
@@ -110,7 +103,7 @@ def test_a_failed_prompt_publish_leaves_the_next_events_to_the_relay_until_the_c
 
 
 def test_a_prompt_publish_that_raises_opens_the_breaker_too() -> None:
-    clock = Clock()
+    clock = ManualTimer()
     runtime = runtime_with_clock(clock, PROMPT_PUBLISH_COOLDOWN_SECONDS="5")
     calls: list[list[str]] = []
 

@@ -14,22 +14,12 @@ from wellness.platform.secrets import (
     env_var_name,
     secret_source,
 )
+from wellness_testing.clocks import ManualTimer
 from wellness_testing.fakes import FakeSecrets
 
 pytestmark = pytest.mark.unit
 
 TTL = 300.0
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class FakeClient:
@@ -56,7 +46,7 @@ class NotFound(Exception):
 
 @pytest.fixture
 def clock():
-    return FakeClock()
+    return ManualTimer()
 
 
 @pytest.fixture
