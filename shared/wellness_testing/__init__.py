@@ -3,5 +3,6 @@
 Never bundled into a deployment (packaging copies only the `wellness` package), and
 shared by every test: `wellness_testing.fakes` holds the platform's fakes and one
 module of fakes per domain; `wellness_testing.factories` builds valid events and
-other values with defaults a test overrides.
+other values with defaults a test overrides; `wellness_testing.clocks` has the clocks
+a test moves by hand.
 """
