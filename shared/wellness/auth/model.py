@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from ..platform.clock import check_timezone, timestamp, utc_now
 
@@ -78,14 +78,10 @@ class StoredRefreshToken:
 
 
 @dataclasses.dataclass(frozen=True)
-class PasswordReset:
-    """A requested reset: single use, until it expires. The mailed token is derived from the id (reset_tokens).
+class MailedLink:
+    """A link mailed to a user: single use, until it expires. Its token is derived from the id (link_tokens)."""
 
-    >>> now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    >>> reset = PasswordReset("r1", "u1", now + dt.timedelta(hours=1))
-    >>> reset.usable(now), reset.usable(now + dt.timedelta(hours=2))
-    (True, False)
-    """
+    EVENT_ID_FIELD: ClassVar[str]  # what the requested event calls the id
 
     id: str
     user_id: str
@@ -96,9 +92,9 @@ class PasswordReset:
         return self.used_at is None and now < self.expires_at
 
     def requested_event_data(self, user: User) -> dict[str, Any]:
-        """The data of `password.reset_requested`: never a token or a link (see the event's schema)."""
+        """The data of the event that has it mailed: never a token or a link (see the events' schemas)."""
         return {
-            "resetId": self.id,
+            self.EVENT_ID_FIELD: self.id,
             "userId": user.id,
             "email": user.email,
             "displayName": user.display_name,
@@ -106,32 +102,29 @@ class PasswordReset:
         }
 
 
-@dataclasses.dataclass(frozen=True)
-class EmailVerification:
-    """A mailed verification link: single use, until it expires; its token is derived from the id (link_tokens).
+class PasswordReset(MailedLink):
+    """A requested reset (`password.reset_requested`).
+
+    >>> now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    >>> reset = PasswordReset("r1", "u1", now + dt.timedelta(hours=1))
+    >>> reset.usable(now), reset.usable(now + dt.timedelta(hours=2))
+    (True, False)
+    >>> sorted(reset.requested_event_data(User.new("ada@example.com", "h", "Ada", "UTC")))
+    ['displayName', 'email', 'expiresAt', 'resetId', 'userId']
+    """
+
+    EVENT_ID_FIELD = "resetId"
+
+
+class EmailVerification(MailedLink):
+    """A verification of the account's address (`email.verification_requested`).
 
     >>> now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     >>> EmailVerification("v1", "u1", now + dt.timedelta(days=2)).usable(now)
     True
     """
 
-    id: str
-    user_id: str
-    expires_at: dt.datetime
-    used_at: dt.datetime | None = None
-
-    def usable(self, now: dt.datetime) -> bool:
-        return self.used_at is None and now < self.expires_at
-
-    def requested_event_data(self, user: User) -> dict[str, Any]:
-        """The data of `email.verification_requested`: never a token or a link (as for resets)."""
-        return {
-            "verificationId": self.id,
-            "userId": user.id,
-            "email": user.email,
-            "displayName": user.display_name,
-            "expiresAt": timestamp(self.expires_at),
-        }
+    EVENT_ID_FIELD = "verificationId"
 
 
 @dataclasses.dataclass(frozen=True)
