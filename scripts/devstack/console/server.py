@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import signal
 import sys
 import threading
 from pathlib import Path
@@ -38,7 +37,7 @@ from werkzeug.serving import make_server
 from devstack.catalog import CONTRACTS_DIR, FUNCTIONS_DIR, load_catalog
 from devstack.console import events, metrics, reference, sources
 from devstack.stack.layout import PROJECT
-from devstack.stack.procs import LOCALHOST
+from devstack.stack.procs import LOCALHOST, serve_until_stopped
 from devstack.stack.state import StackState
 from wellness.platform.operations import document_operations
 
@@ -257,17 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     server = make_server(LOCALHOST, args.port, app, threaded=True)
     # The first events page would otherwise pay for SQLAlchemy, Firestore and Pub/Sub's imports.
     threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    serving = threading.Thread(target=server.serve_forever, args=(0.1,), name="console", daemon=True)
-    serving.start()
-    print(f"console listening on http://{LOCALHOST}:{args.port}", flush=True)
-    while not stop.wait(0.5):
-        pass
-    server.shutdown()
-    server.server_close()
-    serving.join()
+    serve_until_stopped(server, "console", f"console listening on http://{LOCALHOST}:{args.port}")
     return 0
 
 

@@ -22,9 +22,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import re
-import signal
 import sys
-import threading
 import time
 import traceback
 import uuid
@@ -41,6 +39,7 @@ from werkzeug.wrappers import Request
 from devstack.gateway.auth import Authenticator, AuthError
 from devstack.gateway.proxy import GatewayError, error_body, forward, forward_headers, phrase
 from devstack.gateway.spec import Operation, RouteTable, normalize_path
+from devstack.stack.procs import serve_until_stopped
 
 _REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")
 # Set on every answer (replacing a backend's own value): a browser never sniffs a type from a body.
@@ -222,19 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     app = create_app(yaml.safe_load(args.spec.read_text()), jwks_cache_seconds=args.jwks_cache_seconds)
     server = make_gateway_server(app, args.host, args.port)
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    # serve_forever runs off the main thread: shutdown() called from the thread serving would deadlock.
-    serving = threading.Thread(target=server.serve_forever, args=(0.1,), name="gateway", daemon=True)
-    serving.start()
-    print(f"gateway listening on http://{args.host}:{server.server_port}", flush=True)
-    while not stop.wait(0.5):
-        pass
-    server.shutdown()
-    server.server_close()
-    serving.join()
-    app.close()
+    try:
+        serve_until_stopped(server, "gateway", f"gateway listening on http://{args.host}:{server.server_port}")
+    finally:
+        app.close()
     return 0
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import email
 import email.policy
-import signal
 import threading
 import time
 from email.message import EmailMessage
@@ -24,7 +23,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from devstack.stack.procs import LOCALHOST
+from devstack.stack.procs import LOCALHOST, until_stopped
 
 
 class _SaveToFolder:
@@ -79,11 +78,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, required=True)
     args = parser.parse_args()
     sink = MailSink(args.dir, args.port).start()
-    print(f"mail sink on {LOCALHOST}:{args.port}, saving to {args.dir}", flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    stop.wait()
+    until_stopped(f"mail sink on {LOCALHOST}:{args.port}, saving to {args.dir}")
     sink.stop()
 
 

@@ -29,7 +29,6 @@ import datetime as dt
 import json
 import math
 import re
-import signal
 import sys
 import threading
 import urllib.error
@@ -46,7 +45,7 @@ from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.metrics.v1.metrics_pb2 import Metric
 from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
 
-from devstack.stack.procs import LOCALHOST
+from devstack.stack.procs import LOCALHOST, until_stopped
 
 Series = tuple[tuple[tuple[str, str], ...], float, int]  # sorted labels, value, timestamp (ms)
 _INVALID = re.compile(r"[^a-zA-Z0-9_:]")
@@ -284,11 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     server = serve(args.port, args.traces, args.prometheus)
     where = f"metrics to {args.prometheus}" if args.prometheus else "metrics dropped (no Prometheus)"
-    print(f"OTLP/gRPC receiver on {LOCALHOST}:{args.port}: spans to {args.traces}, {where}", flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    stop.wait()
+    until_stopped(f"OTLP/gRPC receiver on {LOCALHOST}:{args.port}: spans to {args.traces}, {where}")
     server.stop(grace=2).wait()
     return 0
 

@@ -13,10 +13,11 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import psutil
 
@@ -220,3 +221,41 @@ class ServiceError(RuntimeError):
     def details(self, lines: int = 30) -> str:
         text = tail(self.log_path, lines)
         return f"{self}\n--- last lines of {self.log_path} ---\n{text}" if text else str(self)
+
+
+# -- the main of a local service (gateway, console, mail sink, OTLP receiver) ---------------------
+
+
+def until_stopped(announce: str) -> None:
+    """Print `announce` (the line its runner waits for) and block until SIGTERM or SIGINT.
+
+    The handlers go in first, so a `scripts/dev down` right after the line still stops it
+    cleanly; the wait is timed because Python runs signal handlers on the main thread only.
+    """
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    print(announce, flush=True)
+    while not stop.wait(0.5):
+        pass
+
+
+class _Serving(Protocol):
+    def serve_forever(self, poll_interval: float = ...) -> None: ...
+    def shutdown(self) -> None: ...
+    def server_close(self) -> None: ...
+
+
+def serve_until_stopped(server: _Serving, name: str, announce: str) -> None:
+    """Serve on a thread until SIGTERM or SIGINT, then shut down and close the socket.
+
+    Off the main thread because shutdown() called from the thread that serves would deadlock.
+    """
+    serving = threading.Thread(target=server.serve_forever, args=(0.1,), name=name, daemon=True)
+    serving.start()
+    try:
+        until_stopped(announce)
+    finally:
+        server.shutdown()
+        server.server_close()
+        serving.join()
