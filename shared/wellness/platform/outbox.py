@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import time
 from typing import Any, Callable, Mapping
 
 from .pubsub import Message
+
+log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,3 +48,17 @@ def relay_until_empty(relay_once: Callable[[], RelayResult], *, batch: int, budg
         published, failed = published + result.published, failed + result.failed
         if result.failed or result.published < batch or time.monotonic() > deadline:
             return RelayResult(published, failed, result.unreachable)
+
+
+def publish_promptly(after_commit: Callable[[list[str]], None] | None, written: list[str]) -> None:
+    """Hand the events a transaction committed to the prompt publish (a unit of work's `after_commit`).
+
+    A failure here loses nothing, so it is logged and not raised: the events are committed
+    in the outbox and the relay publishes what this could not.
+    """
+    if not written or after_commit is None:
+        return
+    try:
+        after_commit(written)
+    except Exception:  # noqa: BLE001 - see above
+        log.warning("prompt publish failed; the relay will publish", exc_info=True)

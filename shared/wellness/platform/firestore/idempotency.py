@@ -15,7 +15,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from ..idempotency import COMPLETED, IN_PROGRESS, Answer, Claim, Decision, IdempotentRequest, Record, decide
-from .queries import IDEMPOTENCY_EXPIRED, build
+from .queries import IDEMPOTENCY_EXPIRED, delete_expired
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, Transaction
@@ -104,11 +104,4 @@ class FirestoreIdempotencyKeys:
 
 def purge_expired(client: Client, batch: int = 500) -> int:
     """Delete keys past their TTL (the relay job calls this, where no TTL policy runs); how many went."""
-    now = dt.datetime.now(dt.UTC)
-    expired = list(build(client.collection(COLLECTION), IDEMPOTENCY_EXPIRED, upper=now).limit(batch).stream())
-    if expired:
-        writes = client.batch()
-        for snapshot in expired:
-            writes.delete(snapshot.reference)
-        writes.commit()
-    return len(expired)
+    return delete_expired(client, IDEMPOTENCY_EXPIRED, batch)

@@ -69,3 +69,21 @@ def build(
     if after is not None:
         query = query.start_after({field: after[field] for field, _ in spec.order})
     return query
+
+
+def delete_expired(client: Any, spec: QuerySpec, batch: int = 500) -> int:
+    """Delete up to `batch` documents of spec's collection whose expiry (its range field) has passed; how many went.
+
+    What the relay job runs for the platform's short-lived records (idempotency keys, ended
+    sessions): a TTL policy would also delete them in production, but none runs on the emulator.
+    """
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC)
+    expired = list(build(client.collection(spec.collection), spec, upper=now).limit(batch).stream())
+    if expired:
+        writes = client.batch()
+        for snapshot in expired:
+            writes.delete(snapshot.reference)
+        writes.commit()
+    return len(expired)

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..revocation import COLLECTION, revoked
-from .queries import REVOCATIONS_EXPIRED, build
+from .queries import REVOCATIONS_EXPIRED, delete_expired
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentSnapshot
@@ -41,11 +41,5 @@ def refs(client: Client, keys: Sequence[str]) -> list[Any]:
 
 
 def purge_expired(client: Client, batch: int = 500) -> int:
-    now = dt.datetime.now(dt.UTC)
-    expired = list(build(client.collection(COLLECTION), REVOCATIONS_EXPIRED, upper=now).limit(batch).stream())
-    if expired:
-        writes = client.batch()
-        for snapshot in expired:
-            writes.delete(snapshot.reference)
-        writes.commit()
-    return len(expired)
+    """Delete ended-session records past their expiry (the relay job calls this); how many went."""
+    return delete_expired(client, REVOCATIONS_EXPIRED, batch)

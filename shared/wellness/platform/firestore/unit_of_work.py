@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Iterator, Ty
 
 from .. import idempotency, revocation
 from ..errors import ConflictError, NotFoundError, UnavailableError
+from ..outbox import publish_promptly
 from .client import contended, deadline, remaining, unavailable
 from .idempotency import key_ref
 from .ids import valid_path
@@ -174,11 +175,7 @@ class FirestoreUnitOfWork(Generic[S]):
             result: T = _retry_contention(lambda: attempt(client.transaction(max_attempts=COMMIT_ATTEMPTS)))
         if claim is not None:
             claim.committed = True
-        if written and self._after_commit is not None:
-            try:
-                self._after_commit(written)
-            except Exception:  # noqa: BLE001 - the relay publishes whatever this could not
-                log.warning("prompt publish failed; the relay will publish", exc_info=True)
+        publish_promptly(self._after_commit, written)
         return result
 
     def read(self, work: Callable[[S], T]) -> T:

@@ -33,6 +33,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from .. import idempotency, revocation
 from ..errors import UnavailableError
+from ..outbox import publish_promptly
 from .engine import timed_out, unavailable
 from .idempotency import mark_committed
 from .outbox import PostgresOutbox
@@ -86,12 +87,7 @@ class PostgresUnitOfWork(Generic[S]):
         store, result = self._outage_safe(lambda phase: self._transact(work, phase, claim, caller))
         if claim is not None:
             claim.committed = True
-        written = store.outbox.written
-        if written and self._after_commit is not None:
-            try:
-                self._after_commit(written)
-            except Exception:  # noqa: BLE001 - the relay publishes whatever this could not
-                log.warning("prompt publish failed; the relay will publish", exc_info=True)
+        publish_promptly(self._after_commit, store.outbox.written)
         return result
 
     def _transact(
