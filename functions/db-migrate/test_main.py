@@ -42,13 +42,28 @@ def db(cloud_database):
     return cloud_database()
 
 
-@pytest.fixture
-def migrate(load_function, db):
+def job_on(load_function, db):
+    """A call of the migration job on `db`, as its migration user with Terraform's DB_RUNTIME_USERS."""
+
     def run():
         env = {"DATABASE_URL": db.url(db.migrator), "DB_RUNTIME_USERS": json.dumps(db.runtime_users)}
         return load_function("db-migrate", **env).post("/", json={})
 
     return run
+
+
+@pytest.fixture
+def migrate(load_function, db):
+    return job_on(load_function, db)
+
+
+@pytest.fixture
+def fresh(cloud_database, load_function):
+    """A database of its own (its own alembic_version), the job on it, and its superuser engine."""
+    database = cloud_database()
+    engine = create_engine(database.admin_url)
+    yield database, job_on(load_function, database), engine
+    engine.dispose()
 
 
 @pytest.fixture
@@ -148,3 +163,83 @@ def test_every_postgres_function_works_under_its_own_grants(load_function, migra
     for subscriber in ("program-on-user-deleted", "reporting-on-user-deleted"):
         deliver(subscriber, user_deleted(user))
     assert ran == {entry["function"] for entry in db.runtime_users.values()}
+
+
+def next_release(tmp_path, parent: str = "0006"):
+    """Release N+1's migration files: this release's, plus an expand-only revision 0099 on `parent`."""
+    import shutil
+
+    from wellness.migrations import MIGRATIONS
+
+    files = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, files, ignore=shutil.ignore_patterns("__pycache__"))
+    source = f'''"""Release N+1: a new table (expand-only)."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0099"
+down_revision = "{parent}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("next_release_notes", sa.Column("id", sa.Integer, primary_key=True))
+
+
+def downgrade() -> None:
+    op.drop_table("next_release_notes")
+'''
+    (files / "versions" / "0099_next_release.py").write_text(source)
+    return files
+
+
+def test_a_rolled_back_release_leaves_a_newer_database_alone_and_serves(tmp_path, load_function, fresh):
+    """Release N migrates, N+1 migrates further, N is redeployed (a rollback): its job says the
+    database is ahead, changes nothing, and N's functions serve on N+1's schema."""
+    from wellness.migrations import upgrade
+
+    db, migrate, admin = fresh
+
+    assert migrate().status_code == 200  # release N
+    assert upgrade(db.url(db.migrator), migrations=next_release(tmp_path)) is None  # release N+1
+    rollback = migrate()  # release N's job again
+    assert rollback.status_code == 200, rollback.get_json()
+    answer = rollback.get_json()
+    assert answer["migratedTo"] is None and answer["database"] == ["0099"], answer
+    assert "ahead of this release's head 0006" in answer["ahead"]
+    with admin.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0099"
+        assert conn.execute(text("SELECT to_regclass('next_release_notes') IS NOT NULL")).scalar()
+    account = {"email": f"{uuid.uuid4().hex[:10]}@example.com", "password": "correct horse battery"}
+    signup = load_function("auth-signup", DATABASE_URL=db.url(db.user_of("auth-signup"))).post(
+        "/v1/auth/signup", json={**account, "displayName": "Ada", "timezone": "UTC"}
+    )
+    assert signup.status_code == 201, signup.get_json()
+    login = load_function("auth-login", DATABASE_URL=db.url(db.user_of("auth-login"))).post(
+        "/v1/auth/login", json=account
+    )
+    assert login.status_code == 200, login.get_json()
+
+
+@pytest.mark.parametrize(
+    ("version", "lineage", "says"),
+    [
+        ("0099", [("0099", "0005")], "descends from 0005, not from this release's head 0006"),
+        ("beef", [], "no recorded lineage leads from beef"),
+    ],
+    ids=["another-branch", "unknown"],
+)
+def test_a_database_this_release_cannot_place_is_a_409_and_left_alone(fresh, version, lineage, says):
+    db, migrate, admin = fresh
+    assert migrate().status_code == 200
+    with admin.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": version})
+        for revision, parent in lineage:
+            conn.execute(text("INSERT INTO alembic_lineage VALUES (:r, :p)"), {"r": revision, "p": parent})
+    refused = migrate()
+    assert refused.status_code == 409, refused.get_json()
+    error = refused.get_json()["error"]
+    assert error["code"] == "database_not_descendant" and says in error["message"], error
+    with admin.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == version

@@ -12,9 +12,9 @@ from wellness.migrations.grants import grant_runtime_users
 from wellness.platform.config import load_settings
 from wellness.platform.postgres.engine import build_engine
 
-upgrade(revision=sys.argv[1] if len(sys.argv) > 1 else "head")
-print("migrations applied", file=sys.stderr)
-if "DB_RUNTIME_USERS" in os.environ:
+ahead = upgrade(revision=sys.argv[1] if len(sys.argv) > 1 else "head")
+print(ahead.describe() if ahead else "migrations applied", file=sys.stderr)
+if "DB_RUNTIME_USERS" in os.environ and ahead is None:
     engine = build_engine(load_settings(), pool_size=1)
     print(grant_runtime_users(engine, os.environ), file=sys.stderr)
     engine.dispose()
