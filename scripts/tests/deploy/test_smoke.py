@@ -1,4 +1,7 @@
-"""scripts/smoke leaves no account behind: it deletes its own, also when a step after sign-up fails."""
+"""scripts/smoke leaves no account behind: it deletes its own, also when a step after sign-up fails.
+
+The whole journey runs against the local stack in the e2e tier (tests/e2e/test_smoke_script.py).
+"""
 
 from __future__ import annotations
 
@@ -36,7 +39,9 @@ class FakeGateway:
             account = self.accounts.get(body["email"])
             if not account or account["password"] != body["password"]:
                 return answer(401, {"error": {"code": "unauthorized"}})
-            return answer(200, {"user": {"id": account["id"]}, "accessToken": account["id"]})
+            return answer(200, {"user": {"id": account["id"]}, "accessToken": account["id"], "refreshToken": "r1"})
+        if path == "/v1/auth/refresh" and body.get("refreshToken") == "r1":
+            return answer(200, {"user": {"id": "u1"}, "accessToken": "u1", "refreshToken": "r2"})
         if user is None:
             return answer(401, {"error": {"code": "unauthorized"}})
         if path == "/v1/me/profile" and method == "PATCH":
@@ -62,15 +67,8 @@ def answer(status: int, body: Any) -> requests.Response:
     return response
 
 
-def run(gateway: FakeGateway) -> list[str]:
-    return smoke.journey("https://gateway.example", profile_timeout=1, http=gateway)  # type: ignore[arg-type]
-
-
-def test_the_journey_ends_by_deleting_its_account_and_checking_it_is_gone() -> None:
-    gateway = FakeGateway()
-    assert run(gateway)[-1] == "account deleted"
-    assert gateway.accounts == {}
-    assert gateway.calls[-2:] == ["DELETE /v1/me", "POST /v1/auth/login"]
+def run(gateway: FakeGateway) -> smoke.Journey:
+    return smoke.journey("https://gateway.example", event_timeout=0, http=gateway)  # type: ignore[arg-type]
 
 
 def test_a_failure_after_sign_up_still_deletes_the_account_and_is_reported() -> None:
@@ -80,6 +78,19 @@ def test_a_failure_after_sign_up_still_deletes_the_account_and_is_reported() -> 
     assert gateway.accounts == {} and "DELETE /v1/me" in gateway.calls
 
 
-def test_an_account_that_cannot_be_deleted_fails_the_smoke() -> None:
+def test_a_step_the_fake_cannot_serve_fails_the_smoke_and_still_deletes_the_account() -> None:
+    gateway = FakeGateway()
+    with pytest.raises(smoke.SmokeFailure, match="programs listed"):  # the fake knows no programs
+        run(gateway)
+    assert gateway.accounts == {} and gateway.calls[-2:] == ["DELETE /v1/me", "POST /v1/auth/login"]
+
+
+def test_deleting_the_account_ends_with_its_password_refused_and_a_failed_deletion_fails() -> None:
+    gateway = FakeGateway()
+    journey = smoke.Journey(gateway, "https://gateway.example", 0, None, token="u1")  # type: ignore[arg-type]
+    gateway.request("POST", "https://gateway.example/v1/auth/signup", {}, 1, json={"email": "a@x", "password": "p"})
+    smoke._delete_account(journey, {"email": "a@x", "password": "p"})
+    assert journey.done == ["account deleted"] and gateway.accounts == {}
+    broken = FakeGateway(broken_delete=True)
     with pytest.raises(smoke.SmokeFailure, match="account deleted"):
-        run(FakeGateway(broken_delete=True))
+        smoke._delete_account(smoke.Journey(broken, "https://g", 0, None, token="u1"), {"email": "a", "password": "p"})  # type: ignore[arg-type]
