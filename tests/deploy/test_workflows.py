@@ -28,6 +28,23 @@ def test_domain_workflow_filters_include_shared_and_contracts(domain: str) -> No
             assert f"functions/{fn.name}" in doc["jobs"]["test"]["with"]["tests"]
 
 
+@pytest.mark.parametrize("domain", load_catalog().domains)
+def test_domain_workflow_runs_the_contract_tests(domain: str) -> None:
+    doc = yaml.safe_load(workflows.path_for(domain).read_text())
+    assert doc["jobs"]["test"]["uses"] == "./.github/workflows/domain-tests.yml"
+    assert "tests/contract" in doc["jobs"]["test"]["with"]["tests"].split()
+
+
+def test_domain_tests_gate_breaking_changes_against_the_pull_requests_base() -> None:
+    """Without history or a base, the gate would compare HEAD with itself and pass whatever changed."""
+    job = yaml.safe_load((REPO_ROOT / ".github/workflows/domain-tests.yml").read_text())["jobs"]["test"]
+    checkout = next(step for step in job["steps"] if str(step.get("uses", "")).startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+    test_step = next(step for step in job["steps"] if "scripts/test" in str(step.get("run", "")))
+    assert test_step["env"]["CONTRACT_BASE"] == "${{ github.event.pull_request.base.sha }}"
+    assert '"unit or integration or functional"' in test_step["run"]
+
+
 # --- The deploy workflow and the actions it uses ------------------------------------------------
 
 GITHUB = REPO_ROOT / ".github"
@@ -59,6 +76,7 @@ def test_every_third_party_action_is_on_a_node24_major() -> None:
     node24 = {
         "actions/checkout": 5,
         "actions/setup-python": 6,
+        "actions/setup-java": 5,
         "google-github-actions/auth": 3,
         "hashicorp/setup-terraform": 4,
     }
