@@ -6,6 +6,7 @@ against the real ubuntu-24.04 manifest.
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -205,3 +206,34 @@ def test_shell_command_reading() -> None:
     assert [(c.name, c.args) for c in commands("'apt-get' install -y \"$pkg\" jq")] == [
         ("apt-get", ("install", "-y", None, "jq"))
     ]
+
+
+def test_the_real_ci_fails_without_what_setup_backend_installs(repo: Path) -> None:
+    """The issue's failures, replayed on a copy of the repository's own workflow and action."""
+    shutil.copytree(REPO_ROOT / ".github" / "actions", repo / ".github" / "actions")
+    (repo / "scripts").mkdir()
+    for script in ("test", "lint-deploy", "_venv.sh"):
+        shutil.copy(REPO_ROOT / "scripts" / script, repo / "scripts" / script)
+    ci = (REPO_ROOT / ".github" / "workflows" / "ci.yml").read_text()
+    path = repo / ".github" / "workflows" / "ci.yml"
+
+    path.write_text(ci)
+    assert runner_tools.check_workflow(path, repo) == []
+
+    # No terraform on ubuntu-24.04: scripts/lint-deploy (run by scripts/test) stops at it.
+    path.write_text(
+        ci.replace(
+            "uses: ./.github/actions/setup-backend\n",
+            'uses: ./.github/actions/setup-backend\n        with:\n          terraform: "false"\n',
+        )
+    )
+    problems = [str(p) for p in runner_tools.check_workflow(path, repo)]
+    assert len(problems) == 1 and "`terraform`" in problems[0] and "scripts/test needs it" in problems[0]
+
+    # The emulator packages without Google's apt source (the image deletes it): "Unable to locate package".
+    action = repo / ".github" / "actions" / "setup-backend" / "action.yml"
+    text = action.read_text()
+    action.write_text(text.replace("/etc/apt/sources.list.d/google-cloud-sdk.list", "/dev/null"))
+    path.write_text(ci)
+    problems = [str(p) for p in runner_tools.check_workflow(path, repo)]
+    assert problems and all("no earlier step adds that apt source" in p for p in problems)
