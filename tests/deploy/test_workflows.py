@@ -86,6 +86,23 @@ def test_every_third_party_action_is_on_a_node24_major() -> None:
             assert int(major) >= node24[name], f"{path.name}: {name} v{major} runs on Node 20, being removed"
 
 
+def test_ci_and_deploy_install_the_terraform_the_environments_require() -> None:
+    """setup-backend (CI) and terraform-env (deploy) pin the same setup-terraform and terraform."""
+    pins = {
+        path.name if path.name != "action.yml" else path.parent.name: re.findall(
+            r"uses: (hashicorp/setup-terraform@\w+).*\n(?:.*\n)*?\s+terraform_version: ([\d.]+)", path.read_text()
+        )
+        for path in workflow_files()
+    }
+    assert pins["setup-backend"] == pins["terraform-env"] and len(pins["setup-backend"]) == 1
+    version = pins["setup-backend"][0][1]
+    for env in ("qa", "prod"):
+        required = re.search(
+            r'required_version = "~> (\d+\.\d+)', (REPO_ROOT / f"terraform/envs/{env}/versions.tf").read_text()
+        )
+        assert required and version.startswith(required.group(1) + "."), (env, version)
+
+
 def test_deploy_waits_for_green_ci_on_the_same_commit() -> None:
     jobs = deploy()["jobs"]
     assert jobs["deploy"]["needs"] == "gate"
