@@ -28,6 +28,23 @@ def test_domain_workflow_filters_include_shared_and_contracts(domain: str) -> No
             assert f"functions/{fn.name}" in doc["jobs"]["test"]["with"]["tests"]
 
 
+@pytest.mark.parametrize("domain", load_catalog().domains)
+def test_domain_workflow_runs_the_contract_tests(domain: str) -> None:
+    doc = yaml.safe_load(workflows.path_for(domain).read_text())
+    assert doc["jobs"]["test"]["uses"] == "./.github/workflows/domain-tests.yml"
+    assert "tests/contract" in doc["jobs"]["test"]["with"]["tests"].split()
+
+
+def test_domain_tests_gate_breaking_changes_against_the_pull_requests_base() -> None:
+    """Without history or a base, the gate would compare HEAD with itself and pass whatever changed."""
+    job = yaml.safe_load((REPO_ROOT / ".github/workflows/domain-tests.yml").read_text())["jobs"]["test"]
+    checkout = next(step for step in job["steps"] if str(step.get("uses", "")).startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+    test_step = next(step for step in job["steps"] if "scripts/test" in str(step.get("run", "")))
+    assert test_step["env"]["CONTRACT_BASE"] == "${{ github.event.pull_request.base.sha }}"
+    assert '"unit or integration or functional"' in test_step["run"]
+
+
 # --- The deploy workflow and the actions it uses ------------------------------------------------
 
 GITHUB = REPO_ROOT / ".github"
@@ -59,6 +76,7 @@ def test_every_third_party_action_is_on_a_node24_major() -> None:
     node24 = {
         "actions/checkout": 5,
         "actions/setup-python": 6,
+        "actions/setup-java": 5,
         "google-github-actions/auth": 3,
         "hashicorp/setup-terraform": 4,
     }
@@ -66,6 +84,23 @@ def test_every_third_party_action_is_on_a_node24_major() -> None:
         for name, major in re.findall(r"uses:\s*([\w.-]+/[\w.-]+)@[0-9a-f]{40}\s*#\s*v(\d+)", path.read_text()):
             assert name in node24, f"{path.name}: {name} is new here: check its runtime and add it"
             assert int(major) >= node24[name], f"{path.name}: {name} v{major} runs on Node 20, being removed"
+
+
+def test_ci_and_deploy_install_the_terraform_the_environments_require() -> None:
+    """setup-backend (CI) and terraform-env (deploy) pin the same setup-terraform and terraform."""
+    pins = {
+        path.name if path.name != "action.yml" else path.parent.name: re.findall(
+            r"uses: (hashicorp/setup-terraform@\w+).*\n(?:.*\n)*?\s+terraform_version: ([\d.]+)", path.read_text()
+        )
+        for path in workflow_files()
+    }
+    assert pins["setup-backend"] == pins["terraform-env"] and len(pins["setup-backend"]) == 1
+    version = pins["setup-backend"][0][1]
+    for env in ("qa", "prod"):
+        required = re.search(
+            r'required_version = "~> (\d+\.\d+)', (REPO_ROOT / f"terraform/envs/{env}/versions.tf").read_text()
+        )
+        assert required and version.startswith(required.group(1) + "."), (env, version)
 
 
 def test_deploy_waits_for_green_ci_on_the_same_commit() -> None:

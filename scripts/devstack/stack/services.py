@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from devstack.catalog import REPO_ROOT
+from devstack.stack.java import LAUNCHER_JAVA_ENV, java_version, launcher_java, required_java
 from devstack.stack.postgres import PostgresCluster, find_bindir
 from devstack.stack.procs import LOCALHOST, ServiceError, free_port, port_open, spawn, start_time, stop_group, wait_for
 
@@ -41,7 +42,8 @@ EMULATOR_INSTALL_HINT = (
     "the gcloud Pub/Sub and Firestore emulators are needed: install the Google Cloud CLI, then "
     "`gcloud components install pubsub-emulator cloud-firestore-emulator beta` "
     "(or, where gcloud came from apt: `apt-get install google-cloud-cli-pubsub-emulator "
-    "google-cloud-cli-firestore-emulator`), and a Java 11+ runtime (`apt-get install default-jre-headless`)"
+    "google-cloud-cli-firestore-emulator`), and a Java runtime as new as they need (Java 21 for "
+    "current releases: `apt-get install openjdk-21-jre-headless`, first on PATH)"
 )
 _EMULATOR_DIRS = {"pubsub": "pubsub-emulator", "firestore": "cloud-firestore-emulator"}
 
@@ -59,9 +61,31 @@ def emulators_available() -> tuple[bool, str]:
     missing = [name for name in _EMULATOR_DIRS.values() if not (root / "platform" / name).is_dir()]
     if missing:
         return False, f"missing gcloud component(s) {', '.join(missing)}; " + EMULATOR_INSTALL_HINT
-    if not shutil.which("java"):
-        return False, "java is not on PATH; " + EMULATOR_INSTALL_HINT
+    for component in _EMULATOR_DIRS.values():
+        problem = _java_problem(component, root / "platform" / component)
+        if problem:
+            return False, problem
     return True, "ok"
+
+
+def _java_problem(component: str, component_dir: Path) -> str | None:
+    """Why the Java the component's launcher would start cannot run it, or None."""
+    java = launcher_java(component)
+    if java is None:
+        return "java is not on PATH; " + EMULATOR_INSTALL_HINT
+    need, jar = required_java(component_dir)
+    have = java_version(java)
+    if have is None:
+        return f"`{java} -version` names no Java release; " + EMULATOR_INSTALL_HINT
+    if have < need:
+        chooser = LAUNCHER_JAVA_ENV[component]
+        how = f"point {chooser} at it" if os.environ.get(chooser) else "put it first on PATH"
+        return (
+            f"the {component} needs Java {need}+ ({jar.name if jar else 'its jar'} holds class files for Java {need}) "
+            f"but would run on Java {have} ({java}): install Java {need} "
+            f"(`apt-get install openjdk-{need}-jre-headless`) and {how}"
+        )
+    return None
 
 
 class Emulator:
