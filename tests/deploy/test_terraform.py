@@ -382,3 +382,18 @@ def test_the_release_outputs_name_everything_the_deploy_needs() -> None:
     } <= outputs
     variables = {unquote(k) for block in parsed(TF / "envs/qa/variables.tf")["variable"] for k in block}
     assert {"live_api_config", "live_revisions"} <= variables
+
+
+def test_alert_conditions_are_accepted_before_any_metric_exists() -> None:
+    """Provider 6.50.0, google/services/monitoring/resource_monitoring_alert_policy.go.
+
+    disable_metric_validation: "allows alerting policies to be defined on metrics that do not yet
+    exist" (on a first apply no function has exported anything); alert_rule: "must be a valid
+    Prometheus label name", which a plan-time precondition checks.
+    """
+    alert = blocks(TF / "modules/observability/main.tf", "resource")["google_monitoring_alert_policy.alert"]
+    condition = alert["conditions"][0]["condition_prometheus_query_language"][0]
+    assert condition["disable_metric_validation"] is True
+    assert condition["alert_rule"] == "${each.key}"
+    (precondition,) = alert["lifecycle"][0]["precondition"]
+    assert 'regex("^[a-zA-Z_][a-zA-Z0-9_]*$", each.key)' in precondition["condition"]
