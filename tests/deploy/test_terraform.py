@@ -242,7 +242,7 @@ def test_every_function_is_a_cloud_run_v2_service_with_a_function_build() -> Non
     # build_config starts no build in provider 6.50.0: the image is built first, by content hash.
     image = blocks(TF / "modules/function/main.tf", "resource")["terraform_data.image"]
     assert "devstack.deploy.build_image" in str(image["provisioner"])
-    assert service["depends_on"] == ["${terraform_data.image}"]
+    assert "${terraform_data.image}" in service["depends_on"]
     assert "local.bundle_hash" in function_locals["image"]
 
 
@@ -397,3 +397,10 @@ def test_alert_conditions_are_accepted_before_any_metric_exists() -> None:
     assert condition["alert_rule"] == "${each.key}"
     (precondition,) = alert["lifecycle"][0]["precondition"]
     assert 'regex("^[a-zA-Z_][a-zA-Z0-9_]*$", each.key)' in precondition["condition"]
+
+
+def test_a_function_can_read_its_secrets_and_use_its_roles_once_its_service_exists() -> None:
+    """Grants on the function's account, before the service that runs as it (nothing else orders them)."""
+    depends_on = function_service()["depends_on"]
+    assert "${google_secret_manager_secret_iam_member.secrets}" in depends_on
+    assert "${google_project_iam_member.roles}" in depends_on
