@@ -404,3 +404,30 @@ def test_a_function_can_read_its_secrets_and_use_its_roles_once_its_service_exis
     depends_on = function_service()["depends_on"]
     assert "${google_secret_manager_secret_iam_member.secrets}" in depends_on
     assert "${google_project_iam_member.roles}" in depends_on
+
+
+def test_qa_destroys_and_recreates_while_prod_is_protected() -> None:
+    """terraform/README.md: qa is destroyed between test campaigns and applied again; prod never is."""
+    protection = {env: parsed(TF / f"envs/{env}/terraform.tfvars")["deletion_protection"] for env in ENVS}
+    assert protection == {"qa": False, "prod": True}
+    # Cloud SQL: every creation gets its own name (creation time, fixed in state), so a recreated
+    # instance never asks for the name of the one just deleted.
+    sql = blocks(TF / "modules/cloud_sql/main.tf", "resource")
+    name = sql["terraform_data.instance_name"]
+    assert "plantimestamp()" in name["input"] and name["lifecycle"][0]["ignore_changes"] == ["input"]
+    assert sql["google_sql_database_instance.db"]["name"] == "${terraform_data.instance_name.output}"
+    assert sql["google_sql_database_instance.db"]["deletion_protection"] == "${var.deletion_protection}"
+    # The database goes with the instance: deleting it alone fails while IAM users hold grants.
+    assert unquote(sql["google_sql_database.app"]["deletion_policy"]) == "ABANDON"
+    wellness_main = (TF / "modules/wellness/main.tf").read_text()
+    assert "${module.cloud_sql.instance_name}" in wellness_main  # CLOUD_SQL_INSTANCE follows the chosen name
+    # Firestore: deleted when unprotected (the provider's default, ABANDON, would leave a (default)
+    # database that the next apply cannot create again), kept when protected.
+    firestore = blocks(TF / "modules/firestore/main.tf", "resource")["google_firestore_database.db"]
+    assert firestore["deletion_policy"] == '${var.deletion_protection ? "ABANDON" : "DELETE"}'
+    # The bundle bucket empties itself on destroy when unprotected.
+    bucket = blocks(TF / "modules/source_bucket/main.tf", "resource")["google_storage_bucket.source"]
+    assert bucket["force_destroy"] == "${var.force_destroy}"
+    assert blocks(TF / "modules/wellness/main.tf", "module")["source_bucket"]["force_destroy"] == (
+        "${!var.deletion_protection}"
+    )

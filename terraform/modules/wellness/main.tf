@@ -23,7 +23,7 @@ data "google_project" "this" {
 locals {
   project_number = data.google_project.this.number
   base_image     = var.base_image != "" ? var.base_image : "${var.region}-docker.pkg.dev/serverless-runtimes/google-22/runtimes/python311"
-  sql_instance   = "wellness-${var.environment}"
+  sql_instance   = "wellness-${var.environment}" # the prefix: modules/cloud_sql adds the creation time
 }
 
 resource "terraform_data" "connection_budget" {
@@ -76,11 +76,12 @@ module "build" {
 }
 
 module "source_bucket" {
-  source     = "../source_bucket"
-  project_id = var.project_id
-  region     = var.region
-  name       = "${var.project_id}-function-sources"
-  readers    = [module.build.member]
+  source        = "../source_bucket"
+  project_id    = var.project_id
+  region        = var.region
+  name          = "${var.project_id}-function-sources"
+  readers       = [module.build.member]
+  force_destroy = !var.deletion_protection
 }
 
 module "api_reference" {
@@ -135,10 +136,11 @@ locals {
     JWT_AUDIENCE         = var.jwt_audience
     TRUSTED_PROXY_HOPS   = tostring(var.trusted_proxy_hops)
   }
-  # The connection name is PROJECT:REGION:INSTANCE: written out, it is known at plan time, so
-  # revision names are too (the plan shows which functions get a new revision).
+  # The connection name is PROJECT:REGION:INSTANCE, written out from the instance's chosen name:
+  # known at plan time once chosen (every plan after the instance's first), so revision names are
+  # too (the plan shows which functions get a new revision), and no service waits for Cloud SQL.
   postgres_env = {
-    CLOUD_SQL_INSTANCE = "${var.project_id}:${var.region}:${local.sql_instance}"
+    CLOUD_SQL_INSTANCE = "${var.project_id}:${var.region}:${module.cloud_sql.instance_name}"
     DB_NAME            = "wellness"
     DB_POOL_SIZE       = tostring(var.db_pool_size)
   }
