@@ -431,3 +431,14 @@ def test_qa_destroys_and_recreates_while_prod_is_protected() -> None:
     assert blocks(TF / "modules/wellness/main.tf", "module")["source_bucket"]["force_destroy"] == (
         "${!var.deletion_protection}"
     )
+
+
+def test_the_migration_job_writes_logs_traces_and_metrics_like_every_function() -> None:
+    migrate = blocks(TF / "modules/wellness/main.tf", "module")["migrate"]
+    assert migrate["project_roles"] == "${distinct(concat(local.base_roles, local.roles_by_store.postgres))}"
+    base = locals_of(TF / "modules/wellness/catalog.tf")["base_roles"]
+    assert {unquote(role) for role in base} == {
+        "roles/logging.logWriter",
+        "roles/cloudtrace.agent",
+        "roles/monitoring.metricWriter",
+    }

@@ -272,7 +272,8 @@ module "migrate" {
     DB_USER          = local.db_user[local.migrate_function]
     DB_RUNTIME_USERS = jsonencode(local.db_runtime_users)
   })
-  project_roles = ["roles/cloudsql.client", "roles/cloudsql.instanceUser", "roles/logging.logWriter"]
+  # Like every function it exports traces and metrics (wellness.platform.telemetry): the base roles.
+  project_roles = distinct(concat(local.base_roles, local.roles_by_store.postgres))
   invokers      = [var.deployer_member]
   # Its database user, and every user it grants to, exist before the job can be called.
   depends_on = [module.cloud_sql]
