@@ -442,3 +442,72 @@ def test_the_migration_job_writes_logs_traces_and_metrics_like_every_function() 
         "roles/cloudtrace.agent",
         "roles/monitoring.metricWriter",
     }
+
+
+# --- A new environment: terraform/bootstrap -----------------------------------------------------
+
+BOOTSTRAP = TF / "bootstrap"
+
+
+def test_the_bootstrap_enables_every_api_and_creates_the_pubsub_agent_first() -> None:
+    apis = {
+        unquote(api) for api in re.findall(r'"([a-z]+\.googleapis\.com)"', locals_of(BOOTSTRAP / "main.tf")["apis"])
+    }
+    # What the environment's resources call: Terraform's own resource types name their services.
+    needed = {"run", "cloudbuild", "artifactregistry", "apigateway", "servicemanagement", "servicecontrol", "pubsub"}
+    needed |= {"secretmanager", "sqladmin", "firestore", "cloudscheduler", "monitoring", "iamcredentials", "sts"}
+    assert {f"{name}.googleapis.com" for name in needed} <= apis
+    resources = blocks(BOOTSTRAP / "main.tf", "resource")
+    agent = resources["google_project_service_identity.pubsub"]
+    assert agent["provider"] == "google-beta" and unquote(agent["service"]) == "pubsub.googleapis.com"
+    assert resources["google_project_service.api"]["disable_on_destroy"] is False
+
+
+def test_the_deployer_may_grant_exactly_the_roles_the_environment_grants() -> None:
+    bootstrap = locals_of(BOOTSTRAP / "main.tf")
+    grantable = {unquote(role) for role in bootstrap["grantable_roles"]}
+    catalog_locals = locals_of(TF / "modules/wellness/catalog.tf")
+    granted = {unquote(r) for r in catalog_locals["base_roles"]}
+    granted |= {unquote(r) for roles in catalog_locals["roles_by_store"].values() for r in roles}
+    granted |= {
+        unquote(r) for r in re.findall(r'"(roles/[\w.]+)"', str(blocks(TF / "modules/build/main.tf", "resource")))
+    }
+    granted -= {"roles/artifactregistry.writer"}  # on the repository, not the project
+    assert grantable == granted
+    condition = blocks(BOOTSTRAP / "main.tf", "resource")["google_project_iam_member.deployer_grants_function_roles"]
+    assert "hasOnly(${jsonencode(local.grantable_roles)})" in condition["condition"][0]["expression"]
+    roles = set(re.findall(r'"(roles/[\w.]+)"', bootstrap["deployer_roles"]))
+    assert "roles/owner" not in roles and "roles/editor" not in roles
+    # Source builds (Cloud Run, "Required roles" of build-service-account) and API Gateway's first config.
+    assert {
+        "roles/run.sourceDeveloper",
+        "roles/serviceusage.serviceUsageConsumer",
+        "roles/servicemanagement.admin",
+    } <= roles
+
+
+def test_github_tokens_are_admitted_only_from_the_deploy_workflow_of_the_environments_ref() -> None:
+    bootstrap = locals_of(BOOTSTRAP / "main.tf")
+    assert {env: unquote(ref) for env, ref in bootstrap["ref_condition"].items()} == {
+        "qa": "assertion.ref == 'refs/heads/develop'",
+        "prod": "assertion.ref.startsWith('refs/tags/v')",
+    }
+    condition = bootstrap["attribute_condition"]
+    for part in (
+        "assertion.repository_id == '${var.github_repository_id}'",
+        "assertion.environment == '${var.environment}'",
+        "local.ref_condition[var.environment]",
+        "assertion.event_name == 'push'",
+        "assertion.workflow_ref.startsWith('${var.github_repository}/${var.deploy_workflow}@')",
+    ):
+        assert part in condition, part
+    resources = blocks(BOOTSTRAP / "main.tf", "resource")
+    provider = resources["google_iam_workload_identity_pool_provider.github"]
+    assert provider["attribute_condition"] == "${local.attribute_condition}"
+    assert unquote(provider["oidc"][0]["issuer_uri"]) == "https://token.actions.githubusercontent.com"
+    binding = resources["google_service_account_iam_member.github_acts_as_deployer"]
+    assert binding["member"].endswith('/subject/repo:${var.github_repository}:environment:${var.environment}"')
+    for env in ENVS:
+        tfvars = parsed(BOOTSTRAP / f"{env}.tfvars")
+        assert unquote(tfvars["environment"]) == env
+        assert unquote(tfvars["project_id"]) == unquote(parsed(TF / f"envs/{env}/terraform.tfvars")["project_id"])

@@ -62,7 +62,9 @@ resource "google_service_account" "scheduler" {
   display_name = "Cloud Scheduler caller of job functions"
 }
 
-# The Pub/Sub service agent mints the push requests' OIDC tokens as the push account.
+# The Pub/Sub service agent mints the push requests' OIDC tokens as the push account. Google
+# creates an agent lazily and IAM refuses a grant to one that does not exist: terraform/bootstrap
+# creates it (google_project_service_identity) before any release.
 resource "google_service_account_iam_member" "push_token_creator" {
   service_account_id = google_service_account.push.name
   role               = "roles/iam.serviceAccountTokenCreator"
