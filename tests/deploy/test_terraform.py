@@ -9,6 +9,8 @@ store, secret, placeholder or bundle.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -511,3 +513,59 @@ def test_github_tokens_are_admitted_only_from_the_deploy_workflow_of_the_environ
         tfvars = parsed(BOOTSTRAP / f"{env}.tfvars")
         assert unquote(tfvars["environment"]) == env
         assert unquote(tfvars["project_id"]) == unquote(parsed(TF / f"envs/{env}/terraform.tfvars")["project_id"])
+
+
+def variable_block(path: Path, name: str) -> str:
+    """The text of `variable "name" { ... }` in a file (braces matched), to evaluate it on its own."""
+    text = path.read_text()
+    start = text.index(f'variable "{name}" {{')
+    depth = 0
+    for end in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[end], 0)
+        if text[end] == "}" and depth == 0:
+            return text[start : end + 1]
+    raise AssertionError(f"{path}: variable {name} is not closed")
+
+
+@pytest.mark.parametrize(
+    ("environment", "channels", "refused"),
+    [
+        ("prod", [], "prod needs at least one notification channel"),
+        ("prod", ["projects/p/notificationChannels/12"], None),
+        ("qa", [], None),
+        ("qa", ["my-email"], "notification_channels are ids"),
+    ],
+)
+def test_prod_must_page_someone(tmp_path: Path, environment: str, channels: list[str], refused: str | None) -> None:
+    """The wellness module's own validations, evaluated by terraform itself (no provider needed)."""
+    variables = TF / "modules/wellness/variables.tf"
+    (tmp_path / "main.tf").write_text(
+        variable_block(variables, "environment") + "\n" + variable_block(variables, "notification_channels") + "\n"
+    )
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null", "TF_IN_AUTOMATION": "1"}
+    terraform = shutil.which("terraform")
+    assert terraform
+    subprocess.run([terraform, "init", "-input=false"], cwd=tmp_path, env=env, check=True, capture_output=True)
+    plan = subprocess.run(
+        [
+            terraform,
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-var",
+            f"environment={environment}",
+            "-var",
+            f"notification_channels={json.dumps(channels)}",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if refused is None:
+        assert plan.returncode == 0, plan.stderr
+    else:
+        assert plan.returncode != 0 and refused in " ".join(plan.stderr.split()), plan.stderr
+    prod = parsed(TF / "envs/prod/terraform.tfvars")["notification_channels"]
+    assert prod, "prod's settings name at least one channel"
