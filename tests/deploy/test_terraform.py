@@ -569,3 +569,10 @@ def test_prod_must_page_someone(tmp_path: Path, environment: str, channels: list
         assert plan.returncode != 0 and refused in " ".join(plan.stderr.split()), plan.stderr
     prod = parsed(TF / "envs/prod/terraform.tfvars")["notification_channels"]
     assert prod, "prod's settings name at least one channel"
+
+
+def test_the_image_tag_is_the_bundle_hash_of_the_archive_cloud_run_builds_take() -> None:
+    """Bundles are .tar.gz (Cloud Run v2 StorageSource: "must be a gzipped archive file (.tar.gz)")."""
+    bundle_hash = locals_of(TF / "modules/function/main.tf")["bundle_hash"]
+    assert f'"{package.SUFFIX}")' in bundle_hash
+    assert package.bundle_name("auth-jwks").endswith(package.SUFFIX)

@@ -22,7 +22,7 @@ terraform {
 }
 
 locals {
-  bundle_hash = trimsuffix(trimprefix(var.bundle, "${var.name}-"), ".zip")
+  bundle_hash = trimsuffix(trimprefix(var.bundle, "${var.name}-"), ".tar.gz")
   # Tags are immutable: the bundle's content hash, and the base image's (a new runtime is a new build).
   image           = "${var.image_repository}/${var.name}:${local.bundle_hash}-${substr(sha256(var.base_image), 0, 6)}"
   source_location = "gs://${var.source_bucket}/${google_storage_bucket_object.source.name}"

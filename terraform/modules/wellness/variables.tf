@@ -13,11 +13,11 @@ variable "repo_root" {
 }
 variable "bundle_dir" {
   type        = string
-  description = "Where scripts/package wrote the zips (dist/bundles.json sets it)."
+  description = "Where scripts/package wrote the bundles (dist/bundles.json sets it)."
 }
 variable "bundles" {
   type        = map(string)
-  description = "Function name => bundle zip name (dist/bundles.json sets it)."
+  description = "Function name => bundle file name, <function>-<content hash>.tar.gz (dist/bundles.json sets it)."
 }
 variable "base_image" {
   type        = string
