@@ -20,7 +20,8 @@ that packaging reads without importing the library:
   when one of its modules uses that reader.
 
 A bundle is a gzipped tar: Cloud Run's builds:submit takes its source as a `StorageSource`, whose
-object "must be a gzipped archive file (.tar.gz)" (Cloud Run Admin API v2, StorageSource). It is
+object "must be a gzipped archive file (.tar.gz)" (Cloud Run Admin API v2, StorageSource:
+https://cloud.google.com/ruby/docs/reference/google-cloud-run-v2/latest/Google-Cloud-Run-V2-StorageSource). It is
 deterministic (sorted entries, fixed times, owners and modes, a gzip header with no name and no
 time): the same files give the same bytes. Its name is
 `<function>-<first 16 hex of sha256 over the sorted files>.tar.gz`.
