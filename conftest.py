@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import uuid
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -156,21 +155,13 @@ def sql(postgres_url: str) -> Iterator[Callable[..., list[Any]]]:
     engine.dispose()
 
 
-def documented_bootstrap() -> str:
-    """The SQL of terraform/README.md's database bootstrap (step 8), as written there."""
-    readme = (REPO / "terraform" / "README.md").read_text()
-    found = re.search(r"--database wellness [^\n]*<<SQL\n(.*?)\nSQL\n", readme, re.DOTALL)
-    assert found, "terraform/README.md lost its database bootstrap (step 8)"
-    return found.group(1)
-
-
 @dataclasses.dataclass
 class CloudDatabase:
     """A fresh database on the session's cluster, prepared as Cloud SQL's is before the migration job runs.
 
     Its migration user and runtime users are plain login roles (no superuser, no rights), named
-    as Terraform names the IAM users of project `project`, and the database has had exactly
-    terraform/README.md's bootstrap SQL run on it by the superuser.
+    as Terraform names the IAM users of project `project`, and the database has had exactly the
+    release's bootstrap SQL (devstack.deploy.db_bootstrap.statements) run on it by the superuser.
     """
 
     admin_url: Any  # sqlalchemy URL of the superuser on this database
@@ -201,6 +192,7 @@ def cloud_database(postgres_url: str) -> Iterator[Callable[[], CloudDatabase]]:
     """
     from sqlalchemy import create_engine, make_url, text
 
+    from devstack.deploy.db_bootstrap import statements
     from devstack.deploy.db_users import db_runtime_users
 
     cluster = make_url(postgres_url)
@@ -215,11 +207,9 @@ def cloud_database(postgres_url: str) -> Iterator[Callable[[], CloudDatabase]]:
             for role in (db.migrator, *db.runtime_users):
                 conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
             conn.execute(text(f"CREATE DATABASE {db.admin_url.database}"))
-        bootstrap = documented_bootstrap().replace("$PROJECT", project)
-        bootstrap = bootstrap.replace("ON DATABASE wellness", f"ON DATABASE {db.admin_url.database}")
         owner = create_engine(db.admin_url, isolation_level="AUTOCOMMIT")
         with owner.connect() as conn:
-            for statement in filter(None, (s.strip() for s in bootstrap.split(";"))):
+            for statement in statements(db.admin_url.database, db.migrator):
                 conn.execute(text(statement))
         owner.dispose()
         return db

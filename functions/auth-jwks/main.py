@@ -9,7 +9,7 @@ from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.platform.runtime import function_runtime
 
 runtime = function_runtime()
-keys = public_keys(runtime)  # a missing or private-looking secret fails the cold start
+keys = public_keys(runtime)  # read on first use: until the secret has a version, a 503
 
 
 @endpoint("authJwks", runtime)

@@ -1,5 +1,6 @@
 """auth-login, loaded as deployed, on real PostgreSQL."""
 
+import json
 import uuid
 
 import pytest
@@ -66,10 +67,14 @@ def test_throttling_failures_from_one_client_lock_that_client_only(load_function
     assert client.post("/v1/auth/login", json=right, headers={"X-Forwarded-For": "203.0.113.77"}).status_code == 200
 
 
-def test_a_missing_signing_key_fails_the_cold_start_by_name(load_function, monkeypatch) -> None:
-    monkeypatch.delenv("SECRET_JWT_SIGNING_KEYS", raising=False)
-    with pytest.raises(Exception, match="SECRET_JWT_SIGNING_KEYS"):
-        load_function("auth-login", SECRET_JWT_SIGNING_KEYS="")
+def test_a_missing_signing_key_is_a_503_and_the_log_names_it(load_function, account, capsys) -> None:
+    # Read on first use, not at import (tests/deploy/test_secrets_on_first_use.py): the log says which.
+    client = load_function("auth-login", SECRET_JWT_SIGNING_KEYS="")
+    capsys.readouterr()
+    response = client.post("/v1/auth/login", json={"email": account["email"], "password": account["password"]})
+    assert response.status_code == 503
+    (line,) = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "SECRET_JWT_SIGNING_KEYS" in line]
+    assert line["severity"] == "ERROR"
 
 
 def test_ten_concurrent_wrong_passwords_evaluate_at_most_the_limit(load_function, account) -> None:

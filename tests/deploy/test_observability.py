@@ -22,6 +22,7 @@ from devstack.stack.prometheus import INSTALL_HINT, promtool_binary
 
 pytestmark = pytest.mark.unit
 
+LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")  # Prometheus label names (its data model page)
 REQUIRED = {"name", "display_name", "severity", "duration", "query", "means", "first_step"}
 
 
@@ -38,18 +39,28 @@ def promtool_check(tmp_path: Path, groups: dict) -> None:
 def test_every_alert_says_what_it_means_and_what_to_do_first() -> None:
     alerts = observability.alerts()
     assert {a["name"] for a in alerts} >= {
-        "api-availability-fast-burn",
-        "api-latency-fast-burn",
-        "dead-lettered-message",
-        "outbox-stuck",
-        "function-5xx-rate",
-        "subscriber-lag",
+        "api_availability_fast_burn",
+        "api_latency_fast_burn",
+        "dead_lettered_message",
+        "outbox_stuck",
+        "function_5xx_rate",
+        "subscriber_lag",
     }
     for alert in alerts:
         assert REQUIRED <= set(alert), alert["name"]
         assert alert["severity"] in ("CRITICAL", "ERROR", "WARNING"), alert["name"]
         assert re.fullmatch(r"\d+s", alert["duration"]), alert["name"]
         assert "${" not in alert["query"], alert["name"]
+
+
+def test_every_alert_name_is_a_prometheus_label_name() -> None:
+    """Terraform sends it as alert_rule, which "must be a valid Prometheus label name".
+
+    Provider 6.50.0, google/services/monitoring/resource_monitoring_alert_policy.go (alert_rule);
+    tests/deploy/test_terraform.py checks the Terraform side.
+    """
+    for alert in observability.alerts():
+        assert LABEL_NAME.fullmatch(alert["name"]), f"{alert['name']}: alert_rule must be a Prometheus label name"
 
 
 def test_the_readme_explains_every_alert() -> None:

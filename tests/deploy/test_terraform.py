@@ -9,6 +9,8 @@ store, secret, placeholder or bundle.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -242,7 +244,7 @@ def test_every_function_is_a_cloud_run_v2_service_with_a_function_build() -> Non
     # build_config starts no build in provider 6.50.0: the image is built first, by content hash.
     image = blocks(TF / "modules/function/main.tf", "resource")["terraform_data.image"]
     assert "devstack.deploy.build_image" in str(image["provisioner"])
-    assert service["depends_on"] == ["${terraform_data.image}"]
+    assert "${terraform_data.image}" in service["depends_on"]
     assert "local.bundle_hash" in function_locals["image"]
 
 
@@ -382,3 +384,195 @@ def test_the_release_outputs_name_everything_the_deploy_needs() -> None:
     } <= outputs
     variables = {unquote(k) for block in parsed(TF / "envs/qa/variables.tf")["variable"] for k in block}
     assert {"live_api_config", "live_revisions"} <= variables
+
+
+def test_alert_conditions_are_accepted_before_any_metric_exists() -> None:
+    """Provider 6.50.0, google/services/monitoring/resource_monitoring_alert_policy.go.
+
+    disable_metric_validation: "allows alerting policies to be defined on metrics that do not yet
+    exist" (on a first apply no function has exported anything); alert_rule: "must be a valid
+    Prometheus label name", which a plan-time precondition checks.
+    """
+    alert = blocks(TF / "modules/observability/main.tf", "resource")["google_monitoring_alert_policy.alert"]
+    condition = alert["conditions"][0]["condition_prometheus_query_language"][0]
+    assert condition["disable_metric_validation"] is True
+    assert condition["alert_rule"] == "${each.key}"
+    (precondition,) = alert["lifecycle"][0]["precondition"]
+    assert 'regex("^[a-zA-Z_][a-zA-Z0-9_]*$", each.key)' in precondition["condition"]
+
+
+def test_a_function_can_read_its_secrets_and_use_its_roles_once_its_service_exists() -> None:
+    """Grants on the function's account, before the service that runs as it (nothing else orders them)."""
+    depends_on = function_service()["depends_on"]
+    assert "${google_secret_manager_secret_iam_member.secrets}" in depends_on
+    assert "${google_project_iam_member.roles}" in depends_on
+
+
+def test_qa_destroys_and_recreates_while_prod_is_protected() -> None:
+    """terraform/README.md: qa is destroyed between test campaigns and applied again; prod never is."""
+    protection = {env: parsed(TF / f"envs/{env}/terraform.tfvars")["deletion_protection"] for env in ENVS}
+    assert protection == {"qa": False, "prod": True}
+    # Cloud SQL: every creation gets its own name (creation time, fixed in state), so a recreated
+    # instance never asks for the name of the one just deleted.
+    sql = blocks(TF / "modules/cloud_sql/main.tf", "resource")
+    name = sql["terraform_data.instance_name"]
+    assert "plantimestamp()" in name["input"] and name["lifecycle"][0]["ignore_changes"] == ["input"]
+    assert sql["google_sql_database_instance.db"]["name"] == "${terraform_data.instance_name.output}"
+    assert sql["google_sql_database_instance.db"]["deletion_protection"] == "${var.deletion_protection}"
+    # The database goes with the instance: deleting it alone fails while IAM users hold grants.
+    assert unquote(sql["google_sql_database.app"]["deletion_policy"]) == "ABANDON"
+    wellness_main = (TF / "modules/wellness/main.tf").read_text()
+    assert "${module.cloud_sql.instance_name}" in wellness_main  # CLOUD_SQL_INSTANCE follows the chosen name
+    # Firestore: deleted when unprotected (the provider's default, ABANDON, would leave a (default)
+    # database that the next apply cannot create again), kept when protected.
+    firestore = blocks(TF / "modules/firestore/main.tf", "resource")["google_firestore_database.db"]
+    assert firestore["deletion_policy"] == '${var.deletion_protection ? "ABANDON" : "DELETE"}'
+    # The bundle bucket empties itself on destroy when unprotected.
+    bucket = blocks(TF / "modules/source_bucket/main.tf", "resource")["google_storage_bucket.source"]
+    assert bucket["force_destroy"] == "${var.force_destroy}"
+    assert blocks(TF / "modules/wellness/main.tf", "module")["source_bucket"]["force_destroy"] == (
+        "${!var.deletion_protection}"
+    )
+
+
+def test_the_migration_job_writes_logs_traces_and_metrics_like_every_function() -> None:
+    migrate = blocks(TF / "modules/wellness/main.tf", "module")["migrate"]
+    assert migrate["project_roles"] == "${distinct(concat(local.base_roles, local.roles_by_store.postgres))}"
+    base = locals_of(TF / "modules/wellness/catalog.tf")["base_roles"]
+    assert {unquote(role) for role in base} == {
+        "roles/logging.logWriter",
+        "roles/cloudtrace.agent",
+        "roles/monitoring.metricWriter",
+    }
+
+
+# --- A new environment: terraform/bootstrap -----------------------------------------------------
+
+BOOTSTRAP = TF / "bootstrap"
+
+
+def test_the_bootstrap_enables_every_api_and_creates_the_pubsub_agent_first() -> None:
+    apis = {
+        unquote(api) for api in re.findall(r'"([a-z]+\.googleapis\.com)"', locals_of(BOOTSTRAP / "main.tf")["apis"])
+    }
+    # What the environment's resources call: Terraform's own resource types name their services.
+    needed = {"run", "cloudbuild", "artifactregistry", "apigateway", "servicemanagement", "servicecontrol", "pubsub"}
+    needed |= {"secretmanager", "sqladmin", "firestore", "cloudscheduler", "monitoring", "iamcredentials", "sts"}
+    assert {f"{name}.googleapis.com" for name in needed} <= apis
+    resources = blocks(BOOTSTRAP / "main.tf", "resource")
+    agent = resources["google_project_service_identity.pubsub"]
+    assert agent["provider"] == "google-beta" and unquote(agent["service"]) == "pubsub.googleapis.com"
+    assert resources["google_project_service.api"]["disable_on_destroy"] is False
+
+
+def test_the_deployer_may_grant_exactly_the_roles_the_environment_grants() -> None:
+    bootstrap = locals_of(BOOTSTRAP / "main.tf")
+    grantable = {unquote(role) for role in bootstrap["grantable_roles"]}
+    catalog_locals = locals_of(TF / "modules/wellness/catalog.tf")
+    granted = {unquote(r) for r in catalog_locals["base_roles"]}
+    granted |= {unquote(r) for roles in catalog_locals["roles_by_store"].values() for r in roles}
+    granted |= {
+        unquote(r) for r in re.findall(r'"(roles/[\w.]+)"', str(blocks(TF / "modules/build/main.tf", "resource")))
+    }
+    granted -= {"roles/artifactregistry.writer"}  # on the repository, not the project
+    assert grantable == granted
+    condition = blocks(BOOTSTRAP / "main.tf", "resource")["google_project_iam_member.deployer_grants_function_roles"]
+    assert "hasOnly(${jsonencode(local.grantable_roles)})" in condition["condition"][0]["expression"]
+    roles = set(re.findall(r'"(roles/[\w.]+)"', bootstrap["deployer_roles"]))
+    assert "roles/owner" not in roles and "roles/editor" not in roles
+    # Source builds (Cloud Run, "Required roles" of build-service-account) and API Gateway's first config.
+    assert {
+        "roles/run.sourceDeveloper",
+        "roles/serviceusage.serviceUsageConsumer",
+        "roles/servicemanagement.admin",
+    } <= roles
+
+
+def test_github_tokens_are_admitted_only_from_the_deploy_workflow_of_the_environments_ref() -> None:
+    bootstrap = locals_of(BOOTSTRAP / "main.tf")
+    assert {env: unquote(ref) for env, ref in bootstrap["ref_condition"].items()} == {
+        "qa": "assertion.ref == 'refs/heads/develop'",
+        "prod": "assertion.ref.startsWith('refs/tags/v')",
+    }
+    condition = bootstrap["attribute_condition"]
+    for part in (
+        "assertion.repository_id == '${var.github_repository_id}'",
+        "assertion.environment == '${var.environment}'",
+        "local.ref_condition[var.environment]",
+        "assertion.event_name == 'push'",
+        "assertion.workflow_ref.startsWith('${var.github_repository}/${var.deploy_workflow}@')",
+    ):
+        assert part in condition, part
+    resources = blocks(BOOTSTRAP / "main.tf", "resource")
+    provider = resources["google_iam_workload_identity_pool_provider.github"]
+    assert provider["attribute_condition"] == "${local.attribute_condition}"
+    assert unquote(provider["oidc"][0]["issuer_uri"]) == "https://token.actions.githubusercontent.com"
+    binding = resources["google_service_account_iam_member.github_acts_as_deployer"]
+    assert binding["member"].endswith('/subject/repo:${var.github_repository}:environment:${var.environment}"')
+    for env in ENVS:
+        tfvars = parsed(BOOTSTRAP / f"{env}.tfvars")
+        assert unquote(tfvars["environment"]) == env
+        assert unquote(tfvars["project_id"]) == unquote(parsed(TF / f"envs/{env}/terraform.tfvars")["project_id"])
+
+
+def variable_block(path: Path, name: str) -> str:
+    """The text of `variable "name" { ... }` in a file (braces matched), to evaluate it on its own."""
+    text = path.read_text()
+    start = text.index(f'variable "{name}" {{')
+    depth = 0
+    for end in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[end], 0)
+        if text[end] == "}" and depth == 0:
+            return text[start : end + 1]
+    raise AssertionError(f"{path}: variable {name} is not closed")
+
+
+@pytest.mark.parametrize(
+    ("environment", "channels", "refused"),
+    [
+        ("prod", [], "prod needs at least one notification channel"),
+        ("prod", ["projects/p/notificationChannels/12"], None),
+        ("qa", [], None),
+        ("qa", ["my-email"], "notification_channels are ids"),
+    ],
+)
+def test_prod_must_page_someone(tmp_path: Path, environment: str, channels: list[str], refused: str | None) -> None:
+    """The wellness module's own validations, evaluated by terraform itself (no provider needed)."""
+    variables = TF / "modules/wellness/variables.tf"
+    (tmp_path / "main.tf").write_text(
+        variable_block(variables, "environment") + "\n" + variable_block(variables, "notification_channels") + "\n"
+    )
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null", "TF_IN_AUTOMATION": "1"}
+    terraform = shutil.which("terraform")
+    assert terraform
+    subprocess.run([terraform, "init", "-input=false"], cwd=tmp_path, env=env, check=True, capture_output=True)
+    plan = subprocess.run(
+        [
+            terraform,
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-var",
+            f"environment={environment}",
+            "-var",
+            f"notification_channels={json.dumps(channels)}",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if refused is None:
+        assert plan.returncode == 0, plan.stderr
+    else:
+        assert plan.returncode != 0 and refused in " ".join(plan.stderr.split()), plan.stderr
+    prod = parsed(TF / "envs/prod/terraform.tfvars")["notification_channels"]
+    assert prod, "prod's settings name at least one channel"
+
+
+def test_the_image_tag_is_the_bundle_hash_of_the_archive_cloud_run_builds_take() -> None:
+    """Bundles are .tar.gz (Cloud Run v2 StorageSource: "must be a gzipped archive file (.tar.gz)")."""
+    bundle_hash = locals_of(TF / "modules/function/main.tf")["bundle_hash"]
+    assert f'"{package.SUFFIX}")' in bundle_hash
+    assert package.bundle_name("auth-jwks").endswith(package.SUFFIX)

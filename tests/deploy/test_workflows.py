@@ -120,7 +120,7 @@ def test_deploy_is_blue_green_and_never_targets_a_subset() -> None:
     assert "-target" not in text, "a -target apply skips what it does not name (the migration user did)"
     steps = deploy()["jobs"]["deploy"]["steps"]
     ids = [step.get("id") for step in steps if step.get("id")]
-    order = ["record", "candidate", "secrets", "migrate", "smoke", "promote", "promoted", "rollback"]
+    order = ["record", "candidate", "secrets", "database", "migrate", "smoke", "promote", "promoted", "rollback"]
     assert [i for i in ids if i in order] == order
     by_id = {step.get("id"): step for step in steps}
     assert "release read" in by_id["record"]["run"] and "||" not in by_id["record"]["run"]
@@ -128,6 +128,7 @@ def test_deploy_is_blue_green_and_never_targets_a_subset() -> None:
     assert "promote.tfvars.json" in by_id["promote"]["run"]
     assert "steps.candidate.outputs.gateway_url" in str(by_id["smoke"]["env"])
     assert "steps.candidate.outputs.migrate_url" in str(by_id["migrate"]["env"])
+    assert "scripts/db-bootstrap" in by_id["database"]["run"] and "candidate.json" in by_id["database"]["run"]
     rollback = by_id["rollback"]
     assert "steps.promote.outcome == 'failure'" in rollback["if"] and "release.tfvars.json" in rollback["run"]
     report = steps[-1]

@@ -8,7 +8,7 @@ automatic base-image updates), waits for the Cloud Build operation, and does not
 image tag (the bundle's content hash) is already in Artifact Registry.
 
     python -m devstack.deploy.build_image --project P --region R \\
-        --source gs://P-function-sources/functions/auth-login-0123456789abcdef.zip \\
+        --source gs://P-function-sources/functions/auth-login-0123456789abcdef.tar.gz \\
         --image R-docker.pkg.dev/P/functions/auth-login:0123456789abcdef \\
         --function-target handler --base-image R-docker.pkg.dev/serverless-runtimes/google-22/runtimes/python311 \\
         --service-account function-builder@P.iam.gserviceaccount.com
@@ -81,8 +81,8 @@ def parse_image(image: str) -> tuple[str, str, str, str, str]:
 def parse_gcs(uri: str) -> tuple[str, str]:
     """gs://BUCKET/OBJECT -> (bucket, object).
 
-    >>> parse_gcs("gs://b/functions/x.zip")
-    ('b', 'functions/x.zip')
+    >>> parse_gcs("gs://b/functions/x.tar.gz")
+    ('b', 'functions/x.tar.gz')
     """
     if not uri.startswith("gs://") or "/" not in uri[5:]:
         raise BuildError(f"not a gs://bucket/object URI: {uri}")
@@ -107,9 +107,9 @@ def submit_request(
 ) -> dict[str, Any]:
     """The SubmitBuildRequest body: a buildpacks function build with automatic base-image updates.
 
-    >>> body = submit_request("gs://b/o.zip", "r-docker.pkg.dev/p/f/n:t", "handler", "base", "sa@p.iam")
+    >>> body = submit_request("gs://b/o.tar.gz", "r-docker.pkg.dev/p/f/n:t", "handler", "base", "sa@p.iam")
     >>> body["buildpackBuild"]["functionTarget"], body["storageSource"]
-    ('handler', {'bucket': 'b', 'object': 'o.zip'})
+    ('handler', {'bucket': 'b', 'object': 'o.tar.gz'})
     """
     bucket, obj = parse_gcs(source)
     project = parse_image(image)[1]

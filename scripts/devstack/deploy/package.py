@@ -1,4 +1,4 @@
-"""Deployable source bundles: one zip per catalog function, named by its content hash.
+"""Deployable source bundles: one .tar.gz per catalog function, named by its content hash.
 
 A bundle holds the function's main.py and requirements.txt, and of the library only what
 that function runs: the `wellness` modules main.py imports, transitively (imports inside
@@ -19,10 +19,14 @@ that packaging reads without importing the library:
   `event_schema`, ...) the files or folders under contracts/ it opens; a bundle ships them
   when one of its modules uses that reader.
 
-The zip is deterministic (sorted entries, fixed timestamps and modes), and its name is
-`<function>-<first 16 hex of sha256 over the sorted files>.zip`.
+A bundle is a gzipped tar: Cloud Run's builds:submit takes its source as a `StorageSource`, whose
+object "must be a gzipped archive file (.tar.gz)" (Cloud Run Admin API v2, StorageSource:
+https://cloud.google.com/ruby/docs/reference/google-cloud-run-v2/latest/Google-Cloud-Run-V2-StorageSource). It is
+deterministic (sorted entries, fixed times, owners and modes, a gzip header with no name and no
+time): the same files give the same bytes. Its name is
+`<function>-<first 16 hex of sha256 over the sorted files>.tar.gz`.
 
-    python -m devstack.deploy.package            # writes dist/*.zip and dist/bundles.json
+    python -m devstack.deploy.package            # writes dist/*.tar.gz and dist/bundles.json
     >>> part = library_part("reporting-on-task-completed")
     >>> "wellness.reporting.model" in part.module_names, "wellness.auth.model" in part.module_names
     (True, False)
@@ -35,10 +39,12 @@ from __future__ import annotations
 import argparse
 import ast
 import dataclasses
+import gzip
 import hashlib
+import io
 import json
 import sys
-import zipfile
+import tarfile
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -53,7 +59,8 @@ BUNDLED_CONTRACTS = "wellness/_contracts/"
 DIST_DIR = REPO_ROOT / "dist"
 SKIP_PARTS = {"__pycache__", "tests", ".pytest_cache", ".mypy_cache"}
 SKIP_SUFFIXES = (".pyc", ".pyo")
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's earliest date: the same bytes on every build
+SUFFIX = ".tar.gz"
+ARCHIVE_TIME = 315532800  # 1980-01-01T00:00:00Z for every entry: the same bytes on every build
 
 
 @cache
@@ -239,7 +246,7 @@ def library_files(name: str) -> dict[str, bytes]:
 
 
 def bundle_files(name: str) -> dict[str, bytes]:
-    """Every file of the bundle by its path inside the zip."""
+    """Every file of the bundle by its path inside the archive."""
     source = _catalog().function(name).source_dir
     own = {"main.py": (source / "main.py").read_bytes(), "requirements.txt": (source / "requirements.txt").read_bytes()}
     return {**own, **library_files(name)}
@@ -256,19 +263,30 @@ def content_hash(files: dict[str, bytes]) -> str:
 
 
 def bundle_name(name: str, files: dict[str, bytes] | None = None) -> str:
-    return f"{name}-{content_hash(files or bundle_files(name))}.zip"
+    return f"{name}-{content_hash(files or bundle_files(name))}{SUFFIX}"
+
+
+def archive(files: dict[str, bytes]) -> bytes:
+    """The files as a deterministic .tar.gz (tarfile's own "w:gz" would stamp the time and a name)."""
+    tar_bytes = io.BytesIO()
+    with tarfile.open(fileobj=tar_bytes, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for path in sorted(files):
+            info = tarfile.TarInfo(path)
+            info.size, info.mtime, info.mode = len(files[path]), ARCHIVE_TIME, 0o644
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            tar.addfile(info, io.BytesIO(files[path]))
+    packed = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=packed, mtime=0, compresslevel=9) as gz:
+        gz.write(tar_bytes.getvalue())
+    return packed.getvalue()
 
 
 def write_bundle(name: str, out_dir: Path = DIST_DIR) -> Path:
     files = bundle_files(name)
     target = out_dir / bundle_name(name, files)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(files):
-            info = zipfile.ZipInfo(path, date_time=ZIP_TIME)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, files[path])
+    target.write_bytes(archive(files))
     return target
 
 
@@ -277,7 +295,7 @@ def bundled_functions() -> list[str]:
 
 
 def package_all(out_dir: Path = DIST_DIR) -> dict[str, Path]:
-    """Build every bundle and dist/bundles.json ({function: zip name}), Terraform's `bundles` variable."""
+    """Build every bundle and dist/bundles.json ({function: bundle name}), Terraform's `bundles` variable."""
     built = {name: write_bundle(name, out_dir) for name in bundled_functions()}
     manifest = {"bundle_dir": str(out_dir), "bundles": {name: path.name for name, path in built.items()}}
     (out_dir / "bundles.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -286,9 +304,9 @@ def package_all(out_dir: Path = DIST_DIR) -> dict[str, Path]:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="scripts/package", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=DIST_DIR, help="folder for the zips (default dist/)")
+    parser.add_argument("--out", type=Path, default=DIST_DIR, help="folder for the bundles (default dist/)")
     args = parser.parse_args(argv)
-    for stale in args.out.glob("*.zip") if args.out.is_dir() else []:
+    for stale in [*args.out.glob("*.zip"), *args.out.glob(f"*{SUFFIX}")] if args.out.is_dir() else []:
         stale.unlink()  # only the current bundles: Terraform uploads what bundles.json names
     built = package_all(args.out)
     width = max(len(name) for name in built)

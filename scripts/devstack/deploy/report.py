@@ -17,12 +17,13 @@ STEPS = {
     "record": "read the release record",
     "candidate": "apply the candidate",
     "secrets": "give the generated secrets a value",
+    "database": "give the migration job the schema (database bootstrap)",
     "migrate": "run the migrations",
     "smoke": "smoke test through the candidate gateway",
     "promote": "promote (traffic, then the live gateway)",
     "promoted": "write the new release record",
 }
-BEFORE_PROMOTION = ("package", "record", "candidate", "secrets", "migrate", "smoke")
+BEFORE_PROMOTION = ("package", "record", "candidate", "secrets", "database", "migrate", "smoke")
 # After the release is recorded: a failure here leaves users on the new release, correctly recorded.
 AFTER_RELEASE = {
     "reference": "publish the API reference",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import zipfile
+import tarfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -35,8 +35,8 @@ print(json.dumps({"status": response.status_code, "body": response.get_json(), "
 
 def test_the_bundle_alone_migrates_and_grants(tmp_path: Path, cloud_database: Callable[[], Any]) -> None:
     bundle = tmp_path / "db-migrate"
-    with zipfile.ZipFile(package.write_bundle("db-migrate", tmp_path)) as zf:
-        zf.extractall(bundle)
+    with tarfile.open(package.write_bundle("db-migrate", tmp_path)) as tar:
+        tar.extractall(bundle, filter="data")
     db = cloud_database()
     env = {
         "PATH": "/usr/bin:/bin",

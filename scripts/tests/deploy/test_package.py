@@ -1,6 +1,6 @@
 """Every deployable bundle imports on its own: a bundle that would fail in the cloud fails here.
 
-Each zip is unpacked into an empty folder and its main.py imported by a fresh, isolated
+Each bundle (.tar.gz) is unpacked into an empty folder and its main.py imported by a fresh, isolated
 interpreter (`python -I`: no PYTHONPATH, no current folder) whose path is the bundle plus
 the site-packages of .venv, which stand in for what the buildpack installs from the
 bundle's requirements.txt. The repository's shared/ and scripts/ are not on it, so
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import zipfile
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -49,6 +49,11 @@ print(json.dumps({"handler": callable(module.handler), "wellness": wellness.__fi
 """
 
 
+def names_in(bundle: Path) -> list[str]:
+    with tarfile.open(bundle) as tar:
+        return tar.getnames()
+
+
 @pytest.fixture(scope="module")
 def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("dist")
@@ -69,8 +74,8 @@ def test_bundle_imports_in_an_isolated_interpreter(
     name: str, bundles: dict[str, Path], tmp_path: Path, signing_keyset_json: str
 ) -> None:
     target = tmp_path / name
-    with zipfile.ZipFile(bundles[name]) as zf:
-        zf.extractall(target)
+    with tarfile.open(bundles[name]) as tar:
+        tar.extractall(target, filter="data")
     env = {
         "PATH": "/usr/bin:/bin",
         "GOOGLE_CLOUD_PROJECT": "p",
@@ -93,7 +98,7 @@ def test_bundle_imports_in_an_isolated_interpreter(
     assert seen["handler"]
     assert all(Path(f).is_relative_to(target) for f in seen["files"])
     # Whatever contract files the bundle ships, the readers find them there.
-    names = zipfile.ZipFile(bundles[name]).namelist()
+    names = names_in(bundles[name])
     shipped = {n.removeprefix(package.BUNDLED_CONTRACTS) for n in names if n.startswith(package.BUNDLED_CONTRACTS)}
     assert not shipped or Path(seen["contracts"]).is_relative_to(target)
     if "openapi.yaml" in shipped:
@@ -107,12 +112,26 @@ def test_bundle_imports_in_an_isolated_interpreter(
 
 def test_bundles_hold_no_tests_or_caches_and_are_deterministic(bundles: dict[str, Path], tmp_path: Path) -> None:
     for name, path in bundles.items():
-        names = zipfile.ZipFile(path).namelist()
+        names = names_in(path)
         assert {"main.py", "requirements.txt", "wellness/__init__.py"} <= set(names)
         assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc") or "/tests/" in n], name
     again = package.write_bundle("auth-jwks", tmp_path)
     assert again.name == bundles["auth-jwks"].name
     assert again.read_bytes() == bundles["auth-jwks"].read_bytes()
+
+
+def test_bundles_are_what_cloud_runs_builds_take_a_gzipped_tar_with_no_time_in_it(bundles: dict[str, Path]) -> None:
+    """Cloud Run Admin API v2, StorageSource.object: "must be a gzipped archive file (.tar.gz)"."""
+    for name, path in bundles.items():
+        head = path.read_bytes()[:10]
+        assert path.name.endswith(".tar.gz") and head[:2] == b"\x1f\x8b", name  # gzip
+        assert head[3] == 0 and head[4:8] == b"\0\0\0\0", f"{name}: no file name or time in the gzip header"
+        with tarfile.open(path, "r:gz") as tar:
+            members = tar.getmembers()
+        assert all(
+            m.isfile() and m.mtime == package.ARCHIVE_TIME and (m.uid, m.gid, m.mode) == (0, 0, 0o644) for m in members
+        )
+        assert [m.name for m in members] == sorted(m.name for m in members)
 
 
 def test_a_change_to_a_function_changes_only_its_bundle_name() -> None:
@@ -127,7 +146,7 @@ def test_a_bundle_holds_what_its_function_runs_and_nothing_else(bundles: dict[st
     domains = {fn.domain for fn in catalog.functions} - {"platform"}
     for name, path in bundles.items():
         fn = catalog.function(name)
-        names = set(zipfile.ZipFile(path).namelist())
+        names = set(names_in(path))
         # An endpoint validates requests against openapi.yaml; a subscriber never reads it.
         assert ("wellness/_contracts/openapi.yaml" in names) == (fn.kind != "subscriber"), name
         assert not names & {"wellness/_contracts/topics.yaml", "wellness/_contracts/firestore.indexes.json"}, name

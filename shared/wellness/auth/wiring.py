@@ -1,8 +1,12 @@
 """Builds the auth services from a function's runtime (the real adapters).
 
-A function that issues tokens passes `signing_keys(runtime)`, which reads the keyset
-now: a missing or malformed secret fails the cold start, not the first request. The
-others (log-out, account deletion) are not granted the secret and never read it.
+A function that issues tokens passes `signing_keys(runtime)`, which reads the keyset on
+first use (then from the secret source's TTL cache): the function starts without it, and a
+request that needs a secret that has no version yet answers 503 (`wellness.platform.http`)
+until it has one. A first release creates the services before its secrets step gives the
+secrets their first version (terraform/README.md), so a read at import would keep every
+revision from becoming ready. The others (log-out, account deletion) are not granted the
+secret and never read it.
 
     >>> runtime = function_runtime("postgres", "pubsub")      # doctest: +SKIP
     >>> auth = auth_service(runtime, signing_keys(runtime))   # doctest: +SKIP
@@ -26,17 +30,13 @@ from .verification import EmailVerificationService
 
 
 def signing_keys(runtime: Runtime) -> KeysetSource:
-    """The signing keyset of this instance, read once now (and again whenever the secret changes)."""
-    keys = KeysetSource(runtime.secrets)
-    keys.keyset()  # fail the cold start, not the first request, when the secret is missing or malformed
-    return keys
+    """The signing keyset of this instance, read when a request first needs it (again whenever the secret changes)."""
+    return KeysetSource(runtime.secrets)
 
 
 def public_keys(runtime: Runtime) -> PublicKeysSource:
-    """The published verification keys (secret jwt-public-keys), read now: a missing one fails the cold start."""
-    keys = PublicKeysSource(runtime.secrets)
-    keys.jwks()
-    return keys
+    """The published verification keys (secret jwt-public-keys), read when a request first needs them."""
+    return PublicKeysSource(runtime.secrets)
 
 
 def auth_service(runtime: Runtime, keys: KeysetSource | None = None) -> AuthService:

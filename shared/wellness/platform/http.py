@@ -35,10 +35,11 @@ from opentelemetry.trace import SpanKind
 
 from . import idempotency, logs, metrics, revocation, tracing
 from .answers import install_answer_headers
-from .errors import AppError, MethodNotAllowedError, NotFoundError, error_body
+from .errors import AppError, MethodNotAllowedError, NotFoundError, UnavailableError, error_body
 from .identity import Caller, Headers, caller_from_headers, check_forwarded_token
 from .operations import Operation, check_parameters, operation, parse_body
 from .runtime import Runtime
+from .secrets import SecretError
 
 log = logging.getLogger("wellness.http")
 # The same rule as the gateway's: an id it passes on is kept, so one id follows a request.
@@ -101,6 +102,7 @@ class ApiResponse:
 
 
 Handler = Callable[[ApiRequest], ApiResponse]
+SECRET_RETRY_SECONDS = 30  # a secret without a version gets one from the deploy's next step, minutes away at most
 
 
 def _request_id(headers: Headers) -> str:
@@ -198,6 +200,12 @@ def _serve(
             response = work(request_id)
         except AppError as error:
             response = _error_response(error, request_id)
+        except SecretError as error:
+            # Secrets are read on first use, so a function starts before its secret has a version
+            # (a first release adds them after the apply); until then the request that needs one
+            # is unavailable, not broken. The message names the secret, never a value.
+            log.error("secret unavailable: %s", error)
+            response = _error_response(UnavailableError(retry_after_seconds=SECRET_RETRY_SECONDS), request_id)
         except Exception:  # noqa: BLE001 - the one place an unexpected error becomes a plain 500
             log.exception("unhandled error")
             response = _json_response(

@@ -20,8 +20,8 @@ deletion_protection = true
 # The catalog's `warm: true` endpoints (sign-up, login, today's tasks) keep one instance each.
 warm_min_instances = 1
 deployer_member    = "serviceAccount:deployer@wellness-prod.iam.gserviceaccount.com"
-# Who is paged: channel ids from Monitoring > Alerting > notification channels (none yet: alerts
-# still open incidents in the console).
-notification_channels = []
+# Who is paged (required in prod): the id `gcloud beta monitoring channels create` printed
+# (terraform/README.md, "Who is paged"). An example: replace it with yours.
+notification_channels = ["projects/wellness-prod/notificationChannels/1234567890123456789"]
 # Who opens the published API reference (signed in, at the api_reference_url output).
 reference_readers = ["group:mobile-developers@wellness.example"]

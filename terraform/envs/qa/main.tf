@@ -48,6 +48,7 @@ output "release_api_config" { value = module.wellness.release_api_config }
 output "candidate_revisions" { value = module.wellness.candidate_revisions }
 output "migrate_url" { value = module.wellness.migrate_url }
 output "db_users" { value = module.wellness.db_users }
+output "db_bootstrap" { value = module.wellness.db_bootstrap }
 output "connection_budget" { value = module.wellness.connection_budget }
 output "api_reference_bucket" { value = module.wellness.api_reference_bucket }
 output "api_reference_url" { value = module.wellness.api_reference_url }

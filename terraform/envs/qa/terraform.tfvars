@@ -21,8 +21,8 @@ deletion_protection = false
 # Nobody waits on qa's cold starts: no instance kept warm.
 warm_min_instances = 0
 deployer_member    = "serviceAccount:deployer@wellness-qa.iam.gserviceaccount.com"
-# Who is paged: channel ids from Monitoring > Alerting > notification channels (none yet: alerts
-# still open incidents in the console).
+# Who is paged: channel ids (terraform/README.md, "Who is paged"). Optional in qa: without one,
+# alerts only open incidents in the console.
 notification_channels = []
 # Who opens the published API reference (signed in, at the api_reference_url output).
 reference_readers = ["group:mobile-developers@wellness.example"]

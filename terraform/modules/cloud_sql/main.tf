@@ -14,7 +14,10 @@ terraform {
 
 variable "project_id" { type = string }
 variable "region" { type = string }
-variable "name" { type = string }
+variable "name" {
+  type        = string
+  description = "The instance name's prefix: the instance is NAME-<creation time> (see terraform_data.instance_name)."
+}
 variable "tier" {
   type        = string
   description = "A db-custom-CPUS-MIB tier: ENTERPRISE edition (set below) accepts those; ENTERPRISE_PLUS refuses them."
@@ -39,13 +42,28 @@ variable "iam_users" {
   description = "Function name => the email of its service account, which logs in with IAM auth (the Postgres functions and the migration job). Pass the google_service_account's email so each user waits for its account."
 }
 
+# A name of its own for every creation of the instance, fixed in state. Cloud SQL's page on
+# deleting instances now says "the deleted instance name can be reused immediately"
+# (https://cloud.google.com/sql/docs/postgres/delete-instance), but it long said a name stays
+# taken for up to a week, and re-creating under the old name is reported to fail with 409
+# (hashicorp/terraform#4557): qa's destroy-then-apply between test campaigns must not depend on
+# which is true today. The creation time comes from plantimestamp(), and ignore_changes keeps the
+# first one: later plans keep the name, and a destroy removes it with the instance. (No random
+# provider: only google and google-beta are pinned.)
+resource "terraform_data" "instance_name" {
+  input = "${var.name}-${formatdate("YYYYMMDDhhmmss", plantimestamp())}"
+  lifecycle {
+    ignore_changes = [input]
+  }
+}
+
 resource "google_sql_database_instance" "db" {
   #checkov:skip=CKV_GCP_6:require_ssl is gone from provider 6; ssl_mode = ENCRYPTED_ONLY below is its replacement
   #checkov:skip=CKV_GCP_60:no authorized networks; only the Cloud SQL connector (IAM-checked TLS) reaches the public IP, and private IP would need a VPC connector per function
   #checkov:skip=CKV_GCP_79:PostgreSQL 16 on purpose: the local stack and the tests run 16 (pgserver), so prod runs what was tested
   project             = var.project_id
   region              = var.region
-  name                = var.name
+  name                = terraform_data.instance_name.output
   database_version    = "POSTGRES_16"
   deletion_protection = var.deletion_protection
 
@@ -134,6 +152,11 @@ resource "google_sql_database" "app" {
   project  = var.project_id
   instance = google_sql_database_instance.db.name
   name     = var.database_name
+  # "ABANDON ... is useful for Postgres, where databases cannot be deleted from the API if there
+  # are users other than cloudsqlsuperuser with access" (provider 6.50.0,
+  # google/services/sql/resource_sql_database.go, deletion_policy): the IAM users hold grants,
+  # so a destroy would stop here. Destroying the instance deletes the database with it.
+  deletion_policy = "ABANDON"
 }
 
 resource "google_sql_user" "iam" {
@@ -153,5 +176,9 @@ resource "google_sql_user" "iam" {
 }
 
 output "connection_name" { value = google_sql_database_instance.db.connection_name }
+output "instance_name" {
+  value       = terraform_data.instance_name.output
+  description = "Known as soon as it is chosen (before the instance exists): the functions' CLOUD_SQL_INSTANCE does not wait for Cloud SQL."
+}
 output "users" { value = { for k, u in google_sql_user.iam : k => u.name } }
 output "database_name" { value = google_sql_database.app.name }

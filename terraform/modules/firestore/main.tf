@@ -30,6 +30,11 @@ resource "google_firestore_database" "db" {
   type                              = "FIRESTORE_NATIVE"
   point_in_time_recovery_enablement = "POINT_IN_TIME_RECOVERY_ENABLED"
   delete_protection_state           = var.deletion_protection ? "DELETE_PROTECTION_ENABLED" : "DELETE_PROTECTION_DISABLED"
+  # The provider's default is ABANDON: "removed from Terraform state but not deleted from Google
+  # Cloud upon destruction" (provider 6.50.0, google/services/firestore/resource_firestore_database.go),
+  # and the next apply would then fail to create a (default) that still exists. Unprotected (qa):
+  # a destroy deletes it. Protected (prod): a destroy leaves the data where it is.
+  deletion_policy = var.deletion_protection ? "ABANDON" : "DELETE"
 }
 
 resource "google_firestore_index" "index" {

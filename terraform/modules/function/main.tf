@@ -22,7 +22,7 @@ terraform {
 }
 
 locals {
-  bundle_hash = trimsuffix(trimprefix(var.bundle, "${var.name}-"), ".zip")
+  bundle_hash = trimsuffix(trimprefix(var.bundle, "${var.name}-"), ".tar.gz")
   # Tags are immutable: the bundle's content hash, and the base image's (a new runtime is a new build).
   image           = "${var.image_repository}/${var.name}:${local.bundle_hash}-${substr(sha256(var.base_image), 0, 6)}"
   source_location = "gs://${var.source_bucket}/${google_storage_bucket_object.source.name}"
@@ -146,7 +146,10 @@ resource "google_cloud_run_v2_service" "fn" {
     tag      = "candidate"
   }
 
-  depends_on = [terraform_data.image]
+  # The accessor grants first: a revision's requests read its secrets (on first use, so it
+  # becomes ready without them, tests/deploy/test_secrets_on_first_use.py), and nothing else
+  # orders a grant on the function's account before the service that runs as it.
+  depends_on = [terraform_data.image, google_secret_manager_secret_iam_member.secrets, google_project_iam_member.roles]
 }
 
 # The roles the catalog derives for this function, on the project (Cloud SQL, Firestore,

@@ -13,7 +13,7 @@ variable "source_bucket" { type = string }
 variable "bundle_dir" { type = string }
 variable "bundle" {
   type        = string
-  description = "The zip's file name from dist/bundles.json: <function>-<content hash>.zip."
+  description = "The bundle's file name from dist/bundles.json: <function>-<content hash>.tar.gz (Cloud Run builds take a gzipped tar)."
 }
 variable "function_target" {
   type    = string

@@ -34,9 +34,17 @@ resource "google_monitoring_alert_policy" "alert" {
       query               = each.value.query
       duration            = each.value.duration
       evaluation_interval = "60s"
-      alert_rule          = each.key
-      rule_group          = "wellness"
-      labels              = { severity = lower(each.value.severity) }
+      # "If this field is not empty, then it must be a valid Prometheus label name" (provider
+      # 6.50.0, google/services/monitoring/resource_monitoring_alert_policy.go, alert_rule):
+      # alerts.yaml names are snake_case, and the precondition below keeps them so.
+      alert_rule = each.key
+      rule_group = "wellness"
+      labels     = { severity = lower(each.value.severity) }
+      # Monitoring refuses a PromQL condition on a metric it has never seen unless this is set
+      # ("allows alerting policies to be defined on metrics that do not yet exist, improving
+      # ... configuring alerting policies using Terraform", same file, disable_metric_validation).
+      # On a first apply nothing has exported a point yet: every metric here is new.
+      disable_metric_validation = true
     }
   }
 
@@ -47,6 +55,13 @@ resource "google_monitoring_alert_policy" "alert" {
 
   alert_strategy {
     auto_close = "1800s"
+  }
+
+  lifecycle {
+    precondition {
+      condition     = can(regex("^[a-zA-Z_][a-zA-Z0-9_]*$", each.key))
+      error_message = "Alert ${each.key}: alert_rule must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*): rename it in alerts.yaml."
+    }
   }
 }
 

@@ -9,6 +9,10 @@ terraform {
 variable "project_id" { type = string }
 variable "region" { type = string }
 variable "name" { type = string }
+variable "force_destroy" {
+  type        = bool
+  description = "Let a destroy delete the bundles with the bucket (qa); otherwise a destroy stops at a bucket with objects."
+}
 variable "readers" {
   type        = list(string)
   default     = []
@@ -22,7 +26,7 @@ resource "google_storage_bucket" "source" {
   location                    = var.region
   uniform_bucket_level_access = true
   public_access_prevention    = "enforced"
-  force_destroy               = false
+  force_destroy               = var.force_destroy # the bundles are rebuilt bit for bit by scripts/package
   versioning {
     enabled = true
   }

@@ -23,7 +23,7 @@ data "google_project" "this" {
 locals {
   project_number = data.google_project.this.number
   base_image     = var.base_image != "" ? var.base_image : "${var.region}-docker.pkg.dev/serverless-runtimes/google-22/runtimes/python311"
-  sql_instance   = "wellness-${var.environment}"
+  sql_instance   = "wellness-${var.environment}" # the prefix: modules/cloud_sql adds the creation time
 }
 
 resource "terraform_data" "connection_budget" {
@@ -62,7 +62,9 @@ resource "google_service_account" "scheduler" {
   display_name = "Cloud Scheduler caller of job functions"
 }
 
-# The Pub/Sub service agent mints the push requests' OIDC tokens as the push account.
+# The Pub/Sub service agent mints the push requests' OIDC tokens as the push account. Google
+# creates an agent lazily and IAM refuses a grant to one that does not exist: terraform/bootstrap
+# creates it (google_project_service_identity) before any release.
 resource "google_service_account_iam_member" "push_token_creator" {
   service_account_id = google_service_account.push.name
   role               = "roles/iam.serviceAccountTokenCreator"
@@ -76,11 +78,12 @@ module "build" {
 }
 
 module "source_bucket" {
-  source     = "../source_bucket"
-  project_id = var.project_id
-  region     = var.region
-  name       = "${var.project_id}-function-sources"
-  readers    = [module.build.member]
+  source        = "../source_bucket"
+  project_id    = var.project_id
+  region        = var.region
+  name          = "${var.project_id}-function-sources"
+  readers       = [module.build.member]
+  force_destroy = !var.deletion_protection
 }
 
 module "api_reference" {
@@ -135,10 +138,11 @@ locals {
     JWT_AUDIENCE         = var.jwt_audience
     TRUSTED_PROXY_HOPS   = tostring(var.trusted_proxy_hops)
   }
-  # The connection name is PROJECT:REGION:INSTANCE: written out, it is known at plan time, so
-  # revision names are too (the plan shows which functions get a new revision).
+  # The connection name is PROJECT:REGION:INSTANCE, written out from the instance's chosen name:
+  # known at plan time once chosen (every plan after the instance's first), so revision names are
+  # too (the plan shows which functions get a new revision), and no service waits for Cloud SQL.
   postgres_env = {
-    CLOUD_SQL_INSTANCE = "${var.project_id}:${var.region}:${local.sql_instance}"
+    CLOUD_SQL_INSTANCE = "${var.project_id}:${var.region}:${module.cloud_sql.instance_name}"
     DB_NAME            = "wellness"
     DB_POOL_SIZE       = tostring(var.db_pool_size)
   }
@@ -270,7 +274,8 @@ module "migrate" {
     DB_USER          = local.db_user[local.migrate_function]
     DB_RUNTIME_USERS = jsonencode(local.db_runtime_users)
   })
-  project_roles = ["roles/cloudsql.client", "roles/cloudsql.instanceUser", "roles/logging.logWriter"]
+  # Like every function it exports traces and metrics (wellness.platform.telemetry): the base roles.
+  project_roles = distinct(concat(local.base_roles, local.roles_by_store.postgres))
   invokers      = [var.deployer_member]
   # Its database user, and every user it grants to, exist before the job can be called.
   depends_on = [module.cloud_sql]

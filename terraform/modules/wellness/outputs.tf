@@ -24,6 +24,14 @@ output "db_users" {
   value       = local.db_runtime_users
   description = "Database user => the function, domain and kind whose tables it is granted (the migration job gets the same as DB_RUNTIME_USERS)."
 }
+output "db_bootstrap" {
+  value = {
+    connection_name = module.cloud_sql.connection_name
+    database        = module.cloud_sql.database_name
+    migrate_user    = module.cloud_sql.users[local.migrate_function]
+  }
+  description = "What the release's database bootstrap (scripts/db-bootstrap) gives the migration job's user the schema of."
+}
 output "connection_budget" { value = local.connection_budget }
 output "api_reference_bucket" { value = module.api_reference.name }
 output "api_reference_url" { value = module.api_reference.url }

@@ -13,11 +13,11 @@ variable "repo_root" {
 }
 variable "bundle_dir" {
   type        = string
-  description = "Where scripts/package wrote the zips (dist/bundles.json sets it)."
+  description = "Where scripts/package wrote the bundles (dist/bundles.json sets it)."
 }
 variable "bundles" {
   type        = map(string)
-  description = "Function name => bundle zip name (dist/bundles.json sets it)."
+  description = "Function name => bundle file name, <function>-<content hash>.tar.gz (dist/bundles.json sets it)."
 }
 variable "base_image" {
   type        = string
@@ -110,7 +110,16 @@ variable "live_revisions" {
 variable "notification_channels" {
   type        = list(string)
   default     = []
-  description = "Cloud Monitoring notification channel ids (projects/P/notificationChannels/N) the alerts notify."
+  description = "Cloud Monitoring notification channel ids (projects/P/notificationChannels/N) the alerts notify (terraform/README.md says how to create one)."
+  validation {
+    condition     = alltrue([for c in var.notification_channels : can(regex("^projects/[^/]+/notificationChannels/[0-9]+$", c))])
+    error_message = "notification_channels are ids: projects/PROJECT/notificationChannels/NUMBER (gcloud beta monitoring channels list)."
+  }
+  validation {
+    # An alert that notifies nobody only opens an incident in the console: prod must page someone.
+    condition     = var.environment != "prod" || length(var.notification_channels) > 0
+    error_message = "prod needs at least one notification channel: create one (terraform/README.md, \"Who is paged\") and list its id."
+  }
 }
 
 variable "reference_readers" {
