@@ -34,4 +34,4 @@ if [[ ! -x "$VENV/bin/python" || "$_want" != "$_have" ]]; then
   # Written last: an interrupted install is retried on the next run.
   echo "$_want" >"$_stamp"
 fi
-export PYTHONPATH="$ROOT/scripts:$ROOT/shared${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH="$ROOT/scripts:$ROOT/shared:$ROOT/clients/python${PYTHONPATH:+:$PYTHONPATH}"

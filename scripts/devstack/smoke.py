@@ -16,100 +16,168 @@ a step fails after sign-up, the account is still deleted before the failure is r
 Without a mailbox the account stays unverified and the community steps are reported as not
 tried (a deployed environment's mail leaves for real inboxes). Prints one line per step; exit
 0 when every step tried passed, 1 at the first that did not (the deploy then never promotes).
+It calls the API through the client generated from the contract (`wellness_api_client`), so an
+answer that breaks the contract fails its step too.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
+import datetime as dt
 import sys
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
+from uuid import UUID
 
-import requests
+import httpx
+
+from wellness_api_client import AuthenticatedClient, Client
+from wellness_api_client.api.default import (
+    auth_delete_me,
+    auth_login,
+    auth_refresh,
+    auth_signup,
+    auth_verify_email,
+    community_add_comment,
+    community_create_post,
+    community_delete_post,
+    community_get_post,
+    community_put_reaction,
+    profile_get_mine,
+    profile_get_public,
+    profile_update_mine,
+    program_complete_task,
+    program_enroll,
+    program_list,
+    program_list_my_enrollments,
+    program_tasks_mine,
+    reflection_create,
+    reflection_list,
+    reporting_summary,
+)
+from wellness_api_client.models import (
+    CompletionRequest,
+    EmailVerificationConfirm,
+    LoginRequest,
+    NewComment,
+    NewPost,
+    NewReflection,
+    ProfilePatch,
+    RefreshRequest,
+    Session,
+    SignupRequest,
+)
+from wellness_api_client.types import Response
 
 COMMUNITY = ("post created", "comment added", "reaction counted", "post deleted")
+T = TypeVar("T")
 
 
 class SmokeFailure(AssertionError):
     pass
 
 
-def check(condition: bool, step: str, response: requests.Response | None = None) -> None:
+def check(condition: bool, step: str, response: Response[Any] | None = None) -> None:
     if not condition:
-        detail = f" ({response.status_code}: {response.text[:300]})" if response is not None else ""
+        detail = f" ({int(response.status_code)}: {response.content[:300]!r})" if response is not None else ""
         raise SmokeFailure(f"{step} failed{detail}")
+
+
+def answer(response: Response[Any], status: int, kind: type[T], step: str) -> T:
+    """The parsed body of a `status` answer of the contract's shape `kind`, else the step fails."""
+    parsed = response.parsed
+    check(response.status_code == status and isinstance(parsed, kind), step, response)
+    return cast(T, parsed)
 
 
 @dataclass
 class Journey:
     """One smoke account's way through the API; `done` names the steps that passed, in order."""
 
-    http: requests.Session
     base: str
     event_timeout: float
     mail_dir: Path | None
+    transport: httpx.BaseTransport | None = None  # tests give a fake one
     done: list[str] = field(default_factory=list)
     not_tried: list[str] = field(default_factory=list)
     token: str = ""
 
-    def call(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> requests.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return self.http.request(method, self.base + path, headers=headers, timeout=20, **kwargs)
+    def _args(self) -> dict[str, Any]:
+        return {"transport": self.transport} if self.transport else {}
 
-    def me(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        return self.call(method, path, self.token, **kwargs)
+    @property
+    def anonymous(self) -> Client:
+        return Client(base_url=self.base, timeout=httpx.Timeout(20), httpx_args=self._args())
 
-    def until(self, step: str, read: Callable[[], requests.Response], ok: Callable[[requests.Response], bool]) -> Any:
+    @property
+    def me(self) -> AuthenticatedClient:
+        return AuthenticatedClient(
+            base_url=self.base, token=self.token, timeout=httpx.Timeout(20), httpx_args=self._args()
+        )
+
+    def until(self, step: str, read: Callable[[], Response[Any]], ok: Callable[[Response[Any]], bool]) -> None:
         """Read until `ok` (an event's effect arrives a moment after the write), else fail the step."""
         deadline = time.monotonic() + self.event_timeout
-        while not ok(answer := read()) and time.monotonic() < deadline:
+        while not ok(response := read()) and time.monotonic() < deadline:
             time.sleep(0.25)
-        check(ok(answer), step, answer)
+        check(ok(response), step, response)
         self.done.append(step)
-        return answer.json() if answer.content else None
 
 
 def journey(
-    base_url: str, event_timeout: float = 10.0, mail_dir: Path | None = None, http: requests.Session | None = None
+    base_url: str,
+    event_timeout: float = 10.0,
+    mail_dir: Path | None = None,
+    transport: httpx.BaseTransport | None = None,
 ) -> Journey:
     """Run the journey; returns it (its steps passed), raises SmokeFailure at the first step that did not."""
-    run = Journey(http or requests.Session(), base_url.rstrip("/"), event_timeout, mail_dir)
-    account = {
-        "email": f"smoke-{uuid.uuid4().hex[:12]}@example.com",
-        "password": "correct horse battery staple",
-        "displayName": "Smoke Test",
-        "timezone": "Europe/London",
-    }
-    signup = run.call("POST", "/v1/auth/signup", json=account)
-    check(signup.status_code == 201 and signup.headers.get("X-Request-Id") is not None, "sign up", signup)
-    run.token = signup.json()["accessToken"]
+    run = Journey(base_url.rstrip("/"), event_timeout, mail_dir, transport)
+    account = SignupRequest(
+        email=f"smoke-{uuid.uuid4().hex[:12]}@example.com",
+        password="correct horse battery staple",  # noqa: S106 (a throwaway account's)
+        display_name="Smoke Test",
+        timezone="Europe/London",
+    )
+    signup = auth_signup.sync_detailed(client=run.anonymous, body=account)
+    session = answer(signup, 201, Session, "sign up")
+    check("X-Request-Id" in signup.headers, "sign up (no X-Request-Id)", signup)
+    run.token = session.access_token
     run.done.append("sign up")
     try:
-        _signed_up(run, account, signup.json()["user"]["id"])
+        _signed_up(run, account, session.user.id)
     except BaseException:
         _delete_account(run, account, quiet=True)
         raise
     return run
 
 
-def _signed_up(run: Journey, account: dict[str, str], user_id: str) -> None:
-    verified = _verify(run, account["email"])
-    login = run.call("POST", "/v1/auth/login", json={"email": account["email"], "password": account["password"]})
-    check(login.status_code == 200 and login.json()["user"]["id"] == user_id, "log in", login)
-    refreshed = run.call("POST", "/v1/auth/refresh", json={"refreshToken": login.json()["refreshToken"]})
-    check(refreshed.status_code == 200 and refreshed.json()["user"]["id"] == user_id, "log in and refresh", refreshed)
-    run.token = refreshed.json()["accessToken"]
+def _signed_up(run: Journey, account: SignupRequest, user_id: UUID) -> None:
+    verified = _verify(run, account.email)
+    login = answer(
+        auth_login.sync_detailed(client=run.anonymous, body=LoginRequest(account.email, account.password)),
+        200,
+        Session,
+        "log in",
+    )
+    check(login.user.id == user_id, "log in (another user)")
+    refreshed = answer(
+        auth_refresh.sync_detailed(client=run.anonymous, body=RefreshRequest(login.refresh_token)),
+        200,
+        Session,
+        "log in and refresh",
+    )
+    run.token = refreshed.access_token
     run.done.append("log in and refresh")
 
-    run.until("profile appears", lambda: run.me("GET", "/v1/me/profile"), lambda r: r.status_code == 200)
-    patched = run.me("PATCH", "/v1/me/profile", json={"bio": "Smoke-tested"})
-    again = run.me("GET", "/v1/me/profile")
-    check(patched.status_code == 200 and again.json().get("bio") == "Smoke-tested", "patch and read back", again)
+    run.until("profile appears", lambda: profile_get_mine.sync_detailed(client=run.me), lambda r: r.status_code == 200)
+    patched = profile_update_mine.sync_detailed(client=run.me, body=ProfilePatch(bio="Smoke-tested"))
+    again = profile_get_mine.sync_detailed(client=run.me)
+    bio = getattr(again.parsed, "bio", None)
+    check(patched.status_code == 200 and bio == "Smoke-tested", "patch and read back", again)
     run.done.append("patch and read back")
 
     _program_day(run)
@@ -119,7 +187,7 @@ def _signed_up(run: Journey, account: dict[str, str], user_id: str) -> None:
     else:
         run.not_tried.extend(COMMUNITY)
 
-    anonymous = run.call("GET", "/v1/me/profile")
+    anonymous = profile_get_mine.sync_detailed(client=run.anonymous)
     check(anonymous.status_code == 401, "anonymous call refused", anonymous)
     run.done.append("anonymous call refused")
     _delete_account(run, account)
@@ -134,99 +202,117 @@ def _verify(run: Journey, email: str) -> bool:
     from devstack.stack.accounts import VERIFICATION_SUBJECT, mailed_token
 
     token = mailed_token(run.mail_dir, email, VERIFICATION_SUBJECT, run.event_timeout)
-    confirmed = run.call("POST", "/v1/auth/email-verification/confirm", json={"token": token})
+    confirmed = auth_verify_email.sync_detailed(client=run.anonymous, body=EmailVerificationConfirm(token))
     check(confirmed.status_code == 204, "e-mail verified", confirmed)
     run.done.append("e-mail verified")
     return True
 
 
 def _program_day(run: Journey) -> None:
-    programs = run.me("GET", "/v1/programs")
-    check(programs.status_code == 200 and programs.json()["items"], "programs listed", programs)
-    program = programs.json()["items"][0]["id"]
+    from wellness_api_client.models import DayTasks, Enrollment, ProgramPage
+
+    programs = answer(program_list.sync_detailed(client=run.me), 200, ProgramPage, "programs listed")
+    check(bool(programs.items), "programs listed (none)")
+    program = programs.items[0].id
     run.done.append("programs listed")
-    enrolled = run.me("POST", f"/v1/programs/{program}/enrollments")
-    check(enrolled.status_code == 201 and enrolled.json()["programId"] == program, "enrolled", enrolled)
-    day = enrolled.json()["startedOn"]  # its first day: due whatever the hour in the account's zone
+    enrolled = answer(program_enroll.sync_detailed(program, client=run.me), 201, Enrollment, "enrolled")
+    day: dt.date = enrolled.started_on  # its first day: due whatever the hour in the account's zone
     run.done.append("enrolled")
-    tasks = run.me("GET", "/v1/me/tasks", params={"date": day})
-    first = [t for t in tasks.json().get("items", []) if t["programId"] == program] if tasks.ok else []
-    check(len(first) == 1 and not first[0]["completed"], "today's tasks", tasks)
+    tasks = answer(program_tasks_mine.sync_detailed(client=run.me, date=day), 200, DayTasks, "today's tasks")
+    first = [t for t in tasks.items if t.program_id == program]
+    check(len(first) == 1 and not first[0].completed, "today's tasks (the program's first task)")
     run.done.append("today's tasks")
-    completed = run.me("POST", f"/v1/me/tasks/{first[0]['taskId']}/completions", json={"date": day})
-    check(completed.status_code == 201 and completed.json()["date"] == day, "task completed", completed)
+    completed = program_complete_task.sync_detailed(first[0].task_id, client=run.me, body=CompletionRequest(date=day))
+    check(completed.status_code == 201 and getattr(completed.parsed, "date", None) == day, "task completed", completed)
     run.done.append("task completed")
     run.until(
-        "completion reported",
-        lambda: run.me("GET", "/v1/me/reports/summary"),
-        lambda r: r.status_code == 200 and r.json()["tasksCompleted"] >= 1,
+        "completion reported", lambda: reporting_summary.sync_detailed(client=run.me), _counted("tasks_completed")
     )
 
 
 def _reflection(run: Journey) -> None:
-    logged = run.me("POST", "/v1/me/reflections", json={"mood": 4, "text": "Smoke-tested, calmly.", "tags": ["smoke"]})
-    check(logged.status_code == 201, "reflection logged", logged)
+    from wellness_api_client.models import Reflection, ReflectionPage
+
+    note = NewReflection(mood=4, text="Smoke-tested, calmly.", tags=["smoke"])
+    logged = answer(reflection_create.sync_detailed(client=run.me, body=note), 201, Reflection, "reflection logged")
     run.done.append("reflection logged")
-    listed = run.me("GET", "/v1/me/reflections")
-    ids = [r["id"] for r in listed.json().get("items", [])] if listed.ok else []
-    check(logged.json()["id"] in ids, "reflection listed", listed)
+    listed = answer(reflection_list.sync_detailed(client=run.me), 200, ReflectionPage, "reflection listed")
+    check(logged.id in [r.id for r in listed.items], "reflection listed (missing)")
     run.done.append("reflection listed")
     run.until(
-        "reflection reported",
-        lambda: run.me("GET", "/v1/me/reports/summary"),
-        lambda r: r.status_code == 200 and r.json()["reflectionsLogged"] >= 1,
+        "reflection reported", lambda: reporting_summary.sync_detailed(client=run.me), _counted("reflections_logged")
     )
 
 
+def _counted(total: str) -> Callable[[Response[Any]], bool]:
+    return lambda r: r.status_code == 200 and getattr(r.parsed, total, 0) >= 1
+
+
 def _community(run: Journey) -> None:
-    post = run.me("POST", "/v1/community/posts", json={"text": "Smoke test: day one done."})
-    check(post.status_code == 201, "post created", post)
-    post_id = post.json()["id"]
+    from wellness_api_client.models import Comment, Post, ReactionState
+
+    text = NewPost(text="Smoke test: day one done.")
+    post = answer(community_create_post.sync_detailed(client=run.me, body=text), 201, Post, "post created")
     run.done.append("post created")
-    comment = run.me("POST", f"/v1/community/posts/{post_id}/comments", json={"text": "Well done, smoke."})
-    check(comment.status_code == 201 and comment.json()["postId"] == post_id, "comment added", comment)
+    reply = NewComment(text="Well done, smoke.")
+    comment = answer(
+        community_add_comment.sync_detailed(post.id, client=run.me, body=reply), 201, Comment, "comment added"
+    )
+    check(comment.post_id == post.id, "comment added (to another post)")
     run.done.append("comment added")
-    reacted = run.me("PUT", f"/v1/community/posts/{post_id}/reactions/me")
-    check(reacted.status_code == 200 and reacted.json()["reacted"], "reaction counted", reacted)
-    read = run.me("GET", f"/v1/community/posts/{post_id}")
-    body = read.json() if read.ok else {}
-    check(body.get("reactionCount") == 1 and body.get("commentCount") == 1, "reaction counted", read)
+    reacted = answer(
+        community_put_reaction.sync_detailed(post.id, client=run.me), 200, ReactionState, "reaction counted"
+    )
+    read = answer(community_get_post.sync_detailed(post.id, client=run.me), 200, Post, "reaction counted")
+    check(reacted.reacted and read.reaction_count == 1 and read.comment_count == 1, "reaction counted")
     run.done.append("reaction counted")
-    deleted = run.me("DELETE", f"/v1/community/posts/{post_id}")
-    gone = run.me("GET", f"/v1/community/posts/{post_id}")
+    deleted = community_delete_post.sync_detailed(post.id, client=run.me)
+    gone = community_get_post.sync_detailed(post.id, client=run.me)
     check(deleted.status_code == 204 and gone.status_code == 404, "post deleted", gone)
     run.done.append("post deleted")
 
 
-def _delete_account(run: Journey, account: dict[str, str], quiet: bool = False) -> None:
+def _delete_account(run: Journey, account: SignupRequest, quiet: bool = False) -> None:
     """DELETE /v1/me, then the password must no longer log in. `quiet`: best effort, while failing anyway."""
     try:
-        deleted = run.me("DELETE", "/v1/me")
+        deleted = auth_delete_me.sync_detailed(client=run.me)
         check(deleted.status_code == 204, "account deleted", deleted)
-        login = run.call("POST", "/v1/auth/login", json={"email": account["email"], "password": account["password"]})
+        login = auth_login.sync_detailed(client=run.anonymous, body=LoginRequest(account.email, account.password))
         check(login.status_code == 401, "account deleted (its password still logs in)", login)
-    except (SmokeFailure, requests.RequestException) as exc:
+    except (SmokeFailure, httpx.HTTPError) as exc:
         if not quiet:
             raise
-        print(f"smoke: could not delete the smoke account {account['email']}: {exc}", file=sys.stderr)
+        print(f"smoke: could not delete the smoke account {account.email}: {exc}", file=sys.stderr)
         return
     run.done.append("account deleted")
 
 
-def _erased(run: Journey, user_id: str) -> None:
+def _erased(run: Journey, user_id: UUID) -> None:
     """`user.deleted` reaches every domain: the ended session's reads find nothing of the account."""
-    empty = {
-        "profile erased": ("/v1/me/profile", lambda r: r.status_code == 404),
-        "public profile erased": (f"/v1/profiles/{user_id}", lambda r: r.status_code == 404),
-        "enrollments erased": ("/v1/me/enrollments", lambda r: r.status_code == 200 and not r.json()["items"]),
-        "reflections erased": ("/v1/me/reflections", lambda r: r.status_code == 200 and not r.json()["items"]),
+    empty: dict[str, tuple[Callable[[], Response[Any]], Callable[[Response[Any]], bool]]] = {
+        "profile erased": (lambda: profile_get_mine.sync_detailed(client=run.me), _status(404)),
+        "public profile erased": (lambda: profile_get_public.sync_detailed(str(user_id), client=run.me), _status(404)),
+        "enrollments erased": (lambda: program_list_my_enrollments.sync_detailed(client=run.me), _no_items),
+        "reflections erased": (lambda: reflection_list.sync_detailed(client=run.me), _no_items),
         "reports erased": (
-            "/v1/me/reports/summary",
-            lambda r: r.status_code == 200 and r.json()["tasksCompleted"] == r.json()["reflectionsLogged"] == 0,
+            lambda: reporting_summary.sync_detailed(client=run.me),
+            lambda r: r.status_code == 200 and _totals(r.parsed) == (0, 0),
         ),
     }
-    for step, (path, ok) in empty.items():
-        run.until(step, functools.partial(run.me, "GET", path), ok)
+    for step, (read, ok) in empty.items():
+        run.until(step, read, ok)
+
+
+def _totals(summary: Any) -> tuple[int, int]:
+    return (summary.tasks_completed, summary.reflections_logged) if summary is not None else (-1, -1)
+
+
+def _status(status: int) -> Callable[[Response[Any]], bool]:
+    return lambda r: r.status_code == status
+
+
+def _no_items(response: Response[Any]) -> bool:
+    return response.status_code == 200 and getattr(response.parsed, "items", None) == []
 
 
 def main(argv: list[str]) -> int:
@@ -244,7 +330,7 @@ def main(argv: list[str]) -> int:
     started = time.monotonic()
     try:
         run = journey(args.base_url, args.event_timeout, args.mail_dir)
-    except (SmokeFailure, requests.RequestException, KeyError, ValueError, TimeoutError) as exc:
+    except (SmokeFailure, httpx.HTTPError, KeyError, ValueError, TypeError, TimeoutError) as exc:
         print(f"smoke: FAILED: {exc}", file=sys.stderr)
         return 1
     for step in run.done:

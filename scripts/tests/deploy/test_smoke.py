@@ -1,6 +1,7 @@
 """scripts/smoke leaves no account behind: it deletes its own, also when a step after sign-up fails.
 
-The whole journey runs against the local stack in the e2e tier (tests/e2e/test_smoke_script.py).
+The whole journey runs against the local stack in the e2e tier (tests/e2e/test_smoke_script.py);
+here a fake API answers through httpx's MockTransport, below the generated client.
 """
 
 from __future__ import annotations
@@ -8,16 +9,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
-import requests
 
 from devstack import smoke
+from wellness_api_client.models import SignupRequest
 
 pytestmark = pytest.mark.unit
 
+USER = "0b7a9a52-4fa5-4a0e-9c1e-2d6f1b0c3a11"
+
 
 class FakeGateway:
-    """Just enough of the API for the journey, at the port smoke uses (a requests.Session)."""
+    """Just enough of the API for the journey's first steps and its deletion."""
 
     def __init__(self, broken_patch: bool = False, broken_delete: bool = False) -> None:
         self.accounts: dict[str, dict[str, Any]] = {}
@@ -26,49 +30,55 @@ class FakeGateway:
         self.broken_delete = broken_delete
         self.calls: list[str] = []
 
-    def request(self, method: str, url: str, headers: dict[str, str], timeout: float, **kwargs: Any) -> Any:
-        path = "/" + url.split("/", 3)[3]
+    def session(self) -> dict[str, Any]:
+        user = {"id": USER, "email": "smoke@example.com", "displayName": "Smoke Test"}
+        return {"user": user, "accessToken": USER, "refreshToken": "r1", "tokenType": "Bearer", "expiresIn": 900}
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        method, path = request.method, request.url.path
         self.calls.append(f"{method} {path}")
-        body = kwargs.get("json") or {}
-        user = headers.get("Authorization", "").removeprefix("Bearer ") or None
+        body = json.loads(request.content) if request.content else {}
+        user = request.headers.get("Authorization", "").removeprefix("Bearer ") or None
         if path == "/v1/auth/signup":
-            self.accounts[body["email"]] = {"id": "u1", "password": body["password"]}
-            self.profiles["u1"] = {"userId": "u1"}
-            return answer(201, {"user": {"id": "u1"}, "accessToken": "u1"})
+            self.accounts[body["email"]] = {"id": USER, "password": body["password"]}
+            stamp = {"createdAt": "2026-12-07T10:00:00Z", "updatedAt": "2026-12-07T10:00:00Z"}
+            self.profiles[USER] = {"userId": USER, "displayName": "Smoke Test", "timezone": "UTC", "bio": "", **stamp}
+            return answer(201, self.session())
         if path == "/v1/auth/login":
             account = self.accounts.get(body["email"])
             if not account or account["password"] != body["password"]:
-                return answer(401, {"error": {"code": "unauthorized"}})
-            return answer(200, {"user": {"id": account["id"]}, "accessToken": account["id"], "refreshToken": "r1"})
+                return answer(401, error("unauthorized"))
+            return answer(200, self.session())
         if path == "/v1/auth/refresh" and body.get("refreshToken") == "r1":
-            return answer(200, {"user": {"id": "u1"}, "accessToken": "u1", "refreshToken": "r2"})
+            return answer(200, self.session())
         if user is None:
-            return answer(401, {"error": {"code": "unauthorized"}})
+            return answer(401, error("unauthorized"))
         if path == "/v1/me/profile" and method == "PATCH":
             if self.broken_patch:
-                return answer(500, {"error": {"code": "internal"}})
+                return answer(500, error("internal"))
             self.profiles[user].update(body)
             return answer(200, self.profiles[user])
         if path == "/v1/me/profile":
             return answer(200, self.profiles[user])
         if path == "/v1/me" and method == "DELETE":
             if self.broken_delete:
-                return answer(503, {"error": {"code": "unavailable"}})
+                return answer(503, error("unavailable"))
             self.accounts = {e: a for e, a in self.accounts.items() if a["id"] != user}
             return answer(204, None)
-        return answer(404, {"error": {"code": "not_found"}})
+        return answer(404, error("not_found"))
 
 
-def answer(status: int, body: Any) -> requests.Response:
-    response = requests.Response()
-    response.status_code = status
-    response._content = b"" if body is None else json.dumps(body).encode()
-    response.headers["X-Request-Id"] = "r1"
-    return response
+def error(code: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": code, "details": [], "requestId": "r1"}}
+
+
+def answer(status: int, body: Any) -> httpx.Response:
+    content = b"" if body is None else json.dumps(body).encode()
+    return httpx.Response(status, content=content, headers={"X-Request-Id": "r1", "Content-Type": "application/json"})
 
 
 def run(gateway: FakeGateway) -> smoke.Journey:
-    return smoke.journey("https://gateway.example", event_timeout=0, http=gateway)  # type: ignore[arg-type]
+    return smoke.journey("https://gateway.example", event_timeout=0, transport=httpx.MockTransport(gateway))
 
 
 def test_a_failure_after_sign_up_still_deletes_the_account_and_is_reported() -> None:
@@ -85,12 +95,15 @@ def test_a_step_the_fake_cannot_serve_fails_the_smoke_and_still_deletes_the_acco
     assert gateway.accounts == {} and gateway.calls[-2:] == ["DELETE /v1/me", "POST /v1/auth/login"]
 
 
-def test_deleting_the_account_ends_with_its_password_refused_and_a_failed_deletion_fails() -> None:
-    gateway = FakeGateway()
-    journey = smoke.Journey(gateway, "https://gateway.example", 0, None, token="u1")  # type: ignore[arg-type]
-    gateway.request("POST", "https://gateway.example/v1/auth/signup", {}, 1, json={"email": "a@x", "password": "p"})
-    smoke._delete_account(journey, {"email": "a@x", "password": "p"})
+@pytest.mark.parametrize("broken", [False, True])
+def test_deleting_the_account_ends_with_its_password_refused_and_a_failed_deletion_fails(broken: bool) -> None:
+    gateway = FakeGateway(broken_delete=broken)
+    account = SignupRequest(email="a@example.com", password="p", display_name="A", timezone="UTC")  # noqa: S106
+    journey = smoke.Journey("https://gateway.example", 0, None, httpx.MockTransport(gateway), token=USER)
+    gateway(httpx.Request("POST", "https://gateway.example/v1/auth/signup", json=account.to_dict()))
+    if broken:
+        with pytest.raises(smoke.SmokeFailure, match="account deleted"):
+            smoke._delete_account(journey, account)
+        return
+    smoke._delete_account(journey, account)
     assert journey.done == ["account deleted"] and gateway.accounts == {}
-    broken = FakeGateway(broken_delete=True)
-    with pytest.raises(smoke.SmokeFailure, match="account deleted"):
-        smoke._delete_account(smoke.Journey(broken, "https://g", 0, None, token="u1"), {"email": "a", "password": "p"})  # type: ignore[arg-type]

@@ -1,0 +1,3 @@
+from devstack.client.generate import main
+
+raise SystemExit(main())
