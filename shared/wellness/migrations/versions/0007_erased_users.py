@@ -18,6 +18,13 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
+# erasure.pseudonym in SQL: the hex SHA-256 of "erased-user:" and the id as text (lower case, hyphenated)
+CARRY_OVER_TOMBSTONES = (
+    "INSERT INTO erased_users (key, erased_at)"
+    " SELECT encode(sha256(convert_to('erased-user:' || user_id::text, 'UTF8')), 'hex'), deleted_at"
+    " FROM reporting_users WHERE deleted_at IS NOT NULL ON CONFLICT DO NOTHING"
+)
+
 
 def upgrade() -> None:
     op.create_table(
@@ -25,11 +32,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(64), primary_key=True),
         sa.Column("erased_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     )
-    op.execute(
-        "INSERT INTO erased_users (key, erased_at)"
-        " SELECT encode(sha256(convert_to('erased-user:' || user_id::text, 'UTF8')), 'hex'), deleted_at"
-        " FROM reporting_users WHERE deleted_at IS NOT NULL ON CONFLICT DO NOTHING"
-    )
+    op.execute(CARRY_OVER_TOMBSTONES)
     op.add_column("idempotency_keys", sa.Column("owner", sa.String(64)))
     op.create_index("ix_idempotency_keys_owner", "idempotency_keys", ["owner"])
 
