@@ -12,7 +12,9 @@ schema (`schema.table_owners()`: a table belongs to the domain whose `tables.py`
   `SELECT, UPDATE` (the prompt publish after commit locks its rows `FOR UPDATE` and marks them
   published); the relay (the platform's job) only `SELECT, UPDATE`;
 - the processed-event records, for a subscriber: `INSERT` (the delivery, in the handler's
-  transaction, `ON CONFLICT DO NOTHING`) and `SELECT` (its `RETURNING`);
+  transaction, `ON CONFLICT DO NOTHING`) and `SELECT` (its `RETURNING`); the same on the erased
+  users' tombstones (`erased_users`: checked before every event, written on `user.deleted`), and
+  `SELECT, DELETE` on the idempotency keys (`user.deleted` erases the user's stored answers);
 - for an endpoint: `SELECT` on the ended-session records (`revoked_tokens`, checked by every
   unit of work serving a caller; auth's writers also `INSERT, UPDATE`: they end sessions), and,
   unless it only reads, the idempotency keys (`idempotency_keys`);
@@ -43,7 +45,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
-from wellness.platform.postgres.tables import idempotency_keys, outbox, processed_events, revoked_tokens
+from wellness.platform.postgres.tables import erased_users, idempotency_keys, outbox, processed_events, revoked_tokens
 
 from .schema import PLATFORM, table_owners
 
@@ -132,6 +134,9 @@ def table_rights(user: RuntimeUser, owners: Mapping[str, str]) -> dict[str, froz
         rights[outbox.name] = RELAY | PURGE if relay else PUBLISH
     if user.kind == "subscriber":
         rights[processed_events.name] = DELIVERY
+        # wellness.platform.erasure: every subscriber checks the tombstones and user.deleted writes them
+        rights[erased_users.name] = DELIVERY
+        rights[idempotency_keys.name] = PURGE  # user.deleted erases the user's stored answers
     if user.kind == "http":
         # Every unit of work serving a caller checks the caller's ended sessions; auth's writers end them.
         rights[revoked_tokens.name] = REVOKE if user.domain == "auth" and not user.reads_only else READ

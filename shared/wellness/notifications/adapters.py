@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from ..platform.postgres.unit_of_work import PostgresTransaction
 from .model import SentMailRecord
@@ -29,6 +29,10 @@ class PostgresSentMail:
         t = notifications_sent_mail
         row = self._conn.execute(select(t).where(t.c.event_id == uuid.UUID(event_id))).first()
         return None if row is None else SentMailRecord(str(row.event_id), str(row.user_id), row.kind, row.provider_id)
+
+    def erase_user(self, user_id: str) -> int:
+        t = notifications_sent_mail
+        return int(self._conn.execute(delete(t).where(t.c.user_id == uuid.UUID(user_id))).rowcount or 0)
 
 
 class PostgresNotificationsStore(PostgresTransaction):

@@ -25,6 +25,10 @@ class SentMail(Protocol):
 
     def get(self, event_id: str) -> SentMailRecord | None: ...
 
+    def erase_user(self, user_id: str) -> int:
+        """Forget every mail sent to the user (the log names the user); how many records went."""
+        ...
+
 
 class NotificationsStore(Transaction, Protocol):
     @property

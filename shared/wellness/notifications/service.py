@@ -62,6 +62,11 @@ class NotificationService:
         link = self._verification_link(event.data["verificationId"])
         self._send(store, event, verification_mail(event.data, link))
 
+    def on_user_deleted(self, store: NotificationsStore, event: Event) -> None:
+        """Forget the mail sent to the user; `@subscriber`'s tombstone keeps any late mail event from sending more."""
+        erased = store.sent_mail.erase_user(event.data["userId"])
+        log.info("sent-mail log erased", extra={"fields": {"records": erased, "eventId": event.id}})
+
     def _send(self, store: NotificationsStore, event: Event, mail: Mail) -> None:
         """Send (raising MailError when it is not accepted), then record it in the subscriber's transaction."""
         provider_id = self._mailer.send(mail, idempotency_key=event.id)

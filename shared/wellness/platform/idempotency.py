@@ -49,6 +49,7 @@ import time
 import uuid
 from typing import Any, Callable, Iterator, Mapping, Protocol
 
+from .erasure import pseudonym
 from .errors import AppError, ConflictError, ValidationError
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,11 @@ class IdempotentRequest:
         """The record's id: a hash, so a client's key never needs escaping in any store."""
         scope = f"{self.operation_id}\x00{self.user_id}\x00{self.key}"
         return hashlib.sha256(scope.encode()).hexdigest()
+
+    @property
+    def owner(self) -> str | None:
+        """The caller's pseudonym, kept on the record so that user.deleted can erase it (None: no caller)."""
+        return pseudonym(self.user_id) if self.user_id else None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,7 +12,7 @@ common; a domain calls `throttled(...)` (or adds a function here), never the SDK
   the first invocation of an instance; init is process start to handler ready
 - `messaging.process.duration` (s, histogram; `messaging.system`,
   `messaging.destination.name`, `messaging.consumer.group.name`, `wellness.outcome`:
-  applied, duplicate, rejected, retried): `@subscriber`
+  applied, duplicate, dropped, rejected, retried): `@subscriber`
 - `wellness.event.lag` (s, histogram; destination, consumer group): `@subscriber`,
   handled − the event's `occurredAt`
 - `messaging.client.sent.messages` (counter; `messaging.destination.name`, `error.type`
@@ -280,7 +280,7 @@ def http_request(
 def message_processed(
     topic: str, consumer: str, outcome: str, seconds: float, *, occurred_at: str | None = None
 ) -> None:
-    """One push delivery handled: outcome is applied, duplicate, rejected or retried.
+    """One push delivery handled: outcome is applied, duplicate, dropped (about an erased user), rejected or retried.
 
     >>> message_processed("user.created", "profile-on-user-created", "applied", 0.03)
     """

@@ -44,6 +44,14 @@ class Transaction(Protocol):
         """Record that `consumer` handles `event_id` in this transaction; False when it already did."""
         ...
 
+    def tombstoned(self, user_id: str) -> bool:
+        """Whether this store holds the user's tombstone (wellness.platform.erasure), read in this transaction."""
+        ...
+
+    def tombstone(self, user_id: str) -> None:
+        """Write the user's tombstone in this transaction, and erase the platform's own records of the user."""
+        ...
+
 
 class UnitOfWork(Protocol[S]):
     """Runs work against a store of type S, in one transaction (`run`) or read-only (`read`)."""

@@ -14,7 +14,10 @@ warning: the message is fine and applies once the store is back). Nothing is ack
 that was not applied, and nothing loops forever.
 
 The record of applied event ids is written in the same transaction as the effect,
-through the unit of work of the domain's service:
+through the unit of work of the domain's service. So is the erased users' tombstone
+(wellness.platform.erasure): `user.deleted` writes it before the domain erases the
+user, and an event about a user found erased is acked without being applied
+("dropped"), whatever its order or age:
 
     profiles = profile_service(runtime)
 
@@ -37,6 +40,7 @@ from opentelemetry.trace import SpanKind
 
 from . import logs, metrics, tracing
 from .answers import install_answer_headers
+from .erasure import USER_DELETED, about_a_user
 from .errors import ConflictError, UnavailableError
 from .events import Event, InvalidEventError
 from .ports import Transaction, UnitOfWork
@@ -44,6 +48,8 @@ from .runtime import Runtime
 
 log = logging.getLogger("wellness.subscriber")
 S = TypeVar("S", bound=Transaction)
+# The acked outcomes (the first word is the metric's kind).
+APPLIED, DUPLICATE, DROPPED = "applied", "duplicate, already applied", "dropped, the user was erased"
 
 
 def decode(body: bytes, content_type: str | None) -> tuple[Event, dict[str, str], str]:
@@ -83,6 +89,29 @@ def push_request(event: Event, message_id: str = "1", attributes: dict[str, str]
 Apply = Callable[[Event, S], None]
 
 
+def deliver(store: S, consumer: str, event: Event, apply: Apply[S]) -> str:
+    """In the transaction of `store`: apply the event once, unless the user it is about was erased; the outcome.
+
+    What every subscriber runs (and what tests on fakes run in their unit of work):
+
+    >>> from wellness_testing.factories import user_created, user_deleted
+    >>> from wellness_testing.fakes import FakeState, FakeTransaction, FakeUnitOfWork
+    >>> uow, seen = FakeUnitOfWork(FakeTransaction, FakeState()), []
+    >>> created = user_created()
+    >>> run = lambda e: uow.run(lambda store: deliver(store, "c", e, lambda e, s: seen.append(e.type)))
+    >>> run(user_deleted(created.user_id)), run(created), run(created), seen
+    ('applied', 'dropped, the user was erased', 'duplicate, already applied', ['user.deleted'])
+    """
+    if not store.first_delivery(consumer, event.id):
+        return DUPLICATE  # applied before (a concurrent duplicate waits on the record, then lands here)
+    if event.type == USER_DELETED:
+        store.tombstone(event.user_id)  # first: it waits for the events about the user being applied
+    elif about_a_user(event) and store.tombstoned(event.user_id):
+        return DROPPED  # about an erased user: applying it would bring the user's data back
+    apply(event, store)
+    return APPLIED
+
+
 def subscriber(
     event_type: str, runtime: Runtime, unit_of_work: UnitOfWork[S]
 ) -> Callable[[Apply[S]], Callable[[flask.Request], flask.Response]]:
@@ -95,14 +124,8 @@ def subscriber(
     install_answer_headers()
 
     def decorate(apply: Apply[S]) -> Callable[[flask.Request], flask.Response]:
-        def apply_once(event: Event) -> bool:
-            def work(store: S) -> bool:
-                if not store.first_delivery(consumer, event.id):
-                    return False  # applied before (a concurrent duplicate waits on the record, then lands here)
-                apply(event, store)
-                return True
-
-            return unit_of_work.run(work)
+        def apply_once(event: Event) -> str:
+            return unit_of_work.run(lambda store: deliver(store, consumer, event, apply))
 
         def serve(request: flask.Request) -> flask.Response:
             status = _handle(request, consumer, event_type, apply_once)
@@ -130,7 +153,7 @@ def _outcome(status: int, outcome: str, fields: dict[str, Any], started: float, 
     return status
 
 
-def _handle(request: flask.Request, consumer: str, event_type: str, apply_once: Callable[[Event], bool]) -> int:
+def _handle(request: flask.Request, consumer: str, event_type: str, apply_once: Callable[[Event], str]) -> int:
     started = time.perf_counter()
     fields: dict[str, Any] = {"consumer": consumer, "eventType": event_type}
     try:
@@ -151,7 +174,7 @@ def _handle(request: flask.Request, consumer: str, event_type: str, apply_once: 
         span.set_attribute("messaging.message.id", message_id)
         span.set_attribute("event.id", event.id)
         try:
-            applied = apply_once(event)
+            outcome = apply_once(event)
         except (UnavailableError, ConflictError) as error:
             # A store that is down or contended: nothing was applied, so the same message
             # will apply later. Not the message's fault: a warning, not an error.
@@ -159,4 +182,4 @@ def _handle(request: flask.Request, consumer: str, event_type: str, apply_once: 
         except Exception:  # noqa: BLE001 - nack: Pub/Sub retries, then dead-letters
             log.exception("applying event %s failed", event.id)
             return _outcome(503, "failed, will be retried", fields, started)
-        return _outcome(204, "applied" if applied else "duplicate, already applied", fields, started)
+        return _outcome(204, outcome, fields, started)

@@ -81,12 +81,11 @@ class PostgresUserZones:
         u = reporting_users.c
         stmt = insert(reporting_users).values(user_id=uuid.UUID(user_id), timezone=timezone, timezone_as_of=as_of)
         newer = u.timezone_as_of.is_(None) | (u.timezone_as_of < stmt.excluded.timezone_as_of)
-        # ON CONFLICT DO UPDATE locks the existing row even when the WHERE leaves it unchanged.
         self._conn.execute(
             stmt.on_conflict_do_update(
                 index_elements=[u.user_id],
                 set_={"timezone": stmt.excluded.timezone, "timezone_as_of": stmt.excluded.timezone_as_of},
-                where=newer & u.deleted_at.is_(None),
+                where=newer,
             )
         )
 
@@ -100,22 +99,7 @@ class PostgresReportingStore(PostgresTransaction):
     def zones(self) -> PostgresUserZones:
         return PostgresUserZones(self)
 
-    def is_erased(self, user_id: str) -> bool:
-        query = select(reporting_users.c.deleted_at).where(reporting_users.c.user_id == uuid.UUID(user_id))
-        return self.connection.execute(query).scalar_one_or_none() is not None
-
-    def erase_user(self, user_id: str, at: dt.datetime) -> None:
+    def erase_user(self, user_id: str) -> None:
         uid = uuid.UUID(user_id)
-        stmt = insert(reporting_users).values(user_id=uid, deleted_at=at)
-        self.connection.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[reporting_users.c.user_id],
-                set_={
-                    "deleted_at": func.coalesce(reporting_users.c.deleted_at, at),
-                    "timezone": None,
-                    "timezone_as_of": None,
-                },
-            )
-        )  # first: it locks the user's row, so a concurrent add either commits before the deletes or sees the tombstone
-        for table in (reporting_completions, reporting_reflections):
+        for table in (reporting_completions, reporting_reflections, reporting_users):
             self.connection.execute(delete(table).where(table.c.user_id == uid))

@@ -48,12 +48,7 @@ class UserZones(Protocol):
         ...
 
     def remember(self, user_id: str, timezone: str, as_of: dt.datetime) -> None:
-        """Keep the zone of the newest event: a late, older event does not overwrite a newer zone.
-
-        Nothing changes once the user is erased. It locks the user's row, even when it
-        changes nothing, so a concurrent `erase_user` either waits for this
-        transaction or is seen by it.
-        """
+        """Keep the zone of the newest event: a late, older event does not overwrite a newer zone."""
         ...
 
 
@@ -64,14 +59,6 @@ class ReportingStore(Transaction, Protocol):
     @property
     def zones(self) -> UserZones: ...
 
-    def is_erased(self, user_id: str) -> bool:
-        """Whether user.deleted was applied; its tombstone stays, so later events about the user are dropped."""
-        ...
-
-    def erase_user(self, user_id: str, at: dt.datetime) -> None:
-        """Erase the user's facts and time zone and leave a tombstone (dated by the first user.deleted).
-
-        The tombstone is written first: it locks the user's row, so a concurrent
-        event either commits its facts before they are erased or sees the tombstone.
-        """
+    def erase_user(self, user_id: str) -> None:
+        """Erase the user's facts and time zone (the platform's tombstone drops the events that come later)."""
         ...

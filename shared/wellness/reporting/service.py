@@ -103,26 +103,20 @@ class ReportingService:
 
     def on_task_completed(self, store: ReportingStore, event: Event) -> None:
         data = event.data
-        if self._user_erased(store, data):
-            return  # arrived after user.deleted: the user's data stays erased
+        self._stand_in_zone(store, data)
         day, at = dt.date.fromisoformat(data["date"]), parse_timestamp(data["completedAt"])
         store.facts.add_completion(data["userId"], Completion(data["taskId"], day, at))
 
     def on_reflection_logged(self, store: ReportingStore, event: Event) -> None:
         data = event.data
-        if self._user_erased(store, data):
-            return  # arrived after user.deleted: the user's data stays erased
+        self._stand_in_zone(store, data)
         day = dt.date.fromisoformat(data["date"])
         store.facts.add_reflection(data["userId"], Reflection(data["reflectionId"], day, data["mood"]))
 
-    def _user_erased(self, store: ReportingStore, data: Mapping[str, Any]) -> bool:
-        """Keep the fact's zone as a stand-in, then whether user.deleted was applied."""
-        # The event's zone stands in only until user.created or profile.updated names one (FALLBACK_AS_OF
-        # loses to both, whatever the order). Remembering also locks the user's row, so a concurrent
-        # user.deleted either waits for this transaction or is seen by it.
+    def _stand_in_zone(self, store: ReportingStore, data: Mapping[str, Any]) -> None:
+        """The fact's zone, only until user.created or profile.updated names one (FALLBACK_AS_OF loses to both)."""
         store.zones.remember(data["userId"], data["timezone"], FALLBACK_AS_OF)
-        return store.is_erased(data["userId"])
 
     def on_user_deleted(self, store: ReportingStore, event: Event) -> None:
-        """Erase the user's facts and zone, and keep a tombstone so that late events are dropped."""
-        store.erase_user(event.data["userId"], parse_timestamp(event.occurred_at))
+        """Erase the user's facts and zone; `@subscriber` already wrote the tombstone that drops late events."""
+        store.erase_user(event.data["userId"])

@@ -15,7 +15,6 @@ reporting_users = Table(
     Column("user_id", Uuid, primary_key=True),
     Column("timezone", String(64)),
     Column("timezone_as_of", DateTime(timezone=True)),
-    Column("deleted_at", DateTime(timezone=True)),  # a tombstone: events that arrive after user.deleted are dropped
 )
 
 reporting_completions = Table(

@@ -22,6 +22,7 @@ import copy
 import dataclasses
 from typing import Callable, Generic, Mapping, Sequence, TypeVar
 
+from wellness.platform.erasure import pseudonym
 from wellness.platform.events import Event
 from wellness.platform.pubsub import Message
 from wellness.platform.secrets import SecretNotFound
@@ -34,6 +35,7 @@ class FakeState:
     """The data of a fake store; a domain's fake subclasses it with its own collections."""
 
     deliveries: set[tuple[str, str]] = dataclasses.field(default_factory=set)
+    tombstones: set[str] = dataclasses.field(default_factory=set)  # pseudonyms of erased users
 
 
 class FakeOutbox:
@@ -57,6 +59,12 @@ class FakeTransaction:
             return False
         self.state.deliveries.add((consumer, event_id))
         return True
+
+    def tombstoned(self, user_id: str) -> bool:
+        return pseudonym(user_id) in self.state.tombstones
+
+    def tombstone(self, user_id: str) -> None:
+        self.state.tombstones.add(pseudonym(user_id))
 
 
 S = TypeVar("S", bound=FakeTransaction)

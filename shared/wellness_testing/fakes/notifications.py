@@ -57,6 +57,12 @@ class FakeSentMail:
     def get(self, event_id: str) -> SentMailRecord | None:
         return self._state.sent_mail.get(event_id)
 
+    def erase_user(self, user_id: str) -> int:
+        gone = [event_id for event_id, record in self._state.sent_mail.items() if record.user_id == user_id]
+        for event_id in gone:
+            del self._state.sent_mail[event_id]
+        return len(gone)
+
 
 class FakeNotificationsStore(FakeTransaction):
     state: NotificationsState

@@ -1,13 +1,12 @@
-"""In-memory facts and zones behind the reporting domain's ports, with the tombstone rules of the real store.
+"""In-memory facts and zones behind the reporting domain's ports.
 
 >>> from wellness_testing.factories import reflection_logged, user_deleted
 >>> service, uow = fake_reporting_service()
 >>> logged = reflection_logged(mood=5)
 >>> uow.run(lambda store: service.on_reflection_logged(store, logged))
 >>> uow.run(lambda store: service.on_user_deleted(store, user_deleted(logged.user_id)))
->>> uow.run(lambda store: service.on_reflection_logged(store, logged))   # late: dropped
->>> uow.state.reflections, uow.state.users[logged.user_id].timezone
-({}, None)
+>>> uow.state.reflections, uow.state.users
+({}, {})
 """
 
 from __future__ import annotations
@@ -23,11 +22,10 @@ from . import FakeState, FakeTransaction, FakeUnitOfWork
 
 @dataclasses.dataclass
 class UserRecord:
-    """One row of reporting_users: the newest zone, and the tombstone once the user is erased."""
+    """One row of reporting_users: the newest zone."""
 
     timezone: str | None
     timezone_as_of: dt.datetime | None
-    deleted_at: dt.datetime | None = None
 
 
 @dataclasses.dataclass
@@ -75,7 +73,7 @@ class FakeUserZones:
         record = self._state.users.get(user_id)
         if record is None:
             self._state.users[user_id] = UserRecord(timezone, as_of)
-        elif record.deleted_at is None and (record.timezone_as_of is None or record.timezone_as_of < as_of):
+        elif record.timezone_as_of is None or record.timezone_as_of < as_of:
             record.timezone, record.timezone_as_of = timezone, as_of
 
 
@@ -90,14 +88,8 @@ class FakeReportingStore(FakeTransaction):
     def zones(self) -> FakeUserZones:
         return FakeUserZones(self.state)
 
-    def is_erased(self, user_id: str) -> bool:
-        record = self.state.users.get(user_id)
-        return record is not None and record.deleted_at is not None
-
-    def erase_user(self, user_id: str, at: dt.datetime) -> None:
-        record = self.state.users.get(user_id)
-        deleted_at = record.deleted_at if record is not None and record.deleted_at is not None else at
-        self.state.users[user_id] = UserRecord(None, None, deleted_at)
+    def erase_user(self, user_id: str) -> None:
+        self.state.users.pop(user_id, None)
         for key in [k for k in self.state.completions if k[0] == user_id]:
             del self.state.completions[key]
         for reflection in [k for k in self.state.reflections if k[0] == user_id]:

@@ -139,6 +139,9 @@ MATRIX = [
         True,
     ),
     ("reporting-on-task-completed", "DELETE FROM processed_events", False),
+    ("reporting-on-task-completed", "DELETE FROM erased_users", False),
+    ("reporting-on-task-completed", "UPDATE idempotency_keys SET body = '' WHERE false", False),
+    ("program-enroll", "SELECT * FROM erased_users", False),
     ("reporting-on-task-completed", "SELECT * FROM program_tasks", False),
     ("reporting-on-task-completed", "SELECT * FROM outbox", False),
     ("reporting-summary", "SELECT * FROM reporting_completions", True),
@@ -185,6 +188,10 @@ def test_the_platform_s_own_code_runs_under_the_roles(
     subscriber = PostgresUnitOfWork(engines(db.user_of("program-on-user-created")), PostgresTransaction)
     assert subscriber.run(lambda store: store.first_delivery("program", event.id)) is True
     assert subscriber.run(lambda store: store.first_delivery("program", event.id)) is False
+    # Every subscriber checks the erased users' tombstones; user.deleted writes one and erases the stored answers.
+    assert subscriber.run(lambda store: store.tombstoned(event.user_id)) is False
+    subscriber.run(lambda store: store.tombstone(event.user_id))
+    assert subscriber.run(lambda store: store.tombstoned(event.user_id)) is True
 
 
 def test_a_role_the_job_was_not_told_about_cannot_even_see_the_schema(

@@ -79,7 +79,12 @@ def test_a_publisher_writes_and_relays_the_outbox_and_auth_ends_sessions() -> No
 
 def test_a_subscriber_records_its_deliveries() -> None:
     rights = table_rights(of("reporting-on-task-completed"), OWNERS)
-    assert rights == {**{table: WRITE for table in domain_tables("reporting")}, "processed_events": DELIVERY}
+    assert rights == {
+        **{table: WRITE for table in domain_tables("reporting")},
+        "processed_events": DELIVERY,
+        "erased_users": DELIVERY,
+        "idempotency_keys": PURGE,
+    }
 
 
 def test_the_relay_marks_and_purges_the_outbox_and_purges_expired_records_and_nothing_else() -> None:
@@ -96,7 +101,7 @@ def test_no_function_reaches_another_domain_s_tables(user: RuntimeUser) -> None:
     assert {OWNERS[table] for table in rights} <= {user.domain, PLATFORM}
     if user.reads_only:
         assert all(rights[table] == READ for table in rights if OWNERS[table] != PLATFORM)
-    assert ("processed_events" in rights) == (user.kind == "subscriber")
+    assert ("processed_events" in rights) == (user.kind == "subscriber") == ("erased_users" in rights)
     assert ("outbox" in rights) == user.publishes
 
 

@@ -47,7 +47,7 @@ class Reporting(NamedTuple):
     subscribers: dict[str, Serve]  # by event type
 
 
-def test_facts_once_the_newest_zone_and_the_tombstone(runtime_for: Any, sql: Any) -> None:
+def test_facts_once_the_newest_zone_and_the_erasure(runtime_for: Any, sql: Any) -> None:
     uow = runtime_for("postgres").postgres_unit_of_work(PostgresReportingStore)
     user, day = str(uuid.uuid4()), dt.date(2026, 11, 27)
     before = day - dt.timedelta(days=1)
@@ -64,19 +64,14 @@ def test_facts_once_the_newest_zone_and_the_tombstone(runtime_for: Any, sql: Any
     uow.run(lambda s: s.zones.remember(user, "Europe/Paris", T0 + dt.timedelta(days=1)))
     uow.run(lambda s: s.zones.remember(user, "Asia/Tokyo", T0))  # older: ignored
     uow.run(lambda s: s.zones.remember(user, "Asia/Tokyo", FALLBACK_AS_OF))  # a fact's stand-in: ignored
-    assert uow.read(lambda s: (s.zones.get(user), s.is_erased(user))) == ("Europe/Paris", False)
+    assert uow.read(lambda s: s.zones.get(user)) == "Europe/Paris"
 
-    uow.run(lambda s: s.erase_user(user, T0))
-    uow.run(lambda s: s.erase_user(user, T0 + dt.timedelta(days=1)))  # the first deletion dates the tombstone
-    uow.run(lambda s: s.zones.remember(user, "Asia/Tokyo", T0 + dt.timedelta(days=2)))  # after the tombstone: ignored
-    assert uow.read(lambda s: (s.is_erased(user), s.zones.get(user), s.facts.completions_per_day(user))) == (
-        True,
-        None,
-        {},
-    )
+    for _ in range(2):
+        uow.run(lambda s: s.erase_user(user))
+    assert uow.read(lambda s: (s.zones.get(user), s.facts.completions_per_day(user))) == (None, {})
     assert uow.read(lambda s: s.facts.reflection_count(user)) == 0
-    assert sql("SELECT deleted_at FROM reporting_users WHERE user_id = :u", u=user) == [(T0,)]
-    assert uow.read(lambda s: (s.is_erased(str(uuid.uuid4())), s.zones.get(str(uuid.uuid4())))) == (False, None)
+    assert sql("SELECT count(*) FROM reporting_users WHERE user_id = :u", u=user) == [(0,)]
+    assert uow.read(lambda s: s.zones.get(str(uuid.uuid4()))) is None
 
 
 def history(user: str) -> list[Event]:

@@ -62,6 +62,7 @@ class FirestoreIdempotencyKeys:
             "status": None,
             "body": None,
             "headers": None,
+            "owner": request.owner,
         }
 
         @firestore.transactional

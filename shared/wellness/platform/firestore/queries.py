@@ -35,6 +35,7 @@ class QuerySpec:
 OUTBOX_OLDEST = QuerySpec("outbox, oldest first", "outbox", order=(("createdAt", ASC),))
 IDEMPOTENCY_EXPIRED = QuerySpec("idempotency keys, expired", "idempotencyKeys", range_field="expiresAt")
 REVOCATIONS_EXPIRED = QuerySpec("revoked tokens, expired", "revokedTokens", range_field="expiresAt")
+IDEMPOTENCY_OF_OWNER = QuerySpec("idempotency keys of a user", "idempotencyKeys", equals=("owner",))
 
 
 def build(
@@ -87,3 +88,17 @@ def delete_expired(client: Any, spec: QuerySpec, batch: int = 500) -> int:
             writes.delete(snapshot.reference)
         writes.commit()
     return len(expired)
+
+
+def delete_matching(client: Any, spec: QuerySpec, equals: Mapping[str, Any], batch: int = 400) -> int:
+    """Delete every document of spec's collection with these values, in batches (under 500 writes each); how many."""
+    deleted = 0
+    while True:
+        found = list(build(client.collection(spec.collection), spec, equals=equals).limit(batch).select([]).stream())
+        if not found:
+            return deleted
+        writes = client.batch()
+        for snapshot in found:
+            writes.delete(snapshot.reference)
+        writes.commit()
+        deleted += len(found)

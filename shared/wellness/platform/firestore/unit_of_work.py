@@ -40,12 +40,15 @@ import time
 from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Iterator, TypeVar
 
 from .. import idempotency, revocation
+from ..erasure import COLLECTION as ERASED_COLLECTION
+from ..erasure import pseudonym
 from ..errors import ConflictError, NotFoundError, UnavailableError
 from ..outbox import publish_promptly
 from .client import contended, deadline, remaining, unavailable
 from .idempotency import key_ref
 from .ids import valid_path
 from .outbox import FirestoreOutbox
+from .queries import IDEMPOTENCY_OF_OWNER, delete_matching
 from .revocation import check_snapshots
 from .revocation import refs as revocation_refs
 
@@ -67,6 +70,7 @@ class FirestoreTransaction:
         self.transaction = transaction  # None: a read-only store outside any transaction
         self.outbox = FirestoreOutbox()
         self._last_writes: list[tuple[DocumentReference, dict[str, Any]]] = []
+        self._tombstones: list[DocumentReference] = []
 
     def get(self, ref: DocumentReference) -> DocumentSnapshot[Any]:
         if not valid_path(ref.path):
@@ -110,12 +114,34 @@ class FirestoreTransaction:
         self._last_writes.append((marker, record))
         return True
 
+    def tombstoned(self, user_id: str) -> bool:
+        """Read in the transaction: a tombstone written meanwhile conflicts with it, so it retries and sees it."""
+        return bool(self.get(_tombstone_ref(self.client, user_id)).exists)
+
+    def tombstone(self, user_id: str) -> None:
+        """The tombstone (written at the end, with the delivery record); the user's idempotency records at once.
+
+        The records go outside the transaction, in batches (there may be more than one
+        transaction may write); running it again finds none.
+        """
+        self._writer()
+        self._tombstones.append(_tombstone_ref(self.client, user_id))
+        delete_matching(self.client, IDEMPOTENCY_OF_OWNER, {"owner": pseudonym(user_id)})
+
     def finish(self) -> None:
-        """The writes held to the end: the outbox's events and the delivery record."""
+        """The writes held to the end: the outbox's events, the delivery record and any tombstone."""
+        from google.cloud import firestore
+
         transaction = self._writer()
         self.outbox.write(self.client, transaction)
         for ref, data in self._last_writes:
             transaction.create(ref, data)
+        for ref in self._tombstones:
+            transaction.set(ref, {"erasedAt": firestore.SERVER_TIMESTAMP})
+
+
+def _tombstone_ref(client: Client, user_id: str) -> DocumentReference:
+    return client.collection(ERASED_COLLECTION).document(pseudonym(user_id))
 
 
 def _missing(ref: DocumentReference) -> DocumentSnapshot[Any]:

@@ -53,6 +53,7 @@ class PostgresIdempotencyKeys:
             "status": None,
             "body": None,
             "headers": None,
+            "owner": request.owner,
         }
         with self._engine.connect() as conn, conn.begin():
             inserted = conn.execute(

@@ -2,8 +2,8 @@
 
 One database serves the Postgres domains; each domain declares its tables in its own
 `tables.py` (prefixed with the domain's name) on this `metadata`. The outbox, the
-processed-event records, the idempotency keys and the revoked sessions belong to the
-platform: every unit of work writes or checks them.
+processed-event records, the idempotency keys, the revoked sessions and the erased users'
+tombstones belong to the platform: every unit of work writes or checks them.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ idempotency_keys = Table(
     Column("status", Integer),
     Column("body", Text),
     Column("headers", JSONB),
+    # pseudonym(user) of the caller (wellness.platform.erasure), so that user.deleted can erase the stored answers
+    Column("owner", String(64), index=True),
 )
 
 # Ended sessions (wellness.platform.revocation): "user:<hash>" or "session:<hash>", until every access
@@ -58,4 +60,13 @@ revoked_tokens = Table(
     metadata,
     Column("key", String(100), primary_key=True),
     Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+# Erased users (wellness.platform.erasure): pseudonym(user id), written by the first subscriber of
+# user.deleted; every subscriber drops events about a user found here. Kept for good.
+erased_users = Table(
+    "erased_users",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("erased_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

@@ -28,17 +28,18 @@ import time
 import uuid
 from typing import Callable, Generic, TypeVar
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from .. import idempotency, revocation
+from ..erasure import pseudonym
 from ..errors import UnavailableError
 from ..outbox import publish_promptly
 from .engine import timed_out, unavailable
 from .idempotency import mark_committed
 from .outbox import PostgresOutbox
 from .revocation import check as check_revoked
-from .tables import processed_events
+from .tables import erased_users, idempotency_keys, processed_events
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -63,6 +64,27 @@ class PostgresTransaction:
             .returning(processed_events.c.event_id)
         ).first()
         return recorded is not None
+
+    def tombstoned(self, user_id: str) -> bool:
+        """Whether the user is erased; holds the user's advisory lock (shared) until this transaction ends."""
+        _lock_user(self.connection, user_id, shared=True)
+        key = pseudonym(user_id)
+        return self.connection.execute(select(erased_users.c.key).where(erased_users.c.key == key)).first() is not None
+
+    def tombstone(self, user_id: str) -> None:
+        """The tombstone, under the user's advisory lock (exclusive: it waits for events being applied), and the
+        user's idempotency records (their stored answers hold what the user wrote)."""
+        _lock_user(self.connection, user_id, shared=False)
+        key = pseudonym(user_id)
+        self.connection.execute(insert(erased_users).values(key=key).on_conflict_do_nothing())
+        self.connection.execute(delete(idempotency_keys).where(idempotency_keys.c.owner == key))
+
+
+def _lock_user(connection: Connection, user_id: str, *, shared: bool) -> None:
+    """A transaction advisory lock on the user (64 bits of the pseudonym): checks share it, a tombstone owns it."""
+    lock_id = int.from_bytes(bytes.fromhex(pseudonym(user_id)[:16]), "big", signed=True)
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    connection.execute(select(getattr(func, function)(lock_id)))
 
 
 S = TypeVar("S", bound=PostgresTransaction)
