@@ -168,16 +168,30 @@ class AuthService:
         """Rotate a refresh token: a new pair in the same family (RFC 9700 §4.14.2).
 
         Presenting a token that was already rotated means it leaked (or raced): the whole
-        family is revoked, so both the thief and the owner must log in again.
+        session ends, as a log-out ends it: its refresh tokens are revoked and `session:<sid>`
+        is recorded in both stores, so its access tokens write nothing more, anywhere, from
+        this answer on. Both the thief and the owner must log in again.
         """
         tokens = self._tokens()
+        token_hash = hash_refresh_token(refresh_token)
+
+        def reused(store: AuthStore) -> str | None:
+            stored = store.sessions.by_hash(token_hash)
+            live = stored is not None and stored.revoked_at is None and stored.rotated_at is not None
+            return stored.family_id if live and stored is not None else None
+
+        # Mirrored first (as log-out does): once the answer is out, no domain takes the session's writes.
+        seen_reused = self.unit_of_work.read(reused)
+        if seen_reused is not None:
+            self._ending.mirror([session_key(seen_reused)])
 
         def work(store: AuthStore) -> tuple[User, NewRefreshToken] | str:
-            stored = store.sessions.by_hash(hash_refresh_token(refresh_token))
+            stored = store.sessions.by_hash(token_hash)
             if stored is None or stored.revoked_at is not None or stored.expires_at <= self._clock():
                 raise _invalid_refresh()
             if stored.rotated_at is not None:
                 store.sessions.revoke_family(stored.family_id)
+                self._ending.record(store, [session_key(stored.family_id)])
                 return stored.family_id  # committed, then refused
             user = store.users.by_id(stored.user_id)
             if user is None:
@@ -189,7 +203,9 @@ class AuthService:
 
         outcome = self.unit_of_work.run(work)
         if isinstance(outcome, str):
-            log.warning("refresh token reused; session revoked", extra={"fields": {"sessionId": outcome}})
+            if outcome != seen_reused:  # a concurrent use rotated it between the read and the transaction
+                self._ending.mirror([session_key(outcome)])
+            log.warning("refresh token reused; session ended", extra={"fields": {"sessionId": outcome}})
             raise _invalid_refresh()
         return self._session(tokens, *outcome)
 
