@@ -2,8 +2,9 @@
 
 API Gateway checks the access token and passes its claims in
 X-Apigateway-Api-Userinfo as unpadded base64url JSON. The functions are private
-(only the gateway's service account may invoke them), so that header is trusted
-as the gateway sends it; the gateway strips any copy a client sends.
+(only the gateway's service account may invoke them) and the gateway strips any copy a
+client sends; in the cloud they also verify the forwarded bearer token itself
+(VERIFY_FORWARDED_TOKEN, set by Terraform), so run.invoker alone acts as nobody.
 
     >>> caller_from_headers(userinfo_header({"sub": "u1"})).user_id
     'u1'
