@@ -7,12 +7,10 @@ transaction (`password.reset_submitted`, `email.verification_requested`), and ea
 becomes at most one mail (the notifications subscriber is idempotent per event). So the
 recorded events, read once the answers are in, are the mails there will ever be; the count
 then waits until the SMTP sink holds that many (a timeout only fails the wait). Counting, not
-timing: `scripts/bench-abuse` prints the result, `tests/e2e/test_retries_and_abuse.py`
-asserts its bound.
-
-    >>> result = flood("http://127.0.0.1:8080", stack.mail_dir, stack.database_url)   # doctest: +SKIP
-    >>> result["reset"]["mailed"], result["verification"]["mailed"]                    # doctest: +SKIP
-    (3, 4)
+timing: `scripts/bench-abuse` prints the result (its `mail_flood` line),
+`tests/e2e/test_retries_and_abuse.py` asserts its bound. Measured with 25 attempts: 25 reset
+mails and 26 verification mails (sign-up's own among them) before the mail throttles, 3 and 4
+after.
 """
 
 from __future__ import annotations
