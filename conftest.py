@@ -55,8 +55,11 @@ def load_function(
             "JWT_AUDIENCE": "wellness-app",
             "TRACE_EXPORTER": "none",
             "SECRET_PASSWORD_RESET_KEY": "test-password-reset-key",
-            # Every test's sign-ups come from one client: only the tests of the sign-up throttle lower this.
+            "SECRET_THROTTLE_KEY": "test-throttle-key",
+            # Every test's requests come from one client: only the tests of the throttles lower these.
             "SIGNUP_MAX_PER_CLIENT": "1000000",
+            "PASSWORD_RESET_MAX_PER_CLIENT": "1000000",
+            "EMAIL_VERIFICATION_MAX_PER_CLIENT": "1000000",
         }
         if fn.domain == "notifications":
             sink = request.getfixturevalue("smtp_sink")

@@ -4,7 +4,7 @@ from wellness.auth.wiring import auth_service, signing_keys
 from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.platform.runtime import function_runtime
 
-runtime = function_runtime("postgres")
+runtime = function_runtime("postgres", "firestore")  # firestore: a reuse ends the session there too
 auth = auth_service(runtime, signing_keys(runtime))
 
 

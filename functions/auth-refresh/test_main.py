@@ -29,3 +29,28 @@ def test_unknown_token_and_extra_fields_are_refused(load_function) -> None:
     client = load_function("auth-refresh")
     assert client.post("/v1/auth/refresh", json={"refreshToken": "nope"}).status_code == 401
     assert client.post("/v1/auth/refresh", json={"refreshToken": "nope", "userId": "x"}).status_code == 400
+
+
+def test_reuse_ends_the_session_in_both_stores(load_function, sql, firestore_db) -> None:
+    """Its access tokens write nothing more from the answer on: `session:<hash of sid>` in Postgres and Firestore."""
+    import jwt
+
+    from wellness.platform.revocation import session_key
+
+    account = {
+        "email": f"{uuid.uuid4().hex[:10]}@example.com",
+        "password": "correct horse battery",
+        "displayName": "Ada",
+        "timezone": "UTC",
+    }
+    first = load_function("auth-signup").post("/v1/auth/signup", json=account).get_json()
+    sid = jwt.decode(first["accessToken"], options={"verify_signature": False})["sid"]
+    client = load_function("auth-refresh")
+    assert client.post("/v1/auth/refresh", json={"refreshToken": first["refreshToken"]}).status_code == 200
+    key = session_key(sid)
+    assert sql("SELECT count(*) FROM revoked_tokens WHERE key = :k", k=key) == [(0,)]  # a rotation ends nothing
+    assert client.post("/v1/auth/refresh", json={"refreshToken": first["refreshToken"]}).status_code == 401
+    assert sql("SELECT count(*) FROM revoked_tokens WHERE key = :k", k=key) == [(1,)]
+    from wellness.platform.revocation import COLLECTION
+
+    assert firestore_db.collection(COLLECTION).document(key).get().exists

@@ -1,4 +1,4 @@
-"""POST /v1/auth/email-verification: mail the caller a new verification link (202; 409 once verified)."""
+"""POST /v1/auth/email-verification: mail the caller a new verification link (202; 409 once verified; 429)."""
 
 from wellness.auth.wiring import email_verification_service
 from wellness.platform.http import ApiRequest, ApiResponse, endpoint
@@ -10,5 +10,5 @@ verifications = email_verification_service(runtime)
 
 @endpoint("authResendVerification", runtime)
 def handler(request: ApiRequest) -> ApiResponse:
-    verifications.resend(request.user_id)
+    verifications.resend(request.user_id, client=request.client_ip)
     return ApiResponse(202)

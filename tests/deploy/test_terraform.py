@@ -576,3 +576,19 @@ def test_the_image_tag_is_the_bundle_hash_of_the_archive_cloud_run_builds_take()
     bundle_hash = locals_of(TF / "modules/function/main.tf")["bundle_hash"]
     assert f'"{package.SUFFIX}")' in bundle_hash
     assert package.bundle_name("auth-jwks").endswith(package.SUFFIX)
+
+
+def test_every_http_function_verifies_the_forwarded_token_against_the_jwks_url() -> None:
+    """VERIFY_FORWARDED_TOKEN (wellness.platform.identity): run.invoker on a function is not enough to act as anyone.
+
+    The JWKS is auth-jwks's deterministic URL (the function module's `host`), not a module output,
+    so no revision waits on another's; functions fail their cold start without it (runtime.function_runtime).
+    """
+    wellness_locals = locals_of(TF / "modules/wellness/main.tf")
+    verify = wellness_locals["verify_env"]
+    assert unquote(verify["VERIFY_FORWARDED_TOKEN"]) == "true"
+    host = unquote(locals_of(TF / "modules/function/main.tf")["host"])
+    assert host == "${var.name}-${var.project_number}.${var.region}.run.app"
+    jwks_url = "https://${local.jwks_function}-${local.project_number}.${var.region}.run.app/v1/auth/jwks"
+    assert unquote(verify["JWT_JWKS_URI"]) == jwks_url
+    assert 'f.kind == "http" ? local.verify_env : {}' in str(wellness_locals["env"])

@@ -9,6 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from devstack.bench.mail_flood import flood
+
 from .conftest import Api, eventually
 
 pytestmark = pytest.mark.e2e
@@ -98,3 +100,27 @@ def test_the_reset_answer_does_not_tell_whether_the_address_is_registered(api: A
     # Generous (a loaded 2-core machine): only the old shape fails it, where a registered address
     # took about four times as long (a reset row, an event and a publish more).
     assert medians["registered"] < 2 * medians["unknown"]
+
+
+def test_a_flood_of_resets_and_resends_delivers_a_handful_of_mails(api: Api, local_stack) -> None:
+    """25 resets for one address and 25 resends: every event recorded is mailed, and there are few (counted)."""
+    result = flood(api.base_url, local_stack.mail_dir, local_stack.database_url, attempts=25)
+    print(f"\nmail flood: {result}")
+    assert result["allDelivered"], result
+    assert result["reset"] == {"statuses": {202: 25}, "mailed": 3}  # PASSWORD_RESET_MAX_PER_ADDRESS; the rest silent
+    assert result["verification"] == {"statuses": {202: 3, 429: 22}, "mailed": 4}  # sign-up's link and three more
+
+
+def test_reusing_a_rotated_refresh_token_stops_the_sessions_access_tokens_writing(api: Api) -> None:
+    """A leaked refresh token, used after the owner rotated it: the session ends, its access tokens write nothing."""
+    session = api.sign_up()
+    token = session["accessToken"]
+    assert api.call("POST", "/v1/auth/refresh", json={"refreshToken": session["refreshToken"]}).status_code == 200
+    reuse = api.call("POST", "/v1/auth/refresh", json={"refreshToken": session["refreshToken"]})
+    assert reuse.status_code == 401
+    for method, path, body in (
+        ("POST", "/v1/programs/mindful-7/enrollments", None),  # Postgres
+        ("POST", "/v1/me/reflections", {"mood": 3, "text": "after the reuse"}),  # Firestore
+    ):
+        answer = api.call(method, path, token, json=body)
+        assert (answer.status_code, answer.json()["error"]["code"]) == (401, "token_revoked"), (path, answer.text)

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from wellness.auth.keys import Keyset, new_keyset_json
@@ -49,6 +50,11 @@ def tampered_tokens(keyset_json: str, issuer: str, audience: str, sub: str = "x"
         "unknown key": other.sign(good),
         "alg none": jwt.encode(good, None, algorithm="none", headers={"kid": kid}),  # type: ignore[arg-type]
         "HS256 with the public key": forged_hs256(good, public_pem, kid),
+        # A real ES256 signature naming our RSA key: each key verifies its own algorithm only (RFC 8725 §3.1);
+        # PyJWT used to raise TypeError on it and the gateway answered 502.
+        "ES256 over our RSA key": jwt.encode(
+            good, ec.generate_private_key(ec.SECP256R1()), algorithm="ES256", headers={"kid": kid}
+        ),
         "expired": real.sign({**good, "exp": past + 3600, "iat": past, "nbf": past}),
         "not yet valid": real.sign({**good, "nbf": good["iat"] + 3600}),
         "wrong issuer": real.sign({**good, "iss": "someone-else"}),

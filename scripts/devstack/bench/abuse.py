@@ -16,6 +16,8 @@ Prints one JSON line per probe:
 - `signup_throttle`: sign-ups for one address in a row;
 - `reset_timing`: the password-reset answer's median and p95 for a registered and an
   unknown address;
+- `mail_flood`: 25 password resets for one address and 25 verification resends: the answers
+  by status and the mails the stack's SMTP sink received (devstack.bench.mail_flood);
 - `headers`: `X-Content-Type-Options` on a function's answer and on the gateway's own 404.
 
 `tests/security` and `tests/robustness` assert the same behaviour; this prints numbers.
@@ -34,6 +36,7 @@ from typing import Any, Callable
 
 import requests
 
+from devstack.bench.mail_flood import flood
 from devstack.stack.accounts import verified_session
 from devstack.stack.layout import DEFAULT_STATE_DIR
 from devstack.stack.state import StackState
@@ -253,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         "verification": lambda: verification(c),
         "signup_throttle": lambda: signup_throttle(c),
         "reset_timing": lambda: reset_timing(c, args.reset_samples),
+        "mail_flood": lambda: flood(c.gateway, c.mail_dir, str(state.database_url)),
         "headers": lambda: headers(c),
     }
     for name, probe in probes.items():

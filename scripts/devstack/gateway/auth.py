@@ -4,10 +4,12 @@ One `wellness.platform.identity.JwksVerifier` per JWT provider of the document (
 same check the functions make with VERIFY_FORWARDED_TOKEN): keys from the
 provider's `x-google-jwks_uri` through PyJWT's `PyJWKClient`, cached for
 `jwks_cache_seconds` and refetched for an unknown key id at most every
-`cooldown_seconds`; a token is accepted only when its algorithm is allow-listed
-(RS256, ES256), its signature verifies with a published key, `iss` and `aud` match,
+`cooldown_seconds`; a token is accepted only when its algorithm is its key's own
+(RS256 for an RSA key, ES256 for an EC P-256 one: RFC 8725 §3.1), its signature
+verifies with a published key, `iss` and `aud` match,
 `exp` is present, and `exp`/`nbf` hold within 60 s of skew (Envoy's default). The
-JWKS being unreachable fails closed, like Envoy ("Jwks remote fetch is failed").
+JWKS being unreachable fails closed, like Envoy ("Jwks remote fetch is failed"), and
+whatever else a token makes the verifier raise is a 401 too, never a 502.
 
     >>> auth = Authenticator(jwks_cache_seconds=300)
     >>> payload = auth.verify(token, provider)   # doctest: +SKIP
@@ -15,6 +17,7 @@ JWKS being unreachable fails closed, like Envoy ("Jwks remote fetch is failed").
 
 from __future__ import annotations
 
+import sys
 import threading
 
 import jwt
@@ -70,7 +73,9 @@ class Authenticator:
         """The token's payload segment (what API Gateway forwards as userinfo), once the token verifies."""
         try:
             self._verifier(provider).verify(token)
-        except jwt.PyJWTError as error:
+        except Exception as error:  # noqa: BLE001 - whatever a hostile token makes PyJWT raise, it is a 401
+            if not isinstance(error, jwt.PyJWTError):  # a token PyJWT did not expect: refused, and said so
+                print(f"gateway: token verification raised {type(error).__name__}; answered 401", file=sys.stderr)
             message = next((m for kind, m in _MESSAGES if isinstance(error, kind)), "The access token is not valid.")
             raise AuthError(message) from None
         return token.split(".")[1].rstrip("=")

@@ -85,6 +85,7 @@ def function_env(
         "SECRETS_BACKEND": "env",
         "SECRET_JWT_SIGNING_KEYS": keyset_json,
         "SECRET_JWT_PUBLIC_KEYS": _public_keys(keyset_json),
+        "SECRET_THROTTLE_KEY": ensure_secret_file(Path(state_dir) / "throttle-key"),
         "JWT_ISSUER": JWT_ISSUER,
         "JWT_AUDIENCE": JWT_AUDIENCE,
         "TRACE_EXPORTER": "file",
@@ -92,10 +93,12 @@ def function_env(
         "LOG_LEVEL": "INFO",
         "PYTHONPATH": _pathsep(Path(p) for p in pythonpath),
         "PYTHONUNBUFFERED": "1",
-        # One machine is one client: the sign-up and login throttles per client would stop the test
-        # suites (their failed logins add up across a session). Per address they stay as deployed.
+        # One machine is one client: the throttles per client would stop the test suites (their failed
+        # logins and reset requests add up across a session). Per address they stay as deployed.
         "SIGNUP_MAX_PER_CLIENT": "100000",
         "LOGIN_MAX_FAILURES_CLIENT": "100000",
+        "PASSWORD_RESET_MAX_PER_CLIENT": "100000",
+        "EMAIL_VERIFICATION_MAX_PER_CLIENT": "100000",
         # Reports count toward hiding from accounts 10 s old (a day in the cloud), so tests can show both.
         "COMMUNITY_REPORT_MIN_ACCOUNT_AGE_SECONDS": "10",
     }

@@ -22,6 +22,7 @@ class FakeSecretManager:
             "jwt-signing-keys": [],
             "jwt-public-keys": [],
             "password-reset-key": [],
+            "throttle-key": [],
             "mailjet-api-key": [],
             **versions,
         }
@@ -44,21 +45,29 @@ class FakeSecretManager:
 def test_empty_generated_secrets_get_a_first_version_and_provided_ones_are_only_reported() -> None:
     manager = FakeSecretManager()
     said: list[str] = []
-    assert secrets.bootstrap("p", manager, said.append) == ["jwt-public-keys", "jwt-signing-keys", "password-reset-key"]
+    filled = secrets.bootstrap("p", manager, said.append)
+    assert filled == ["jwt-public-keys", "jwt-signing-keys", "password-reset-key", "throttle-key"]
     keyset = Keyset.from_json(manager.versions["jwt-signing-keys"][0])
     assert len(keyset.keys) == 1
     assert json.loads(manager.versions["jwt-public-keys"][0]) == keyset.jwks()  # public halves only
     assert "privateKeyPem" not in manager.versions["jwt-public-keys"][0]
     assert len(manager.versions["password-reset-key"][0]) >= 64
+    assert len(manager.versions["throttle-key"][0]) >= 64
     assert manager.versions["mailjet-api-key"] == []
     assert any("WARNING mailjet-api-key" in line for line in said)
     printed = "\n".join(said + [" ".join(a) for a in manager.argvs])
     assert manager.versions["password-reset-key"][0] not in printed and "PRIVATE KEY" not in printed
+    assert manager.versions["throttle-key"][0] not in printed
 
 
 def test_a_secret_with_a_value_is_left_alone() -> None:
     manager = FakeSecretManager(
-        **{"jwt-signing-keys": ["existing"], "jwt-public-keys": ["existing"], "password-reset-key": ["existing"]}
+        **{
+            "jwt-signing-keys": ["existing"],
+            "jwt-public-keys": ["existing"],
+            "password-reset-key": ["existing"],
+            "throttle-key": ["existing"],
+        }
     )
     assert secrets.bootstrap("p", manager, lambda _: None) == []
     assert manager.versions["jwt-signing-keys"] == ["existing"]
@@ -81,6 +90,7 @@ def test_an_environment_from_before_the_public_keys_secret_gets_it_derived() -> 
     from wellness.auth.keys import new_keyset_json
 
     keyset = new_keyset_json()
-    manager = FakeSecretManager(**{"jwt-signing-keys": [keyset], "password-reset-key": ["existing"]})
+    existing = {"jwt-signing-keys": [keyset], "password-reset-key": ["existing"], "throttle-key": ["existing"]}
+    manager = FakeSecretManager(**existing)
     assert secrets.bootstrap("p", manager, lambda _: None) == ["jwt-public-keys"]
     assert json.loads(manager.versions["jwt-public-keys"][0]) == Keyset.from_json(keyset).jwks()

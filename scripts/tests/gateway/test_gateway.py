@@ -455,6 +455,11 @@ def _bad_tokens(keys: Keys) -> dict[str, str | None]:
         "no exp": f"Bearer {keys.rsa.sign(_claims(exp=None))}",
         "wrong issuer": f"Bearer {keys.rsa.sign(_claims(iss='https://evil.test'))}",
         "wrong audience": f"Bearer {keys.rsa.sign(_claims(aud='someone-else'))}",
+        # RFC 8725 §3.1: a key verifies its own algorithm only (real signatures, the other key's kid).
+        "ES256 over the RSA key": "Bearer "
+        + jwt.encode(_claims(), keys.ec, algorithm="ES256", headers={"kid": keys.kid}),
+        "RS256 over the EC key": "Bearer "
+        + jwt.encode(_claims(), keys.rsa.current.private_key, algorithm="RS256", headers={"kid": "ec-1"}),
     }
 
 
@@ -473,6 +478,8 @@ BAD_TOKEN_CASES = [
     "no exp",
     "wrong issuer",
     "wrong audience",
+    "ES256 over the RSA key",
+    "RS256 over the EC key",
 ]
 
 
@@ -579,10 +586,12 @@ def test_unexpected_failure_is_a_json_502_logged_to_stderr(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def broken(self: JwksVerifier, token: str) -> dict[str, Any]:
+    from devstack.gateway.auth import Authenticator
+
+    def broken(self: Authenticator, token: str, provider: Any) -> str:
         raise RuntimeError("clock is broken")
 
-    monkeypatch.setattr(JwksVerifier, "verify", broken)
+    monkeypatch.setattr(Authenticator, "verify", broken)
     spec = _spec(_url(echo), _url(jwks_server), _url(echo))
     with _gateway(spec) as url:
         response = client.get(f"{url}/v1/me/profile", headers={"Authorization": f"Bearer {keys.rsa.sign(_claims())}"})
@@ -727,3 +736,30 @@ def test_cli_serves_and_exits_cleanly_on_sigterm(echo: _Server, jwks_server: _Se
         if process.poll() is None:
             process.kill()
             process.communicate()
+
+
+def test_a_verifier_binds_each_key_to_its_own_algorithm(jwks_server: _Server, keys: Keys) -> None:
+    """ES256 named over an RSA key used to reach PyJWT's EC code with an RSA key (TypeError: a 502)."""
+    verifier = JwksVerifier(f"{_url(jwks_server)}/v1/auth/jwks", issuer=ISSUER, audiences=("wellness-api",))
+    assert verifier.verify(keys.rsa.sign(_claims()))["sub"] == "user-1"
+    assert verifier.verify(jwt.encode(_claims(), keys.ec, algorithm="ES256", headers={"kid": "ec-1"}))["sub"]
+    for forged in (
+        jwt.encode(_claims(), keys.ec, algorithm="ES256", headers={"kid": keys.kid}),
+        jwt.encode(_claims(), keys.rsa.current.private_key, algorithm="RS256", headers={"kid": "ec-1"}),
+    ):
+        with pytest.raises(jwt.InvalidAlgorithmError):
+            verifier.verify(forged)
+
+
+def test_whatever_the_verifier_raises_on_a_token_is_a_401(
+    echo: _Server, jwks_server: _Server, keys: Keys, client: requests.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def confused(self: JwksVerifier, token: str) -> dict[str, Any]:
+        raise TypeError("Expecting a EllipticCurvePrivateKey/EllipticCurvePublicKey")  # as PyJWT did
+
+    monkeypatch.setattr(JwksVerifier, "verify", confused)
+    with _gateway(_spec(_url(echo), _url(jwks_server), _url(echo))) as url:
+        echo.hits.clear()
+        response = client.get(f"{url}/v1/me/profile", headers={"Authorization": f"Bearer {keys.rsa.sign(_claims())}"})
+    _assert_error(response, 401, "unauthenticated")
+    assert echo.hits == []

@@ -1,8 +1,9 @@
 """The auth domain on PostgreSQL: each repository works on the connection of the caller's transaction.
 
-Login throttling lives here too, so every function instance sees the same counts:
-each key ("account:<sha256 of the e-mail>", "client:<ip>") has a row counting attempts
-in a window, and a failure that reaches the rule's limit locks the key. An attempt is
+Throttling lives here too (log-in, sign-up, the mail-sending operations), so every function
+instance sees the same counts: each key ("<kind>:<HMAC of the e-mail or client address>",
+model.throttle_key) has a row counting attempts in a window, and reaching the rule's limit
+locks the key. An attempt is
 counted (one upsert, which locks the row) before its password is checked, so concurrent
 attempts on several instances are numbered one by one and none past the limit is evaluated.
 
@@ -17,12 +18,13 @@ import math
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..platform.postgres.revocation import PostgresRevocations
 from ..platform.postgres.unit_of_work import PostgresTransaction
 from .model import (
+    LINKS_KEPT_PER_USER,
     EmailVerification,
     NewRefreshToken,
     PasswordReset,
@@ -133,6 +135,16 @@ class PostgresSessions:
         return [str(f) for f in self._conn.execute(select(t.c.family_id).where(*live).distinct()).scalars()]
 
 
+def _keep_links(conn: Connection, table: Table, user_id: str) -> None:
+    """Delete the user's used and expired links, and all but the newest LINKS_KEPT_PER_USER of the rest."""
+    t, user = table, uuid.UUID(user_id)
+    newest = (
+        select(t.c.id).where(t.c.user_id == user).order_by(t.c.created_at.desc(), t.c.id).limit(LINKS_KEPT_PER_USER)
+    )
+    spent = (t.c.used_at.is_not(None)) | (t.c.expires_at <= func.now()) | t.c.id.not_in(newest.scalar_subquery())
+    conn.execute(delete(t).where(t.c.user_id == user, spent))
+
+
 class PostgresResets:
     def __init__(self, tx: PostgresTransaction):
         self._conn = tx.connection
@@ -143,6 +155,7 @@ class PostgresResets:
                 id=uuid.UUID(reset.id), user_id=uuid.UUID(reset.user_id), expires_at=reset.expires_at
             )
         )
+        _keep_links(self._conn, auth_password_resets, reset.user_id)
 
     def by_id(self, reset_id: str) -> PasswordReset | None:
         t = auth_password_resets
@@ -155,9 +168,6 @@ class PostgresResets:
         self._conn.execute(update(t).where(*outstanding).values(used_at=func.now()))
 
 
-# One statement counts the attempt and locks the key's row until the transaction ends, so
-# concurrent attempts are numbered one by one. A locked key counts nothing more; an attempt
-# outside the window starts a new one.
 class PostgresVerifications:
     def __init__(self, tx: PostgresTransaction):
         self._conn = tx.connection
@@ -170,6 +180,7 @@ class PostgresVerifications:
                 expires_at=verification.expires_at,
             )
         )
+        _keep_links(self._conn, auth_email_verifications, verification.user_id)
 
     def by_id(self, verification_id: str) -> EmailVerification | None:
         t = auth_email_verifications
@@ -182,16 +193,20 @@ class PostgresVerifications:
         self._conn.execute(update(t).where(*outstanding).values(used_at=func.now()))
 
 
+# One statement counts the attempt and locks the key's row until the transaction ends, so
+# concurrent attempts are numbered one by one. A locked key counts nothing more; an attempt
+# outside the window starts a new one.
 _RESERVE = text("""
-INSERT INTO auth_login_throttle AS t (key, failures, window_started_at)
-VALUES (:key, 1, now())
+INSERT INTO auth_login_throttle AS t (key, failures, window_started_at, expires_at)
+VALUES (:key, 1, now(), now() + make_interval(secs => :window))
 ON CONFLICT (key) DO UPDATE SET
   failures = CASE WHEN t.locked_until > now() THEN t.failures
                   WHEN t.window_started_at < now() - make_interval(secs => :window) THEN 1
                   ELSE t.failures + 1 END,
   window_started_at = CASE WHEN t.locked_until > now() THEN t.window_started_at
                            WHEN t.window_started_at < now() - make_interval(secs => :window) THEN now()
-                           ELSE t.window_started_at END
+                           ELSE t.window_started_at END,
+  expires_at = greatest(t.expires_at, now() + make_interval(secs => :window))
 RETURNING failures,
   greatest(coalesce(extract(epoch FROM locked_until - now()), 0), 0) AS locked_for,
   extract(epoch FROM window_started_at + make_interval(secs => :window) - now()) AS window_left
@@ -199,9 +214,18 @@ RETURNING failures,
 # Reaching the limit locks the key and starts counting afresh, so the lock lasts lockout seconds, not forever.
 _LOCK = text(
     "UPDATE auth_login_throttle SET locked_until = now() + make_interval(secs => :lockout), failures = 0, "
-    "window_started_at = now() WHERE key = :key"
+    "window_started_at = now(), expires_at = greatest(expires_at, now() + make_interval(secs => :lockout)) "
+    "WHERE key = :key"
 )
 _RELEASE = text("UPDATE auth_login_throttle SET failures = greatest(failures - 1, 0) WHERE key = :key")
+# A row expires a window after its last attempt, or when its lock ends: whichever is later. Past
+# that, an attempt would start a new window on an unlocked key, exactly as with no row at all.
+# SKIP LOCKED: a writer never waits on a row another attempt holds.
+_PURGE = text("""
+DELETE FROM auth_login_throttle WHERE key IN (
+  SELECT key FROM auth_login_throttle WHERE expires_at < now() ORDER BY expires_at LIMIT :batch
+  FOR UPDATE SKIP LOCKED)
+""")
 
 
 class PostgresThrottle:
@@ -225,6 +249,9 @@ class PostgresThrottle:
 
     def clear(self, key: str) -> None:
         self._conn.execute(delete(auth_login_throttle).where(auth_login_throttle.c.key == key))
+
+    def purge_expired(self, batch: int) -> int:
+        return int(self._conn.execute(_PURGE, {"batch": batch}).rowcount)
 
 
 class PostgresAuthStore(PostgresTransaction):

@@ -3,10 +3,10 @@
 >>> user = User.new(" Ada@Example.com", "$argon2id$...", " Ada ", "Europe/Paris")
 >>> user.email, user.display_name
 ('ada@example.com', 'Ada')
->>> throttle_key("client", "203.0.113.7")
-'client:203.0.113.7'
->>> key = throttle_key("account", user.email)
->>> key.startswith("account:") and user.email not in key
+>>> key = throttle_key(b"throttle-key", "client", "203.0.113.7")
+>>> key.startswith("client:") and "203.0.113.7" not in key
+True
+>>> throttle_key(b"another key", "client", "203.0.113.7") != key
 True
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import hmac
 import uuid
 from typing import Any, ClassVar
 
@@ -77,6 +78,11 @@ class StoredRefreshToken:
     revoked_at: dt.datetime | None = None
 
 
+# Links kept per account and kind: adding one deletes the used and expired ones and all but the newest
+# this many, so repeated requests cannot grow the tables (the mail throttles bound how fast they come).
+LINKS_KEPT_PER_USER = 5
+
+
 @dataclasses.dataclass(frozen=True)
 class MailedLink:
     """A link mailed to a user: single use, until it expires. Its token is derived from the id (link_tokens)."""
@@ -129,12 +135,21 @@ class EmailVerification(MailedLink):
 
 @dataclasses.dataclass(frozen=True)
 class ThrottleRule:
-    """At most max_failures failed logins per key in window_seconds; then locked for lockout_seconds."""
+    """At most max_failures attempts per key in window_seconds; then locked for lockout_seconds.
 
-    kind: str  # "account" | "client" (log-in), "signup-account" | "signup-client" (sign-up)
+    Log-in counts failures (a success gives its attempt back); the mail-sending operations and
+    sign-up count every attempt. A kind ending in "account" counts per e-mail address (registered
+    or not), any other per client address.
+    """
+
+    kind: str  # "account" | "client" (log-in), "signup-…", "reset-…", "verify-…" (the mail-sending operations)
     max_failures: int
     window_seconds: int
     lockout_seconds: int
+
+    @property
+    def per_address(self) -> bool:
+        return self.kind.endswith("account")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -153,10 +168,24 @@ class Reservation:
         return self.attempts >= rule.max_failures
 
 
-def throttle_key(kind: str, value: str) -> str:
-    """The throttle row's key; e-mail addresses are hashed so the table holds none."""
-    digest = hashlib.sha256(value.encode()).hexdigest()[:40] if kind.endswith("account") else value[:80]
+def throttle_key(secret: bytes, kind: str, value: str) -> str:
+    """The throttle row's key: HMAC-SHA256 of the e-mail or client address under the secret `throttle-key`.
+
+    Keyed, not a bare hash: IPv4 addresses (2^32) and known e-mail addresses are found from a
+    plain SHA-256 in seconds, so the table would still hold them in all but name.
+    """
+    digest = hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()[:40]
     return f"{kind}:{digest}"
+
+
+def throttle_keys(secret: bytes, rules: tuple[ThrottleRule, ...], *, address: str, client: str) -> dict[str, str]:
+    """Each rule's key: the address's for a per-address rule, the client's for the others.
+
+    >>> rules = (ThrottleRule("reset-account", 3, 60, 60), ThrottleRule("reset-client", 20, 60, 60))
+    >>> sorted(throttle_keys(b"k", rules, address="ada@example.com", client="203.0.113.7"))
+    ['reset-account', 'reset-client']
+    """
+    return {rule.kind: throttle_key(secret, rule.kind, address if rule.per_address else client) for rule in rules}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -72,7 +72,9 @@ class Revocations(Protocol):
 
 
 class Resets(Protocol):
-    def add(self, reset: PasswordReset) -> None: ...
+    def add(self, reset: PasswordReset) -> None:
+        """Record the reset; the user's used and expired ones go, and all but the newest LINKS_KEPT_PER_USER."""
+        ...
 
     def by_id(self, reset_id: str) -> PasswordReset | None:
         """The reset, locked for this transaction: a token is spent once even when confirmed twice at once."""
@@ -84,7 +86,9 @@ class Resets(Protocol):
 
 
 class Verifications(Protocol):
-    def add(self, verification: EmailVerification) -> None: ...
+    def add(self, verification: EmailVerification) -> None:
+        """Record the link; the user's used and expired ones go, and all but the newest LINKS_KEPT_PER_USER."""
+        ...
 
     def by_id(self, verification_id: str) -> EmailVerification | None:
         """The verification, locked for this transaction: a link is spent once even when opened twice at once."""
@@ -94,7 +98,7 @@ class Verifications(Protocol):
 
 
 class Throttle(Protocol):
-    """Login attempts shared by every instance, per key (see model.throttle_key).
+    """Attempts shared by every instance, per key (see model.throttle_key): log-in, sign-up, the mail-sending ones.
 
     An attempt is reserved (counted) before its password is checked, in one statement
     that locks the key's row, so concurrent attempts cannot all slip under the limit.
@@ -113,6 +117,10 @@ class Throttle(Protocol):
         ...
 
     def clear(self, key: str) -> None: ...
+
+    def purge_expired(self, batch: int) -> int:
+        """Delete up to `batch` rows whose window and lock are over (they would count nothing); how many went."""
+        ...
 
 
 class AuthStore(Transaction, Protocol):

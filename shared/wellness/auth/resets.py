@@ -24,16 +24,17 @@ import logging
 import uuid
 from typing import Callable
 
+from ..platform import metrics
 from ..platform.clock import utc_now
-from ..platform.errors import ValidationError
+from ..platform.errors import TooManyRequestsError, ValidationError
 from ..platform.events import Event
 from ..platform.ports import UnitOfWork
 from ..platform.revocation import RevocationWriter, session_key
-from .model import PasswordReset, normalize_email
+from .model import PasswordReset, ThrottleRule, normalize_email, throttle_keys
 from .passwords import PasswordHasher
 from .ports import AuthStore
 from .reset_tokens import parse_reset_token
-from .service import SessionEnder
+from .service import SessionEnder, first_refused
 
 log = logging.getLogger(__name__)
 ANONYMOUS = "anonymous"  # the acting user of an event nobody signed in for
@@ -51,29 +52,47 @@ class PasswordResetService:
         hasher: PasswordHasher,
         key: Callable[[], bytes],
         ttl_seconds: int,
+        throttle_secret: Callable[[], bytes],
+        rules: tuple[ThrottleRule, ...] = (),
         revocations: Callable[[], RevocationWriter] | None = None,
         revocation_seconds: int = 1200,
         clock: Callable[[], dt.datetime] = utc_now,
     ):
         self.unit_of_work = unit_of_work
+        self._throttle_secret = throttle_secret
+        self._rules = rules  # (per client, per address): AuthSettings.password_reset_rules
         self._hasher = hasher
         self._key = key  # a factory: the secret may rotate between requests
         self._ttl = dt.timedelta(seconds=ttl_seconds)
         self._ending = SessionEnder(revocations, revocation_seconds, clock)
         self._clock = clock
 
-    def request(self, email: str) -> None:
+    def request(self, email: str, client: str = "") -> None:
         """Record `password.reset_submitted`, whatever the address: the same work, so the same time, either way.
 
         Whether the address is registered is decided after the answer, by the subscriber
         (`on_reset_submitted`): the answer cannot tell it, not even by how long it takes.
+        Throttled per client (429 with Retry-After: it says nothing about any address) and per
+        address, registered or not: past that limit the request is answered as any other (202)
+        and records nothing, so nothing is mailed and the answer still tells nobody whether the
+        address has an account or how many resets it was sent (README, "Throttles").
         """
         address = normalize_email(email)
-        self.unit_of_work.run(
-            lambda store: store.outbox.add(
-                Event.new("password.reset_submitted", user_id=ANONYMOUS, data={"email": address})
-            )
-        )
+        keys = throttle_keys(self._throttle_secret(), self._rules, address=address, client=client)
+
+        def work(store: AuthStore) -> None:
+            refused = first_refused(store, self._rules, keys)
+            if refused is None:
+                store.outbox.add(Event.new("password.reset_submitted", user_id=ANONYMOUS, data={"email": address}))
+                return
+            rule, reservation = refused
+            metrics.throttled("password_reset")
+            if not rule.per_address:  # rolled back: a refused request counts toward nothing
+                raise TooManyRequestsError(
+                    "too_many_requests", "Too many reset requests; try again later.", reservation.retry_after
+                )
+
+        self.unit_of_work.run(work)
 
     def on_reset_submitted(self, store: AuthStore, event: Event) -> None:
         """Record a reset and `password.reset_requested` for a registered address; nothing for another."""

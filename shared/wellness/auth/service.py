@@ -31,7 +31,7 @@ from .model import (
     ThrottleRule,
     User,
     normalize_email,
-    throttle_key,
+    throttle_keys,
 )
 from .passwords import PasswordHasher
 from .ports import AuthStore, EmailTakenError
@@ -54,6 +54,7 @@ class AuthService:
         hasher: PasswordHasher,
         tokens: Callable[[], TokenIssuer],
         rules: tuple[ThrottleRule, ...],
+        throttle_secret: Callable[[], bytes],
         revocations: Callable[[], RevocationWriter] | None = None,
         revocation_seconds: int = 1200,
         signup_rules: tuple[ThrottleRule, ...] = (),
@@ -66,6 +67,7 @@ class AuthService:
         self._hasher = hasher
         self._tokens = tokens  # a factory: the signing keyset may rotate between requests
         self._rules = rules
+        self._throttle_secret = throttle_secret  # a factory: the secret may rotate between requests
         self._ending = SessionEnder(revocations, revocation_seconds, clock)
         self._clock = clock
 
@@ -87,18 +89,15 @@ class AuthService:
         tokens = self._tokens()
         refresh = tokens.refresh_token(user.id)
         verification = EmailVerification(str(uuid.uuid4()), user.id, self._clock() + self._verification_ttl)
-        keys = {
-            rule.kind: throttle_key(rule.kind, user.email if rule.kind.endswith("account") else client)
-            for rule in self._signup_rules
-        }
+        keys = throttle_keys(self._throttle_secret(), self._signup_rules, address=user.email, client=client)
 
         def attempt(store: AuthStore) -> None:  # committed on its own: a refused or failed sign-up counts too
-            for rule in self._signup_rules:
-                reservation = store.throttle.reserve(keys[rule.kind], rule)
-                if not reservation.allowed:
-                    raise TooManyRequestsError(
-                        "too_many_signups", "Too many sign-ups; try again later.", reservation.retry_after
-                    )
+            refused = first_refused(store, self._signup_rules, keys)
+            if refused is not None:
+                metrics.throttled("signup")
+                raise TooManyRequestsError(
+                    "too_many_signups", "Too many sign-ups; try again later.", refused[1].retry_after
+                )
 
         if self._signup_rules:
             self.unit_of_work.run(attempt)
@@ -128,11 +127,10 @@ class AuthService:
         """
         tokens = self._tokens()
         address = normalize_email(email)
-        keys = {
-            rule.kind: throttle_key(rule.kind, address if rule.kind == "account" else client) for rule in self._rules
-        }
+        keys = throttle_keys(self._throttle_secret(), self._rules, address=address, client=client)
 
         def reserve(store: AuthStore) -> tuple[dict[str, Reservation], User | None]:
+            store.throttle.purge_expired(PURGE_BATCH)
             reservations = {rule.kind: store.throttle.reserve(keys[rule.kind], rule) for rule in self._rules}
             wait = max(r.retry_after for r in reservations.values()) if reservations else 0
             if wait > 0:  # rolled back: an attempt that is not evaluated does not count
@@ -170,16 +168,30 @@ class AuthService:
         """Rotate a refresh token: a new pair in the same family (RFC 9700 §4.14.2).
 
         Presenting a token that was already rotated means it leaked (or raced): the whole
-        family is revoked, so both the thief and the owner must log in again.
+        session ends, as a log-out ends it: its refresh tokens are revoked and `session:<sid>`
+        is recorded in both stores, so its access tokens write nothing more, anywhere, from
+        this answer on. Both the thief and the owner must log in again.
         """
         tokens = self._tokens()
+        token_hash = hash_refresh_token(refresh_token)
+
+        def reused(store: AuthStore) -> str | None:
+            stored = store.sessions.by_hash(token_hash)
+            live = stored is not None and stored.revoked_at is None and stored.rotated_at is not None
+            return stored.family_id if live and stored is not None else None
+
+        # Mirrored first (as log-out does): once the answer is out, no domain takes the session's writes.
+        seen_reused = self.unit_of_work.read(reused)
+        if seen_reused is not None:
+            self._ending.mirror([session_key(seen_reused)])
 
         def work(store: AuthStore) -> tuple[User, NewRefreshToken] | str:
-            stored = store.sessions.by_hash(hash_refresh_token(refresh_token))
+            stored = store.sessions.by_hash(token_hash)
             if stored is None or stored.revoked_at is not None or stored.expires_at <= self._clock():
                 raise _invalid_refresh()
             if stored.rotated_at is not None:
                 store.sessions.revoke_family(stored.family_id)
+                self._ending.record(store, [session_key(stored.family_id)])
                 return stored.family_id  # committed, then refused
             user = store.users.by_id(stored.user_id)
             if user is None:
@@ -191,7 +203,9 @@ class AuthService:
 
         outcome = self.unit_of_work.run(work)
         if isinstance(outcome, str):
-            log.warning("refresh token reused; session revoked", extra={"fields": {"sessionId": outcome}})
+            if outcome != seen_reused:  # a concurrent use rotated it between the read and the transaction
+                self._ending.mirror([session_key(outcome)])
+            log.warning("refresh token reused; session ended", extra={"fields": {"sessionId": outcome}})
             raise _invalid_refresh()
         return self._session(tokens, *outcome)
 
@@ -224,6 +238,23 @@ class AuthService:
             self._ending.record(store, keys)
 
         self.unit_of_work.run(work)
+
+
+# Each throttled attempt first deletes up to this many expired throttle rows: whoever writes to the
+# table keeps it to the keys still counting (plus a shrinking remainder), with no job to schedule.
+PURGE_BATCH = 20
+
+
+def first_refused(
+    store: AuthStore, rules: tuple[ThrottleRule, ...], keys: dict[str, str]
+) -> tuple[ThrottleRule, Reservation] | None:
+    """Count one attempt under each rule in order; the first rule that refuses (later ones count nothing), or None."""
+    store.throttle.purge_expired(PURGE_BATCH)
+    for rule in rules:
+        reservation = store.throttle.reserve(keys[rule.kind], rule)
+        if not reservation.allowed:
+            return rule, reservation
+    return None
 
 
 class SessionEnder:

@@ -20,6 +20,7 @@ from ..platform.config import env_int, env_str
 from .model import ThrottleRule
 
 DEFAULT_RESET_URL = "https://app.wellness.invalid/reset-password"  # noqa: S105 - a page, not a secret
+THROTTLE_KEY_SECRET = "throttle-key"  # noqa: S105 - a secret's name: the HMAC key of throttle keys (model.throttle_key)
 
 
 def password_reset_url(env: Mapping[str, str]) -> str:
@@ -56,6 +57,13 @@ class AuthSettings:
     signup_max_per_address: int = 5
     signup_window_seconds: int = 3600
     email_verification_ttl_seconds: int = 172800
+    # The mail-sending operations (password reset, verification resend): requests per address and per
+    # client in a window.
+    password_reset_max_per_address: int = 3
+    password_reset_max_per_client: int = 20
+    email_verification_max_per_address: int = 3
+    email_verification_max_per_client: int = 20
+    mail_window_seconds: int = 3600
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> AuthSettings:
@@ -71,6 +79,11 @@ class AuthSettings:
             signup_max_per_address=env_int(env, "SIGNUP_MAX_PER_ADDRESS", 5),
             signup_window_seconds=env_int(env, "SIGNUP_WINDOW_SECONDS", 3600),
             email_verification_ttl_seconds=env_int(env, "EMAIL_VERIFICATION_TTL_SECONDS", 172800),
+            password_reset_max_per_address=env_int(env, "PASSWORD_RESET_MAX_PER_ADDRESS", 3),
+            password_reset_max_per_client=env_int(env, "PASSWORD_RESET_MAX_PER_CLIENT", 20),
+            email_verification_max_per_address=env_int(env, "EMAIL_VERIFICATION_MAX_PER_ADDRESS", 3),
+            email_verification_max_per_client=env_int(env, "EMAIL_VERIFICATION_MAX_PER_CLIENT", 20),
+            mail_window_seconds=env_int(env, "MAIL_WINDOW_SECONDS", 3600),
         )
 
     @property
@@ -80,6 +93,28 @@ class AuthSettings:
         return (
             ThrottleRule("signup-account", self.signup_max_per_address, window, window),
             ThrottleRule("signup-client", self.signup_max_per_client, window, window),
+        )
+
+    @property
+    def password_reset_rules(self) -> tuple[ThrottleRule, ThrottleRule]:
+        """(per client, per address): the client's first, so a refused client spends nothing of the address's.
+
+        >>> [rule.kind for rule in AuthSettings.from_env({}).password_reset_rules]
+        ['reset-client', 'reset-account']
+        """
+        window = self.mail_window_seconds
+        return (
+            ThrottleRule("reset-client", self.password_reset_max_per_client, window, window),
+            ThrottleRule("reset-account", self.password_reset_max_per_address, window, window),
+        )
+
+    @property
+    def verification_rules(self) -> tuple[ThrottleRule, ThrottleRule]:
+        """(per client, per address) for re-sent verification links."""
+        window = self.mail_window_seconds
+        return (
+            ThrottleRule("verify-client", self.email_verification_max_per_client, window, window),
+            ThrottleRule("verify-account", self.email_verification_max_per_address, window, window),
         )
 
     @property

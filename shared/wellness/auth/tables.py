@@ -42,6 +42,9 @@ auth_password_resets = Table(
     Column("used_at", DateTime(timezone=True)),
 )
 
+# Every throttle (log-in, sign-up, the mail-sending operations): one row per key, "<kind>:<HMAC of the
+# e-mail or client address>" (model.throttle_key). A row past expires_at says nothing more (its window
+# and any lock are over) and is deleted by the next writer (adapters.PostgresThrottle.purge_expired).
 auth_login_throttle = Table(
     "auth_login_throttle",
     metadata,
@@ -49,6 +52,7 @@ auth_login_throttle = Table(
     Column("failures", Integer, nullable=False),
     Column("window_started_at", DateTime(timezone=True), nullable=False),
     Column("locked_until", DateTime(timezone=True)),
+    Column("expires_at", DateTime(timezone=True), nullable=False, server_default=func.now(), index=True),
 )
 
 auth_email_verifications = Table(

@@ -26,13 +26,15 @@ import logging
 import uuid
 from typing import Callable
 
+from ..platform import metrics
 from ..platform.clock import utc_now
-from ..platform.errors import ConflictError, NotFoundError, ValidationError
+from ..platform.errors import ConflictError, NotFoundError, TooManyRequestsError, ValidationError
 from ..platform.events import Event
 from ..platform.ports import UnitOfWork
-from .model import EmailVerification
+from .model import EmailVerification, ThrottleRule, throttle_keys
 from .ports import AuthStore
 from .reset_tokens import parse_verification_token
+from .service import first_refused
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +50,13 @@ class EmailVerificationService:
         *,
         key: Callable[[], bytes],
         ttl_seconds: int,
+        throttle_secret: Callable[[], bytes],
+        rules: tuple[ThrottleRule, ...] = (),
         clock: Callable[[], dt.datetime] = utc_now,
     ):
         self.unit_of_work = unit_of_work
+        self._throttle_secret = throttle_secret
+        self._rules = rules  # (per client, per address): AuthSettings.verification_rules
         self._key = key  # a factory: the secret may rotate between requests
         self._ttl = dt.timedelta(seconds=ttl_seconds)
         self._clock = clock
@@ -72,8 +78,13 @@ class EmailVerificationService:
         user_id = self.unit_of_work.run(work)
         log.info("e-mail verified", extra={"fields": {"userId": user_id}})
 
-    def resend(self, user_id: str) -> None:
-        """A new link for an unverified account (the earlier ones keep working until they expire)."""
+    def resend(self, user_id: str, client: str = "") -> None:
+        """A new link for an unverified account (the newest LINKS_KEPT_PER_USER links work until they expire).
+
+        Throttled per client and per address (429 with Retry-After): the caller is the
+        account's owner, so saying the address's limit is spent tells nobody anything new.
+        """
+        secret = self._throttle_secret()
 
         def work(store: AuthStore) -> None:
             user = store.users.by_id(user_id)
@@ -81,6 +92,13 @@ class EmailVerificationService:
                 raise NotFoundError("not_found", "No such account.")
             if user.email_verified:
                 raise ConflictError("already_verified", "This e-mail address is already verified.")
+            keys = throttle_keys(secret, self._rules, address=user.email, client=client)
+            refused = first_refused(store, self._rules, keys)
+            if refused is not None:  # rolled back: a refused request counts toward nothing
+                metrics.throttled("email_verification")
+                raise TooManyRequestsError(
+                    "too_many_requests", "Too many verification mails; try again later.", refused[1].retry_after
+                )
             verification = EmailVerification(str(uuid.uuid4()), user.id, self._clock() + self._ttl)
             store.verifications.add(verification)
             data = verification.requested_event_data(user)

@@ -24,7 +24,7 @@ from .passwords import PasswordHasher
 from .reset_tokens import RESET_KEY_SECRET
 from .resets import PasswordResetService
 from .service import AuthService
-from .settings import AuthSettings
+from .settings import THROTTLE_KEY_SECRET, AuthSettings
 from .tokens import TokenIssuer
 from .verification import EmailVerificationService
 
@@ -37,6 +37,11 @@ def signing_keys(runtime: Runtime) -> KeysetSource:
 def public_keys(runtime: Runtime) -> PublicKeysSource:
     """The published verification keys (secret jwt-public-keys), read when a request first needs them."""
     return PublicKeysSource(runtime.secrets)
+
+
+def throttle_secret(runtime: Runtime) -> Callable[[], bytes]:
+    """The HMAC key of the throttle's keys (secret `throttle-key`), read at each use: the cache follows a rotation."""
+    return lambda: runtime.secrets.get(THROTTLE_KEY_SECRET).encode()
 
 
 def auth_service(runtime: Runtime, keys: KeysetSource | None = None) -> AuthService:
@@ -61,6 +66,7 @@ def auth_service(runtime: Runtime, keys: KeysetSource | None = None) -> AuthServ
         hasher=PasswordHasher(),
         tokens=tokens,
         rules=settings.throttle_rules,
+        throttle_secret=throttle_secret(runtime),
         revocations=_firestore_revocations(runtime),
         revocation_seconds=settings.revocation_seconds,
         signup_rules=settings.signup_rules,
@@ -77,6 +83,8 @@ def email_verification_service(runtime: Runtime) -> EmailVerificationService:
         runtime.postgres_unit_of_work(PostgresAuthStore),
         key=lambda: runtime.secrets.get(RESET_KEY_SECRET).encode(),
         ttl_seconds=settings.email_verification_ttl_seconds,
+        throttle_secret=throttle_secret(runtime),
+        rules=settings.verification_rules,
     )
 
 
@@ -102,6 +110,8 @@ def password_reset_service(runtime: Runtime) -> PasswordResetService:
         hasher=PasswordHasher(),
         key=lambda: runtime.secrets.get(RESET_KEY_SECRET).encode(),
         ttl_seconds=settings.password_reset_ttl_seconds,
+        throttle_secret=throttle_secret(runtime),
+        rules=settings.password_reset_rules,
         revocations=_firestore_revocations(runtime),
         revocation_seconds=settings.revocation_seconds,
     )

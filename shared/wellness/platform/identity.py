@@ -2,8 +2,9 @@
 
 API Gateway checks the access token and passes its claims in
 X-Apigateway-Api-Userinfo as unpadded base64url JSON. The functions are private
-(only the gateway's service account may invoke them), so that header is trusted
-as the gateway sends it; the gateway strips any copy a client sends.
+(only the gateway's service account may invoke them) and the gateway strips any copy a
+client sends; in the cloud they also verify the forwarded bearer token itself
+(VERIFY_FORWARDED_TOKEN, set by Terraform), so run.invoker alone acts as nobody.
 
     >>> caller_from_headers(userinfo_header({"sub": "u1"})).user_id
     'u1'
@@ -24,6 +25,8 @@ from .errors import UnauthenticatedError
 
 USERINFO_HEADER = "X-Apigateway-Api-Userinfo"
 TOKEN_ALGORITHMS = ("RS256", "ES256")  # never "none", never HS* (an HMAC "signed" with a public key)
+if TYPE_CHECKING:
+    from jwt import PyJWK
 
 
 # werkzeug's Headers (case-insensitive) in functions, a plain dict in tests.
@@ -118,17 +121,47 @@ class JwksVerifier:
         self._required = list(required)
 
     def verify(self, token: str) -> dict[str, Any]:
-        """The token's claims; raises jwt.PyJWTError (or a subclass) when anything is off."""
+        """The token's claims; raises jwt.PyJWTError (or a subclass) when anything is off.
+
+        Only the key's own algorithm is accepted (RFC 8725 §3.1): a token whose header names
+        another (ES256 over an RSA key, HS256 "signed" with the public key) is refused before
+        the key is used.
+        """
         import jwt
 
         key = self._client.get_signing_key_from_jwt(token)
         claims: dict[str, Any] = jwt.decode(
             token,
             key.key,
-            algorithms=list(TOKEN_ALGORITHMS),
+            algorithms=[key_algorithm(key)],
             issuer=self._issuer,
             audience=self._audiences,
             leeway=self._leeway,
             options={"require": self._required},
         )
         return claims
+
+
+def key_algorithm(key: PyJWK) -> str:
+    """The one algorithm a published key verifies: RS256 for an RSA key, ES256 for an EC P-256 key.
+
+    Taken from the key itself (its type and curve), and the JWK's `alg`, when it names one, must
+    agree; any other key verifies nothing (jwt.InvalidKeyError).
+
+        >>> import jwt
+        >>> from wellness.auth.keys import Keyset, new_keyset_json
+        >>> key_algorithm(jwt.PyJWK(Keyset.from_json(new_keyset_json()).jwks()["keys"][0]))
+        'RS256'
+    """
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    public = key.key
+    own = None
+    if isinstance(public, rsa.RSAPublicKey):
+        own = "RS256"
+    elif isinstance(public, ec.EllipticCurvePublicKey) and public.curve.name == "secp256r1":
+        own = "ES256"
+    if own is None or own not in TOKEN_ALGORITHMS or key.algorithm_name != own:
+        raise jwt.InvalidKeyError(f"key {key.key_id!r} ({key.algorithm_name}) verifies no allowed algorithm")
+    return own

@@ -16,11 +16,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from typing import Callable, Sequence
+from typing import Callable, Sequence, TypeVar
 
 from wellness.auth.keys import Keyset, new_keyset_json
 from wellness.auth.model import (
+    LINKS_KEPT_PER_USER,
     EmailVerification,
+    MailedLink,
     NewRefreshToken,
     PasswordReset,
     Reservation,
@@ -40,8 +42,10 @@ from wellness.platform.clock import utc_now
 from . import FakeState, FakeTransaction, FakeUnitOfWork
 
 Clock = Callable[[], dt.datetime]
+L = TypeVar("L", bound=MailedLink)
 ISSUER, AUDIENCE = "iss", "aud"  # the claims fake_auth_service's tokens carry
 RESET_KEY = b"reset-key"  # the password-reset key of fake_password_reset_service
+THROTTLE_SECRET = b"throttle-key"  # the throttle-key secret of the fake services
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024)
 
 
@@ -50,6 +54,7 @@ class ThrottleEntry:
     failures: int
     window_started_at: dt.datetime
     locked_until: dt.datetime | None = None
+    expires_at: dt.datetime | None = None  # a window after the last attempt, or the lock's end: the later
 
 
 @dataclasses.dataclass
@@ -143,6 +148,7 @@ class FakeResets:
 
     def add(self, reset: PasswordReset) -> None:
         self._state.resets[reset.id] = reset
+        _keep_links(self._state.resets, reset.user_id, self._clock())
 
     def by_id(self, reset_id: str) -> PasswordReset | None:
         return self._state.resets.get(reset_id)
@@ -159,6 +165,7 @@ class FakeVerifications:
 
     def add(self, verification: EmailVerification) -> None:
         self._state.verifications[verification.id] = verification
+        _keep_links(self._state.verifications, verification.user_id, self._clock())
 
     def by_id(self, verification_id: str) -> EmailVerification | None:
         return self._state.verifications.get(verification_id)
@@ -182,7 +189,9 @@ class FakeThrottle:
             return Reservation(entry.failures, math.ceil((entry.locked_until - now).total_seconds()))
         if entry.window_started_at < now - dt.timedelta(seconds=rule.window_seconds):
             entry = ThrottleEntry(0, now, entry.locked_until)
-        entry = dataclasses.replace(entry, failures=entry.failures + 1)
+        expires = now + dt.timedelta(seconds=rule.window_seconds)
+        expires = max(expires, entry.expires_at or expires)
+        entry = dataclasses.replace(entry, failures=entry.failures + 1, expires_at=expires)
         self._state.throttle[key] = entry
         if entry.failures > rule.max_failures:
             window_end = entry.window_started_at + dt.timedelta(seconds=rule.window_seconds)
@@ -192,7 +201,9 @@ class FakeThrottle:
     def failed(self, key: str, rule: ThrottleRule, reservation: Reservation) -> None:
         if reservation.last_of(rule):
             now = self._clock()
-            self._state.throttle[key] = ThrottleEntry(0, now, now + dt.timedelta(seconds=rule.lockout_seconds))
+            until = now + dt.timedelta(seconds=rule.lockout_seconds)
+            expires = max(until, self._state.throttle[key].expires_at or until)
+            self._state.throttle[key] = ThrottleEntry(0, now, until, expires)
 
     def release(self, key: str) -> None:
         entry = self._state.throttle.get(key)
@@ -201,6 +212,22 @@ class FakeThrottle:
 
     def clear(self, key: str) -> None:
         self._state.throttle.pop(key, None)
+
+    def purge_expired(self, batch: int) -> int:
+        now = self._clock()
+        expired = [k for k, e in self._state.throttle.items() if e.expires_at is not None and e.expires_at < now]
+        for key in expired[:batch]:
+            del self._state.throttle[key]
+        return len(expired[:batch])
+
+
+def _keep_links(links: dict[str, L], user_id: str, now: dt.datetime) -> None:
+    """As the adapters do: the user's used and expired links go, and all but the newest LINKS_KEPT_PER_USER."""
+    mine = [link for link in links.values() if link.user_id == user_id]  # in insertion order: oldest first
+    live = [link for link in mine if link.usable(now)][-LINKS_KEPT_PER_USER:]
+    for link in mine:
+        if link not in live:
+            del links[link.id]
 
 
 class FakeAuthStore(FakeTransaction):
@@ -274,6 +301,7 @@ def fake_auth_service(
         hasher=hasher,
         tokens=lambda: issuer,
         rules=rules,
+        throttle_secret=lambda: THROTTLE_SECRET,
         revocations=lambda: mirror,
         signup_rules=settings.signup_rules if signup_rules is None else signup_rules,
         clock=clock,
@@ -289,12 +317,23 @@ def fake_password_reset_service(
     hasher: PasswordHasher = FAST_HASHER,
     clock: Clock = utc_now,
     mirror: FakeRevocations | None = None,
+    rules: tuple[ThrottleRule, ...] | None = (),
 ) -> tuple[PasswordResetService, FakeUnitOfWork[FakeAuthStore, AuthState]]:
-    """A PasswordResetService on fakes (pass the AuthService's `uow` to reset the accounts it made)."""
+    """A PasswordResetService on fakes (pass the AuthService's `uow` to reset the accounts it made).
+
+    Requests are not throttled unless `rules` are given (None: the settings' defaults).
+    """
     uow = fake_auth_unit_of_work(clock) if uow is None else uow
     mirror = FakeRevocations() if mirror is None else mirror
     service = PasswordResetService(
-        uow, hasher=hasher, key=lambda: key, ttl_seconds=ttl_seconds, revocations=lambda: mirror, clock=clock
+        uow,
+        hasher=hasher,
+        key=lambda: key,
+        ttl_seconds=ttl_seconds,
+        throttle_secret=lambda: THROTTLE_SECRET,
+        rules=AuthSettings.from_env({}).password_reset_rules if rules is None else rules,
+        revocations=lambda: mirror,
+        clock=clock,
     )
     return service, uow
 
@@ -305,7 +344,19 @@ def fake_verification_service(
     key: bytes = RESET_KEY,
     ttl_seconds: int = 172800,
     clock: Clock = utc_now,
+    rules: tuple[ThrottleRule, ...] | None = (),
 ) -> tuple[EmailVerificationService, FakeUnitOfWork[FakeAuthStore, AuthState]]:
-    """An EmailVerificationService on fakes (pass the AuthService's `uow` to verify the accounts it made)."""
+    """An EmailVerificationService on fakes (pass the AuthService's `uow` to verify the accounts it made).
+
+    Re-sent links are not throttled unless `rules` are given (None: the settings' defaults).
+    """
     uow = fake_auth_unit_of_work(clock) if uow is None else uow
-    return EmailVerificationService(uow, key=lambda: key, ttl_seconds=ttl_seconds, clock=clock), uow
+    service = EmailVerificationService(
+        uow,
+        key=lambda: key,
+        ttl_seconds=ttl_seconds,
+        throttle_secret=lambda: THROTTLE_SECRET,
+        rules=AuthSettings.from_env({}).verification_rules if rules is None else rules,
+        clock=clock,
+    )
+    return service, uow

@@ -146,11 +146,20 @@ locals {
     DB_NAME            = "wellness"
     DB_POOL_SIZE       = tostring(var.db_pool_size)
   }
+  # Defence in depth: an HTTP function also verifies the bearer token the gateway forwards against the
+  # JWKS (wellness.platform.identity), so holding run.invoker on a function is not enough to act as a
+  # user. The JWKS is auth-jwks's own deterministic, public URL (the function module's `url`), not a
+  # module output, so no function's revision waits on another's.
+  verify_env = {
+    VERIFY_FORWARDED_TOKEN = "true"
+    JWT_JWKS_URI           = "https://${local.jwks_function}-${local.project_number}.${var.region}.run.app/v1/auth/jwks"
+  }
   env = {
     for k, f in local.functions : k => merge(
       local.common_env,
       contains(f.stores, "postgres") ? merge(local.postgres_env, { DB_USER = local.db_user[k] }) : {},
       { for s in f.settings : s => local.settings[s] },
+      f.kind == "http" ? local.verify_env : {},
     )
   }
   # Publish rights on the topics the catalog says each function's events go to (the relay: every topic).

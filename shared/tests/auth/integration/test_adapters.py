@@ -170,3 +170,38 @@ def test_live_families_are_the_sessions_not_yet_ended(uow: Any) -> None:
     uow.run(lambda s: [s.sessions.add(t) for t in (kept, ended)])
     uow.run(lambda s: s.sessions.revoke_family(ended.family_id))
     assert uow.read(lambda s: s.sessions.live_families(user.id)) == [kept.family_id]
+
+
+def test_throttle_rows_expire_after_their_window_or_lock_and_are_purged(uow: Any, sql: Any) -> None:
+    counting, locked = f"client:{uuid.uuid4().hex[:20]}", f"account:{uuid.uuid4().hex}"
+    rule = ThrottleRule("account", 1, 60, 600)
+    uow.run(lambda s: s.throttle.reserve(counting, rule))
+    reserve_and_fail(uow, locked, rule)  # the rule's one failure: locked for 600 s
+    ((window_left,),) = sql("SELECT expires_at - now() FROM auth_login_throttle WHERE key = :k", k=counting)
+    ((lock_left,),) = sql("SELECT expires_at - now() FROM auth_login_throttle WHERE key = :k", k=locked)
+    assert dt.timedelta(seconds=55) < window_left <= dt.timedelta(seconds=60)
+    assert dt.timedelta(seconds=595) < lock_left <= dt.timedelta(seconds=600)  # kept while the lock holds
+    sql("UPDATE auth_login_throttle SET expires_at = now() - interval '1 second' WHERE key = :k", k=counting)
+    assert uow.run(lambda s: s.throttle.purge_expired(1000)) >= 1
+    assert sql("SELECT key FROM auth_login_throttle WHERE key IN (:a, :b)", a=counting, b=locked) == [(locked,)]
+
+
+def test_each_account_keeps_its_newest_outstanding_links_only(uow: Any, sql: Any) -> None:
+    from wellness.auth.model import LINKS_KEPT_PER_USER, EmailVerification
+
+    ada = new_user()
+    uow.run(lambda s: s.users.add(ada))
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    used = PasswordReset(str(uuid.uuid4()), ada.id, soon)
+    uow.run(lambda s: s.resets.add(used))
+    uow.run(lambda s: s.resets.use_all(ada.id))
+    resets = [PasswordReset(str(uuid.uuid4()), ada.id, soon) for _ in range(LINKS_KEPT_PER_USER + 2)]
+    for reset in resets:  # one transaction each: created_at (now()) orders them
+        uow.run(lambda s, r=reset: s.resets.add(r))
+    kept = {str(i) for (i,) in sql("SELECT id FROM auth_password_resets WHERE user_id = :u", u=uuid.UUID(ada.id))}
+    assert kept == {r.id for r in resets[-LINKS_KEPT_PER_USER:]}  # the used one and the two oldest went
+    links = [EmailVerification(str(uuid.uuid4()), ada.id, soon) for _ in range(LINKS_KEPT_PER_USER + 1)]
+    for link in links:
+        uow.run(lambda s, v=link: s.verifications.add(v))
+    count = sql("SELECT count(*) FROM auth_email_verifications WHERE user_id = :u", u=uuid.UUID(ada.id))
+    assert count == [(LINKS_KEPT_PER_USER,)]

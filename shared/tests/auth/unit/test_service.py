@@ -223,3 +223,23 @@ def test_a_verified_account_gets_email_verified_tokens_from_its_next_refresh() -
     assert claims["email_verified"] is True
     with pytest.raises(ConflictError):
         verifications.resend(session.user.id)
+
+
+def test_reusing_a_rotated_token_ends_the_session_in_both_stores_before_answering() -> None:
+    """As log-out does: `session:<sid>` is recorded in the auth transaction and mirrored, so its access tokens stop."""
+    import jwt
+
+    from wellness.platform.revocation import session_key
+    from wellness_testing.fakes.auth import FakeRevocations
+
+    mirror = FakeRevocations()
+    service, uow = fake_auth_service(mirror=mirror)
+    first = service.sign_up(
+        email="ada@example.com", password="correct horse battery", display_name="Ada", timezone="UTC"
+    )
+    sid = jwt.decode(first.access_token, options={"verify_signature": False})["sid"]
+    service.refresh(first.refresh_token)
+    assert mirror.records == {} and uow.state.revoked == {}  # a rotation ends nothing
+    with pytest.raises(UnauthenticatedError):
+        service.refresh(first.refresh_token)
+    assert set(mirror.records) == set(uow.state.revoked) == {session_key(sid)}

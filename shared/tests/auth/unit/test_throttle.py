@@ -62,10 +62,47 @@ def test_throttling_failures_outside_the_window_start_a_new_count(service: AuthS
     assert service.log_in(email="ada@example.com", password=PASSWORD)
 
 
-def test_throttle_keys_hold_no_e_mail_address() -> None:
-    key = throttle_key("account", "ada@example.com")
-    assert key.startswith("account:") and "ada" not in key and len(key) <= 100  # the column's width
-    assert throttle_key("client", "203.0.113.9") == "client:203.0.113.9"
+def test_throttle_keys_hold_no_address_and_depend_on_the_secret() -> None:
+    import hashlib
+
+    for kind, value in (("account", "ada@example.com"), ("client", "203.0.113.9")):
+        key = throttle_key(b"secret", kind, value)
+        assert key.startswith(f"{kind}:") and value not in key and len(key) <= 100  # the column's width
+        assert hashlib.sha256(value.encode()).hexdigest()[:40] not in key  # keyed: no dictionary of addresses finds it
+        assert throttle_key(b"another secret", kind, value) != key
+
+
+def test_the_login_throttle_stores_neither_client_nor_e_mail_address(uow, clock: ManualClock) -> None:
+    service = fake_auth_service(uow, rules=RULES, clock=clock)[0]
+    with pytest.raises(UnauthenticatedError):
+        service.log_in(email="ada@example.com", password="wrong password", client="203.0.113.9")
+    stored = " ".join(uow.state.throttle)
+    assert len(uow.state.throttle) == 2 and "203.0.113.9" not in stored and "ada" not in stored
+
+
+def test_expired_throttle_rows_are_purged_by_the_next_attempt(uow, clock: ManualClock) -> None:
+    """A row whose window and lock are over counts nothing: the next writer deletes it, so the table stays bounded."""
+    service = fake_auth_service(uow, rules=RULES, clock=clock)[0]
+    for i in range(3):
+        with pytest.raises(UnauthenticatedError):
+            service.log_in(email=f"guess{i}@example.com", password="wrong password", client=f"198.51.100.{i}")
+    assert len(uow.state.throttle) == 6
+    clock.now += dt.timedelta(seconds=61)  # the rules' window (60 s); no key was locked
+    with pytest.raises(UnauthenticatedError):
+        service.log_in(email="ada@example.com", password="wrong password", client="203.0.113.9")
+    assert len(uow.state.throttle) == 2  # the six expired rows went; only this attempt's two remain
+
+
+def test_a_locked_key_is_kept_until_its_lock_ends(uow, clock: ManualClock) -> None:
+    service = fake_auth_service(uow, rules=RULES, clock=clock)[0]
+    sign_up(service)
+    for _ in range(3):
+        with pytest.raises(UnauthenticatedError):
+            service.log_in(email="ada@example.com", password="wrong password", client="c")
+    clock.now += dt.timedelta(seconds=61)  # past the window, within the 120 s lock
+    assert uow.run(lambda s: s.throttle.purge_expired(100)) == 1  # the client's row; the locked account stays
+    with pytest.raises(TooManyRequestsError):
+        service.log_in(email="ada@example.com", password=PASSWORD, client="other")
 
 
 def test_an_attempt_past_the_limit_is_refused_before_its_password_is_checked(clock: ManualClock) -> None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ..errors import UnavailableError
 from ..revocation import COLLECTION, revoked
+from .client import unavailable
 from .queries import REVOCATIONS_EXPIRED, delete_expired
 
 if TYPE_CHECKING:
@@ -26,7 +28,12 @@ class FirestoreRevocations:
         writes = self._client.batch()
         for key in dict.fromkeys(keys):
             writes.set(self._client.collection(COLLECTION).document(key), {"expiresAt": until})
-        writes.commit()
+        try:
+            writes.commit()
+        except Exception as error:
+            if unavailable(error):  # written outside any unit of work: the same 503 a unit of work gives
+                raise UnavailableError() from error
+            raise
 
 
 def check_snapshots(snapshots: Sequence[DocumentSnapshot[Any]], now: dt.datetime) -> None:

@@ -64,6 +64,11 @@ def _parse_response(
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 503:
         response_503 = Error.from_dict(response.json())
 
@@ -92,7 +97,7 @@ def sync_detailed(
     body: PasswordResetRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Any | Error]:
-    """Mail a password-reset link (always 202, whether or not the address is registered).
+    """Mail a password-reset link (202 whether or not the address is registered; 429 per client).
 
     Args:
         idempotency_key (str | Unset):
@@ -124,7 +129,7 @@ def sync(
     body: PasswordResetRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Any | Error | None:
-    """Mail a password-reset link (always 202, whether or not the address is registered).
+    """Mail a password-reset link (202 whether or not the address is registered; 429 per client).
 
     Args:
         idempotency_key (str | Unset):
@@ -151,7 +156,7 @@ async def asyncio_detailed(
     body: PasswordResetRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Any | Error]:
-    """Mail a password-reset link (always 202, whether or not the address is registered).
+    """Mail a password-reset link (202 whether or not the address is registered; 429 per client).
 
     Args:
         idempotency_key (str | Unset):
@@ -181,7 +186,7 @@ async def asyncio(
     body: PasswordResetRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Any | Error | None:
-    """Mail a password-reset link (always 202, whether or not the address is registered).
+    """Mail a password-reset link (202 whether or not the address is registered; 429 per client).
 
     Args:
         idempotency_key (str | Unset):
