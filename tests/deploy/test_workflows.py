@@ -143,28 +143,6 @@ def test_each_environment_deploys_from_its_own_ref() -> None:
     assert doc["jobs"]["deploy"]["permissions"] == {"contents": "read", "id-token": "write"}
 
 
-def test_workload_identity_binds_each_deployer_to_its_branch_or_tag_and_environment() -> None:
-    condition = re.search(r'CONDITION="(.+)"', README)
-    assert condition, "terraform/README.md sets the provider's attribute condition"
-    for clause in (
-        "assertion.repository_id ==",
-        "assertion.environment == 'qa'",
-        "assertion.ref == 'refs/heads/develop'",
-        "assertion.workflow_ref.startsWith('$REPO/.github/workflows/deploy.yml@')",
-    ):
-        assert clause in condition.group(1), clause
-    assert "assertion.environment == 'prod' && assertion.ref.startsWith('refs/tags/v')" in README
-    assert '--attribute-condition "$CONDITION"' in README
-    assert "subject/repo:$REPO:environment:$ENV" in README
-
-
-def test_the_deployer_gets_least_privilege_not_owner() -> None:
-    assert not re.search(r"--role[ =]roles/(owner|editor)\b", README)
-    assert "modifiedGrantsByRole" in README, "project IAM limited to the roles functions get"
-    granted = set(re.findall(r"roles/[\w.]+", README.split("### 3.")[1].split("### 4.")[0]))
-    assert "roles/owner" not in granted and "roles/editor" not in granted
-
-
 def test_the_reference_is_published_and_qa_alone_is_seeded_after_the_release() -> None:
     steps = deploy()["jobs"]["deploy"]["steps"]
     ids = [step.get("id") for step in steps]
