@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from msgpack.ext import ExtType
-from tf import runner
 from tf import provider as tf_provider
+from tf import runner
 from tf.gen import tfplugin_pb2 as pb
 from tf.types import Unknown
 from tf.utils import Diagnostics, read_dynamic_value, to_dynamic_value
@@ -163,6 +163,11 @@ class Servicer(tf_provider.ProviderServicer):  # type: ignore[misc]
             return pb.PlanResourceChange.Response(planned_state=request.proposed_new_state)
         prior = read_dynamic_value(request.prior_state)
         planned = plan_body(self.resources[request.type_name], prior, proposed)
+        project = planned.get("project")
+        if not is_unknown(project):
+            for name, value in values.at_plan(self._context(request.type_name), planned).items():
+                if is_unknown(planned.get(name)):
+                    planned[name] = value
         return pb.PlanResourceChange.Response(planned_state=to_dynamic_value(planned))
 
     def ApplyResourceChange(self, request: Any, context: Any) -> Any:

@@ -71,6 +71,20 @@ def _special(ctx: Context, attr: str, state: dict[str, Any]) -> str | None:
     return None
 
 
+# Computed attributes the provider sets at plan (CustomizeDiff): google_service_account's
+# `email` and `member` since 6.8 (GoogleCloudPlatform/magic-modules#11929: "made
+# google_service_account email and member fields available during plan").
+AT_PLAN = {"google_service_account": ("email", "member")}
+
+
+def at_plan(ctx: Context, state: dict[str, Any]) -> dict[str, Any]:
+    """The computed attributes known at plan, from the planned arguments (all of them known)."""
+    names = AT_PLAN.get(ctx.type_name, ())
+    if not names or any(not isinstance(state.get(k), str) for k in ("account_id",)):
+        return {}
+    return {name: _special(ctx, name, state) for name in names}
+
+
 def computed(ctx: Context, path: tuple[str, ...], cty_type: Any, state: dict[str, Any]) -> Any:
     """The value a computed attribute takes at apply (path: its blocks, then its name)."""
     if len(path) == 1:
