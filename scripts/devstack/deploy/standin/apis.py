@@ -32,6 +32,26 @@ def source_problem(path: str | None) -> str | None:
         return f"{Path(path).name} is not a gzipped archive file (.tar.gz), which StorageSource requires"
 
 
+def submit(world: World, body: dict[str, Any]) -> dict[str, Any]:
+    """builds:submit: a finished operation, failed when StorageSource would refuse the source."""
+    source = body.get("storageSource", {})
+    objects = world.read().get("objects", {})
+    problem = source_problem(objects.get(f"{source.get('bucket')}/{source.get('object')}"))
+    operation: dict[str, Any] = {
+        "name": "operations/standin",
+        "done": True,
+        "metadata": {"build": {"id": "standin"}},
+    }
+    if problem:
+        operation["error"] = {"code": 3, "message": problem}
+        return operation
+    # The registry path ends in packages/NAME/tags/TAG: remember "NAME/tags/TAG".
+    repo_path, tag = str(body.get("imageUri")).rsplit(":", 1)
+    with world.changing() as data:
+        data.setdefault("images", []).append(f"{repo_path.rsplit('/', 1)[-1]}/tags/{tag}")
+    return operation
+
+
 class Apis:
     def __init__(self, world: World) -> None:
         self.world = world
@@ -62,27 +82,9 @@ class Apis:
                 if not self.path.endswith("/builds:submit"):
                     self._answer(404, {"error": {"code": 404, "message": f"no stand-in for POST {self.path}"}})
                     return
-                self._answer(200, {"buildOperation": apis.submit(body)})
+                self._answer(200, {"buildOperation": submit(apis.world, body)})
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-
-    def submit(self, body: dict[str, Any]) -> dict[str, Any]:
-        source = body.get("storageSource", {})
-        objects = self.world.read().get("objects", {})
-        problem = source_problem(objects.get(f"{source.get('bucket')}/{source.get('object')}"))
-        operation: dict[str, Any] = {
-            "name": "operations/standin",
-            "done": True,
-            "metadata": {"build": {"id": "standin"}},
-        }
-        if problem:
-            operation["error"] = {"code": 3, "message": problem}
-            return operation
-        # The registry path ends in packages/NAME/tags/TAG: remember "NAME/tags/TAG".
-        repo_path, tag = str(body.get("imageUri")).rsplit(":", 1)
-        with self.world.changing() as data:
-            data.setdefault("images", []).append(f"{repo_path.rsplit('/', 1)[-1]}/tags/{tag}")
-        return operation
 
     @property
     def endpoint(self) -> str:

@@ -33,7 +33,6 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from msgpack.ext import ExtType
 from tf import provider as tf_provider
 from tf import runner
 from tf.gen import tfplugin_pb2 as pb
@@ -41,13 +40,9 @@ from tf.types import Unknown
 from tf.utils import Diagnostics, read_dynamic_value, to_dynamic_value
 
 from devstack.deploy.standin import rules, values
+from devstack.deploy.standin.planning import fill_body, is_unknown, plan_body
 
 Body = dict[str, Any]
-
-
-def is_unknown(value: Any) -> bool:
-    # ExtType 12: cty's refined unknown ("not null", a string prefix...), Terraform 1.6+.
-    return value is Unknown or (isinstance(value, ExtType) and value.code in (0, 12))
 
 
 def _schema_pb(body: Body) -> pb.Schema.Block:
@@ -74,46 +69,6 @@ def _schema_pb(body: Body) -> pb.Schema.Block:
         for name, spec in body["blocks"].items()
     ]
     return pb.Schema.Block(attributes=attributes, block_types=blocks, description_kind=pb.StringKind.PLAIN)
-
-
-def _items(spec: dict[str, Any], value: Any) -> list[Any]:
-    if value is None or is_unknown(value):
-        return []
-    return [value] if spec["nesting"] == "single" else list(value)
-
-
-def plan_body(body: Body, prior: Any, proposed: dict[str, Any]) -> dict[str, Any]:
-    """Terraform's proposed state, with computed attributes nobody set made unknown."""
-    planned = dict(proposed)
-    for name, spec in body["attrs"].items():
-        if spec["computed"] and planned.get(name) is None and (prior is None or prior.get(name) is None):
-            planned[name] = Unknown
-    for name, spec in body["blocks"].items():
-        prior_items = _items(spec, prior.get(name) if prior else None)
-        items = [
-            plan_body(spec["block"], prior_items[i] if i < len(prior_items) else None, item)
-            for i, item in enumerate(_items(spec, planned.get(name)))
-        ]
-        if spec["nesting"] == "single":
-            planned[name] = items[0] if items else planned.get(name)
-        elif not is_unknown(planned.get(name)):
-            planned[name] = items if planned.get(name) is not None else None
-    return planned
-
-
-def fill_body(body: Body, state: dict[str, Any], context: values.Context, path: tuple[str, ...]) -> dict[str, Any]:
-    """The planned state with every unknown replaced by its deterministic value."""
-    filled = dict(state)
-    for name, spec in body["attrs"].items():
-        if is_unknown(filled.get(name)):
-            filled[name] = values.computed(context, (*path, name), spec["type"], filled)
-    for name, spec in body["blocks"].items():
-        items = [fill_body(spec["block"], item, context, (*path, name)) for item in _items(spec, filled.get(name))]
-        if spec["nesting"] == "single":
-            filled[name] = items[0] if items else None
-        elif filled.get(name) is not None:
-            filled[name] = items
-    return filled
 
 
 class Servicer(tf_provider.ProviderServicer):  # type: ignore[misc]
@@ -162,7 +117,7 @@ class Servicer(tf_provider.ProviderServicer):  # type: ignore[misc]
         if proposed is None:  # destroy
             return pb.PlanResourceChange.Response(planned_state=request.proposed_new_state)
         prior = read_dynamic_value(request.prior_state)
-        planned = plan_body(self.resources[request.type_name], prior, proposed)
+        planned = plan_body(self.resources[request.type_name], prior, proposed, Unknown)
         project = planned.get("project")
         if not is_unknown(project):
             for name, value in values.at_plan(self._context(request.type_name), planned).items():
@@ -177,11 +132,19 @@ class Servicer(tf_provider.ProviderServicer):  # type: ignore[misc]
             prior = read_dynamic_value(request.prior_state)
             ctx = self._context(request.type_name)
             if planned is None:
+                for problem in rules.check_destroy(request.type_name, prior, self.world):
+                    diags.add_error(problem.summary, problem.detail)
+                if diags.has_errors():
+                    return pb.ApplyResourceChange.Response(new_state=request.prior_state, diagnostics=diags.to_pb())
                 self.world.forget(request.type_name, prior)
                 return pb.ApplyResourceChange.Response(new_state=request.planned_state)
-            new = fill_body(self.resources[request.type_name], planned, ctx, ())
-            for problem in rules.check(request.type_name, new, self.world):
-                diags.add_error(problem.summary, problem.detail)
+            new = fill_body(self.resources[request.type_name], planned, ctx, (), Unknown)
+            if prior is None:  # what the APIs refuse when a resource is created
+                for problem in rules.check(request.type_name, new, self.world):
+                    diags.add_error(problem.summary, problem.detail)
+            else:
+                for problem in rules.check_update(request.type_name, new, self.world):
+                    diags.add_error(problem.summary, problem.detail)
             if diags.has_errors():
                 return pb.ApplyResourceChange.Response(new_state=request.prior_state, diagnostics=diags.to_pb())
             self.world.remember(request.type_name, new)
@@ -194,9 +157,10 @@ class Servicer(tf_provider.ProviderServicer):  # type: ignore[misc]
         config = read_dynamic_value(request.config)
         state = fill_body(
             self.data_sources[request.type_name],
-            plan_body(self.data_sources[request.type_name], None, config),
+            plan_body(self.data_sources[request.type_name], None, config, Unknown),
             self._context(request.type_name),
             (),
+            Unknown,
         )
         return pb.ReadDataSource.Response(state=to_dynamic_value(state))
 

@@ -80,10 +80,21 @@ class World:
                 data.setdefault("objects", {})[f"{state.get('bucket')}/{state.get('name')}"] = state.get("source")
 
     def forget(self, type_name: str, state: dict[str, Any] | None) -> None:
+        state = state or {}
         with self.changing() as data:
-            data["resources"].get(type_name, {}).pop(str((state or {}).get("id")), None)
-            if type_name == "google_secret_manager_secret" and state:
+            data["resources"].get(type_name, {}).pop(str(state.get("id")), None)
+            if type_name == "google_secret_manager_secret":
                 data["secret_versions"].pop(str(state.get("secret_id")), None)  # versions go with it
+            if type_name == "google_storage_bucket_object":
+                data.setdefault("objects", {}).pop(f"{state.get('bucket')}/{state.get('name')}", None)
+            if type_name == "google_sql_database_instance":
+                data.setdefault("deleted_sql_instances", []).append(state.get("name"))
+            if type_name == "google_firestore_database" and state.get("deletion_policy") in (None, "ABANDON"):
+                data.setdefault("abandoned_databases", []).append(state.get("name"))
+
+    def add_object(self, bucket: str, name: str, source: str) -> None:
+        with self.changing() as data:
+            data.setdefault("objects", {})[f"{bucket}/{name}"] = source
 
 
 def metrics_of(query: str) -> set[str]:
@@ -154,9 +165,65 @@ def cloud_run_service(state: dict[str, Any], world: World) -> list[Problem]:
     return problems
 
 
-CHECKS = {"google_monitoring_alert_policy": alert_policy, "google_cloud_run_v2_service": cloud_run_service}
+def sql_instance(state: dict[str, Any], world: World) -> list[Problem]:
+    """A deleted Cloud SQL instance's name cannot be reused for up to a week."""
+    if state.get("name") in world.read().get("deleted_sql_instances", []):
+        return [
+            Problem(
+                f"Error creating DatabaseInstance: {state.get('name')!r} is the name of a recently deleted instance",
+                "cloud.google.com/sql/docs/postgres/delete-instance: an instance name cannot be reused for up to "
+                "one week after the instance is deleted. A destroy-then-apply needs a new name (e.g. a suffix).",
+            )
+        ]
+    return []
+
+
+def firestore_database(state: dict[str, Any], world: World) -> list[Problem]:
+    """A database Terraform 'destroyed' with deletion_policy ABANDON is still there."""
+    if state.get("name") in world.read().get("abandoned_databases", []):
+        return [
+            Problem(
+                f"Error creating Database: database {state.get('name')!r} already exists",
+                "google_firestore_database's deletion_policy defaults to ABANDON: destroy removes it from the "
+                "state and leaves the database (provider docs, firestore_database). Set DELETE where the "
+                "environment is destroyed and re-created.",
+            )
+        ]
+    return []
+
+
+CHECKS = {
+    "google_monitoring_alert_policy": alert_policy,
+    "google_cloud_run_v2_service": cloud_run_service,
+    "google_sql_database_instance": sql_instance,
+    "google_firestore_database": firestore_database,
+}
 
 
 def check(type_name: str, state: dict[str, Any], world: World) -> list[Problem]:
     rule = CHECKS.get(type_name)
     return rule(state, world) if rule else []
+
+
+def check_update(type_name: str, state: dict[str, Any], world: World) -> list[Problem]:
+    """An update is checked like a create, but for the name rules (the resource already exists)."""
+    if type_name in ("google_sql_database_instance", "google_firestore_database"):
+        return []
+    return check(type_name, state, world)
+
+
+def check_destroy(type_name: str, state: dict[str, Any], world: World) -> list[Problem]:
+    """A bucket holding objects Terraform does not manage is deleted only with force_destroy."""
+    if type_name != "google_storage_bucket" or state.get("force_destroy"):
+        return []
+    prefix = f"{state.get('name')}/"
+    left = sorted(k.removeprefix(prefix) for k in world.read().get("objects", {}) if k.startswith(prefix))
+    if not left:
+        return []
+    return [
+        Problem(
+            f"Error trying to delete bucket {state.get('name')} containing objects without force_destroy set to true",
+            f"It still holds {left[:3]}: objects written outside Terraform (the release's uploads). The provider "
+            "deletes a non-empty bucket only with force_destroy = true (resource_storage_bucket.go).",
+        )
+    ]
