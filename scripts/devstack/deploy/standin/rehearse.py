@@ -71,6 +71,7 @@ class Workspace:
         )
         gcloud.chmod(0o755)
         self.environ["PATH"] = f"{bin_dir}:{self.environ['PATH']}"
+        self.environ["PYTHONPATH"] = str(REPO_ROOT / "scripts")
 
     def package(self) -> str:
         return self.run([sys.executable, "-m", "devstack.deploy.package", "--out", str(self.dist)], cwd=REPO_ROOT)
@@ -117,10 +118,14 @@ def steps(ws: Workspace, endpoint: str) -> list[tuple[str, Callable[[], str]]]:
 
 
 def rehearse(
-    env: str, root: Path, log: Callable[[str], None] = print, until: str | None = None
+    env: str,
+    root: Path,
+    log: Callable[[str], None] = print,
+    until: str | None = None,
+    source: Path = REPO_ROOT,
 ) -> list[tuple[str, float]]:
-    """Run the steps (up to and including `until`); returns each step's name and seconds."""
-    ws = Workspace(root, env)
+    """Run the steps (up to and including `until`) on source's terraform/; each step's name and seconds."""
+    ws = Workspace(root, env, source)
     timings: list[tuple[str, float]] = []
     with apis.Apis(ws.world) as stand_in:
         for name, step in steps(ws, stand_in.endpoint):
