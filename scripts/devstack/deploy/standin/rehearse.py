@@ -19,14 +19,18 @@ with terraform's own error.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from devstack.catalog import REPO_ROOT
 from devstack.deploy.standin import apis, install, rules
@@ -76,14 +80,9 @@ class Workspace:
     def package(self) -> str:
         return self.run([sys.executable, "-m", "devstack.deploy.package", "--out", str(self.dist)], cwd=REPO_ROOT)
 
-    def terraform(self, *args: str, endpoint: str = "") -> str:
-        env = {**self.environ, "GOOGLE_APIS_ENDPOINT": endpoint} if endpoint else None
-        return self.run(["terraform", f"-chdir={self.env_dir}", *args], env=env)
-
-    def var_files(self, release: dict[str, object]) -> list[str]:
-        release_file = self.root / "release.tfvars.json"
-        release_file.write_text(json.dumps(release))
-        return [f"-var-file={self.dist / 'bundles.json'}", f"-var-file={release_file}"]
+    def terraform(self, *args: str) -> str:
+        plain = ["-no-color"] if args[0] in ("init", "plan", "apply", "destroy") else []
+        return self.run(["terraform", f"-chdir={self.env_dir}", args[0], *plain, *args[1:]])
 
     def run(self, argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
         done = subprocess.run(argv, cwd=cwd, env=env or self.environ, capture_output=True, text=True, check=False)
@@ -93,28 +92,167 @@ class Workspace:
         return output
 
 
-FIRST_RELEASE: dict[str, object] = {"live_api_config": "", "live_revisions": {}}
+class Release:
+    """deploy.yml's deploy job, step by step, on a Workspace (paths as the workflow's RUNNER_TEMP)."""
 
+    def __init__(self, ws: Workspace, base_url: str | None, migrate_url: str | None) -> None:
+        self.ws = ws
+        self.base_url = base_url
+        self.migrate_url = migrate_url
+        self.temp = ws.root / "runner-temp"
+        self.temp.mkdir(exist_ok=True)
+        self.record_url = f"gs://{ws.env}-tfstate/releases/{ws.env}/live.json"
+        self.bundles = f"-var-file={ws.dist / 'bundles.json'}"
 
-def steps(ws: Workspace, endpoint: str) -> list[tuple[str, Callable[[], str]]]:
-    files = ws.var_files(FIRST_RELEASE)
+    def tool(self, module: str, *args: str) -> str:
+        return self.ws.run([sys.executable, "-m", module, *args], cwd=REPO_ROOT)
 
-    def plan_shows_no_change() -> str:
-        out = ws.terraform("plan", "-detailed-exitcode", "-lock=false", *files, endpoint=endpoint)
-        return out  # -detailed-exitcode: 2 (changes) fails the step in Workspace.run
+    def read_record(self) -> str:
+        out = self.temp / "release.tfvars.json"
+        return self.tool(
+            "devstack.deploy.release",
+            "read",
+            "--record",
+            self.record_url,
+            "--tf-dir",
+            str(self.ws.env_dir),
+            "--out",
+            str(out),
+        )
 
-    return [
-        ("package", ws.package),
-        ("init", lambda: ws.terraform("init", "-no-color")),
-        ("plan", lambda: ws.terraform("plan", "-no-color", *files, endpoint=endpoint)),
-        (
-            "apply (first release)",
-            lambda: ws.terraform("apply", "-no-color", "-auto-approve", *files, endpoint=endpoint),
-        ),
-        ("plan shows no change", plan_shows_no_change),
-        ("destroy", lambda: ws.terraform("destroy", "-no-color", "-auto-approve", *files, endpoint=endpoint)),
-        ("apply again", lambda: ws.terraform("apply", "-no-color", "-auto-approve", *files, endpoint=endpoint)),
-    ]
+    def candidate(self) -> str:
+        applied = self.ws.terraform(
+            "apply", "-auto-approve", self.bundles, f"-var-file={self.temp / 'release.tfvars.json'}"
+        )
+        (self.temp / "candidate.json").write_text(self.ws.terraform("output", "-json"))
+        self.tool(
+            "devstack.deploy.release",
+            "promote-vars",
+            "--outputs",
+            str(self.temp / "candidate.json"),
+            "--out",
+            str(self.temp / "promote.tfvars.json"),
+        )
+        return applied
+
+    def secrets(self) -> str:
+        project = self.ws.terraform("output", "-raw", "project_id").strip()
+        return self.ws.run([str(REPO_ROOT / "scripts" / "bootstrap-secrets"), "--project", project])
+
+    def migrate(self) -> str:
+        if self.migrate_url is None:
+            return "no local stack given (--base-url): not rehearsed"
+        request = urllib.request.Request(  # noqa: S310 - the local stack's job
+            self.migrate_url, data=b"{}", method="POST", headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=660) as answer:  # noqa: S310 - the local stack's job
+            return str(answer.read().decode())
+
+    def smoke(self) -> str:
+        if self.base_url is None:
+            return "no local stack given (--base-url): not rehearsed"
+        return self.ws.run(
+            [str(REPO_ROOT / "scripts" / "smoke"), "--base-url", self.base_url, "--profile-timeout", "30"]
+        )
+
+    def promote(self) -> str:
+        return self.ws.terraform(
+            "apply", "-auto-approve", self.bundles, f"-var-file={self.temp / 'promote.tfvars.json'}"
+        )
+
+    def record(self, ref: str) -> str:
+        return self.tool(
+            "devstack.deploy.release",
+            "record",
+            "--outputs",
+            str(self.temp / "candidate.json"),
+            "--ref",
+            ref,
+            "--record",
+            self.record_url,
+        )
+
+    def reference(self) -> str:
+        gateway = self.ws.terraform("output", "-raw", "gateway_url").strip()
+        page = self.temp / "reference" / "index.html"
+        self.ws.run([str(REPO_ROOT / "scripts" / "api-reference"), "--out", str(page), "--base-url", gateway])
+        bucket = self.ws.terraform("output", "-raw", "api_reference_bucket").strip()
+        return self.ws.run(
+            ["gcloud", "storage", "cp", str(page), f"gs://{bucket}/index.html", "--content-type=text/html"]
+        )
+
+    def change_one_bundle(self) -> str:
+        """A new bundle for one function, as an edit to its code makes: only its revision may change."""
+        manifest: dict[str, Any] = json.loads((self.ws.dist / "bundles.json").read_text())
+        name: str = sorted(manifest["bundles"])[0]
+        old = manifest["bundles"][name]
+        new = f"{name}-{hashlib.sha256(old.encode()).hexdigest()[:16]}.zip"
+        shutil.copyfile(self.ws.dist / old, self.ws.dist / new)
+        with zipfile.ZipFile(self.ws.dist / new, "a") as bundle:
+            bundle.writestr("CHANGED", "the second release's change\n")
+        manifest["bundles"][name] = new
+        (self.ws.dist / "bundles.json").write_text(json.dumps(manifest, indent=2))
+        self.changed = name
+        return name
+
+    def only_the_changed_function_changes(self) -> str:
+        plan_file = self.temp / "second.tfplan"
+        self.ws.terraform(
+            "plan", "-out", str(plan_file), self.bundles, f"-var-file={self.temp / 'release.tfvars.json'}"
+        )
+        shown = json.loads(self.ws.terraform("show", "-json", str(plan_file)))
+        changed = [c["address"] for c in shown.get("resource_changes", []) if c["change"]["actions"] != ["no-op"]]
+        others = [a for a in changed if f'["{self.changed}"]' not in a and "api_gateway" not in a]
+        if others or not changed:
+            raise StepFailed("second release", f"changed besides {self.changed}: {others or 'nothing'}")
+        return "\n".join(changed)
+
+    def plan_shows_no_change(self) -> str:
+        # -detailed-exitcode: 2 (changes present) fails the step in Workspace.run.
+        return self.ws.terraform(
+            "plan", "-detailed-exitcode", self.bundles, f"-var-file={self.temp / 'promote.tfvars.json'}"
+        )
+
+    def destroy(self) -> str:
+        return self.ws.terraform(
+            "destroy", "-auto-approve", self.bundles, f"-var-file={self.temp / 'promote.tfvars.json'}"
+        )
+
+    def apply_again(self) -> str:
+        return self.ws.terraform(
+            "apply", "-auto-approve", self.bundles, f"-var-file={self.temp / 'promote.tfvars.json'}"
+        )
+
+    def steps(self) -> list[tuple[str, Callable[[], str]]]:
+        release = [
+            ("record (read)", self.read_record),
+            ("candidate apply", self.candidate),
+            ("secrets", self.secrets),
+            ("migrate", self.migrate),
+            ("smoke", self.smoke),
+            ("promote", self.promote),
+        ]
+        return [
+            ("package", self.ws.package),
+            ("init", lambda: self.ws.terraform("init")),
+            ("plan", lambda: self.ws.terraform("plan", self.bundles, "-var-file=" + str(self._first_vars()))),
+            *[(f"1st {n}", s) for n, s in release],
+            ("1st record (write)", lambda: self.record("first")),
+            ("1st reference", self.reference),
+            ("one bundle changes", self.change_one_bundle),
+            ("2nd record (read)", self.read_record),
+            ("2nd plan: one function", self.only_the_changed_function_changes),
+            *[(f"2nd {n}", s) for n, s in release[1:]],
+            ("2nd record (write)", lambda: self.record("second")),
+            ("plan shows no change", self.plan_shows_no_change),
+            ("destroy", self.destroy),
+            ("apply again", self.apply_again),
+        ]
+
+    def _first_vars(self) -> Path:
+        path = self.temp / "first.tfvars.json"
+        path.write_text(json.dumps({"live_api_config": "", "live_revisions": {}}))
+        return path
 
 
 def rehearse(
@@ -123,16 +261,19 @@ def rehearse(
     log: Callable[[str], None] = print,
     until: str | None = None,
     source: Path = REPO_ROOT,
+    base_url: str | None = None,
+    migrate_url: str | None = None,
 ) -> list[tuple[str, float]]:
     """Run the steps (up to and including `until`) on source's terraform/; each step's name and seconds."""
     ws = Workspace(root, env, source)
     timings: list[tuple[str, float]] = []
     with apis.Apis(ws.world) as stand_in:
-        for name, step in steps(ws, stand_in.endpoint):
+        ws.environ["GOOGLE_APIS_ENDPOINT"] = stand_in.endpoint
+        for name, step in Release(ws, base_url, migrate_url).steps():
             started = time.monotonic()
             step()
             timings.append((name, time.monotonic() - started))
-            log(f"rehearse-deploy {env}: {name:<24} {timings[-1][1]:6.1f} s")
+            log(f"rehearse-deploy {env}: {name:<26} {timings[-1][1]:6.1f} s")
             if name == until:
                 break
     return timings
@@ -142,10 +283,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="scripts/rehearse-deploy", description=__doc__.split("\n\n")[0])
     parser.add_argument("env", choices=sorted(p.name for p in (REPO_ROOT / "terraform" / "envs").iterdir()))
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it (default: a temporary one)")
+    parser.add_argument("--base-url", help="a running local stack's gateway (scripts/dev up): the smoke test's target")
+    parser.add_argument("--migrate-url", help="a running db-migrate function: the migrate step's target")
     args = parser.parse_args(argv)
     root = args.keep or Path(tempfile.mkdtemp(prefix=f"rehearse-{args.env}-"))
     try:
-        timings = rehearse(args.env, root)
+        timings = rehearse(args.env, root, base_url=args.base_url, migrate_url=args.migrate_url)
     except StepFailed as exc:
         print(f"rehearse-deploy {args.env}: {exc.step} FAILED\n{exc.output[-6000:]}", file=sys.stderr)
         return 1
