@@ -171,3 +171,31 @@ def test_the_build_stand_in_builds_only_an_accepted_source(tmp_path: Path) -> No
     operation = apis.submit(world, body)
     assert operation["done"] and operation["error"]["code"] == 3
     assert world.read().get("images", []) == []
+
+
+def test_the_gcloud_stand_in_keeps_versions_only_of_secrets_terraform_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from devstack.deploy.standin import gcloud
+
+    monkeypatch.setenv("STANDIN_WORLD", str(tmp_path))
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret"))
+    assert gcloud.main(["secrets", "versions", "add", "jwt-signing-keys", "--project=p", "--data-file=-"]) == 1
+    rules.World(tmp_path).remember("google_secret_manager_secret", {"id": "projects/1/secrets/jwt-signing-keys"})
+    assert gcloud.main(["secrets", "versions", "list", "jwt-signing-keys", "--limit=1"]) == 0
+    assert capsys.readouterr().out.strip() == ""
+    assert gcloud.main(["secrets", "versions", "add", "jwt-signing-keys", "--project=p", "--data-file=-"]) == 0
+    assert gcloud.main(["secrets", "versions", "access", "latest", "--secret=jwt-signing-keys"]) == 0
+    assert capsys.readouterr().out == "s3cret"
+    assert gcloud.main(["run", "deploy", "x"]) == 2
+
+
+def test_the_gcloud_stand_in_stores_objects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from devstack.deploy.standin import gcloud
+
+    monkeypatch.setenv("STANDIN_WORLD", str(tmp_path / "world"))
+    assert gcloud.main(["storage", "cat", "gs://b/releases/qa/live.json"]) == 1
+    page = tmp_path / "index.html"
+    page.write_text("<html></html>")
+    assert gcloud.main(["storage", "cp", str(page), "gs://b/index.html", "--content-type=text/html"]) == 0
+    assert list(rules.World(tmp_path / "world").read()["objects"]) == ["b/index.html"]

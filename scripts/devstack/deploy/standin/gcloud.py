@@ -53,20 +53,20 @@ def secrets(world: World, words: list[str], flags: dict[str, str]) -> int:
 
 
 def storage(world: World, words: list[str]) -> int:
-    if words[2] == "cat":
-        _, _, path = _object_file(world, words[3])
+    if words[1] == "cat":
+        _, _, path = _object_file(world, words[2])
         if not path.is_file():
             print(
-                f"ERROR: (gcloud.storage.cat) The following URLs matched no objects or files:\n{words[3]}",
+                f"ERROR: (gcloud.storage.cat) The following URLs matched no objects or files:\n{words[2]}",
                 file=sys.stderr,
             )
             return 1
         sys.stdout.write(path.read_text())
         return 0
-    if words[2] == "cp" and words[4].startswith("gs://"):
-        bucket, name, path = _object_file(world, words[4])
+    if words[1] == "cp" and len(words) > 3 and words[3].startswith("gs://"):
+        bucket, name, path = _object_file(world, words[3])
         path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(words[3], path)
+        shutil.copyfile(words[2], path)
         world.add_object(bucket, name, str(path))
         return 0
     return 2
@@ -82,7 +82,7 @@ def main(argv: list[str]) -> int:
         status = 0
     elif words[:2] == ["secrets", "versions"] and len(words) > 2:
         status = secrets(world, words, flags)
-    elif words[:1] == ["storage"] and len(words) > 3:
+    elif words[:1] == ["storage"] and len(words) > 2:
         status = storage(world, words)
     if status == 2:
         print(f"gcloud (stand-in): no stand-in for `gcloud {' '.join(argv)}`", file=sys.stderr)

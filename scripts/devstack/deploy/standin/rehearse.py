@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -101,7 +102,9 @@ class Release:
         self.migrate_url = migrate_url
         self.temp = ws.root / "runner-temp"
         self.temp.mkdir(exist_ok=True)
-        self.record_url = f"gs://{ws.env}-tfstate/releases/{ws.env}/live.json"
+        # STATE_BUCKET, the bucket backend.hcl names (terraform/README.md step 2).
+        bucket = re.search(r'bucket\s*=\s*"([^"]+)"', (ws.env_dir / "backend.hcl").read_text())
+        self.record_url = f"gs://{bucket.group(1) if bucket else ws.env + '-tfstate'}/releases/{ws.env}/live.json"
         self.bundles = f"-var-file={ws.dist / 'bundles.json'}"
 
     def tool(self, module: str, *args: str) -> str:
