@@ -199,3 +199,14 @@ def test_the_gcloud_stand_in_stores_objects(tmp_path: Path, monkeypatch: pytest.
     page.write_text("<html></html>")
     assert gcloud.main(["storage", "cp", str(page), "gs://b/index.html", "--content-type=text/html"]) == 0
     assert list(rules.World(tmp_path / "world").read()["objects"]) == ["b/index.html"]
+
+
+def test_a_renamed_object_replaces_the_old_one(tmp_path: Path) -> None:
+    world = rules.World(tmp_path)
+    old = {"id": "b/functions/fn-1.zip", "bucket": "b", "name": "functions/fn-1.zip", "source": "/dev/null"}
+    world.remember("google_storage_bucket_object", old)
+    assert len(rules.check_destroy("google_storage_bucket", {"name": "b", "force_destroy": False}, world)) == 1
+    world.remember("google_storage_bucket_object", {**old, "name": "functions/fn-2.zip"}, prior=old)
+    assert list(world.read()["objects"]) == ["b/functions/fn-2.zip"]
+    world.forget("google_storage_bucket_object", {**old, "name": "functions/fn-2.zip"})
+    assert rules.check_destroy("google_storage_bucket", {"name": "b", "force_destroy": False}, world) == []

@@ -147,7 +147,7 @@ class Servicer(tf_provider.ProviderServicer):  # type: ignore[misc]
                     diags.add_error(problem.summary, problem.detail)
             if diags.has_errors():
                 return pb.ApplyResourceChange.Response(new_state=request.prior_state, diagnostics=diags.to_pb())
-            self.world.remember(request.type_name, new)
+            self.world.remember(request.type_name, new, prior)
             return pb.ApplyResourceChange.Response(new_state=to_dynamic_value(new), diagnostics=diags.to_pb())
         except Exception:  # noqa: BLE001 - an internal error goes to the CLI, not to a dead plugin
             diags.add_error("stand-in provider failed", traceback.format_exc())

@@ -73,10 +73,12 @@ class World:
         # Google's own metrics (Pub/Sub, Cloud Run, ...) exist in every project.
         return "googleapis_com:" in metric or metric in self.read()["metrics"]
 
-    def remember(self, type_name: str, state: dict[str, Any]) -> None:
+    def remember(self, type_name: str, state: dict[str, Any], prior: dict[str, Any] | None = None) -> None:
         with self.changing() as data:
             data["resources"].setdefault(type_name, {})[str(state.get("id"))] = True
             if type_name == "google_storage_bucket_object":  # what builds:submit reads
+                if prior:  # a new name is a new object (the provider replaces it): the old one goes
+                    data.setdefault("objects", {}).pop(f"{prior.get('bucket')}/{prior.get('name')}", None)
                 data.setdefault("objects", {})[f"{state.get('bucket')}/{state.get('name')}"] = state.get("source")
 
     def forget(self, type_name: str, state: dict[str, Any] | None) -> None:
@@ -223,7 +225,7 @@ def check_destroy(type_name: str, state: dict[str, Any], world: World) -> list[P
     return [
         Problem(
             f"Error trying to delete bucket {state.get('name')} containing objects without force_destroy set to true",
-            f"It still holds {left[:3]}: objects written outside Terraform (the release's uploads). The provider "
+            f"It still holds {left[:3]}, which Terraform does not manage (the release's uploads). The provider "
             "deletes a non-empty bucket only with force_destroy = true (resource_storage_bucket.go).",
         )
     ]
