@@ -88,7 +88,7 @@ def test_two_releases_then_destroy_and_apply_pass_on_the_stand_ins(tmp_path: Pat
         tmp_path / "work",
         log=lines.append,
         base_url=local_stack.gateway_url,
-        migrate_url=local_stack.urls["db-migrate"],
+        database_url=local_stack.database_url,
     )
     print("\n".join(lines))  # the steps and their times, in the test's output
     assert [name for name, _ in timings][-3:] == ["plan shows no change", "destroy", "apply again"]

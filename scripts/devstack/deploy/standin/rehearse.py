@@ -16,7 +16,8 @@ for a first release (record read, candidate apply, secrets, migrate, smoke, prom
 written, reference) → one bundle changes → the same job again, whose plan may change that
 function's resources only → plan shows no change → destroy → apply again. A failing step stops
 it with terraform's (or the tool's) own error. Migrate and smoke go to a running local stack
-(`--base-url`, `--migrate-url`); without one they say they were not rehearsed.
+(`--base-url` its gateway, `--database-url` its database); without one they say they were not
+rehearsed.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -99,10 +99,10 @@ class Workspace:
 class Release:
     """deploy.yml's deploy job, step by step, on a Workspace (paths as the workflow's RUNNER_TEMP)."""
 
-    def __init__(self, ws: Workspace, base_url: str | None, migrate_url: str | None) -> None:
+    def __init__(self, ws: Workspace, base_url: str | None, database_url: str | None) -> None:
         self.ws = ws
         self.base_url = base_url
-        self.migrate_url = migrate_url
+        self.database_url = database_url
         self.temp = ws.root / "runner-temp"
         self.temp.mkdir(exist_ok=True)
         # STATE_BUCKET, the bucket backend.hcl names (terraform/README.md step 2).
@@ -146,13 +146,11 @@ class Release:
         return self.ws.run([str(REPO_ROOT / "scripts" / "bootstrap-secrets"), "--project", project])
 
     def migrate(self) -> str:
-        if self.migrate_url is None:
-            return "no local stack given (--base-url): not rehearsed"
-        request = urllib.request.Request(  # noqa: S310 - the local stack's job
-            self.migrate_url, data=b"{}", method="POST", headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=660) as answer:  # noqa: S310 - the local stack's job
-            return str(answer.read().decode())
+        """What the release's db-migrate job runs (alembic upgrade head), on the local stack's database."""
+        if self.database_url is None:
+            return "no local stack given (--database-url): not rehearsed"
+        env = {**self.ws.environ, "DATABASE_URL": self.database_url, "PYTHONPATH": str(REPO_ROOT / "shared")}
+        return self.ws.run([sys.executable, "-m", "wellness.migrations"], env=env)
 
     def smoke(self) -> str:
         if self.base_url is None:
@@ -268,14 +266,14 @@ def rehearse(
     until: str | None = None,
     source: Path = REPO_ROOT,
     base_url: str | None = None,
-    migrate_url: str | None = None,
+    database_url: str | None = None,
 ) -> list[tuple[str, float]]:
     """Run the steps (up to and including `until`) on source's terraform/; each step's name and seconds."""
     ws = Workspace(root, env, source)
     timings: list[tuple[str, float]] = []
     with apis.Apis(ws.world) as stand_in:
         ws.environ["GOOGLE_APIS_ENDPOINT"] = stand_in.endpoint
-        for name, step in Release(ws, base_url, migrate_url).steps():
+        for name, step in Release(ws, base_url, database_url).steps():
             started = time.monotonic()
             step()
             timings.append((name, time.monotonic() - started))
@@ -290,11 +288,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("env", choices=sorted(p.name for p in (REPO_ROOT / "terraform" / "envs").iterdir()))
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it (default: a temporary one)")
     parser.add_argument("--base-url", help="a running local stack's gateway (scripts/dev up): the smoke test's target")
-    parser.add_argument("--migrate-url", help="a running db-migrate function: the migrate step's target")
+    parser.add_argument("--database-url", help="that stack's database (DATABASE_URL): the migrate step's target")
     args = parser.parse_args(argv)
     root = args.keep or Path(tempfile.mkdtemp(prefix=f"rehearse-{args.env}-"))
     try:
-        timings = rehearse(args.env, root, base_url=args.base_url, migrate_url=args.migrate_url)
+        timings = rehearse(args.env, root, base_url=args.base_url, database_url=args.database_url)
     except StepFailed as exc:
         print(f"rehearse-deploy {args.env}: {exc.step} FAILED\n{exc.output[-6000:]}", file=sys.stderr)
         return 1
