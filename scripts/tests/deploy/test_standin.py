@@ -210,3 +210,14 @@ def test_a_renamed_object_replaces_the_old_one(tmp_path: Path) -> None:
     assert list(world.read()["objects"]) == ["b/functions/fn-2.zip"]
     world.forget("google_storage_bucket_object", {**old, "name": "functions/fn-2.zip"})
     assert rules.check_destroy("google_storage_bucket", {"name": "b", "force_destroy": False}, world) == []
+
+
+def test_deletion_protection_refuses_a_destroy(tmp_path: Path) -> None:
+    world = rules.World(tmp_path)
+    refused = rules.check_destroy("google_sql_database_instance", {"name": "db", "deletion_protection": True}, world)
+    assert len(refused) == 1 and rules.PROTECTED in refused[0].summary
+    firestore = {"name": "(default)", "delete_protection_state": "DELETE_PROTECTION_ENABLED"}
+    assert len(rules.check_destroy("google_firestore_database", firestore, world)) == 1
+    assert (
+        rules.check_destroy("google_sql_database_instance", {"name": "db", "deletion_protection": False}, world) == []
+    )

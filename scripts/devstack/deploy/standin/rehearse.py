@@ -218,9 +218,19 @@ class Release:
         )
 
     def destroy(self) -> str:
-        return self.ws.terraform(
-            "destroy", "-auto-approve", self.bundles, f"-var-file={self.temp / 'promote.tfvars.json'}"
+        """qa goes; an environment with deletion protection (prod) keeps what is protected, and says so."""
+        protected = re.search(
+            r"^deletion_protection\s*=\s*true", (self.ws.env_dir / "terraform.tfvars").read_text(), re.M
         )
+        try:
+            return self.ws.terraform(
+                "destroy", "-auto-approve", self.bundles, f"-var-file={self.temp / 'promote.tfvars.json'}"
+            )
+        except StepFailed as failed:
+            errors = [line for line in failed.output.splitlines() if line.startswith("Error")]
+            if protected and errors and all(rules.PROTECTED in line for line in errors):
+                return "refused where deletion protection is on (as it must be):\n" + "\n".join(errors)
+            raise
 
     def apply_again(self) -> str:
         return self.ws.terraform(

@@ -214,10 +214,28 @@ def check_update(type_name: str, state: dict[str, Any], world: World) -> list[Pr
     return check(type_name, state, world)
 
 
+PROTECTED = "deletion protection"  # in every protection problem's summary (the rehearsal looks for it)
+
+
+def protection(type_name: str, state: dict[str, Any]) -> list[Problem]:
+    """Resources with deletion protection on are not destroyed (the provider's own check, or the API's)."""
+    if state.get("deletion_protection") is True or state.get("delete_protection_state") == "DELETE_PROTECTION_ENABLED":
+        return [
+            Problem(
+                f"Error: cannot destroy {type_name} {state.get('name')!r}: {PROTECTED} is on",
+                "Set deletion_protection = false (Firestore: delete_protection_state = DELETE_PROTECTION_DISABLED) "
+                "and apply before destroying (provider 6.50.0 docs of sql_database_instance, "
+                "cloud_run_v2_service, firestore_database).",
+            )
+        ]
+    return []
+
+
 def check_destroy(type_name: str, state: dict[str, Any], world: World) -> list[Problem]:
-    """A bucket holding objects Terraform does not manage is deleted only with force_destroy."""
-    if type_name != "google_storage_bucket" or state.get("force_destroy"):
-        return []
+    """Deletion protection; a bucket holding objects Terraform does not manage needs force_destroy."""
+    protected = protection(type_name, state)
+    if protected or type_name != "google_storage_bucket" or state.get("force_destroy"):
+        return protected
     prefix = f"{state.get('name')}/"
     left = sorted(k.removeprefix(prefix) for k in world.read().get("objects", {}) if k.startswith(prefix))
     if not left:
