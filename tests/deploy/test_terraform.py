@@ -157,12 +157,35 @@ def test_no_catalog_name_is_written_into_terraform_by_hand() -> None:
             assert f'"{name}"' not in text, f"{path.relative_to(REPO_ROOT)} names {name!r}: derive it from the catalog"
 
 
+def template_placeholders(template: str) -> tuple[set[str], list[str]]:
+    """(names of the `${name}` placeholders, any other `${`/`%{` templatefile() would choke on).
+
+    templatefile() reads every `${` as an expression and every `%{` as a directive, comments
+    included; `$${` and `%%{` are the literal escapes.
+    """
+    unescaped = template.replace("$${", "").replace("%%{", "")
+    names: set[str] = set()
+    bad: list[str] = []
+    for match in re.finditer(r"[$%]\{[^}\n]*\}?", unescaped):
+        name = re.fullmatch(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", match.group())
+        if name:
+            names.add(name.group(1))
+        else:
+            bad.append(match.group())
+    return names, bad
+
+
+def test_the_template_guard_sees_what_templatefile_rejects() -> None:
+    names, bad = template_placeholders("# `${...}` and ${backend_<f>}\nx: ${jwt_issuer}\ny: $${kept} %%{kept} %{if}")
+    assert names == {"jwt_issuer"}
+    assert bad == ["${...}", "${backend_<f>}", "%{if}"]
+
+
 def test_the_openapi_template_gets_every_placeholder_it_uses() -> None:
-    template = (REPO_ROOT / "contracts/openapi.yaml").read_text()
-    used = set(re.findall(r"\$\{([a-z0-9_]+)\}", template))
+    names, bad = template_placeholders((REPO_ROOT / "contracts/openapi.yaml").read_text())
+    assert not bad, f"templatefile() would fail on {bad}: write $${{ for a literal, or reword"
     provided = {fn.backend_variable for fn in CATALOG.functions if fn.kind == "http"} | {"jwt_issuer", "jwt_audience"}
-    assert used <= provided, f"templatefile() would fail: {sorted(used - provided)} not provided"
-    assert "%{" not in template, "templatefile() would read %{ as a directive"
+    assert names <= provided, f"templatefile() would fail: {sorted(names - provided)} not provided"
 
 
 def test_scripts_package_builds_a_bundle_for_every_function_terraform_deploys() -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -30,9 +31,11 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any
 
-RUN_API = "https://run.googleapis.com/v2"
-BUILD_API = "https://cloudbuild.googleapis.com/v1"
-REGISTRY_API = "https://artifactregistry.googleapis.com/v1"
+# GOOGLE_APIS_ENDPOINT (the deploy rehearsal's stand-in, scripts/rehearse-deploy) replaces Google.
+_STANDIN = os.environ.get("GOOGLE_APIS_ENDPOINT", "").rstrip("/")
+RUN_API = f"{_STANDIN}/run/v2" if _STANDIN else "https://run.googleapis.com/v2"
+BUILD_API = f"{_STANDIN}/cloudbuild/v1" if _STANDIN else "https://cloudbuild.googleapis.com/v1"
+REGISTRY_API = f"{_STANDIN}/artifactregistry/v1" if _STANDIN else "https://artifactregistry.googleapis.com/v1"
 
 Http = Callable[[str, str, dict[str, Any] | None], tuple[int, dict[str, Any]]]
 

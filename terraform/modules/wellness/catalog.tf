@@ -14,7 +14,7 @@ locals {
       stores    = try(f.stores, [])
       secrets   = try(f.secrets, [])
       settings  = try(f.settings, [])
-      publishes = try(f.publishes, []) == "all" ? ["*"] : try(f.publishes, []) # "*": every topic (the relay)
+      publishes = [for t in flatten([try(f.publishes, [])]) : t == "all" ? "*" : t] # "*": every topic (the relay: all); a list either way
       warm      = try(f.warm, false)
       route     = try(f.route, null)
       schedule  = try(f.schedule, null)
