@@ -39,10 +39,15 @@ def ensure_venv() -> Path:
         return python
     print("standin: installing requirements-standin.txt into .venv-standin", file=sys.stderr)
     subprocess.run([os.environ.get("PYTHON", "python3.11"), "-m", "venv", str(VENV)], check=True)
-    subprocess.run(
+    installed = subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(REQUIREMENTS)],
-        check=True,
+        capture_output=True,
+        text=True,
     )
+    # pip warns about every package index folder this machine does not have: noise, not news
+    noise = "WARNING: Location"
+    sys.stderr.write("".join(line for line in installed.stderr.splitlines(True) if not line.startswith(noise)))
+    installed.check_returncode()
     stamp_file.write_text(stamp)
     return python
 
