@@ -32,6 +32,8 @@ HEAVY = {
     "alembic": None,
     # The bundle's contract is JSON, parsed at packaging (devstack.deploy.precompile).
     "yaml": None,
+    # Loaded by the first body, parameter or event checked, never at start (a read endpoint never loads it).
+    "jsonschema": None,
 }
 PROBE = """
 import importlib.util, json, sys
