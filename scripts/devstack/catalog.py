@@ -39,6 +39,7 @@ class Function:
     startup_cpu_boost: bool = False
     concurrency: int = 1
     warm: bool = False
+    cold_start_ms: int | None = None  # the budget from spawn to first 2xx at `cpu` (scripts/bench-cold-start --cpu)
     settings: tuple[str, ...] = ()
     route: str | None = None
     topic: str | None = None
@@ -143,6 +144,11 @@ def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONT
             raise ValueError(f"{name}: only the platform's relay job may publish to every topic")
         # Sizing: the function's own value, else its kind's, else the catalog-wide default.
         sized = {**defaults, **defaults.get("sizing", {}).get(spec["kind"], {}), **spec}
+        budget = sized.get("cold_start_ms")
+        if budget is not None and (not isinstance(budget, int) or isinstance(budget, bool) or budget <= 0):
+            raise ValueError(f"{name}: cold_start_ms must be a positive whole number of milliseconds")
+        if spec["kind"] == "http" and budget is None:
+            raise ValueError(f"{name}: a user-facing function needs a cold_start_ms budget")
         functions.append(
             Function(
                 name=name,
@@ -157,6 +163,7 @@ def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONT
                 startup_cpu_boost=bool(sized.get("startup_cpu_boost", False)),
                 concurrency=int(sized.get("concurrency", 1)),
                 warm=bool(spec.get("warm", False)),
+                cold_start_ms=budget,
                 settings=tuple(spec.get("settings", [])),
                 route=spec.get("route"),
                 topic=spec.get("topic"),

@@ -1,33 +1,56 @@
-"""Cold start of every function: process start to first 2xx, and memory, beside a bare hello.
+"""Cold start of every function: process start to first 2xx, its parts, its import floor, and memory.
 
-Runs against a local stack that is already up (`scripts/dev up`): each function is
-started again as a fresh functions-framework process with the stack's environment,
-sent its sample request until it answers 2xx, then measured and stopped.
+Runs against a local stack that is already up (`scripts/dev up`): each function's
+deployable bundle (`scripts/package`'s files, unpacked; `--from-repo`: the repository's
+source, as the local stack runs it) is started as a fresh functions-framework process
+with the stack's environment (through `launch.py`, which marks each phase), sent its
+sample request until it answers 2xx, then sent it 20 more times warm, and stopped.
 
-    scripts/bench-cold-start [--runs 3] [function…]
+    scripts/bench-cold-start [--runs 5] [--cpu [N]] [--python PATH] [--from-repo] [function…]
 
-Prints, per function, the median time to first 2xx, the memory then (PSS of the whole
-process group: gunicorn's arbiter and worker) and the highest seen over 20 warm requests.
+`--cpu` runs each function in a CPU quota equal to its catalog `cpu` (`--cpu 0.5`: that
+size for all), the size it has in the cloud (cgroup v1 or v2, see cpu_quota.py). Prints
+per function, medians over the runs:
+
+- cold: spawn to first 2xx, and its parts: interpreter start, imports (the framework's
+  and main.py's import statements), setup (the rest of main.py: settings, runtime,
+  wiring), server (gunicorn's arbiter and worker up), first request;
+- floor: the same process importing exactly the third-party modules the function held
+  after its first answer, then serving a hello: the least a cold start of this code can
+  cost; warm: the median warm latency of the same request (its real work); the goal is
+  cold <= 1.15 x floor + warm;
+- the budget (`cold_start_ms` in functions/catalog.yaml) and whether cold is over it;
+- PSS of the process group (gunicorn's arbiter and worker) at the first 2xx and its peak.
+
+A benchmark: it prints numbers and the load average beside them, and never fails on them.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
+import dataclasses
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Callable
 
 import psutil
 import requests
 
-from devstack.catalog import FUNCTIONS_DIR, load_catalog
+from devstack.bench.cpu_quota import QuotaUnavailable, cpu_quota, which
+from devstack.catalog import FUNCTIONS_DIR, Function, load_catalog
+from devstack.deploy.package import bundle_files
 from devstack.stack.layout import DEFAULT_STATE_DIR
-from devstack.stack.procs import group_members
-from devstack.stack.services import FunctionProcess, free_port
+from devstack.stack.procs import group_members, stop_group
+from devstack.stack.services import free_port
 from devstack.stack.stack import Stack
 
 Sample = Callable[[], tuple[str, str, dict[str, Any]]]  # method, path, requests kwargs
@@ -89,6 +112,11 @@ def _signup_body() -> dict[str, str]:
     return {"email": email, "password": "correct horse battery", "displayName": "Bench", "timezone": "UTC"}
 
 
+LAUNCH = Path(__file__).with_name("launch.py")
+PHASES = ("interpreter", "imports", "setup", "serving")
+NS = 1e-9
+
+
 def _group_pss_kib(pgid: int) -> int:
     """Proportional set size of the whole group: gunicorn's arbiter and worker share pages
     copy-on-write, and PSS counts each shared page once, as the container's memory does."""
@@ -101,70 +129,242 @@ def _group_pss_kib(pgid: int) -> int:
     return total
 
 
-def measure(function: FunctionProcess, sample: Sample) -> tuple[float, int, int]:
-    """(seconds to first 2xx, PSS KiB then, highest PSS KiB seen over 20 warm requests) of one fresh process."""
-    started = time.perf_counter()
-    function.start(wait=False)
-    assert function.popen is not None and function.pid is not None
-    try:
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """One cold start: seconds from spawn to each phase's end and to the first 2xx, warm latency, memory."""
+
+    phases: dict[str, float]
+    first_2xx: float
+    warm: float
+    pss_kib: int
+    peak_pss_kib: int
+    modules: tuple[str, ...]
+
+    def parts(self) -> dict[str, float]:
+        """Each phase's own duration (interpreter, imports, setup, server, first request)."""
+        ends = [self.phases[p] for p in PHASES] + [self.first_2xx]
+        names = ("interpreter", "imports", "setup", "server", "request")
+        return {name: end - start for name, start, end in zip(names, [0.0, *ends], ends, strict=False)}
+
+
+@dataclasses.dataclass
+class Launcher:
+    """How to start a function's process: which Python, its environment, and its CPU size."""
+
+    python: str
+    env: dict[str, str]
+    workdir: Path
+    warm_requests: int = 20
+
+    def run(self, source: Path, sample: Sample, join: Callable[[], None] | None, modules: Path | None = None) -> Run:
+        marks = self.workdir / f"marks-{uuid.uuid4().hex[:8]}"
+        port = free_port()
+        command = [self.python, str(LAUNCH), str(marks), str(source), str(port)]
+        command += [str(modules)] if modules else []
+        env = {**os.environ, **self.env, "PORT": str(port)}
+        with open(self.workdir / "functions.log", "ab") as log:
+            started = time.monotonic_ns()
+            popen = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=source.parent,
+                start_new_session=True,
+                preexec_fn=join,
+            )
+        try:
+            first = self._first_2xx(popen, f"http://127.0.0.1:{port}", sample, started)
+            pss = peak = _group_pss_kib(popen.pid)
+            warm = []
+            for _ in range(self.warm_requests):
+                method, path, kwargs = sample()
+                began = time.perf_counter()
+                requests.request(method, f"http://127.0.0.1:{port}{path}", timeout=30, **kwargs)
+                warm.append(time.perf_counter() - began)
+                peak = max(peak, _group_pss_kib(popen.pid))
+        finally:
+            stop_group(popen.pid, popen=popen)
+        found = dict(line.split(" ", 1) for line in marks.read_text().splitlines())
+        return Run(
+            phases={p: (int(found[p]) - started) * NS for p in PHASES},
+            first_2xx=first,
+            warm=statistics.median(warm),
+            pss_kib=pss,
+            peak_pss_kib=peak,
+            modules=tuple(found.get("modules", "").split()),
+        )
+
+    def _first_2xx(self, popen: subprocess.Popen[bytes], url: str, sample: Sample, started: int) -> float:
         while True:
-            if function.popen.poll() is not None or time.perf_counter() - started > 60:
-                tail = function.log_path.read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"{function.name} did not answer 2xx within 60 s:\n{tail}")
+            if popen.poll() is not None or (time.monotonic_ns() - started) * NS > 60:
+                tail = (self.workdir / "functions.log").read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"no 2xx within 60 s from {url}:\n{tail}")
             method, path, kwargs = sample()
             try:
-                response = requests.request(method, function.url + path, timeout=30, **kwargs)
+                response = requests.request(method, url + path, timeout=30, **kwargs)
             except requests.ConnectionError:
-                time.sleep(0.005)
+                time.sleep(0.002)
                 continue
             if 200 <= response.status_code < 300:
-                break
-            raise RuntimeError(f"{function.name}: {response.status_code} {response.text[:200]}")
-        cold = time.perf_counter() - started
-        memory = peak = _group_pss_kib(function.pid)
-        for _ in range(20):
-            method, path, kwargs = sample()
-            requests.request(method, function.url + path, timeout=30, **kwargs)
-            peak = max(peak, _group_pss_kib(function.pid))
-        return cold, memory, peak
-    finally:
-        function.stop()
+                return (time.monotonic_ns() - started) * NS
+            raise RuntimeError(f"{url}{path}: {response.status_code} {response.text[:200]}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    name: str
+    cpu: float | None
+    runs: list[Run]
+    floor: list[Run]
+    budget_ms: int | None
+
+    def median(self, value: Callable[[Run], float], runs: list[Run] | None = None) -> float:
+        return statistics.median(value(r) for r in (self.runs if runs is None else runs))
+
+    def part(self, name: str) -> float:
+        return statistics.median(r.parts()[name] for r in self.runs)
+
+    @property
+    def cold(self) -> float:
+        return self.median(lambda r: r.first_2xx)
+
+    @property
+    def goal(self) -> float | None:
+        """1.15 x the import floor plus the request's own work (its warm latency)."""
+        if not self.floor:
+            return None
+        return 1.15 * self.median(lambda r: r.first_2xx, self.floor) + self.median(lambda r: r.warm)
+
+    def row(self) -> str:
+        ms = 1000
+        parts = [self.part(k) * ms for k in ("interpreter", "imports", "setup", "server", "request")]
+        floor = f"{self.median(lambda r: r.first_2xx, self.floor) * ms:6.0f}" if self.floor else "     -"
+        goal = self.goal
+        verdict = []
+        if goal is not None and self.cold > goal:
+            verdict.append(f"over 1.15xfloor+warm ({goal * ms:.0f})")
+        if self.budget_ms is not None and self.cold * ms > self.budget_ms:
+            verdict.append(f"OVER BUDGET ({self.budget_ms})")
+        size = f"{self.cpu:g}" if self.cpu else "all"
+        pss = self.median(lambda r: r.pss_kib) / 1024
+        peak = max(r.peak_pss_kib for r in self.runs) / 1024
+        return (
+            f"{self.name:28} {size:>4} {self.cold * ms:6.0f} | {parts[0]:4.0f} {parts[1]:5.0f} {parts[2]:5.0f} "
+            f"{parts[3]:5.0f} {parts[4]:5.0f} | {floor} {self.median(lambda r: r.warm) * ms:5.0f} | "
+            f"{pss:4.0f} {peak:4.0f} MiB  {'; '.join(verdict) or 'ok'}"
+        )
+
+
+HEADER = (
+    f"{'function':28} {'cpu':>4} {'cold':>6} | {'interp':>4} {'imports':>5} {'setup':>5} {'server':>5} {'1st req':>5} "
+    f"| {'floor':>6} {'warm':>5} | PSS/peak      verdict   (ms, medians)"
+)
+
+
+@contextlib.contextmanager
+def _size(cpu: float | None) -> Iterator[Callable[[], None] | None]:
+    """The quota's group; without --cpu still a group of the same weight when one can be made."""
+    try:
+        which()
+    except QuotaUnavailable:
+        if cpu is not None:
+            raise
+        yield None
+        return
+    with cpu_quota(cpu) as join:
+        yield join
+
+
+def bench(
+    name: str, fn: Function | None, source: Path, sample: Sample, launcher: Launcher, runs: int, cpu: float | None
+) -> Result:
+    """`runs` cold starts of one function at its size, then as many of its import floor."""
+    with _size(cpu) as join:
+        measured = [launcher.run(source, sample, join) for _ in range(runs)]
+        floor: list[Run] = []
+        if fn is not None:
+            modules = launcher.workdir / f"{name}.modules"
+            modules.write_text("\n".join(measured[-1].modules))
+            hello = launcher.workdir / "hello" / "main.py"
+            floor = [launcher.run(hello, lambda: ("GET", "/", {}), join, modules) for _ in range(runs)]
+    return Result(name, cpu, measured, floor, fn.cold_start_ms if fn else None)
+
+
+def _unpacked_bundle(name: str, workdir: Path) -> Path:
+    """The function's deployable bundle (what `scripts/package` archives), unpacked: its main.py."""
+    root = workdir / "bundles" / name
+    for path, content in bundle_files(name).items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(content)
+    return root / "main.py"
+
+
+def _cpu_of(fn: Function | None, choice: str | None) -> float | None:
+    if choice is None:
+        return None
+    if choice != "catalog":
+        return float(choice)
+    return float(fn.cpu) if fn else 1.0  # the hello: an endpoint's size
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("functions", nargs="*")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--cpu",
+        nargs="?",
+        const="catalog",
+        help="run in a CPU quota: the catalog's cpu of each function, or this many vCPUs for all",
+    )
+    parser.add_argument("--python", default=sys.executable, help="the interpreter (and its venv) to run functions on")
+    parser.add_argument(
+        "--from-repo",
+        action="store_true",
+        help="run functions/<name>/main.py on shared/ (as the local stack does), not the deployable bundle",
+    )
     args = parser.parse_args()
     stack = Stack.load(DEFAULT_STATE_DIR)
     if stack is None:
         parser.error("start the local stack first: scripts/dev up")
+    if args.cpu:
+        try:
+            print(f"CPU quota through {which()}")
+        except QuotaUnavailable as error:
+            parser.error(str(error))
     gateway = stack.gateway_url
     body = _signup_body()
     account = {**requests.post(f"{gateway}/v1/auth/signup", json=body, timeout=30).json(), "password": body["password"]}
     time.sleep(2)  # the account's profile, for the profile functions
     table = samples(account)
-    names = ["hello", *(args.functions or [fn.name for fn in load_catalog().functions])]
-    print(f"{'function':26} {'cold start (median)':>20} {'PSS at 1st 2xx':>16} {'peak PSS':>10}   runs={args.runs}")
+    catalog = load_catalog()
+    names = ["hello", *(args.functions or [fn.name for fn in catalog.functions])]
+    python = subprocess.run([args.python, "-VV"], capture_output=True, text=True, check=True).stdout.strip()
+    print(f"{python}; runs={args.runs}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(HEADER)
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "hello").mkdir()
-        (Path(tmp) / "hello" / "main.py").write_text(HELLO)
+        workdir = Path(tmp)
+        (workdir / "hello").mkdir()
+        (workdir / "hello" / "main.py").write_text(HELLO)
         for name in names:
             if name not in table:
-                print(f"{name:26} (no sample request defined in devstack/bench_cold_start.py)")
+                print(f"{name:28} (no sample request defined in devstack/bench/cold_start.py)")
                 continue
-            functions_dir = Path(tmp) if name == "hello" else FUNCTIONS_DIR
+            fn = None if name == "hello" else catalog.function(name)
             # Telemetry as deployed (OTLP to the stack's receiver): its cost is part of the cold start.
-            env = {**stack.env, "FUNCTION_NAME": name}
-            log = Path(tmp) / f"{name}.log"
-            results = [
-                measure(FunctionProcess(name, free_port(), env, log, functions_dir), table[name])
-                for _ in range(args.runs)
-            ]
-            cold = statistics.median(r[0] for r in results)
-            rss = statistics.median(r[1] for r in results) / 1024
-            peak = max(r[2] for r in results) / 1024
-            print(f"{name:26} {cold * 1000:>17.0f} ms {rss:>13.0f} MiB {peak:>6.0f} MiB")
+            env = {**stack.env, "FUNCTION_NAME": name, "K_SERVICE": name}
+            if fn is None:
+                source = workdir / "hello" / "main.py"
+            elif args.from_repo:
+                source = FUNCTIONS_DIR / name / "main.py"
+            else:  # as deployed: the bundle alone on the path, its contracts precompiled
+                source = _unpacked_bundle(name, workdir)
+                env["PYTHONPATH"] = str(source.parent)
+            launcher = Launcher(args.python, env, workdir)
+            print(bench(name, fn, source, table[name], launcher, args.runs, _cpu_of(fn, args.cpu)).row(), flush=True)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 

@@ -5,7 +5,8 @@ that function runs: the `wellness` modules main.py imports, transitively (import
 functions too, which the library uses to load clients lazily; not those under
 `if TYPE_CHECKING:`, which never run), the `__init__.py` of every package on the way, the
 data files those modules declare, and the contract files their code reads, as
-`wellness/_contracts/` (wellness.platform.contracts looks there first). Found statically, by
+`wellness/_contracts/` (wellness.platform.contracts looks there first; openapi.yaml already
+parsed, as openapi.json: devstack.deploy.precompile). Found statically, by
 reading the source, so an edit changes only the bundles of the functions that run the edited
 file: an unchanged function keeps its bundle name, its image and its revision.
 
@@ -50,6 +51,7 @@ from functools import cache
 from pathlib import Path
 
 from devstack.catalog import CONTRACTS_DIR, REPO_ROOT, Catalog, load_catalog
+from devstack.deploy.precompile import precompile
 
 LIBRARY = "wellness"
 SHARED_DIR = REPO_ROOT / "shared"
@@ -246,10 +248,10 @@ def library_files(name: str) -> dict[str, bytes]:
 
 
 def bundle_files(name: str) -> dict[str, bytes]:
-    """Every file of the bundle by its path inside the archive."""
+    """Every file of the bundle by its path inside the archive, with what precompile does once at build time."""
     source = _catalog().function(name).source_dir
     own = {"main.py": (source / "main.py").read_bytes(), "requirements.txt": (source / "requirements.txt").read_bytes()}
-    return {**own, **library_files(name)}
+    return precompile({**own, **library_files(name)})
 
 
 def content_hash(files: dict[str, bytes]) -> str:

@@ -9,13 +9,16 @@ anything of ours that the bundle forgot is an ImportError here.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from devstack.catalog import load_catalog
 from devstack.deploy import package
@@ -33,11 +36,12 @@ spec.loader.exec_module(module)
 # Then every module the bundle ships: what the function imports lazily (clients, Alembic) loads too.
 for name in modules:
     importlib.import_module(name)
-import wellness, wellness.platform.contracts as c
+import hashlib, wellness, wellness.platform.contracts as c
 shipped = pathlib.Path(bundle, "wellness", "_contracts")
 read = {}
-if (shipped / "openapi.yaml").is_file():
-    read["swagger"] = c.openapi()["swagger"]
+if (shipped / c.OPENAPI_COMPILED).is_file():
+    read["openapi"] = hashlib.sha256(json.dumps(c.openapi(), sort_keys=True).encode()).hexdigest()
+    read["yaml"] = "yaml" in sys.modules
 if (shipped / "events").is_dir():
     read["envelope"] = c.envelope_schema()["type"]
     for path in sorted((shipped / "events").glob("*.v*.json")):
@@ -52,6 +56,10 @@ print(json.dumps({"handler": callable(module.handler), "wellness": wellness.__fi
 def names_in(bundle: Path) -> list[str]:
     with tarfile.open(bundle) as tar:
         return tar.getnames()
+
+
+def _digest(doc: Any) -> str:
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +109,11 @@ def test_bundle_imports_in_an_isolated_interpreter(
     names = names_in(bundles[name])
     shipped = {n.removeprefix(package.BUNDLED_CONTRACTS) for n in names if n.startswith(package.BUNDLED_CONTRACTS)}
     assert not shipped or Path(seen["contracts"]).is_relative_to(target)
-    if "openapi.yaml" in shipped:
-        assert seen["read"]["swagger"] == "2.0"
+    if "openapi.json" in shipped:
+        # The function validates against the very document the repository's YAML says (what the local
+        # stack and the tests read), parsed at build time, and never loads a YAML parser.
+        assert seen["read"]["openapi"] == _digest(yaml.safe_load((package.CONTRACTS_DIR / "openapi.yaml").read_text()))
+        assert not seen["read"]["yaml"]
     assert {n.removeprefix("events/") for n in shipped if n.startswith("events/")} <= set(seen["read"])
     repo = package.REPO_ROOT
     assert not any(
@@ -147,8 +158,9 @@ def test_a_bundle_holds_what_its_function_runs_and_nothing_else(bundles: dict[st
     for name, path in bundles.items():
         fn = catalog.function(name)
         names = set(names_in(path))
-        # An endpoint validates requests against openapi.yaml; a subscriber never reads it.
-        assert ("wellness/_contracts/openapi.yaml" in names) == (fn.kind != "subscriber"), name
+        # An endpoint validates requests against openapi.yaml (shipped parsed); a subscriber never reads it.
+        assert ("wellness/_contracts/openapi.json" in names) == (fn.kind != "subscriber"), name
+        assert "wellness/_contracts/openapi.yaml" not in names, name
         assert not names & {"wellness/_contracts/topics.yaml", "wellness/_contracts/firestore.indexes.json"}, name
         if fn.domain in domains:
             assert f"wellness/{fn.domain}/service.py" in names, name

@@ -2,7 +2,9 @@
 
 In the repository they are the top-level contracts/ folder; in a deployed bundle
 packaging copies the ones the function reads (CONTRACT_FILES) into wellness/_contracts/.
-CONTRACTS_DIR overrides both.
+CONTRACTS_DIR overrides both. Packaging parses openapi.yaml once and ships the document
+as `openapi.json` (devstack.deploy.precompile): a cold start reads the same document
+without a YAML parser (about 0.3 ms instead of 250 ms and PyYAML's import).
 
     >>> openapi()["swagger"]
     '2.0'
@@ -16,8 +18,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 _HERE = Path(__file__).resolve().parent
 
 # What each reader below opens under contracts_dir(): packaging ships a file or folder only in
@@ -27,6 +27,8 @@ CONTRACT_FILES = {
     "event_schema": ("events",),
     "envelope_schema": ("events/envelope.v1.json",),
 }
+# What packaging ships in place of openapi.yaml: the same document, parsed at build time.
+OPENAPI_COMPILED = "openapi.json"
 
 
 def contracts_dir() -> Path:
@@ -42,6 +44,12 @@ def contracts_dir() -> Path:
 @cache
 def openapi() -> dict[str, Any]:
     """The OpenAPI document (the template: backend placeholders are not needed here)."""
+    compiled = contracts_dir() / OPENAPI_COMPILED
+    if compiled.is_file():
+        parsed: dict[str, Any] = json.loads(compiled.read_bytes())
+        return parsed
+    import yaml  # the repository's contracts/ only: a bundle never loads PyYAML
+
     with open(contracts_dir() / "openapi.yaml", encoding="utf-8") as fh:
         doc: dict[str, Any] = yaml.safe_load(fh)
     return doc

@@ -20,11 +20,13 @@ import dataclasses
 import json
 import re
 from functools import cache
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from . import contracts, text
 from .errors import NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
-from .schemas import DocumentValidator, prepare
+
+if TYPE_CHECKING:
+    from .schemas import DocumentValidator
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")  # the operation keys of a path item
 # The contract's bodies nest three or four levels; JSON nested deeper than this is refused before anything
@@ -138,6 +140,10 @@ def operation(operation_id: str) -> Operation:
 
 @cache
 def _validator() -> DocumentValidator:
+    # jsonschema loads with the first body or parameter to check, not at cold start: an operation
+    # that takes neither (GET /v1/me/profile) never pays for it.
+    from .schemas import DocumentValidator
+
     return DocumentValidator(contracts.openapi())
 
 
@@ -193,6 +199,8 @@ def check_parameters(op: Operation, query: Mapping[str, str], path_params: Mappi
         if broken:
             problems.append({"field": f"{where}.{name}", "message": broken})
             continue
+        from .schemas import prepare  # see _validator: only operations with parameters load jsonschema
+
         schema = {k: param[k] for k in _PARAM_SCHEMA_KEYS if k in param}
         value, found = prepare(schema, _convert(source[name], param.get("type")), where=f"{where}.{name}")
         problems += found

@@ -1,0 +1,110 @@
+"""The cold-start bench's parts: the catalog's budgets, a run's phases, the launcher's marks.
+
+The bench itself prints numbers and never fails on them; these check that what it prints
+is what it says (the phases add up to the cold start, the budget comes from the catalog,
+the launcher marks every phase in order and serves the function).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from devstack.bench.cold_start import LAUNCH, Result, Run
+from devstack.catalog import CONTRACTS_DIR, load_catalog
+from devstack.stack.procs import stop_group
+from devstack.stack.services import free_port
+
+
+def _catalog_with(tmp_path: Path, sizing: str, spec: str) -> Path:
+    functions = tmp_path / "functions"
+    functions.mkdir()
+    (functions / "catalog.yaml").write_text(
+        f"defaults:\n  sizing:\n    http: {{{sizing}}}\nfunctions:\n"
+        f"  hello:\n    kind: http\n    domain: d\n    route: GET /v1/hello\n{spec}"
+    )
+    contracts = tmp_path / "contracts"
+    contracts.mkdir()
+    shutil.copy(CONTRACTS_DIR / "topics.yaml", contracts / "topics.yaml")
+    return tmp_path
+
+
+@pytest.mark.unit
+def test_every_user_facing_function_has_a_cold_start_budget() -> None:
+    catalog = load_catalog()
+    budgets = {fn.name: fn.cold_start_ms for fn in catalog.functions if fn.kind == "http"}
+    assert budgets and all(isinstance(ms, int) and ms > 0 for ms in budgets.values()), budgets
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("sizing", "spec", "error"),
+    [
+        ("cpu: '1'", "", "needs a cold_start_ms budget"),
+        ("cold_start_ms: 1000", "    cold_start_ms: -5\n", "positive whole number"),
+        ("cold_start_ms: 1000", "    cold_start_ms: 0.5\n", "positive whole number"),
+    ],
+)
+def test_the_catalog_refuses_an_http_function_without_a_sound_budget(
+    tmp_path: Path, sizing: str, spec: str, error: str
+) -> None:
+    root = _catalog_with(tmp_path, sizing, spec)
+    with pytest.raises(ValueError, match=error):
+        load_catalog(root / "functions", root / "contracts")
+
+
+@pytest.mark.unit
+def test_a_function_s_own_budget_wins_over_its_kind_s(tmp_path: Path) -> None:
+    root = _catalog_with(tmp_path, "cold_start_ms: 1000", "    cold_start_ms: 800\n")
+    assert load_catalog(root / "functions", root / "contracts").function("hello").cold_start_ms == 800
+
+
+@pytest.mark.unit
+def test_the_phases_of_a_run_add_up_to_its_cold_start() -> None:
+    run = Run({"interpreter": 0.1, "imports": 0.4, "setup": 0.5, "serving": 0.55}, 0.8, 0.02, 1, 1, ())
+    parts = run.parts()
+    assert list(parts) == ["interpreter", "imports", "setup", "server", "request"]
+    assert sum(parts.values()) == pytest.approx(run.first_2xx)
+    floor = Run({"interpreter": 0.1, "imports": 0.3, "setup": 0.31, "serving": 0.35}, 0.4, 0.001, 1, 1, ())
+    result = Result("f", 1.0, [run], [floor], budget_ms=700)
+    assert result.goal == pytest.approx(1.15 * 0.4 + 0.02)
+    assert "over 1.15xfloor+warm" in result.row() and "OVER BUDGET (700)" in result.row()
+
+
+@pytest.mark.integration
+def test_the_launcher_marks_every_phase_in_order_and_serves_the_function(tmp_path: Path) -> None:
+    source = tmp_path / "fn" / "main.py"
+    source.parent.mkdir()
+    source.write_text("import json\n\nANSWER = json.dumps({'ok': True})\n\ndef handler(request):\n    return ANSWER\n")
+    marks, port = tmp_path / "marks", free_port()
+    popen = subprocess.Popen(
+        [sys.executable, str(LAUNCH), str(marks), str(source), str(port)],
+        cwd=source.parent,
+        start_new_session=True,
+    )
+    try:
+        answer = None
+        for _ in range(2000):  # bounded by attempts, not by the clock
+            try:
+                answer = requests.get(f"http://127.0.0.1:{port}/", timeout=10)
+                break
+            except requests.ConnectionError:
+                assert popen.poll() is None, "the launcher exited"
+                time.sleep(0.05)
+        assert answer is not None and answer.json() == {"ok": True}
+        for _ in range(200):
+            if "modules" in marks.read_text():
+                break
+            time.sleep(0.05)
+    finally:
+        stop_group(popen.pid, popen=popen)
+    found = dict(line.split(" ", 1) for line in marks.read_text().splitlines())
+    times = [int(found[name]) for name in ("interpreter", "imports", "setup", "serving")]
+    assert times == sorted(times)
+    assert "flask" in found["modules"].split() and "main" not in found["modules"].split()
