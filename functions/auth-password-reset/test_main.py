@@ -1,7 +1,9 @@
-"""auth-password-reset, loaded as deployed: always 202, the same event and the same time whatever the address."""
+"""auth-password-reset, loaded as deployed: always 202 and the same event whatever the address.
 
-import statistics
-import time
+The same work, so the same time: what the answer costs for each kind is measured by
+`scripts/bench-abuse` (reset_timing), not asserted here.
+"""
+
 import uuid
 
 import pytest
@@ -29,32 +31,6 @@ def test_always_202_and_the_same_event_whether_registered_or_not(load_function, 
         "SELECT count(*) FROM outbox WHERE topic = 'password.reset_requested' AND payload->'data'->>'email' = :a"
     )
     assert sql(requested, a=email) == [(0,)]  # decided after the answer, by auth-on-password-reset-submitted
-
-
-def test_the_answer_takes_as_long_for_an_unknown_address_as_for_a_registered_one(load_function) -> None:
-    """50 requests each, interleaved, with the prompt publish on (the emulator): prints p50/p95.
-
-    Not a benchmark gate: the bound is generous (a loaded 2-core machine), and catches only the
-    old shape, where a registered address cost a reset, an event and a publish (~38 ms vs ~9 ms
-    in the issue; 85 vs 22 ms measured here with this test on the old code).
-    """
-    email = f"{uuid.uuid4().hex[:10]}@example.com"
-    account = {"email": email, "password": "correct horse battery", "displayName": "Ada", "timezone": "UTC"}
-    load_function("auth-signup").post("/v1/auth/signup", json=account)
-    client = load_function(
-        "auth-password-reset", PASSWORD_RESET_MAX_PER_ADDRESS="1000"
-    )  # the lookup's cost, not the throttle's
-    timings: dict[str, list[float]] = {"registered": [], "unknown": []}
-    for n in range(55):
-        for kind, address in (("registered", email), ("unknown", f"nobody-{n}-{email}")):
-            started = time.perf_counter()
-            assert client.post("/v1/auth/password-reset", json={"email": address}).status_code == 202
-            if n >= 5:  # the first few warm the instance up
-                timings[kind].append((time.perf_counter() - started) * 1000)
-    summary = {k: (statistics.median(v), statistics.quantiles(v, n=20)[18]) for k, v in timings.items()}
-    for kind, (p50, p95) in summary.items():
-        print(f"\npassword-reset {kind:10} n=50 p50={p50:6.1f} ms p95={p95:6.1f} ms", end="")
-    assert summary["registered"][0] < 2 * summary["unknown"][0]
 
 
 def _submitted(sql, *emails: str) -> int:

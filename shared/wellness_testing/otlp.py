@@ -1,10 +1,12 @@
 """OTLP/gRPC receivers for tests: one that records what it is sent, one that never answers
 (accepts every connection, answers nothing).
 
->>> with OtlpSink() as sink:            # doctest: +SKIP
-...     settings = load_settings({..., "OTLP_ENDPOINT": sink.endpoint})
->>> with HangingReceiver() as hung:     # doctest: +SKIP
-...     settings = load_settings({..., "OTLP_ENDPOINT": hung.endpoint})
+A test points the settings' OTLP endpoint at one (the integration tests do)::
+
+    with OtlpSink() as sink:
+        settings = load_settings({..., "OTLP_ENDPOINT": sink.endpoint})
+    with HangingReceiver() as hung:
+        settings = load_settings({..., "OTLP_ENDPOINT": hung.endpoint})
 """
 
 from __future__ import annotations

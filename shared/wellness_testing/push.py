@@ -1,8 +1,18 @@
 """Deliver an event to a subscriber function in-process, as a Pub/Sub push would.
 
+>>> from wellness.platform.config import load_settings
+>>> from wellness.platform.runtime import Runtime
+>>> from wellness.platform.subscriber import subscriber
 >>> from wellness_testing.factories import user_created
+>>> from wellness_testing.fakes import FakeState, FakeTransaction, FakeUnitOfWork
+>>> runtime = Runtime(load_settings({"GOOGLE_CLOUD_PROJECT": "p", "FUNCTION_NAME": "profile-on-user-created"}))
+>>> applied = []
+>>> @subscriber("user.created", runtime, FakeUnitOfWork(FakeTransaction, FakeState()))
+... def handler(event, store):
+...     applied.append(event.id)
 >>> body = push_body(user_created())
->>> status = deliver(handler, body)   # doctest: +SKIP
+>>> deliver(handler, body), deliver(handler, body), len(applied)   # both acked; the duplicate changes nothing
+(204, 204, 1)
 """
 
 from __future__ import annotations

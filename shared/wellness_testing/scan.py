@@ -7,9 +7,10 @@ A row matches when its whole text (`row::text`: every column, uuid and jsonb inc
 contains a needle, case-insensitively; a document when its path or its data, as JSON,
 does. Needles are what identifies the user: id, e-mail, display name, texts written.
 
-    >>> found = scan_postgres(engine, ["4b0d4a4e-3b8b-4a4e-9f8e-0d1c2b3a4f5e"])   # doctest: +SKIP
-    >>> found                                                                   # doctest: +SKIP
-    {'outbox': [...], 'notifications_sent_mail': [...]}
+    Usage::
+
+        scan_postgres(engine, ["4b0d4a4e-3b8b-4a4e-9f8e-0d1c2b3a4f5e"])
+        # -> {'outbox': [...], 'notifications_sent_mail': [...]}
 """
 
 from __future__ import annotations

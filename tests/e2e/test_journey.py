@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from .conftest import Api, eventually
@@ -11,17 +9,17 @@ from .conftest import Api, eventually
 pytestmark = pytest.mark.e2e
 
 
-def test_signup_login_and_the_profile_appears_within_5_seconds(api: Api) -> None:
-    # Unverified: the address's verification (a mail's round trip) is not what this times.
+def test_signup_login_and_the_profile_appears(api: Api) -> None:
+    # Unverified: the address's verification (a mail's round trip) is not what this checks.
     session = api.sign_up(verified=False, displayName="Grace", timezone="America/New_York")
-    signed_up = time.monotonic()  # the profile is made from user.created, published after this answer
     credentials = {"email": session["user"]["email"], "password": session["password"]}
     login = api.call("POST", "/v1/auth/login", json=credentials)
     assert login.status_code == 200 and login.json()["user"]["id"] == session["user"]["id"]
     token = login.json()["accessToken"]
 
-    left = 5 - (time.monotonic() - signed_up)
-    profile = eventually(lambda: (r := api.call("GET", "/v1/me/profile", token)).status_code == 200 and r, timeout=left)
+    # The profile is made from user.created, after the answer: waited for, not timed (a generous
+    # bound on a loaded machine; how long the pipeline takes is scripts/bench-pipeline's).
+    profile = eventually(lambda: (r := api.call("GET", "/v1/me/profile", token)).status_code == 200 and r, timeout=30)
     body = profile.json()
     assert (body["userId"], body["displayName"], body["timezone"]) == (
         session["user"]["id"],

@@ -3,8 +3,9 @@
 Every test here reads the contract, so an operation another domain adds is covered
 the moment it is merged.
 
-    >>> [op.operation_id for op in operations() if op.path_params][:1]  # doctest: +SKIP
-    ['reflectionsGetOne']
+    >>> program = next(op for op in operations() if op.operation_id == "programGet")
+    >>> program.method, program.path, program.path_params
+    ('GET', '/v1/programs/{programId}', ['programId'])
 """
 
 from __future__ import annotations

@@ -12,9 +12,10 @@ in the hold. Every subscription of that topic receives it again; those that alre
 applied the event skip it by its id (idempotent subscribers), and one that still
 cannot apply it sends it back to its hold after its delivery attempts.
 
-    >>> holds = dead_letters("127.0.0.1:8085", "wellness-local", load_catalog())   # doctest: +SKIP
-    >>> republish("127.0.0.1:8085", "wellness-local", subscription, holds[0].messages[0].message_id)  # doctest: +SKIP
-    '17'
+    Usage::
+
+        holds = dead_letters("127.0.0.1:8085", "wellness-local", load_catalog())
+        republish("127.0.0.1:8085", "wellness-local", subscription, holds[0].messages[0].message_id)   # -> '17'
 """
 
 from __future__ import annotations

@@ -6,9 +6,10 @@ Metric names are the OpenTelemetry ones as the local OTLP receiver writes them (
 become underscores, no unit suffix added): `http.server.request.duration` is
 `http_server_request_duration_{bucket,count,sum}`.
 
-    >>> graphs = range_graphs("http://127.0.0.1:9090", minutes=15)   # doctest: +SKIP
-    >>> graphs[0]["title"], graphs[0]["series"][0]["points"][:1]       # doctest: +SKIP
-    ('Requests per second', [[1764500000.0, 0.4]])
+    Usage::
+
+        graphs = range_graphs("http://127.0.0.1:9090", minutes=15)
+        graphs[0]["title"], graphs[0]["series"][0]["points"][:1]   # -> ('Requests per second', [[1764500000.0, 0.4]])
 """
 
 from __future__ import annotations

@@ -11,8 +11,10 @@ verifies with a published key, `iss` and `aud` match,
 JWKS being unreachable fails closed, like Envoy ("Jwks remote fetch is failed"), and
 whatever else a token makes the verifier raise is a 401 too, never a 502.
 
-    >>> auth = Authenticator(jwks_cache_seconds=300)
-    >>> payload = auth.verify(token, provider)   # doctest: +SKIP
+    Usage::
+
+        auth = Authenticator(jwks_cache_seconds=300)
+        payload = auth.verify(token, provider)
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The forwarding half of the local gateway: headers in, the backend call, headers out.
 
->>> headers = forward_headers(request, "req-1", payload)  # doctest: +SKIP
->>> status, headers, body = forward(session, operation, "GET", url, headers, b"", "req-1")  # doctest: +SKIP
+Usage::
+
+    headers = forward_headers(request, "req-1", payload)
+    status, headers, body = forward(session, operation, "GET", url, headers, b"", "req-1")
 """
 
 from __future__ import annotations

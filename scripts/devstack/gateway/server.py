@@ -10,11 +10,11 @@ ANSWER_HEADERS (`X-Content-Type-Options: nosniff`). Developer machines and CI on
     $ PYTHONPATH=scripts .venv/bin/python -m devstack.gateway.server --spec /tmp/openapi.rendered.yaml --port 8080
     gateway listening on http://127.0.0.1:8080
 
-or in-process:
+or in-process::
 
-    >>> app = create_app(yaml.safe_load(rendered))  # doctest: +SKIP
-    >>> server = make_gateway_server(app, "127.0.0.1", 0)  # doctest: +SKIP
-    >>> threading.Thread(target=server.serve_forever, daemon=True).start()  # doctest: +SKIP
+    app = create_app(yaml.safe_load(rendered))
+    server = make_gateway_server(app, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
 """
 
 from __future__ import annotations

@@ -9,9 +9,10 @@ to "postgres", the load generator's to "load generator (locust)".
 CPU is the share of one core over the interval (200 % is both cores of this machine), from
 the processes' CPU times, their reaped children's included.
 
-    >>> monitor = Monitor(stack, interval=2.0); monitor.start()   # doctest: +SKIP
-    >>> monitor.stop(); monitor.summary()["processes"][0]["name"]  # doctest: +SKIP
-    'gateway'
+    Usage::
+
+        monitor = Monitor(stack, interval=2.0); monitor.start()
+        monitor.stop(); monitor.summary()["processes"][0]["name"]   # -> 'gateway'
 """
 
 from __future__ import annotations

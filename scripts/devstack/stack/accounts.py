@@ -5,9 +5,11 @@ the community through the gateway (the seed, the contract fuzzer, the fault benc
 load model, the e2e tests) verifies its users the way the app's user does: it opens the
 link in the mail the stack's SMTP sink received.
 
-    >>> session = verified_session(gateway, stack.mail_dir, signup["user"]["email"],
-    ...                            signup["refreshToken"])          # doctest: +SKIP
-    >>> session["accessToken"]   # says email_verified              # doctest: +SKIP
+    Usage::
+
+        session = verified_session(gateway, stack.mail_dir, signup["user"]["email"],
+                                   signup["refreshToken"])
+        session["accessToken"]   # says email_verified
 """
 
 from __future__ import annotations

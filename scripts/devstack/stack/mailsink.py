@@ -4,10 +4,11 @@
 `smtp_sink` pytest fixture runs it in-process; `scripts/dev mail` lists and prints
 what it received. Nothing is relayed anywhere.
 
-    >>> sink = MailSink(Path("/tmp/mail"), port=free_port()).start()  # doctest: +SKIP
-    >>> sink.messages()[0]["Subject"]                                  # doctest: +SKIP
-    'Welcome to Wellness, Ada'
-    >>> sink.stop()                                                    # doctest: +SKIP
+    Usage::
+
+        sink = MailSink(Path("/tmp/mail"), port=free_port()).start()
+        sink.messages()[0]["Subject"]   # -> 'Welcome to Wellness, Ada'
+        sink.stop()
 """
 
 from __future__ import annotations

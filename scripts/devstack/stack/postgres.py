@@ -1,8 +1,9 @@
 """A throwaway PostgreSQL cluster for the local stack and the tests.
 
-    >>> cluster = PostgresCluster(Path(".local/dev/pg"))  # doctest: +SKIP
-    >>> cluster.start(free_port())                        # doctest: +SKIP
-    'postgresql+pg8000://postgres@127.0.0.1:54321/wellness'
+    Usage::
+
+        cluster = PostgresCluster(Path(".local/dev/pg"))
+        cluster.start(free_port())   # -> 'postgresql+pg8000://postgres@127.0.0.1:54321/wellness'
 
 Trust authentication, TCP on 127.0.0.1 only, no Unix socket (socket paths are
 limited to ~100 characters and pytest's tmp paths are longer), fsync off: the data

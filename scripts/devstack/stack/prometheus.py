@@ -1,8 +1,9 @@
 """A real Prometheus for the local stack: Debian's `prometheus` package, fed by remote write.
 
-    >>> prom = Prometheus(free_port(), state / "prometheus", state / "logs" / "prometheus.log")  # doctest: +SKIP
-    >>> prom.start(); prom.wait_ready(30); prom.url                                              # doctest: +SKIP
-    'http://127.0.0.1:40123'
+    Usage::
+
+        prom = Prometheus(free_port(), state / "prometheus", state / "logs" / "prometheus.log")
+        prom.start(); prom.wait_ready(30); prom.url   # -> 'http://127.0.0.1:40123'
 
 It runs with `--web.enable-remote-write-receiver` (the stack's OTLP receiver writes to
 `/api/v1/write`), its data under the stack's state folder, and, when given, the alert

@@ -1,7 +1,9 @@
 """Create the Pub/Sub topology of contracts/topics.yaml in the emulator.
 
-    >>> setup_topology("127.0.0.1:8085", "wellness-local", load_catalog(),
-    ...                {"profile-on-user-created": "http://127.0.0.1:9001"})  # doctest: +SKIP
+    Usage::
+
+        setup_topology("127.0.0.1:8085", "wellness-local", load_catalog(),
+                       {"profile-on-user-created": "http://127.0.0.1:9001"})
 
 Every topic; for every subscription its dead-letter topic `<sub>.dead-letter` and
 the pull subscription `<sub>.dead-letter.hold` that keeps what lands there; and a

@@ -1,8 +1,10 @@
 """Runners for the local services: PostgreSQL, the gcloud emulators, one function each.
 
-    >>> pg = PostgresCluster(tmp / "pg"); url = pg.start(free_port())        # doctest: +SKIP
-    >>> ps = Emulator("pubsub", free_port(), "wellness-local", tmp / "ps.log")  # doctest: +SKIP
-    >>> ps.start(); ps.wait_ready(60); os.environ["PUBSUB_EMULATOR_HOST"] = ps.host  # doctest: +SKIP
+    Usage::
+
+        pg = PostgresCluster(tmp / "pg"); url = pg.start(free_port())
+        ps = Emulator("pubsub", free_port(), "wellness-local", tmp / "ps.log")
+        ps.start(); ps.wait_ready(60); os.environ["PUBSUB_EMULATOR_HOST"] = ps.host
 
 Every long-running process is started in its own session and stopped by process
 group: stopping only the gcloud wrapper would leave the emulator's Java child

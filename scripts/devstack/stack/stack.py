@@ -1,9 +1,10 @@
 """The whole local stack: PostgreSQL, the emulators, every function, the gateway, the scheduler.
 
-    >>> stack = Stack(".local/dev", gateway_port=8080, domains=["auth"]).up()  # doctest: +SKIP
-    >>> requests.get(stack.gateway_url + "/v1/auth/jwks").status_code         # doctest: +SKIP
-    200
-    >>> stack.down()                                                            # doctest: +SKIP
+    Usage::
+
+        stack = Stack(".local/dev", gateway_port=8080, domains=["auth"]).up()
+        requests.get(stack.gateway_url + "/v1/auth/jwks").status_code   # -> 200
+        stack.down()
 
 Everything is started detached, so `scripts/dev up` can return, and written to
 <state_dir>/state.json as it starts, so `down` (in another process, or after a

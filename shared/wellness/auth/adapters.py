@@ -7,9 +7,11 @@ locks the key. An attempt is
 counted (one upsert, which locks the row) before its password is checked, so concurrent
 attempts on several instances are numbered one by one and none past the limit is evaluated.
 
-    >>> uow = runtime.postgres_unit_of_work(PostgresAuthStore)                        # doctest: +SKIP
-    >>> uow.run(lambda store: store.throttle.reserve("account:ab12", rule))             # doctest: +SKIP
-    Reservation(attempts=1, retry_after=0)
+    Usage::
+
+        uow = runtime.postgres_unit_of_work(PostgresAuthStore)
+        uow.run(lambda store: store.throttle.reserve("account:ab12", rule))
+        # -> Reservation(attempts=1, retry_after=0)
 """
 
 from __future__ import annotations

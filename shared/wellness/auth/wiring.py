@@ -8,8 +8,10 @@ secrets their first version (terraform/README.md), so a read at import would kee
 revision from becoming ready. The others (log-out, account deletion) are not granted the
 secret and never read it.
 
-    >>> runtime = function_runtime("postgres", "pubsub")      # doctest: +SKIP
-    >>> auth = auth_service(runtime, signing_keys(runtime))   # doctest: +SKIP
+    Usage::
+
+        runtime = function_runtime("postgres", "pubsub")
+        auth = auth_service(runtime, signing_keys(runtime))
 """
 
 from __future__ import annotations

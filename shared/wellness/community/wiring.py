@@ -1,6 +1,8 @@
 """Builds the community service from a function's runtime (the real adapters), and the acting member.
 
->>> community = community_service(function_runtime("firestore"))   # doctest: +SKIP
+Usage::
+
+    community = community_service(function_runtime("firestore"))
 """
 
 from __future__ import annotations

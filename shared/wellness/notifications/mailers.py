@@ -4,8 +4,11 @@ Nothing here logs an address or a body. A send that fails raises MailError; the
 subscriber then rolls back and nacks, so Pub/Sub delivers the event again.
 
     >>> mailer = SmtpMailer("127.0.0.1", 1025, "Wellness <no-reply@wellness.invalid>")
-    >>> mailer.send(Mail("a@example.com", "Hi", "Hello", "welcome"), idempotency_key="e-1")  # doctest: +SKIP
-    '<...@...>'
+
+    Usage::
+
+        mailer.send(Mail("a@example.com", "Hi", "Hello", "welcome"), idempotency_key="e-1")
+        # -> '<...@...>'
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Builds the notification service from a function's runtime: the mailer its settings name, the reset links.
 
->>> notifications = notification_service(function_runtime("postgres"))   # doctest: +SKIP
+Usage::
+
+    notifications = notification_service(function_runtime("postgres"))
 """
 
 from __future__ import annotations

@@ -78,7 +78,11 @@ class Settings:
     def require(self, *names: str) -> Settings:
         """Fail now unless each named field has a value.
 
-        >>> settings.require("database_url")  # doctest: +SKIP
+        >>> settings = load_settings({"GOOGLE_CLOUD_PROJECT": "p", "FUNCTION_NAME": "journal-create"})
+        >>> settings.require("database_url")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        wellness.platform.config.SettingsError: setting database_url is required here: set DATABASE_URL (...)
         """
         for name in names:
             if getattr(self, name) in (None, ""):

@@ -5,7 +5,9 @@ Domain code raises these; `wellness.http` turns them into the JSON error body
 escapes a handler is a 500 with a generic message (the traceback goes to the log,
 never to the client).
 
-    >>> raise NotFoundError("profile_not_found", "No profile yet.")  # doctest: +SKIP
+    >>> error = NotFoundError("profile_not_found", "No profile yet.")
+    >>> error.status, error.code, error.message
+    (404, 'profile_not_found', 'No profile yet.')
 """
 
 from __future__ import annotations

@@ -97,7 +97,10 @@ class JwksVerifier:
     gateway alike.
 
         >>> verifier = JwksVerifier("https://api.example/v1/auth/jwks", issuer="i", audiences=("a",))
-        >>> claims = verifier.verify(token)   # doctest: +SKIP
+
+    Then, for each request (the key set is fetched from `jwks_uri` on first use)::
+
+        claims = verifier.verify(token)
     """
 
     def __init__(

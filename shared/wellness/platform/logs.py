@@ -20,9 +20,13 @@ Redaction, applied to every line before it is written:
 - in access_log's URL, query parameters named like a secret keep their name and
   lose their value.
 
-    >>> configure("journal-create")  # doctest: +SKIP
-    >>> with request_context(requestId="r-1"):  # doctest: +SKIP
-    ...     logging.getLogger(__name__).info("saved", extra={"fields": {"entryId": "e-9"}})
+A function configures its logs once, at import, then binds the request's fields
+around each request (configure replaces the root logger's handlers, so this is
+prose rather than a doctest)::
+
+    configure("journal-create")
+    with request_context(requestId="r-1"):
+        logging.getLogger(__name__).info("saved", extra={"fields": {"entryId": "e-9"}})
 """
 
 from __future__ import annotations
@@ -63,7 +67,9 @@ def configure(
 ) -> None:
     """Send every log record to stdout (or `stream`) as one JSON line; safe to call again.
 
-    >>> configure("auth-login", "DEBUG", stream=io.StringIO())  # doctest: +SKIP
+    Usage (in a function's module, at import)::
+
+        configure("auth-login", "DEBUG")
     """
     handler = logging.StreamHandler(stream if stream is not None else sys.stdout)
     handler.setFormatter(JsonFormatter(function_name, project_id or os.environ.get("GOOGLE_CLOUD_PROJECT")))
@@ -115,8 +121,19 @@ def access_log(
 ) -> None:
     """Log one request with Cloud Logging's `httpRequest` (INFO, 4xx WARNING, 5xx ERROR).
 
-    >>> access_log(log, method="GET", url="/v1/me?token=x", status=200, latency_seconds=0.012,
-    ...            request_size=0, response_size=512, user_agent="app/1.0", remote_ip="203.0.113.9")  # doctest: +SKIP
+    >>> import io
+    >>> written = io.StringIO()
+    >>> handler = logging.StreamHandler(written)
+    >>> handler.setFormatter(JsonFormatter("me-get"))
+    >>> log = logging.getLogger("doctest.access_log")
+    >>> log.propagate = False
+    >>> log.addHandler(handler)
+    >>> access_log(log, method="GET", url="/v1/me?token=x", status=404, latency_seconds=0.012,
+    ...            request_size=0, response_size=512, user_agent="app/1.0", remote_ip="203.0.113.9")
+    >>> line = json.loads(written.getvalue())
+    >>> line["severity"], line["httpRequest"]["requestUrl"], line["httpRequest"]["latency"]
+    ('WARNING', '/v1/me?token=[REDACTED]', '0.012s')
+    >>> log.removeHandler(handler)
     """
     http: dict[str, Any] = {
         "requestMethod": method,
@@ -196,7 +213,11 @@ def _severity(levelno: int) -> str:
 class JsonFormatter(logging.Formatter):
     """Formats a record as one line of Cloud Logging structured JSON, redacted.
 
-    >>> handler.setFormatter(JsonFormatter("auth-login", "my-project"))  # doctest: +SKIP
+    >>> record = logging.makeLogRecord({"name": "auth", "levelno": logging.WARNING, "msg": "refused %s",
+    ...                                 "args": ("Bearer abc",), "fields": {"password": "hunter2", "userId": "u1"}})
+    >>> line = json.loads(JsonFormatter("auth-login", "my-project").format(record))
+    >>> line["severity"], line["message"], line["password"], line["userId"], line["function"]
+    ('WARNING', 'refused Bearer [REDACTED]', '[REDACTED]', 'u1', 'auth-login')
     """
 
     def __init__(self, function_name: str, project_id: str | None = None) -> None:

@@ -8,9 +8,10 @@ outbox older than five minutes reads them. A store that is down is a 503 once th
 other has been relayed: Cloud Scheduler records the failed run, and the next run
 catches up.
 
-    >>> summary = relay_outboxes(runtime)   # doctest: +SKIP
-    >>> summary["pending"], summary["firestorePending"]   # doctest: +SKIP
-    (0, 0)
+    Usage::
+
+        summary = relay_outboxes(runtime)
+        summary["pending"], summary["firestorePending"]   # -> (0, 0) once both outboxes are relayed
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ A function's main.py calls `function_runtime(...)` once at import, naming the st
 it uses. Settings are read and checked then (a missing variable fails the cold start
 with its name); clients are built on first use, so a Postgres-only function never
 imports the Firestore or Pub/Sub clients. A domain's wiring builds its unit of work
-from the runtime:
+from the runtime::
 
-    >>> runtime = function_runtime("postgres", "pubsub")                        # doctest: +SKIP
-    >>> uow = runtime.postgres_unit_of_work(PostgresProgramStore)              # doctest: +SKIP
+    runtime = function_runtime("postgres", "pubsub")
+    uow = runtime.postgres_unit_of_work(PostgresProgramStore)
 """
 
 from __future__ import annotations

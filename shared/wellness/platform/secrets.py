@@ -86,8 +86,20 @@ class SecretManagerSecrets:
     If a refresh fails, the last good value is served (with a warning) until it is
     GRACE_TTLS × ttl_seconds old, so a Secret Manager blip does not fail requests.
 
-    >>> secrets = SecretManagerSecrets("my-project", ttl_seconds=300)  # doctest: +SKIP
-    >>> secrets.get("jwt-signing-keys")  # doctest: +SKIP
+    >>> from types import SimpleNamespace
+    >>> from wellness_testing.clocks import ManualTimer
+    >>> fetched = []
+    >>> class Client:   # Secret Manager's access_secret_version, answering like the real client
+    ...     def access_secret_version(self, name, timeout):
+    ...         fetched.append(name)
+    ...         return SimpleNamespace(payload=SimpleNamespace(data=b"keyset"))
+    >>> timer = ManualTimer()
+    >>> secrets = SecretManagerSecrets("my-project", ttl_seconds=300, client_factory=Client, clock=timer)
+    >>> secrets.get("jwt-signing-keys"), secrets.get("jwt-signing-keys"), len(fetched)   # the second is cached
+    ('keyset', 'keyset', 1)
+    >>> timer.advance(300)
+    >>> secrets.get("jwt-signing-keys"), fetched[-1]   # a ttl later it is fetched again
+    ('keyset', 'projects/my-project/secrets/jwt-signing-keys/versions/latest')
     """
 
     def __init__(
@@ -162,7 +174,12 @@ class SecretManagerSecrets:
 def secret_source(settings: Settings) -> SecretSource:
     """The SecretSource that settings.secrets_backend names ("env" or "secretmanager").
 
-    >>> secret_source(load_settings()).get("jwt-signing-keys")  # doctest: +SKIP
+    >>> from wellness.platform.config import load_settings
+    >>> env = {"GOOGLE_CLOUD_PROJECT": "p", "FUNCTION_NAME": "auth-login"}
+    >>> secret_source(load_settings({**env, "SECRETS_BACKEND": "env"}))
+    EnvSecrets()
+    >>> secret_source(load_settings({**env, "SECRETS_BACKEND": "secretmanager"}))
+    SecretManagerSecrets(project_id='p', cached=[])
     """
     if settings.secrets_backend == "env":
         return EnvSecrets()

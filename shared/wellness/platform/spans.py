@@ -7,8 +7,11 @@ exports on its own schedule (lost when Cloud Run throttles the CPU) and its
 given. Here the buffer is drained by the telemetry thread, which `flush()` waits for
 with a hard bound.
 
-    >>> buffer = SpanBuffer(lambda: exporter)   # doctest: +SKIP
-    >>> provider.add_span_processor(buffer); telemetry.register(buffer.send)   # doctest: +SKIP
+How `tracing.configure()` wires it (once per process, so prose rather than a doctest)::
+
+    buffer = SpanBuffer(lambda: exporter)
+    provider.add_span_processor(buffer)
+    telemetry.register(buffer.send)
 """
 
 from __future__ import annotations

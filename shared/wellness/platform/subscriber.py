@@ -75,7 +75,9 @@ def decode(body: bytes, content_type: str | None) -> tuple[Event, dict[str, str]
 def push_request(event: Event, message_id: str = "1", attributes: dict[str, str] | None = None) -> dict[str, Any]:
     """The raw push body Pub/Sub sends for this event: the inverse of decode(), for tests and tools.
 
-    >>> decode(json.dumps(push_request(event)).encode(), "application/json")[0] == event  # doctest: +SKIP
+    >>> from wellness_testing.factories import user_created
+    >>> event = user_created()
+    >>> decode(json.dumps(push_request(event, "m-1")).encode(), "application/json") == (event, {}, "m-1")
     True
     """
     message = {

@@ -4,8 +4,10 @@ Reflections take the day of an entry in the author's zone; the community shows e
 author's public profile. Both read the profile where it lives, in the caller's
 transaction, so no copy goes stale.
 
-    >>> timezone_of(store, user_id)          # doctest: +SKIP
-    'Europe/Paris'
+    Usage::
+
+        timezone_of(store, user_id)
+        # -> 'Europe/Paris'
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Builds the profile service from a function's runtime (the real adapters).
 
->>> profiles = profile_service(function_runtime("firestore", "pubsub"))   # doctest: +SKIP
+Usage::
+
+    profiles = profile_service(function_runtime("firestore", "pubsub"))
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Builds the program service from a function's runtime (the real adapters).
 
->>> programs = program_service(function_runtime("postgres", "pubsub"))   # doctest: +SKIP
+Usage::
+
+    programs = program_service(function_runtime("postgres", "pubsub"))
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Builds the reflection service from a function's runtime (the real adapters).
 
->>> reflections = reflection_service(function_runtime("firestore", "pubsub"))   # doctest: +SKIP
+Usage::
+
+    reflections = reflection_service(function_runtime("firestore", "pubsub"))
 """
 
 from __future__ import annotations

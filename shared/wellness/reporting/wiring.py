@@ -1,6 +1,8 @@
 """Builds the reporting service from a function's runtime (the real adapters).
 
->>> reports = reporting_service(function_runtime("postgres"))   # doctest: +SKIP
+Usage::
+
+    reports = reporting_service(function_runtime("postgres"))
 """
 
 from __future__ import annotations

@@ -177,10 +177,12 @@ def test_throttle_rows_expire_after_their_window_or_lock_and_are_purged(uow: Any
     rule = ThrottleRule("account", 1, 60, 600)
     uow.run(lambda s: s.throttle.reserve(counting, rule))
     reserve_and_fail(uow, locked, rule)  # the rule's one failure: locked for 600 s
-    ((window_left,),) = sql("SELECT expires_at - now() FROM auth_login_throttle WHERE key = :k", k=counting)
-    ((lock_left,),) = sql("SELECT expires_at - now() FROM auth_login_throttle WHERE key = :k", k=locked)
-    assert dt.timedelta(seconds=55) < window_left <= dt.timedelta(seconds=60)
-    assert dt.timedelta(seconds=595) < lock_left <= dt.timedelta(seconds=600)  # kept while the lock holds
+    # Against the row's own timestamps (set in the same statement), not the clock now: exact however slow the run.
+    row = "SELECT window_started_at, locked_until, expires_at FROM auth_login_throttle WHERE key = :k"
+    ((window_started, _, window_ends),) = sql(row, k=counting)
+    ((lock_started, locked_until, lock_ends),) = sql(row, k=locked)
+    assert window_ends - window_started == dt.timedelta(seconds=60)
+    assert lock_ends == locked_until == lock_started + dt.timedelta(seconds=600)  # kept while the lock holds
     sql("UPDATE auth_login_throttle SET expires_at = now() - interval '1 second' WHERE key = :k", k=counting)
     assert uow.run(lambda s: s.throttle.purge_expired(1000)) >= 1
     assert sql("SELECT key FROM auth_login_throttle WHERE key IN (:a, :b)", a=counting, b=locked) == [(locked,)]

@@ -81,19 +81,16 @@ def test_reaction_count_stays_exact_under_concurrent_toggles(runtime: Any, commu
     assert community.get_post(users[0], post["id"])["reactionCount"] == len(reactions) == len(users)
 
 
-def test_a_burst_on_a_popular_post_all_lands_quickly_and_counts_exactly(community: CommunityService) -> None:
+def test_a_burst_on_a_popular_post_all_lands_and_counts_exactly(community: CommunityService) -> None:
     post = community.create_post(member(str(uuid.uuid4())), "popular", None)
     users = [str(uuid.uuid4()) for _ in range(12)]
     answers: list[dict[str, Any]] = []
     with ThreadPoolExecutor(len(users)) as pool:
-        started = time.monotonic()
         answers = list(pool.map(lambda user: community.put_reaction(member(user), post["id"]), users))
-        took = time.monotonic() - started
+    # Before the counts were sharded, most of these failed (contention) after ~2 s a round, and
+    # through the gateway got 504s; how long a burst takes is scripts/bench-faults --scenario reactions.
     assert all(a["reacted"] for a in answers)
     assert community.get_post(users[0], post["id"])["reactionCount"] == len(users)
-    # Before the counts were sharded, most of these failed after ~2 s a round, and through the
-    # gateway all of them got 504s (scripts/bench-faults). A generous bound for a loaded machine:
-    assert took < 10.0, f"{len(users)} reactions at once took {took:.1f} s"
 
 
 def test_a_burst_of_posts_by_one_user_is_limited_at_once_and_creates_no_more(
@@ -109,11 +106,10 @@ def test_a_burst_of_posts_by_one_user_is_limited_at_once_and_creates_no_more(
             return 429
 
     with ThreadPoolExecutor(10) as pool:
-        started = time.monotonic()
         statuses = sorted(pool.map(post, range(10)))
-        took = time.monotonic() - started
+    # Each one answered, 201 or 429, none failing on contention (before: all 504 through the gateway;
+    # how long the burst takes is scripts/bench-faults --scenario contention).
     assert statuses == [201] * POSTING.max_events + [429] * (10 - POSTING.max_events)
-    assert took < 10.0, f"the burst took {took:.1f} s"  # before: 15 s and more, all 504 (scripts/bench-faults)
     time.sleep(1.0)  # nothing left running could still create one
     posts = runtime.firestore.collection("posts").where(filter=FieldFilter("authorId", "==", author)).stream()
     assert len(list(posts)) == POSTING.max_events

@@ -11,9 +11,11 @@ of the unit of work it runs in (`deadline(seconds)`), or `default_seconds` outsi
 as its gRPC timeout and as the limit of its retries; once the deadline has passed, a
 call fails at once with DeadlineExceeded.
 
-    >>> client = build_client(settings)                       # doctest: +SKIP
-    >>> with deadline(5.0):                                   # doctest: +SKIP
-    ...     client.document("profiles/u1").get()              # at most 5 s, retries included
+    Usage::
+
+        client = build_client(settings)
+        with deadline(5.0):
+            client.document("profiles/u1").get()              # at most 5 s, retries included
 
 The manual layer of google-cloud-firestore passes `retry`/`timeout` through for reads,
 queries and batches, but not for a transaction's begin, commit and rollback

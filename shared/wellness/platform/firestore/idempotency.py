@@ -4,9 +4,11 @@
 keys; the relay job deletes them too, and nothing relies on either for correctness
 (an expired record is treated as absent).
 
-    >>> keys = FirestoreIdempotencyKeys(client)                                   # doctest: +SKIP
-    >>> keys.begin(request, token, now=time.time(), lease=60, ttl=86400).action   # doctest: +SKIP
-    'claim'
+    Usage::
+
+        keys = FirestoreIdempotencyKeys(client)
+        keys.begin(request, token, now=time.time(), lease=60, ttl=86400).action
+        # -> 'claim'
 """
 
 from __future__ import annotations

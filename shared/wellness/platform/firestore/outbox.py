@@ -11,9 +11,11 @@ time: each first claims its documents in a transaction that sets `claimedUntil`
 (a lease); a relay that dies mid-way leaves the lease to expire, and the next
 relay takes the document over.
 
-    >>> uow.run(lambda store: store.outbox.add(event))   # doctest: +SKIP
-    >>> relay(client, publisher, timeout=5)              # doctest: +SKIP
-    RelayResult(published=1, failed=0, unreachable=False)
+    Usage::
+
+        uow.run(lambda store: store.outbox.add(event))
+        relay(client, publisher, timeout=5)
+        # -> RelayResult(published=1, failed=0, unreachable=False)
 """
 
 from __future__ import annotations

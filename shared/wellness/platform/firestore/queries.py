@@ -9,7 +9,10 @@ indexes declared in contracts/firestore.indexes.json (which Terraform turns into
 `google_firestore_index` / `google_firestore_field` resources).
 
     >>> FEED = QuerySpec("feed", "posts", equals=("visible",), order=(("createdAt", DESC),))
-    >>> query = build(client.collection("posts"), FEED, equals={"visible": True}).limit(20)  # doctest: +SKIP
+
+    Usage::
+
+        query = build(client.collection("posts"), FEED, equals={"visible": True}).limit(20)
 
 The specs are plain values; `build` imports the SDK only when it runs.
 """

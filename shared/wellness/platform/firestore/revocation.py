@@ -1,6 +1,8 @@
 """Ended sessions in Firestore (`revokedTokens/{key}`): mirrored by auth, checked in every unit of work.
 
->>> FirestoreRevocations(client).revoke(["user:u1"], until)   # doctest: +SKIP
+Usage::
+
+    FirestoreRevocations(client).revoke(["user:u1"], until)
 """
 
 from __future__ import annotations

@@ -3,10 +3,10 @@
 A domain's Firestore adapter subclasses `FirestoreTransaction` and adds its
 repositories, which read with `self.get(ref)` (inside the transaction when there is
 one) and write with `self.create/set/update/delete`. The domain's wiring builds
-`FirestoreUnitOfWork(client, ThatStore, after_commit=...)`:
+`FirestoreUnitOfWork(client, ThatStore, after_commit=...)`::
 
-    >>> uow = FirestoreUnitOfWork(lambda: client, FirestoreProfileStore)   # doctest: +SKIP
-    >>> uow.run(lambda store: store.profiles.save(profile))                # doctest: +SKIP
+    uow = FirestoreUnitOfWork(lambda: client, FirestoreProfileStore)
+    uow.run(lambda store: store.profiles.save(profile))
 
 A path whose ids Firestore cannot hold (`ids.valid_path`: `__x__`, `..`, too long)
 names no document: `get` finds nothing and a write is a 404, before Firestore sees it.

@@ -19,7 +19,9 @@ Errors never carry query parameters (`hide_parameters`: a failed INSERT would lo
 e-mails and password hashes), and a connection the driver may have left out of step
 is discarded rather than pooled (`hygiene.discard_after_driver_errors`).
 
-    >>> engine = build_engine(settings)   # doctest: +SKIP
+    Usage::
+
+        engine = build_engine(settings)
 """
 
 from __future__ import annotations

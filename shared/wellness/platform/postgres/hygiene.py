@@ -17,7 +17,9 @@ closed (`invalidate_pool_on_disconnect = False`), the rest of the pool stays.
 Requests now refuse unencodable strings before any query (`wellness.platform.text`);
 this keeps the next kind of driver failure from spreading to other requests.
 
-    >>> engine = discard_after_driver_errors(create_engine(url))  # doctest: +SKIP
+    Usage::
+
+        engine = discard_after_driver_errors(create_engine(url))
 """
 
 from __future__ import annotations

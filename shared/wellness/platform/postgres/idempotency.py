@@ -1,8 +1,10 @@
 """Idempotency keys in PostgreSQL (the `idempotency_keys` table), for the functions whose data lives there.
 
->>> keys = PostgresIdempotencyKeys(engine)                                    # doctest: +SKIP
->>> keys.begin(request, token, now=time.time(), lease=60, ttl=86400).action   # doctest: +SKIP
-'claim'
+Usage::
+
+    keys = PostgresIdempotencyKeys(engine)
+    keys.begin(request, token, now=time.time(), lease=60, ttl=86400).action
+    # -> 'claim'
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """The transactional outbox on PostgreSQL (the `outbox` table), and its relay.
 
->>> uow.run(lambda store: store.outbox.add(event))   # doctest: +SKIP
->>> relay(engine, publisher, timeout=5)              # doctest: +SKIP
-RelayResult(published=1, failed=0, unreachable=False)
+Usage::
+
+    uow.run(lambda store: store.outbox.add(event))
+    relay(engine, publisher, timeout=5)
+    # -> RelayResult(published=1, failed=0, unreachable=False)
 """
 
 from __future__ import annotations

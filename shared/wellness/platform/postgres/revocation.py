@@ -1,9 +1,10 @@
 """Ended sessions in PostgreSQL (`revoked_tokens`): written in auth's transaction, checked in every unit of work.
 
->>> PostgresRevocations(connection).revoke(["user:u1"], until)   # doctest: +SKIP
->>> check(connection, ("user:u1", "session:s1"))                 # doctest: +SKIP
-Traceback (most recent call last):
-wellness.platform.errors.UnauthenticatedError: This session has ended; log in again.
+Usage::
+
+    PostgresRevocations(connection).revoke(["user:u1"], until)
+    check(connection, ("user:u1", "session:s1"))
+    # raises UnauthenticatedError: This session has ended; log in again.
 """
 
 from __future__ import annotations

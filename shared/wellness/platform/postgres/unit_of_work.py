@@ -3,10 +3,10 @@
 A domain's Postgres adapter subclasses `PostgresTransaction` and adds its
 repositories on `self.connection`; the domain's wiring builds
 `PostgresUnitOfWork(engine, ThatStore, after_commit=...)`. A service then runs each
-use case as one function of the store:
+use case as one function of the store::
 
-    >>> uow = PostgresUnitOfWork(engine, PostgresProgramStore)        # doctest: +SKIP
-    >>> uow.run(lambda store: store.enrollments.add(...))             # doctest: +SKIP
+    uow = PostgresUnitOfWork(engine, PostgresProgramStore)
+    uow.run(lambda store: store.enrollments.add(...))
 
 `run` commits when the function returns and rolls back when it raises (the
 connection goes back to the pool clean either way), then hands the events it wrote to
