@@ -160,7 +160,7 @@ def test_every_postgres_function_works_under_its_own_grants(load_function, migra
     assert relayed.get_json()["failed"] == 0 and pending == 0
 
     assert fn("auth-delete-me").delete("/v1/me", headers=me).status_code == 204
-    for subscriber in ("program-on-user-deleted", "reporting-on-user-deleted"):
+    for subscriber in ("program-on-user-deleted", "reporting-on-user-deleted", "notifications-on-user-deleted"):
         deliver(subscriber, user_deleted(user))
     assert ran == {entry["function"] for entry in db.runtime_users.values()}
 

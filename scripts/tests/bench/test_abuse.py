@@ -25,6 +25,7 @@ def test_the_abuse_bench_prints_one_line_per_probe_with_the_defended_answers(
         "signup_throttle",
         "reset_timing",
         "headers",
+        "mail_flood",
     }
     hostile = {k: v for k, v in lines["hostile"].items() if k != "probe"}
     assert all(400 <= v["status"] < 500 and v["nextValid"] < 400 for v in hostile.values()), json.dumps(hostile)
@@ -32,4 +33,6 @@ def test_the_abuse_bench_prints_one_line_per_probe_with_the_defended_answers(
     assert set(lines["ended_sessions"]["afterDelete"].values()) == {401}, lines["ended_sessions"]
     assert lines["verification"]["unverifiedPost"] == 403 and lines["verification"]["postStillVisible"]
     assert 429 in lines["signup_throttle"]["sameAddress"]
+    flood = lines["mail_flood"]
+    assert flood["reset"]["mailed"] <= 5 and flood["verification"]["mailed"] <= 5, flood  # 25 requests each
     assert lines["headers"] == {"probe": "headers", "function": "nosniff", "gateway404": "nosniff"}

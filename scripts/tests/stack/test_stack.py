@@ -159,7 +159,7 @@ def test_traces_print_as_trees_without_the_relay_ticks(tmp_path: Path) -> None:
 CATALOG = """
 defaults: {memory: 256Mi, timeout: 30, max_instances: 1}
 functions:
-  auth-jwks: {kind: http, domain: auth, route: GET /v1/auth/jwks, stores: [], secrets: []}
+  auth-jwks: {kind: http, domain: auth, route: GET /v1/auth/jwks, stores: [], secrets: [], cold_start_ms: 1000}
   outbox-relay: {kind: job, domain: platform, schedule: "* * * * *", stores: [postgres, pubsub], secrets: []}
   thing-on-event: {kind: subscriber, domain: things, topic: thing.happened, stores: [pubsub], secrets: []}
 """
