@@ -15,6 +15,9 @@ pytest_plugins = ["devstack.pytest_plugin"]
 REPO = Path(__file__).resolve().parent
 # Modules that act when imported (Alembic's environment, `python -m` entry points): never doctest-collected.
 collect_ignore = ["shared/wellness/migrations/env.py", "shared/wellness/migrations/__main__.py"]
+# Tooling modules that import only in their own environment (and hold no examples): the stand-in
+# provider (`tf`, in .venv-standin) and the load users (locust must patch the process first).
+collect_ignore += ["scripts/devstack/deploy/standin/provider.py", "scripts/devstack/load/users.py"]
 
 
 @pytest.fixture(scope="session")

@@ -17,9 +17,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -51,10 +51,22 @@ def _function_tree(root: Path) -> list[Path]:
     return [*files, root / "conftest.py"]
 
 
+# One cache per mypy run: the runs check the library with different options, and a shared cache
+# would be rewritten by each run for the next one (measured: 18 s of CPU for a run that changed
+# nothing, against 0.5 s with its own cache). The functions' tree of links lives there too, at a
+# stable path, so its cache holds from one run to the next.
+CACHE = REPO_ROOT / ".mypy_cache"
+
+
+def _cache(name: str) -> list[str]:
+    return ["--cache-dir", str(CACHE / name)]
+
+
 def mypy() -> bool:
     mypy_bin = str(BIN / "mypy")
     strict = [
         mypy_bin,
+        *_cache("strict"),
         "--strict",
         "--no-error-summary",
         "shared/wellness",
@@ -64,20 +76,23 @@ def mypy() -> bool:
     if not _run("mypy --strict (library and tooling)", strict):
         return False
     # The library is checked strictly above; here only the tests' own errors count.
-    tests = [mypy_bin, "--no-error-summary", "--explicit-package-bases", "--follow-imports=silent"]
+    tests = [mypy_bin, *_cache("tests"), "--no-error-summary", "--explicit-package-bases", "--follow-imports=silent"]
     tests += ["shared/tests", "scripts/tests", "tests"]
     if not _run("mypy (tests)", tests):
         return False
-    with tempfile.TemporaryDirectory(prefix="lint-functions-") as tmp:
-        files = _function_tree(Path(tmp))
-        command = [
-            mypy_bin,
-            "--no-error-summary",
-            "--explicit-package-bases",
-            "--follow-imports=silent",
-            *map(str, files),
-        ]
-        return _run("mypy (functions)", command, cwd=Path(tmp))
+    tree = CACHE / "functions-tree"
+    shutil.rmtree(tree, ignore_errors=True)  # rebuilt: functions come and go
+    tree.mkdir(parents=True)
+    files = _function_tree(tree)
+    command = [
+        mypy_bin,
+        *_cache("functions"),
+        "--no-error-summary",
+        "--explicit-package-bases",
+        "--follow-imports=silent",
+        *map(str, files),
+    ]
+    return _run("mypy (functions)", command, cwd=tree)
 
 
 def main(argv: list[str]) -> int:
