@@ -131,6 +131,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=order)  # stable: the order inside a tier is kept
 
 
+# Seconds spent in each tier (set-up, call and tear-down of its tests, so the services a tier
+# starts count in it): what the suite's time goes to, printed with the counts.
+_TIER_SECONDS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    tier = next((t for t in TIERS if t in report.keywords), None)
+    if tier is not None:
+        _TIER_SECONDS[tier] = _TIER_SECONDS.get(tier, 0.0) + report.duration
+
+
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     counts: dict[str, dict[str, int]] = {t: {} for t in TIERS}
     for outcome in ("passed", "failed", "skipped", "error"):
@@ -142,7 +153,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     terminalreporter.section("tiers")
     for t in TIERS:
         summary = ", ".join(f"{n} {o}" for o, n in counts[t].items()) or "no tests"
-        terminalreporter.write_line(f"{t:12} {summary}")
+        seconds = f" in {_TIER_SECONDS[t]:.0f} s" if t in _TIER_SECONDS else ""
+        terminalreporter.write_line(f"{t:12} {summary}{seconds}")
 
 
 @pytest.fixture
