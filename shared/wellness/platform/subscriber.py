@@ -38,7 +38,7 @@ from typing import Any, Callable, TypeVar
 import flask
 from opentelemetry.trace import SpanKind
 
-from . import logs, metrics, tracing
+from . import logs, metrics, smoke, tracing
 from .answers import install_answer_headers
 from .erasure import USER_DELETED, about_a_user
 from .errors import ConflictError, UnavailableError
@@ -168,6 +168,7 @@ def _handle(request: flask.Request, consumer: str, event_type: str, apply_once: 
         return _outcome(422, f"rejected: this subscriber takes {event_type}, not {event.type}", fields, started)
     carrier = {"traceparent": attributes.get("traceparent") or event.traceparent or ""}
     with (
+        smoke.lane(event.smoke),  # what it publishes in turn stays in the smoke's lane
         logs.request_context(eventId=event.id, messageId=message_id),
         tracing.tracer().start_as_current_span(
             f"apply {event.type}", context=tracing.extract(carrier), kind=SpanKind.CONSUMER
