@@ -16,6 +16,11 @@ which events carry it, with one rule and one path:
 - **How an event carries it**: `Event.new` records the lane in the envelope (`smoke: true`)
   and the outbox turns it into the message attribute, whichever publisher sends it (the
   prompt publish or the relay).
+- **How a subscriber keeps to its lane**: Pub/Sub's filters keep each lane's messages out of
+  the other's subscription. The gcloud emulator stores filters but does not apply them (it
+  delivers every message to both), so `@subscriber` also acks without applying a message
+  whose push names the other lane's subscription (`wrong_lane`): the same rule, checked
+  where it arrives, in the cloud too.
 
 Why it is safe for everyone else: the lane decides only which revision applies an
 account's own events, never whether they are applied (between releases the candidate tag
@@ -46,6 +51,7 @@ ATTRIBUTE = "smoke"  # on the Pub/Sub message; the subscriptions filter on it
 # local stack state the same two strings; tests/deploy checks they agree.
 CANDIDATE_FILTER = f'attributes.{ATTRIBUTE} = "true"'
 LIVE_FILTER = f"NOT attributes:{ATTRIBUTE}"
+CANDIDATE_SUFFIX = ".candidate"  # `<subscription>.candidate`; the live one is `<subscription>.live`
 
 _LANE: contextvars.ContextVar[bool] = contextvars.ContextVar("smoke_lane", default=False)
 
@@ -81,3 +87,20 @@ def in_lane_of(claims: Mapping[str, Any] | None) -> contextlib.AbstractContextMa
     False
     """
     return lane(claims is not None and claims.get(CLAIM) is True)
+
+
+def wrong_lane(subscription: str, smoke_event: bool) -> bool:
+    """Whether a pushed message came through the other lane's subscription (then it is acked, not applied).
+
+    A push that names no subscription (a test, a tool) is taken whatever its lane.
+
+    >>> wrong_lane("projects/p/subscriptions/s.candidate", smoke_event=False)
+    True
+    >>> wrong_lane("projects/p/subscriptions/s.live", smoke_event=True), wrong_lane("", smoke_event=True)
+    (True, False)
+    >>> wrong_lane("projects/p/subscriptions/s.candidate", smoke_event=True)
+    False
+    """
+    if not subscription:
+        return False
+    return subscription.endswith(CANDIDATE_SUFFIX) != smoke_event

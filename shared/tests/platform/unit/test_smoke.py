@@ -88,3 +88,32 @@ def test_a_subscriber_handling_a_smoke_event_publishes_in_the_lane() -> None:
         with APP.test_request_context("/", method="POST", data=push(event), content_type="application/json"):
             assert republish(flask.request).status_code == 204
     assert [e.smoke for e in uow.published] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("subscription", "smoke_event", "applied"),
+    [
+        ("projects/p/subscriptions/s.live", False, True),
+        ("projects/p/subscriptions/s.live", True, False),
+        ("projects/p/subscriptions/s.candidate", True, True),
+        ("projects/p/subscriptions/s.candidate", False, False),
+        ("projects/p/subscriptions/s", True, False),  # the unfiltered live one of before the lanes
+    ],
+)
+def test_a_message_from_the_other_lanes_subscription_is_acked_and_not_applied(
+    subscription: str, smoke_event: bool, applied: bool
+) -> None:
+    uow = FakeUnitOfWork(FakeTransaction, FakeState())
+    seen: list[str] = []
+
+    @subscriber("user.created", RUNTIME, uow)
+    def record(event: Event, store: FakeTransaction) -> None:
+        seen.append(event.id)
+
+    with smoke.lane(smoke_event):
+        event = user_created(str(uuid.uuid4()))
+    body = json.loads(push(event))
+    body["subscription"] = subscription
+    with APP.test_request_context("/", method="POST", data=json.dumps(body), content_type="application/json"):
+        assert record(flask.request).status_code == 204
+    assert seen == ([event.id] if applied else [])
