@@ -13,6 +13,13 @@ other domains kept (read back with the last token: reads of an ended session sti
 and must answer empty). A deploy's smoke run leaves no account behind, in qa or in prod: when
 a step fails after sign-up, the account is still deleted before the failure is reported.
 
+The account's address is in the reserved smoke domain (`wellness.platform.smoke`), so its
+events carry the smoke attribute: in a release they go to the candidate subscribers only, and
+the live ones never see them. Every effect of an event that the journey waits for (the
+profile, the counted completion and reflection, the verification mail, the erasures) is then
+the candidate subscribers' work: a subscriber broken in the candidate fails the smoke, and
+the release stops before promotion.
+
 Without a mailbox the account stays unverified and the community steps are reported as not
 tried (a deployed environment's mail leaves for real inboxes). Prints one line per step; exit
 0 when every step tried passed, 1 at the first that did not (the deploy then never promotes).
@@ -35,6 +42,7 @@ from uuid import UUID
 
 import httpx
 
+from wellness.platform.smoke import SMOKE_EMAIL_DOMAIN
 from wellness_api_client import AuthenticatedClient, Client
 from wellness_api_client.api.default import (
     auth_delete_me,
@@ -137,7 +145,7 @@ def journey(
     """Run the journey; returns it (its steps passed), raises SmokeFailure at the first step that did not."""
     run = Journey(base_url.rstrip("/"), event_timeout, mail_dir, transport)
     account = SignupRequest(
-        email=f"smoke-{uuid.uuid4().hex[:12]}@example.com",
+        email=f"smoke-{uuid.uuid4().hex[:12]}@{SMOKE_EMAIL_DOMAIN}",
         password="correct horse battery staple",  # noqa: S106 (a throwaway account's)
         display_name="Smoke Test",
         timezone="Europe/London",

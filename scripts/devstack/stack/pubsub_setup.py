@@ -6,11 +6,18 @@
                        {"profile-on-user-created": "http://127.0.0.1:9001"})
 
 Every topic; for every subscription its dead-letter topic `<sub>.dead-letter` and
-the pull subscription `<sub>.dead-letter.hold` that keeps what lands there; and a
-push subscription for each subscription whose function runs, pushing to that
-function's base URL with the same dead-letter and retry policies as in the cloud
-(Terraform reads the same file). Safe to run again: what exists is kept, and a push
-subscription whose endpoint or policies changed is brought in line.
+the pull subscription `<sub>.dead-letter.hold` that keeps what lands there; and, for
+each subscription whose function runs, its two lanes as in the cloud
+(terraform/modules/subscriber_function, which reads the same file), with the same
+dead-letter and retry policies: `<sub>.live`, filtered to every message but the smoke's,
+pushing to the function, and `<sub>.candidate`, filtered to the smoke's messages only
+(wellness.platform.smoke), pushing to the candidate's process when a candidate release
+runs beside the live one (`candidate_urls`, devstack.stack.candidate) and else to the
+live process, as the cloud's `candidate` tag names the live revision between releases.
+The emulator applies filters as Pub/Sub does (scripts/tests/stack/test_lanes.py).
+Safe to run again: what exists is kept, a push subscription whose endpoint or policies
+changed is brought in line, and one whose filter changed is created again (a filter is
+fixed at creation).
 """
 
 from __future__ import annotations
@@ -28,8 +35,17 @@ from google.pubsub_v1.types import DeadLetterPolicy, PushConfig, RetryPolicy
 from google.pubsub_v1.types import Subscription as PbSubscription
 
 from devstack.catalog import Catalog, Subscription
+from wellness.platform.smoke import CANDIDATE_FILTER, LIVE_FILTER
 
 HOLD_RETENTION_SECONDS = 7 * 24 * 3600  # the longest Pub/Sub keeps a message
+LANES = {"live": LIVE_FILTER, "candidate": CANDIDATE_FILTER}  # lane -> filter: <sub>.<lane>
+
+
+def lane_subscription(sub: Subscription, lane: str) -> str:
+    """The name of a subscription's lane, as Terraform names it: `<sub>.live` or `<sub>.candidate`."""
+    return f"{sub.name}.{lane}"
+
+
 _COMPARED_FIELDS = ("ack_deadline_seconds", "dead_letter_policy", "retry_policy")
 
 
@@ -52,9 +68,10 @@ def admin_clients(host: str) -> tuple[PublisherClient, SubscriberClient]:
     return publisher, subscriber
 
 
-def desired_push_subscription(project: str, sub: Subscription, endpoint: str) -> PbSubscription:
+def desired_push_subscription(project: str, sub: Subscription, endpoint: str, lane: str = "live") -> PbSubscription:
     return PbSubscription(
-        name=f"projects/{project}/subscriptions/{sub.name}",
+        name=f"projects/{project}/subscriptions/{lane_subscription(sub, lane)}",
+        filter=LANES[lane],
         topic=f"projects/{project}/topics/{sub.topic}",
         push_config=PushConfig(push_endpoint=endpoint),
         ack_deadline_seconds=sub.ack_deadline_seconds,
@@ -100,8 +117,8 @@ def _ensure_push(subscriber: SubscriberClient, want: PbSubscription, short_name:
     except exceptions.AlreadyExists:
         pass
     have = subscriber.get_subscription(subscription=want.name)
-    if have.topic != want.topic:
-        # The topic of a subscription cannot change: start it over.
+    if have.topic != want.topic or have.filter != want.filter:
+        # Neither the topic nor the filter of a subscription can change: start it over.
         subscriber.delete_subscription(subscription=want.name)
         subscriber.create_subscription(request=want)
         report.updated.append(short_name)
@@ -122,8 +139,18 @@ def _ensure_push(subscriber: SubscriberClient, want: PbSubscription, short_name:
     (report.updated if changed else report.unchanged).append(short_name)
 
 
-def setup_topology(host: str, project: str, catalog: Catalog, function_urls: Mapping[str, str]) -> SetupReport:
-    """Create (or bring in line) every topic and subscription; function_urls: running function -> base URL."""
+def setup_topology(
+    host: str,
+    project: str,
+    catalog: Catalog,
+    function_urls: Mapping[str, str],
+    candidate_urls: Mapping[str, str] | None = None,
+) -> SetupReport:
+    """Create (or bring in line) every topic and subscription.
+
+    function_urls: running function -> base URL; candidate_urls: the candidate release's
+    running functions (the smoke lane goes to them, else to the live ones).
+    """
     publisher, subscriber = admin_clients(host)
     report = SetupReport()
     try:
@@ -137,7 +164,10 @@ def setup_topology(host: str, project: str, catalog: Catalog, function_urls: Map
             if endpoint is None:
                 report.skipped.append(sub.name)
                 continue
-            _ensure_push(subscriber, desired_push_subscription(project, sub, endpoint), sub.name, report)
+            endpoints = {"live": endpoint, "candidate": (candidate_urls or {}).get(sub.function, endpoint)}
+            for lane, url in endpoints.items():
+                want = desired_push_subscription(project, sub, url, lane)
+                _ensure_push(subscriber, want, lane_subscription(sub, lane), report)
     finally:
         publisher.transport.close()  # type: ignore[no-untyped-call]
         subscriber.transport.close()  # type: ignore[no-untyped-call]

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from devstack.catalog import load_catalog
+from devstack.catalog import Catalog, load_catalog
 from devstack.gateway.render import local_values, openapi_template, render_openapi
 from devstack.stack.layout import (
     JWT_AUDIENCE,
@@ -309,27 +309,28 @@ class Stack(StackState):
         }
 
     def _start_gateway(self) -> None:
-        rendered = self.state_dir / "openapi.rendered.yaml"
-        values = local_values(self.catalog, self.urls, issuer=JWT_ISSUER, audience=JWT_AUDIENCE)
-        rendered.write_text(render_openapi(openapi_template(self.layout.contracts_dir), values))
         self.gateway_url = f"http://{LOCALHOST}:{self.gateway_port}"
-        log = self.log_path("gateway")
-        cmd = [
-            sys.executable,
-            "-m",
-            self.layout.gateway_module,
-            "--spec",
-            str(rendered),
-            "--host",
-            LOCALHOST,
-            "--port",
-            str(self.gateway_port),
-        ]
-        popen = spawn(cmd, log, env=self.layout.tool_env())
-        self._track("gateway", "gateway", popen, log, port=self.gateway_port, url=self.gateway_url)
+        assert self.gateway_port is not None
+        popen = self.spawn_gateway("gateway", self.gateway_port, self.urls, self.catalog, self.layout.contracts_dir)
         # Without auth-jwks (e.g. `up profile`) its route is a dead backend: any answer means ready.
         strict = "auth-jwks" in self.urls
-        wait_for(lambda: self._gateway_answers(strict), self.ready_timeout, "the gateway", popen, log)
+        wait_for(
+            lambda: self._gateway_answers(strict), self.ready_timeout, "the gateway", popen, self.log_path("gateway")
+        )
+
+    def spawn_gateway(
+        self, name: str, port: int, urls: dict[str, str], catalog: Catalog, contracts_dir: Path
+    ) -> subprocess.Popen[bytes]:
+        """A gateway process (tracked as `name`) serving contracts_dir's openapi.yaml, routed to urls."""
+        rendered = self.state_dir / ("openapi.rendered.yaml" if name == "gateway" else f"openapi.{name}.rendered.yaml")
+        values = local_values(catalog, urls, issuer=JWT_ISSUER, audience=JWT_AUDIENCE)
+        rendered.write_text(render_openapi(openapi_template(contracts_dir), values))
+        url, log = f"http://{LOCALHOST}:{port}", self.log_path(name)
+        cmd = [sys.executable, "-m", self.layout.gateway_module, "--spec", str(rendered)]
+        cmd += ["--host", LOCALHOST, "--port", str(port)]
+        popen = spawn(cmd, log, env=self.layout.tool_env())
+        self._track(name, "gateway", popen, log, port=port, url=url)
+        return popen
 
     @property
     def console_url(self) -> str | None:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 @pytest.mark.integration
 def test_pubsub_setup_creates_the_topology_idempotently(pubsub_emulator: str) -> None:
-    from devstack.stack.pubsub_setup import admin_clients, setup_topology
+    from devstack.stack.pubsub_setup import LANES, admin_clients, lane_subscription, setup_topology
 
     catalog = load_catalog()
     project = f"setup-test-{os.getpid()}"  # its own project: the session emulator is shared
@@ -50,24 +50,30 @@ def test_pubsub_setup_creates_the_topology_idempotently(pubsub_emulator: str) ->
         assert topics == expected_topics
         subs = {s.name.rsplit("/", 1)[1]: s for s in subscriber.list_subscriptions(project=f"projects/{project}")}
         for sub in catalog.subscriptions:
-            hold, push = subs[sub.dead_letter_hold], subs[sub.name]
+            hold = subs[sub.dead_letter_hold]
             assert hold.topic.endswith(f"/topics/{sub.dead_letter_topic}") and not hold.push_config.push_endpoint
-            assert push.push_config.push_endpoint == urls[sub.function]
-            assert push.dead_letter_policy.dead_letter_topic == f"projects/{project}/topics/{sub.dead_letter_topic}"
-            assert push.dead_letter_policy.max_delivery_attempts == sub.max_delivery_attempts
-            assert push.retry_policy.minimum_backoff.seconds == sub.minimum_backoff_seconds
-            assert push.retry_policy.maximum_backoff.seconds == sub.maximum_backoff_seconds
-            assert push.ack_deadline_seconds == sub.ack_deadline_seconds
+            for lane, message_filter in LANES.items():  # no candidate runs: both lanes go to the live process
+                push = subs[lane_subscription(sub, lane)]
+                assert push.filter == message_filter
+                assert push.push_config.push_endpoint == urls[sub.function]
+                dead_letters = f"projects/{project}/topics/{sub.dead_letter_topic}"
+                assert push.dead_letter_policy.dead_letter_topic == dead_letters
+                assert push.dead_letter_policy.max_delivery_attempts == sub.max_delivery_attempts
+                assert push.retry_policy.minimum_backoff.seconds == sub.minimum_backoff_seconds
+                assert push.retry_policy.maximum_backoff.seconds == sub.maximum_backoff_seconds
+                assert push.ack_deadline_seconds == sub.ack_deadline_seconds
 
         again = setup_topology(pubsub_emulator, project, catalog, urls)
         assert again.created == [] and again.updated == []
 
         moved = {name: url.replace("127.0.0.1:9", "127.0.0.1:8") for name, url in urls.items()}
         changed = setup_topology(pubsub_emulator, project, catalog, moved)
-        assert sorted(changed.updated) == sorted(sub.name for sub in catalog.subscriptions)
+        lanes = [lane_subscription(sub, lane) for sub in catalog.subscriptions for lane in LANES]
+        assert sorted(changed.updated) == sorted(lanes)
         for sub in catalog.subscriptions:
-            got = subscriber.get_subscription(subscription=f"projects/{project}/subscriptions/{sub.name}")
-            assert got.push_config.push_endpoint == moved[sub.function]
+            for lane in LANES:
+                name = f"projects/{project}/subscriptions/{lane_subscription(sub, lane)}"
+                assert subscriber.get_subscription(subscription=name).push_config.push_endpoint == moved[sub.function]
     finally:
         publisher.transport.close()
         subscriber.transport.close()
@@ -324,10 +330,16 @@ def test_stack_up_outage_and_down_with_stand_ins(
 
         pubsub_host = stack.pubsub_host or ""
         _publish(pubsub_host, b"first")
-        _wait(lambda: any("Zmlyc3Q=" in hit for hit in _hits(stand_in_layout, "thing-on-event")))
-        push = json.loads(_hits(stand_in_layout, "thing-on-event")[0])
-        assert base64.b64decode(push["message"]["data"]) == b"first"
-        assert push["subscription"] == "projects/wellness-local/subscriptions/thing-on-event"
+        live = "projects/wellness-local/subscriptions/thing-on-event.live"
+
+        def pushed_through() -> set[str]:
+            pushes = [json.loads(hit) for hit in _hits(stand_in_layout, "thing-on-event") if "Zmlyc3Q=" in hit]
+            assert all(base64.b64decode(push["message"]["data"]) == b"first" for push in pushes)
+            return {push["subscription"] for push in pushes}
+
+        # The emulator pushes through both lanes (it ignores filters); the subscriber library keeps to its own.
+        _wait(lambda: live in pushed_through())
+        assert pushed_through() <= {live, "projects/wellness-local/subscriptions/thing-on-event.candidate"}
 
         status = _cli(state_dir, "status")
         assert status.returncode == 0, status.stdout + status.stderr

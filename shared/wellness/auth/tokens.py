@@ -21,6 +21,7 @@ import uuid
 from typing import Callable
 
 from ..platform.clock import utc_now
+from ..platform.smoke import CLAIM as SMOKE_CLAIM
 from .keys import Keyset
 from .model import NewRefreshToken
 
@@ -55,11 +56,13 @@ class TokenIssuer:
         *,
         email_verified: bool = False,
         account_created_at: dt.datetime | None = None,
+        smoke: bool = False,
     ) -> str:
         """A signed access token; `sid` names the refresh-token family, so logout can end that session.
 
         `email_verified` (OIDC's claim) and `acct_created` (epoch seconds) let other domains
-        apply their rules on new or unverified accounts without asking auth.
+        apply their rules on new or unverified accounts without asking auth. `smoke` (only
+        when true) puts the account's requests in the smoke lane (wellness.platform.smoke).
         """
         now = int(self._clock().timestamp())
         claims: dict[str, object] = {
@@ -76,6 +79,8 @@ class TokenIssuer:
         claims["email_verified"] = email_verified
         if account_created_at is not None:
             claims["acct_created"] = int(account_created_at.timestamp())
+        if smoke:
+            claims[SMOKE_CLAIM] = True
         return self._keyset.sign(claims)
 
     def refresh_token(self, user_id: str, family_id: str | None = None) -> NewRefreshToken:

@@ -19,7 +19,7 @@ import json
 import uuid
 from typing import Any, Mapping
 
-from . import contracts, tracing
+from . import contracts, smoke, tracing
 from .clock import timestamp
 
 
@@ -49,6 +49,7 @@ class Event:
     user_id: str
     data: Mapping[str, Any]
     traceparent: str | None = None
+    smoke: bool = False  # the smoke's event: only candidate subscribers take it (wellness.platform.smoke)
 
     @property
     def topic(self) -> str:
@@ -57,7 +58,7 @@ class Event:
 
     @classmethod
     def new(cls, type: str, *, user_id: str, data: Mapping[str, Any], version: int = 1) -> Event:
-        """A new event, validated, carrying the current trace context."""
+        """A new event, validated, carrying the current trace context and smoke lane."""
         event = cls(
             id=str(uuid.uuid4()),
             type=type,
@@ -66,6 +67,7 @@ class Event:
             user_id=user_id,
             data=dict(data),
             traceparent=tracing.inject().get("traceparent"),
+            smoke=smoke.in_lane(),
         )
         event.validate()
         return event
@@ -81,6 +83,8 @@ class Event:
         }
         if self.traceparent:
             body["traceparent"] = self.traceparent
+        if self.smoke:
+            body["smoke"] = True
         return body
 
     def to_json(self) -> bytes:
@@ -113,6 +117,7 @@ class Event:
             user_id=body["userId"],
             data=body["data"],
             traceparent=body.get("traceparent"),
+            smoke=body.get("smoke") is True,
         )
         event.validate()
         return event

@@ -33,7 +33,7 @@ from typing import Any, Callable, Mapping
 import flask
 from opentelemetry.trace import SpanKind
 
-from . import idempotency, logs, metrics, revocation, tracing
+from . import idempotency, logs, metrics, revocation, smoke, tracing
 from .answers import install_answer_headers
 from .errors import AppError, MethodNotAllowedError, NotFoundError, UnavailableError, error_body
 from .identity import Caller, Headers, caller_from_headers, check_forwarded_token
@@ -310,7 +310,8 @@ def endpoint(operation_id: str, runtime: Runtime) -> Callable[[Handler], Callabl
         def serve(request: flask.Request) -> flask.Response:
             def work(request_id: str) -> flask.Response:
                 prepared = dataclasses.replace(_prepare(op, request, runtime), request_id=request_id)
-                with revocation.acting_for(prepared.caller.claims if prepared.caller else None):
+                claims = prepared.caller.claims if prepared.caller else None
+                with revocation.acting_for(claims), smoke.in_lane_of(claims):
                     once = _once(op, runtime, request, prepared, handler)
                     if once is not None:
                         return once

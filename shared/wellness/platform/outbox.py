@@ -8,6 +8,8 @@ between publish and mark), which is why subscribers dedupe on the event id.
 
     >>> event_message({"id": "e1", "type": "user.created"}, "user.created")[2]
     {'eventId': 'e1', 'eventType': 'user.created'}
+    >>> event_message({"id": "e2", "type": "user.created", "smoke": True}, "user.created")[2]["smoke"]
+    'true'
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import logging
 import time
 from typing import Any, Callable, Mapping
 
+from . import smoke
 from .pubsub import Message
 
 log = logging.getLogger(__name__)
@@ -31,11 +34,17 @@ class RelayResult:
 
 
 def event_message(payload: Mapping[str, Any] | str, topic: str) -> Message:
-    """The Pub/Sub message of a stored event envelope: its JSON, with id, type and trace context as attributes."""
+    """The Pub/Sub message of a stored event envelope: its JSON, with id, type, trace context and lane as attributes.
+
+    The smoke attribute is what the subscriptions' filters read: only the candidate
+    subscriptions take a message that carries it (wellness.platform.smoke).
+    """
     body = dict(payload) if isinstance(payload, Mapping) else json.loads(payload)
     attributes = {"eventId": str(body["id"]), "eventType": str(body["type"])}
     if body.get("traceparent"):
         attributes["traceparent"] = str(body["traceparent"])
+    if body.get("smoke") is True:
+        attributes[smoke.ATTRIBUTE] = "true"
     return topic, json.dumps(body, separators=(",", ":")).encode(), attributes
 
 

@@ -17,7 +17,9 @@ The record of applied event ids is written in the same transaction as the effect
 through the unit of work of the domain's service. So is the erased users' tombstone
 (wellness.platform.erasure): `user.deleted` writes it before the domain erases the
 user, and an event about a user found erased is acked without being applied
-("dropped"), whatever its order or age:
+("dropped"), whatever its order or age. So is a message that came through the other
+lane's subscription (a smoke event on a live subscription, or the reverse:
+wellness.platform.smoke), which Pub/Sub's filters already keep out but its emulator does not:
 
     profiles = profile_service(runtime)
 
@@ -38,7 +40,7 @@ from typing import Any, Callable, TypeVar
 import flask
 from opentelemetry.trace import SpanKind
 
-from . import logs, metrics, tracing
+from . import logs, metrics, smoke, tracing
 from .answers import install_answer_headers
 from .erasure import USER_DELETED, about_a_user
 from .errors import ConflictError, UnavailableError
@@ -50,16 +52,25 @@ log = logging.getLogger("wellness.subscriber")
 S = TypeVar("S", bound=Transaction)
 # The acked outcomes (the first word is the metric's kind).
 APPLIED, DUPLICATE, DROPPED = "applied", "duplicate, already applied", "dropped, the user was erased"
+OTHER_LANE = "dropped, the other lane's (wellness.platform.smoke)"
 
 
 def decode(body: bytes, content_type: str | None) -> tuple[Event, dict[str, str], str]:
     """(event, message attributes, Pub/Sub message id) from a push or CloudEvent request body."""
+    return _decode_push(_push_envelope(body, content_type))
+
+
+def _push_envelope(body: bytes, content_type: str | None) -> Any:
     try:
         envelope = json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise InvalidEventError("the push body is not JSON") from None
     if (content_type or "").startswith("application/cloudevents+json") and isinstance(envelope, dict):
         envelope = envelope.get("data")
+    return envelope
+
+
+def _decode_push(envelope: Any) -> tuple[Event, dict[str, str], str]:
     message = envelope.get("message") if isinstance(envelope, dict) else None
     if not isinstance(message, dict) or "data" not in message:
         raise InvalidEventError("the push body has no message data")
@@ -159,15 +170,21 @@ def _handle(request: flask.Request, consumer: str, event_type: str, apply_once: 
     started = time.perf_counter()
     fields: dict[str, Any] = {"consumer": consumer, "eventType": event_type}
     try:
-        event, attributes, message_id = decode(request.get_data(), request.content_type)
+        envelope = _push_envelope(request.get_data(), request.content_type)
+        event, attributes, message_id = _decode_push(envelope)
     except InvalidEventError as error:
         fields.update(eventId=error.event_id, details=error.details)
         return _outcome(422, f"rejected: {error}", fields, started)
     fields.update(eventId=event.id, messageId=message_id, occurredAt=event.occurred_at)
     if event.type != event_type:
         return _outcome(422, f"rejected: this subscriber takes {event_type}, not {event.type}", fields, started)
+    through = envelope.get("subscription") if isinstance(envelope, dict) else None
+    if smoke.wrong_lane(through if isinstance(through, str) else "", event.smoke):
+        # In the cloud the filters keep it out; locally every message comes through both lanes: no log noise.
+        return _outcome(204, OTHER_LANE, fields, started, logging.DEBUG)
     carrier = {"traceparent": attributes.get("traceparent") or event.traceparent or ""}
     with (
+        smoke.lane(event.smoke),  # what it publishes in turn stays in the smoke's lane
         logs.request_context(eventId=event.id, messageId=message_id),
         tracing.tracer().start_as_current_span(
             f"apply {event.type}", context=tracing.extract(carrier), kind=SpanKind.CONSUMER

@@ -243,3 +243,17 @@ def test_reusing_a_rotated_token_ends_the_session_in_both_stores_before_answerin
     with pytest.raises(UnauthenticatedError):
         service.refresh(first.refresh_token)
     assert set(mirror.records) == set(uow.state.revoked) == {session_key(sid)}
+
+
+def test_a_smoke_address_signs_up_in_the_smoke_lane_and_its_tokens_say_so(service: AuthService, uow) -> None:
+    session = sign_up(service, email="smoke-1@SMOKE.wellness.invalid")
+    assert [e.smoke for e in uow.published] == [True, True]  # user.created, email.verification_requested
+    assert KEYSET.verify(session.access_token, issuer="iss", audience="aud")["smoke"] is True
+    again = service.log_in(email="smoke-1@smoke.wellness.invalid", password=PASSWORD)
+    assert KEYSET.verify(again.access_token, issuer="iss", audience="aud")["smoke"] is True
+
+
+def test_an_ordinary_address_is_not_in_the_smoke_lane(service: AuthService, uow) -> None:
+    session = sign_up(service, email="ada@smoke.wellness.invalid.example.com")
+    assert [e.smoke for e in uow.published] == [False, False]
+    assert "smoke" not in KEYSET.verify(session.access_token, issuer="iss", audience="aud")
