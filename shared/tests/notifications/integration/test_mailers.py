@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from wellness.notifications.mailers import MailjetMailer, SmtpMailer
+from wellness.notifications.mailers import UNDELIVERABLE, MailjetMailer, SmtpMailer
 from wellness.notifications.model import Mail
 from wellness.notifications.ports import MailError
 
@@ -55,6 +55,13 @@ def test_sends_with_basic_auth_and_the_event_id(stand_in: str) -> None:
         "e-1",
         "no-reply@wellness.invalid",
     )
+
+
+def test_an_address_under_invalid_never_reaches_mailjet(stand_in: str) -> None:
+    mailer = MailjetMailer(stand_in, "w@wellness.invalid", lambda: "key:secret")
+    to = "smoke-7@smoke.wellness.INVALID"
+    assert mailer.send(Mail(to, "Verify", "link", "verification"), idempotency_key="e-3") == UNDELIVERABLE
+    assert StandIn.received == []
 
 
 def test_a_refusal_raises_mail_error_without_the_body(stand_in: str) -> None:
