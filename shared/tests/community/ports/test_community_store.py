@@ -55,7 +55,8 @@ def counts(uow: Any, post_id: str) -> tuple[int, int, int]:
         (post,) = store.posts.with_counts([store.posts.get(post_id)])
         return post.reaction_count, post.comment_count, post.report_count
 
-    return uow.read(read)  # type: ignore[no-any-return]
+    result: tuple[int, int, int] = uow.read(read)
+    return result
 
 
 def arrange(uow: Any, *items: Post | Comment | Reaction | Report) -> None:
