@@ -28,45 +28,6 @@ def test_login_with_the_right_password(load_function, account) -> None:
     assert response.get_json()["user"]["email"] == account["email"]
 
 
-def test_wrong_password_and_unknown_account_look_the_same(load_function, account) -> None:
-    client = load_function("auth-login")
-    wrong = client.post("/v1/auth/login", json={"email": account["email"], "password": "not the password"})
-    unknown = client.post("/v1/auth/login", json={"email": "nobody-" + account["email"], "password": "whatever"})
-    assert wrong.status_code == unknown.status_code == 401
-    assert wrong.get_json()["error"]["code"] == unknown.get_json()["error"]["code"] == "invalid_credentials"
-    assert wrong.get_json()["error"]["message"] == unknown.get_json()["error"]["message"]
-
-
-def test_throttling_locks_the_account_with_retry_after_the_same_for_unknown_addresses(load_function, account) -> None:
-    client = load_function("auth-login", LOGIN_MAX_FAILURES_ACCOUNT="3", LOGIN_LOCKOUT_SECONDS="60")
-    for email in (account["email"], "nobody-" + account["email"]):
-        statuses = [
-            client.post("/v1/auth/login", json={"email": email, "password": "wrong"}).status_code for _ in range(3)
-        ]
-        locked = client.post("/v1/auth/login", json={"email": email, "password": account["password"]})
-        assert statuses == [401, 401, 401]
-        assert (locked.status_code, locked.get_json()["error"]["code"]) == (429, "too_many_attempts")
-        assert 0 < int(locked.headers["Retry-After"]) <= 60
-
-
-def test_throttling_failures_from_one_client_lock_that_client_only(load_function, account) -> None:
-    client = load_function("auth-login", LOGIN_MAX_FAILURES_CLIENT="4")
-    attacker = {"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 250}"}
-    for i in range(4):
-        wrong = {"email": f"guess{i}-" + account["email"], "password": "wrong"}
-        assert client.post("/v1/auth/login", json=wrong, headers=attacker).status_code == 401
-    right = {"email": account["email"], "password": account["password"]}
-    assert client.post("/v1/auth/login", json=right, headers=attacker).status_code == 429
-    # The rightmost X-Forwarded-For entry is the one the gateway saw: a client cannot prepend its way out.
-    assert (
-        client.post(
-            "/v1/auth/login", json=right, headers={"X-Forwarded-For": "1.2.3.4, " + attacker["X-Forwarded-For"]}
-        ).status_code
-        == 429
-    )
-    assert client.post("/v1/auth/login", json=right, headers={"X-Forwarded-For": "203.0.113.77"}).status_code == 200
-
-
 def test_a_missing_signing_key_is_a_503_and_the_log_names_it(load_function, account, capsys) -> None:
     # Read on first use, not at import (tests/deploy/test_secrets_on_first_use.py): the log says which.
     client = load_function("auth-login", SECRET_JWT_SIGNING_KEYS="")

@@ -45,7 +45,6 @@ def test_patch_changes_the_fields_and_keeps_the_rest(load_function, user_id) -> 
     ("patch", "code"),
     [
         ({"userId": "someone-else"}, "validation_failed"),
-        ({"timezone": "Mars/Base"}, "invalid_timezone"),
         ({}, "validation_failed"),
         ({"bio": 5}, "validation_failed"),
     ],
@@ -56,11 +55,6 @@ def test_bad_patches_are_400_and_change_nothing(load_function, firestore_db, use
     assert response.status_code == 400 and response.get_json()["error"]["code"] == code
     stored = firestore_db.collection("profiles").document(user_id).get().to_dict()
     assert (stored["userId"], stored["timezone"], stored["updatedAt"]) == (user_id, "UTC", "2026-01-01T00:00:00.000Z")
-
-
-def test_patching_a_profile_that_does_not_exist_is_404(load_function, firestore_emulator) -> None:
-    response = load_function("profile-update-mine").patch("/v1/me/profile", json={"bio": "x"}, headers=as_user("ghost"))
-    assert response.status_code == 404
 
 
 def test_the_change_and_profile_updated_are_written_together(load_function, firestore_db, user_id) -> None:

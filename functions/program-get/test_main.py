@@ -16,8 +16,3 @@ def test_a_program_with_its_tasks(load_function) -> None:
     assert body["durationDays"] == 14 and len(body["tasks"]) == 14
     assert [t["taskId"] for t in body["tasks"]] == [f"move-14-d{n}" for n in range(1, 15)]
     assert [t["day"] for t in body["tasks"]] == list(range(1, 15))
-
-
-def test_an_unknown_program_is_404(load_function) -> None:
-    response = load_function("program-get").get("/v1/programs/nope", headers=ME)
-    assert response.status_code == 404 and response.get_json()["error"]["code"] == "program_not_found"

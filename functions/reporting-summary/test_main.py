@@ -40,10 +40,3 @@ def test_the_summary_of_what_was_recorded(load_function, sql) -> None:
         "averageMood30d": 3.33,
         "today": today.isoformat(),
     }
-
-
-def test_a_new_user_has_an_empty_summary(load_function) -> None:
-    body = (
-        load_function("reporting-summary").get("/v1/me/reports/summary", headers=as_user(str(uuid.uuid4()))).get_json()
-    )
-    assert (body["currentStreak"], body["tasksCompleted"], body["averageMood7d"]) == (0, 0, None)

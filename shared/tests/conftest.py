@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -36,3 +36,32 @@ def runtime_for(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
     for runtime in built:
         if "engine" in runtime.__dict__:
             runtime.engine.dispose()
+
+
+# The port contract suites (shared/tests/<domain>/ports/): each case runs against the fake (a unit test) and
+# against the real adapter (an integration test), so a fake that drifts from its adapter fails.
+@pytest.fixture(
+    params=[
+        pytest.param("fake", marks=pytest.mark.unit, id="fake"),
+        pytest.param("real", marks=pytest.mark.integration, id="real"),
+    ]
+)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which side of a port contract this case runs on: "fake" or "real"."""
+    return str(request.param)
+
+
+@pytest.fixture
+def contract_uow(backend: str, runtime_for: Callable[..., Runtime]) -> Callable[..., Any]:
+    """contract_uow(fake, store, RealStore): `fake()` on the fake side; on the real side, a unit of work of
+    `RealStore` on the real `store` ("postgres" or "firestore"), publishing nothing after its commits."""
+
+    def make(fake: Callable[[], Any], store: str, real: type) -> Any:
+        if backend == "fake":
+            return fake()
+        runtime = runtime_for(store, PUBLISH_AFTER_COMMIT="false")
+        if store == "postgres":
+            return runtime.postgres_unit_of_work(real)
+        return runtime.firestore_unit_of_work(real)
+
+    return make

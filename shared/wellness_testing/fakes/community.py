@@ -82,6 +82,13 @@ class FakeCommunityStore(FakeTransaction):
         return FakeAuthors(self)
 
 
+def _create(table: dict[tuple[str, str], Any], key: tuple[str, str], item: Any) -> None:
+    """As Firestore's create() does: an item whose document exists already is refused, never overwritten."""
+    if key in table:
+        raise ValueError(f"{type(item).__name__} {key} exists already")
+    table[key] = item
+
+
 def _erase_each(
     state: CommunityState,
     table: dict[tuple[str, str], Any],
@@ -162,7 +169,7 @@ class FakeComments:
         return sorted(theirs, key=lambda c: c.key)[:limit]
 
     def add(self, comment: Comment) -> None:
-        self._store.writing().comments[(comment.post_id, comment.id)] = comment
+        _create(self._store.writing().comments, (comment.post_id, comment.id), comment)
 
     def delete(self, post_id: str, comment_id: str) -> None:
         self._store.writing().comments.pop((post_id, comment_id), None)
@@ -186,7 +193,7 @@ class FakeReactions:
         return {p for p in post_ids if (p, user_id) in reactions}
 
     def add(self, reaction: Reaction) -> None:
-        self._store.writing().reactions[(reaction.post_id, reaction.user_id)] = reaction
+        _create(self._store.writing().reactions, (reaction.post_id, reaction.user_id), reaction)
 
     def remove(self, post_id: str, user_id: str) -> None:
         self._store.writing().reactions.pop((post_id, user_id), None)
@@ -206,7 +213,7 @@ class FakeReports:
         return self._store.reading().reports.get((post_id, user_id))
 
     def add(self, report: Report) -> None:
-        self._store.writing().reports[(report.post_id, report.user_id)] = report
+        _create(self._store.writing().reports, (report.post_id, report.user_id), report)
 
     def erase_user(self, user_id: str) -> int:
         state = self._store.state

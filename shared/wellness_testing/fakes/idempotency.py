@@ -18,6 +18,7 @@ from wellness.platform.idempotency import (
     Decision,
     IdempotentRequest,
     Record,
+    claim_lost,
     decide,
 )
 
@@ -37,8 +38,13 @@ class FakeIdempotencyKeys:
         return decision
 
     def mark(self, claim: Claim) -> None:
-        """What a unit of work does in its transaction (the fake has none: tests call it from their handler)."""
-        record = self.records[claim.record_id]
+        """What a unit of work does in its transaction (the fake has none: tests call it from their handler).
+
+        As the real stores do, refused when another request took the claim over: its work must not commit.
+        """
+        record = self.records.get(claim.record_id)
+        if record is None or record.token != claim.token:
+            raise claim_lost()
         self.records[claim.record_id] = dataclasses.replace(record, committed=True)
         claim.committed = True
 

@@ -1,4 +1,4 @@
-"""The mailers: Mailjet against a local HTTP stand-in (never the real service), SMTP against the session's sink."""
+"""Mailjet against a local HTTP stand-in (never the real service); SMTP is the mailer contract's (../ports)."""
 
 import base64
 import json
@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from wellness.notifications.mailers import UNDELIVERABLE, MailjetMailer, SmtpMailer
+from wellness.notifications.mailers import UNDELIVERABLE, MailjetMailer
 from wellness.notifications.model import Mail
 from wellness.notifications.ports import MailError
 
@@ -70,15 +70,3 @@ def test_a_refusal_raises_mail_error_without_the_body(stand_in: str) -> None:
     with pytest.raises(MailError) as error:
         mailer.send(Mail("ada@example.com", "Hi", "secret body", "welcome"), idempotency_key="e-2")
     assert "secret body" not in str(error.value) and "key:secret" not in str(error.value)
-
-
-def test_smtp_delivers_with_the_event_id_and_a_closed_port_raises_mail_error(smtp_sink) -> None:
-    mailer = SmtpMailer(smtp_sink.host, smtp_sink.port, "Wellness <no-reply@wellness.invalid>")
-    message_id = mailer.send(Mail("smtp-ada@example.com", "Hi", "Hello Ada", "welcome"), idempotency_key="e-3")
-    (sent,) = [m for m in smtp_sink.messages() if m["X-Wellness-Event-Id"] == "e-3"]
-    assert (sent["To"], sent["Subject"], sent["Message-ID"]) == ("smtp-ada@example.com", "Hi", message_id)
-    assert sent.get_content().strip() == "Hello Ada"
-    closed = SmtpMailer(smtp_sink.host, smtp_sink.port + 1 if smtp_sink.port < 65535 else 1, "w@wellness.invalid")
-    with pytest.raises(MailError) as error:
-        closed.send(Mail("smtp-ada@example.com", "Hi", "secret body", "welcome"), idempotency_key="e-4")
-    assert "secret body" not in str(error.value) and "smtp-ada" not in str(error.value)

@@ -1,4 +1,5 @@
-"""Idempotency keys on the real stores: claims, the mark in the work's own transaction, take-over, purge."""
+"""Idempotency keys on the real stores: concurrent claims, purge (what every store of keys must do, the fake
+as well, is the contract suite's: ../ports)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from typing import Any
 
 import pytest
 
-from wellness.platform import idempotency
 from wellness.platform.errors import ConflictError
 from wellness.platform.firestore.unit_of_work import FirestoreTransaction
-from wellness.platform.idempotency import Answer, Claim, IdempotentRequest, fingerprint
+from wellness.platform.idempotency import IdempotentRequest, fingerprint
 from wellness.platform.postgres.unit_of_work import PostgresTransaction
 
 pytestmark = pytest.mark.integration
@@ -33,46 +33,6 @@ def store(request: pytest.FixtureRequest, runtime_for: Any) -> tuple[Any, Any]:
     if kind == "postgres":
         return runtime.idempotency_keys, runtime.postgres_unit_of_work(PostgresTransaction)
     return runtime.idempotency_keys, runtime.firestore_unit_of_work(FirestoreTransaction)
-
-
-def test_a_claim_then_a_mismatch_then_a_replay(store: Any) -> None:
-    keys, uow = store
-    req = new_request({"a": 1})
-    assert keys.begin(req, "t1", now=time.time(), lease=LEASE, ttl=TTL).action == "claim"
-    claim = Claim(req, "t1", keys.store)
-    with idempotency.claimed(claim):
-        uow.run(lambda s: None)
-    assert claim.committed
-    with pytest.raises(ConflictError) as running:
-        keys.begin(req, "t2", now=time.time(), lease=LEASE, ttl=TTL)
-    assert running.value.code == "idempotency_key_in_progress"
-    keys.complete(claim, Answer(201, '{"id":"1"}', {"ETag": '"3"'}))
-    replay = keys.begin(req, "t3", now=time.time(), lease=LEASE, ttl=TTL)
-    assert (replay.action, replay.answer) == ("replay", Answer(201, '{"id":"1"}', {"ETag": '"3"'}))
-    other = IdempotentRequest(req.operation_id, req.user_id, req.key, fingerprint("POST", "/x", {"a": 2}))
-    with pytest.raises(idempotency.IdempotencyError):
-        keys.begin(other, "t4", now=time.time(), lease=LEASE, ttl=TTL)
-
-
-def test_a_released_claim_may_be_claimed_again(store: Any) -> None:
-    keys, _ = store
-    req = new_request()
-    keys.begin(req, "t1", now=time.time(), lease=LEASE, ttl=TTL)
-    keys.release(Claim(req, "t1", keys.store))
-    assert keys.begin(req, "t2", now=time.time(), lease=LEASE, ttl=TTL).action == "claim"
-
-
-def test_work_whose_claim_was_taken_over_does_not_commit(store: Any) -> None:
-    keys, uow = store
-    req = new_request()
-    now = time.time()
-    keys.begin(req, "slow", now=now, lease=LEASE, ttl=TTL)
-    # The lease ran out with nothing committed: a retry takes the key over.
-    assert keys.begin(req, "retry", now=now + LEASE + 1, lease=LEASE, ttl=TTL).action == "claim"
-    slow = Claim(req, "slow", keys.store)
-    with idempotency.claimed(slow), pytest.raises(ConflictError):
-        uow.run(lambda s: None)
-    assert not slow.committed
 
 
 def test_concurrent_first_requests_claim_once(store: Any) -> None:

@@ -1,6 +1,6 @@
-"""The reflection adapters on the Firestore emulator: stable paging, day ranges, owner only, erasure."""
+"""The reflection adapters on the Firestore emulator: paging under concurrent inserts, the event with the
+reflection, erasure in batches (what every reflection store must do is the contract suite's, ../ports)."""
 
-import datetime as dt
 import threading
 from typing import Any
 
@@ -40,17 +40,6 @@ def test_reflection_paging_is_stable_under_concurrent_inserts(runtime_for: Any) 
     older = [i for i in seen if i in before]
     assert older == list(reversed(before))  # every earlier one once, newest first, whatever was added meanwhile
     assert len(seen) == len(set(seen))
-
-
-def test_reflection_date_range_and_owner_only(runtime_for: Any) -> None:
-    service = reflection_service(runtime_for("firestore", PUBLISH_AFTER_COMMIT="false"))
-    user_id = new_user_id()
-    made = service.create(user_id, {"mood": 5, "text": "x"})
-    day = dt.date.fromisoformat(made["date"])
-    assert [r["id"] for r in service.list_page(user_id, limit=5, date_from=day, date_to=day)["items"]] == [made["id"]]
-    assert service.list_page(user_id, limit=5, date_from=dt.date(2999, 1, 1))["items"] == []
-    with pytest.raises(Exception, match="no such reflection"):
-        service.get(new_user_id(), made["id"])
 
 
 def test_create_writes_the_reflection_and_its_event_together_in_the_profile_s_zone(runtime_for: Any) -> None:
@@ -93,17 +82,11 @@ def test_a_failed_transaction_writes_neither_the_reflection_nor_the_event(runtim
     assert list(db.collection("users").document(user_id).collection("reflections").stream()) == []
 
 
-def test_delete_is_owner_only_and_erasure_goes_in_batches_and_repeats(runtime_for: Any) -> None:
+def test_erasure_goes_in_batches_smaller_than_the_user_s_reflections(runtime_for: Any) -> None:
     runtime = runtime_for("firestore", PUBLISH_AFTER_COMMIT="false")
     service, uow = reflection_service(runtime), runtime.firestore_unit_of_work(FirestoreReflectionStore)
-    me, other = new_user_id(), new_user_id()
-    mine = [service.create(me, {"mood": 3, "text": f"r{n}"})["id"] for n in range(5)]
-    theirs = service.create(other, {"mood": 3, "text": "theirs"})
-    with pytest.raises(Exception, match="no such reflection"):
-        service.delete(other, mine[0])
-    service.delete(me, mine[0])
-    assert uow.read(lambda store: store.reflections.get(me, mine[0])) is None
-    assert uow.run(lambda store: store.reflections.erase_user(me, batch_size=2)) == 4
-    assert uow.run(lambda store: store.reflections.erase_user(me, batch_size=2)) == 0
+    me = new_user_id()
+    for n in range(5):
+        service.create(me, {"mood": 3, "text": f"r{n}"})
+    assert uow.run(lambda store: store.reflections.erase_user(me, batch_size=2)) == 5
     assert service.list_page(me, limit=10)["items"] == []
-    assert service.get(other, theirs["id"]) == theirs
