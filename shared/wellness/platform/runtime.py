@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Mapping, TypeVar
 
@@ -162,6 +163,45 @@ class Runtime:
             deadline_seconds=self.settings.store_deadline_seconds,
         )
 
+    def warm_up(self) -> None:
+        """Open what the first request will need, so its connection handshakes overlap the worker's start.
+
+        Runs in a background thread of the process that serves (see `_after_fork`). Each
+        part is best effort: one that fails is left to the request, which builds it
+        lazily as it always did (and reports the error if it fails again).
+        """
+        if "postgres" in self.needs:
+            self._warm("the first database connection", lambda: self.engine.connect().close())
+        if "pubsub" in self.needs and self.settings.publish_after_commit:
+            self._warm("the Pub/Sub client", self._prepare_publisher)
+        if "firestore" in self.needs:
+            self._warm("the Firestore client", lambda: self.firestore)
+
+    def _prepare_publisher(self) -> None:
+        from .pubsub import PubSubPublisher
+
+        if isinstance(self.publisher, PubSubPublisher):
+            self.publisher.prepare()
+
+    @staticmethod
+    def _warm(what: str, build: Callable[[], object]) -> None:
+        try:
+            build()
+        except Exception:  # noqa: BLE001 - the request builds it again and reports what fails then
+            log.info("warm-up: %s failed; the first request opens it", what, exc_info=True)
+
+
+# The instance's runtime, warmed up in the process gunicorn forks to serve (threads do not survive fork).
+_instance: Runtime | None = None
+
+
+def _after_fork() -> None:
+    if _instance is not None:
+        threading.Thread(target=_instance.warm_up, name="wellness-warm-up", daemon=True).start()
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
 
 def function_runtime(*needs: str, settings: Settings | None = None) -> Runtime:
     """Read and check the settings, set up logs, traces and metrics, and return the instance's runtime."""
@@ -177,4 +217,6 @@ def function_runtime(*needs: str, settings: Settings | None = None) -> Runtime:
     logs.configure(settings.function_name, settings.log_level, project_id=settings.project_id)
     tracing.configure(settings)
     metrics.configure(settings)
-    return Runtime(settings, tuple(needs))
+    global _instance
+    _instance = Runtime(settings, tuple(needs))
+    return _instance
