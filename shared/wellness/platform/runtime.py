@@ -3,8 +3,14 @@
 A function's main.py calls `function_runtime(...)` once at import, naming the stores
 it uses. Settings are read and checked then (a missing variable fails the cold start
 with its name); clients are built on first use, so a Postgres-only function never
-imports the Firestore or Pub/Sub clients. A domain's wiring builds its unit of work
-from the runtime::
+imports the Firestore or Pub/Sub clients. In the process that serves (the worker
+gunicorn forks after importing main.py in its arbiter), a background thread builds the
+declared clients and opens the first database connection while the worker starts
+(`Runtime.warm_up`): the handshakes (locally a few ms, in the cloud the Cloud SQL
+connector's certificate and TLS) overlap the start instead of following the first
+request. Python 3.11's `cached_property` builds each client once under its lock, so a
+request that needs one meanwhile waits for that build rather than making a second. A
+domain's wiring builds its unit of work from the runtime::
 
     runtime = function_runtime("postgres", "pubsub")
     uow = runtime.postgres_unit_of_work(PostgresProgramStore)
