@@ -3,13 +3,11 @@
 A function's main.py calls `function_runtime(...)` once at import, naming the stores
 it uses. Settings are read and checked then (a missing variable fails the cold start
 with its name); clients are built on first use, so a Postgres-only function never
-imports the Firestore or Pub/Sub clients. In the process that serves (the worker
-gunicorn forks after importing main.py in its arbiter), a background thread builds the
-declared clients and opens the first database connection while the worker starts
-(`Runtime.warm_up`): the handshakes (locally a few ms, in the cloud the Cloud SQL
-connector's certificate and TLS) overlap the start instead of following the first
-request. Python 3.11's `cached_property` builds each client once under its lock, so a
-request that needs one meanwhile waits for that build rather than making a second. A
+imports the Firestore or Pub/Sub clients. A function whose every write publishes can
+ask for its Pub/Sub client ahead (`warm_publisher=True`): in the process that serves
+(the worker gunicorn forks after importing main.py in its arbiter) a background thread
+builds it while the worker starts (`Runtime.warm_up`); the publisher builds its client
+once under its lock, so a publish meanwhile waits for that build. A
 domain's wiring builds its unit of work from the runtime::
 
     runtime = function_runtime("postgres", "pubsub")
@@ -47,9 +45,17 @@ F = TypeVar("F", bound="FirestoreTransaction")
 
 
 class Runtime:
-    def __init__(self, settings: Settings, needs: tuple[str, ...] = (), env: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        needs: tuple[str, ...] = (),
+        env: Mapping[str, str] | None = None,
+        *,
+        warm_publisher: bool = False,
+    ):
         self.settings = settings
         self.needs = needs
+        self.warm_publisher = warm_publisher
         self.env: Mapping[str, str] = os.environ if env is None else env  # domains read their own settings here
 
     @cached_property
@@ -170,18 +176,20 @@ class Runtime:
         )
 
     def warm_up(self) -> None:
-        """Open what the first request will need, so its connection handshakes overlap the worker's start.
+        """Build the Pub/Sub client ahead of the first request, for a function whose every write publishes.
 
-        Runs in a background thread of the process that serves (see `_after_fork`). Each
-        part is best effort: one that fails is left to the request, which builds it
-        lazily as it always did (and reports the error if it fails again).
+        Runs in a background thread of the process that serves (see `_after_fork`), best
+        effort: if it fails, the first publish builds the client as it always did. Only
+        where the function asks (`warm_publisher`): measured alone at 1 vCPU
+        (scripts/bench-cold-start), sign-up's first answer comes 70-150 ms sooner, but a
+        function whose first request does not publish (a repeated task completion) got
+        ~0.25 s slower and 28 MiB bigger. Warming more did not pay either: the first
+        database connection raced the first request into opening a second one
+        (program-tasks-mine ~90 ms slower), and the Firestore client's build is all
+        imports, CPU the request needs too (no change).
         """
-        if "postgres" in self.needs:
-            self._warm("the first database connection", lambda: self.engine.connect().close())
-        if "pubsub" in self.needs and self.settings.publish_after_commit:
+        if self.warm_publisher and "pubsub" in self.needs and self.settings.publish_after_commit:
             self._warm("the Pub/Sub client", self._prepare_publisher)
-        if "firestore" in self.needs:
-            self._warm("the Firestore client", lambda: self.firestore)
 
     def _prepare_publisher(self) -> None:
         from .pubsub import PubSubPublisher
@@ -202,15 +210,19 @@ _instance: Runtime | None = None
 
 
 def _after_fork() -> None:
-    if _instance is not None:
+    if _instance is not None and _instance.warm_publisher:
         threading.Thread(target=_instance.warm_up, name="wellness-warm-up", daemon=True).start()
 
 
 os.register_at_fork(after_in_child=_after_fork)
 
 
-def function_runtime(*needs: str, settings: Settings | None = None) -> Runtime:
-    """Read and check the settings, set up logs, traces and metrics, and return the instance's runtime."""
+def function_runtime(*needs: str, settings: Settings | None = None, warm_publisher: bool = False) -> Runtime:
+    """Read and check the settings, set up logs, traces and metrics, and return the instance's runtime.
+
+    `warm_publisher=True`: every request that succeeds publishes (sign-up), so the Pub/Sub
+    client is built while the worker starts rather than on the first publish.
+    """
     metrics.initialization_started()
     unknown = set(needs) - set(NEEDS)
     if unknown:
@@ -224,5 +236,5 @@ def function_runtime(*needs: str, settings: Settings | None = None) -> Runtime:
     tracing.configure(settings)
     metrics.configure(settings)
     global _instance
-    _instance = Runtime(settings, tuple(needs))
+    _instance = Runtime(settings, tuple(needs), warm_publisher=warm_publisher)
     return _instance
