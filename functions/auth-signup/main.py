@@ -4,7 +4,7 @@ from wellness.auth.wiring import auth_service, signing_keys
 from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.platform.runtime import function_runtime
 
-runtime = function_runtime("postgres", "pubsub")
+runtime = function_runtime("postgres", "pubsub", warm_publisher=True)  # every sign-up publishes user.created
 auth = auth_service(runtime, signing_keys(runtime))
 
 

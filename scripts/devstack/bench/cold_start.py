@@ -4,7 +4,8 @@ Runs against a local stack that is already up (`scripts/dev up`): each function'
 deployable bundle (`scripts/package`'s files, unpacked; `--from-repo`: the repository's
 source, as the local stack runs it) is started as a fresh functions-framework process
 with the stack's environment (through `launch.py`, which marks each phase), sent its
-sample request until it answers 2xx, then sent it 20 more times warm, and stopped.
+sample request (samples.py) as soon as its port takes connections, then 20 more times
+warm (a one-shot request, made ahead of the run, 1-3 times), and stopped.
 
     scripts/bench-cold-start [--runs 5] [--cpu [N]] [--python PATH] [--from-repo] [function…]
 
@@ -28,10 +29,10 @@ A benchmark: it prints numbers and the load average beside them, and never fails
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import dataclasses
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -40,12 +41,13 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import psutil
 import requests
 
 from devstack.bench.cpu_quota import QuotaUnavailable, cpu_quota, which
+from devstack.bench.samples import Sample, World
 from devstack.catalog import FUNCTIONS_DIR, Function, load_catalog
 from devstack.deploy.package import bundle_files
 from devstack.stack.layout import DEFAULT_STATE_DIR
@@ -53,63 +55,7 @@ from devstack.stack.procs import group_members, stop_group
 from devstack.stack.services import free_port
 from devstack.stack.stack import Stack
 
-Sample = Callable[[], tuple[str, str, dict[str, Any]]]  # method, path, requests kwargs
 HELLO = "def handler(request):\n    return 'ok'\n"
-
-
-def _userinfo(user_id: str) -> dict[str, str]:
-    from wellness.platform.identity import userinfo_header
-
-    return userinfo_header({"sub": user_id})
-
-
-def _push(user_id: str) -> dict[str, Any]:
-    from wellness.platform.events import Event
-
-    data = {"userId": user_id, "email": f"{user_id[:8]}@example.com", "displayName": "Bench", "timezone": "UTC"}
-    event = Event.new("user.created", user_id=user_id, data=data)
-    return {"message": {"data": base64.b64encode(event.to_json()).decode(), "messageId": "bench"}}
-
-
-def samples(account: dict[str, Any]) -> dict[str, Sample]:
-    user_id = account["user"]["id"]
-    credentials = {"email": account["user"]["email"], "password": account["password"]}
-    return {
-        "hello": lambda: ("GET", "/", {}),
-        "auth-signup": lambda: ("POST", "/v1/auth/signup", {"json": _signup_body()}),
-        "auth-login": lambda: ("POST", "/v1/auth/login", {"json": credentials}),
-        "auth-jwks": lambda: ("GET", "/v1/auth/jwks", {}),
-        "outbox-relay": lambda: ("POST", "/", {"json": {}}),
-        "profile-on-user-created": lambda: ("POST", "/", {"json": _push(str(uuid.uuid4()))}),
-        "profile-get-mine": lambda: ("GET", "/v1/me/profile", {"headers": _userinfo(user_id)}),
-        "profile-update-mine": lambda: (
-            "PATCH",
-            "/v1/me/profile",
-            {"json": {"bio": "b"}, "headers": _userinfo(user_id)},
-        ),
-        **{name: _get(path, user_id) for name, path in READS.items()},
-        "program-on-user-created": lambda: ("POST", "/", {"json": _push(str(uuid.uuid4()))}),
-        "reporting-on-user-created": lambda: ("POST", "/", {"json": _push(str(uuid.uuid4()))}),
-    }
-
-
-def _get(path: str, user_id: str) -> Sample:
-    return lambda: ("GET", path, {"headers": _userinfo(user_id)})
-
-
-READS = {
-    "program-list": "/v1/programs",
-    "program-get": "/v1/programs/mindful-7",
-    "program-enrollments-mine": "/v1/me/enrollments",
-    "program-tasks-mine": "/v1/me/tasks",
-    "reporting-summary": "/v1/me/reports/summary",
-    "reporting-daily": "/v1/me/reports/daily?from=2026-11-01&to=2026-11-30",
-}
-
-
-def _signup_body() -> dict[str, str]:
-    email = f"bench-{uuid.uuid4().hex[:10]}@example.com"
-    return {"email": email, "password": "correct horse battery", "displayName": "Bench", "timezone": "UTC"}
 
 
 LAUNCH = Path(__file__).with_name("launch.py")
@@ -157,6 +103,10 @@ class Launcher:
     warm_requests: int = 20
 
     def run(self, source: Path, sample: Sample, join: Callable[[], None] | None, modules: Path | None = None) -> Run:
+        warm_requests = getattr(sample, "warm", self.warm_requests)
+        prepare = getattr(sample, "prepare", None)
+        if prepare is not None:  # one-shot requests (a Pool) are made before the clock starts
+            prepare(1 + warm_requests)
         marks = self.workdir / f"marks-{uuid.uuid4().hex[:8]}"
         port = free_port()
         command = [self.python, str(LAUNCH), str(marks), str(source), str(port)]
@@ -178,7 +128,7 @@ class Launcher:
             first = self._first_2xx(popen, f"http://127.0.0.1:{port}", sample, started)
             pss = peak = _group_pss_kib(popen.pid)
             warm = []
-            for _ in range(self.warm_requests):
+            for _ in range(warm_requests):
                 method, path, kwargs = sample()
                 began = time.perf_counter()
                 requests.request(method, f"http://127.0.0.1:{port}{path}", timeout=30, **kwargs)
@@ -197,19 +147,23 @@ class Launcher:
         )
 
     def _first_2xx(self, popen: subprocess.Popen[bytes], url: str, sample: Sample, started: int) -> float:
+        """Wait until the port takes connections, then send one sample (a pooled one is used once)."""
+        port = int(url.rsplit(":", 1)[1])
         while True:
             if popen.poll() is not None or (time.monotonic_ns() - started) * NS > 60:
                 tail = (self.workdir / "functions.log").read_text(errors="replace")[-2000:]
                 raise RuntimeError(f"no 2xx within 60 s from {url}:\n{tail}")
-            method, path, kwargs = sample()
             try:
-                response = requests.request(method, url + path, timeout=30, **kwargs)
-            except requests.ConnectionError:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
                 time.sleep(0.002)
-                continue
-            if 200 <= response.status_code < 300:
-                return (time.monotonic_ns() - started) * NS
-            raise RuntimeError(f"{url}{path}: {response.status_code} {response.text[:200]}")
+        # The arbiter listens before it forks the worker: the request waits in the backlog, as in the cloud.
+        method, path, kwargs = sample()
+        response = requests.request(method, url + path, timeout=60, **kwargs)
+        if 200 <= response.status_code < 300:
+            return (time.monotonic_ns() - started) * NS
+        raise RuntimeError(f"{url}{path}: {response.status_code} {response.text[:200]}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -327,18 +281,15 @@ def main() -> int:
     )
     args = parser.parse_args()
     stack = Stack.load(DEFAULT_STATE_DIR)
-    if stack is None:
-        parser.error("start the local stack first: scripts/dev up")
+    if stack is None or stack.gateway_url is None:
+        parser.error("start the local stack first, with its gateway: scripts/dev up")
     if args.cpu:
         try:
             print(f"CPU quota through {which()}")
         except QuotaUnavailable as error:
             parser.error(str(error))
-    gateway = stack.gateway_url
-    body = _signup_body()
-    account = {**requests.post(f"{gateway}/v1/auth/signup", json=body, timeout=30).json(), "password": body["password"]}
+    table = World(stack.gateway_url, stack.mail_dir).samples()
     time.sleep(2)  # the account's profile, for the profile functions
-    table = samples(account)
     catalog = load_catalog()
     names = ["hello", *(args.functions or [fn.name for fn in catalog.functions])]
     python = subprocess.run([args.python, "-VV"], capture_output=True, text=True, check=True).stdout.strip()

@@ -108,3 +108,31 @@ def test_the_launcher_marks_every_phase_in_order_and_serves_the_function(tmp_pat
     times = [int(found[name]) for name in ("interpreter", "imports", "setup", "serving")]
     assert times == sorted(times)
     assert "flask" in found["modules"].split() and "main" not in found["modules"].split()
+
+
+@pytest.mark.unit
+def test_every_user_facing_function_has_a_sample_request() -> None:
+    from devstack.bench.samples import World
+
+    world = World.__new__(World)  # its state only: no stack
+    world.user_id, world.email, world.task_id = "u1", "a@example.com", "mindful-7-d1"
+    world.reflection_id, world.post_id, world.headers = "r1", "p1", {"X-Apigateway-Api-Userinfo": "e30"}
+    http = {fn.name for fn in load_catalog().functions if fn.kind == "http"}
+    assert http - set(world.samples()) == set()
+
+
+@pytest.mark.unit
+def test_a_pool_makes_its_one_shot_requests_before_the_run_and_hands_each_out_once() -> None:
+    from devstack.bench.samples import Pool
+
+    made: list[int] = []
+
+    def make() -> tuple[str, str, dict[str, object]]:
+        made.append(len(made))
+        return ("POST", f"/{len(made)}", {})
+
+    pool = Pool(make, warm=1)
+    pool.prepare(2)
+    assert len(made) == 2
+    assert [pool()[1], pool()[1]] == ["/1", "/2"]
+    assert len(made) == 2

@@ -60,6 +60,10 @@ class PubSubPublisher:
                 self._client = pubsub_v1.PublisherClient()
             return self._client
 
+    def prepare(self) -> None:
+        """Build the client now (the runtime's warm-up), not on the first publish."""
+        self._get_client()
+
     def publish_many(self, messages: Sequence[Message], timeout: float) -> list[BaseException | str]:
         """Publish all; each message is a PRODUCER span in its event's trace, whose context it carries on."""
         from google.api_core.retry import Retry
