@@ -21,7 +21,7 @@ What the stand-in does, for every resource: at plan, arguments are the configura
 attributes the configuration leaves null are unknown on create and keep their value on update;
 at apply, unknowns get deterministic values (`values.py`) and the rules of `rules.py` (what
 Google's APIs refuse on a first apply) are checked. It does not model replacement (ForceNew):
-every change is an update in place.
+every change is an update in place. Import takes back only what a destroy abandoned.
 """
 
 from __future__ import annotations
@@ -152,6 +152,16 @@ class Servicer(tf_provider.ProviderServicer):  # type: ignore[misc]
         except Exception:  # noqa: BLE001 - an internal error goes to the CLI, not to a dead plugin
             diags.add_error("stand-in provider failed", traceback.format_exc())
             return pb.ApplyResourceChange.Response(new_state=request.prior_state, diagnostics=diags.to_pb())
+
+    def ImportResourceState(self, request: Any, context: Any) -> Any:
+        """Only what a destroy abandoned (rules.abandoned) can be imported: it still exists, as it was."""
+        state = self.world.adopt(request.type_name, request.id)
+        if state is None:
+            diags = Diagnostics()
+            diags.add_error("Cannot import non-existent remote object", f"{request.type_name} {request.id!r}")
+            return pb.ImportResourceState.Response(diagnostics=diags.to_pb())
+        imported = pb.ImportResourceState.ImportedResource(type_name=request.type_name, state=to_dynamic_value(state))
+        return pb.ImportResourceState.Response(imported_resources=[imported])
 
     def ReadDataSource(self, request: Any, context: Any) -> Any:
         config = read_dynamic_value(request.config)
