@@ -1,4 +1,4 @@
-"""The real Terraform CLI on the stand-in providers: plan passes, and the plan-time errors fail it.
+"""The real Terraform CLI on the stand-in providers: qa and prod in full, and the plan-time errors fail the plan.
 
 Each test works in a scratch copy (devstack.deploy.standin.rehearse.Workspace): nothing in the
 checkout changes. They run terraform and the stand-in providers (gRPC on 127.0.0.1), so they
