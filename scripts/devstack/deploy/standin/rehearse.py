@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,9 @@ class Workspace:
         """scripts/package into dist/; or a copy of what it made earlier of this checkout (`packaged`)."""
         if self.packaged is not None:
             shutil.copytree(self.packaged, self.dist)
+            manifest = json.loads((self.dist / "bundles.json").read_text())
+            manifest["bundle_dir"] = str(self.dist)  # the manifest names where its bundles are
+            (self.dist / "bundles.json").write_text(json.dumps(manifest, indent=2))
             return f"the bundles of {self.packaged}"
         return self.run([sys.executable, "-m", "devstack.deploy.package", "--out", str(self.dist)], cwd=REPO_ROOT)
 
@@ -249,15 +253,23 @@ class Release:
         )
 
     def change_one_bundle(self) -> str:
-        """A new bundle for one function, as an edit to its code makes: only its revision may change."""
+        """A new bundle for one function, as an edit to its code makes: only its revision may change.
+
+        Its archive is rewritten with one more file, gzipped tar like scripts/package's, under a
+        name with a new content hash.
+        """
         manifest: dict[str, Any] = json.loads((self.ws.dist / "bundles.json").read_text())
         name: str = sorted(manifest["bundles"])[0]
-        old = manifest["bundles"][name]
-        new = f"{name}-{hashlib.sha256(old.encode()).hexdigest()[:16]}.zip"
-        shutil.copyfile(self.ws.dist / old, self.ws.dist / new)
-        with zipfile.ZipFile(self.ws.dist / new, "a") as bundle:
-            bundle.writestr("CHANGED", "the second release's change\n")
-        manifest["bundles"][name] = new
+        old = self.ws.dist / manifest["bundles"][name]
+        new = self.ws.dist / f"{name}-{hashlib.sha256(old.read_bytes()).hexdigest()[:16]}.tar.gz"
+        with tarfile.open(old, "r:gz") as before, tarfile.open(new, "w:gz") as after:
+            for member in before.getmembers():
+                after.addfile(member, before.extractfile(member) if member.isfile() else None)
+            changed = b"the second release's change\n"
+            info = tarfile.TarInfo("CHANGED")
+            info.size = len(changed)
+            after.addfile(info, io.BytesIO(changed))
+        manifest["bundles"][name] = new.name
         (self.ws.dist / "bundles.json").write_text(json.dumps(manifest, indent=2))
         self.changed = name
         return name
