@@ -20,8 +20,9 @@ fight it at every layer.
 What the stand-in does, for every resource: at plan, arguments are the configuration, computed
 attributes the configuration leaves null are unknown on create and keep their value on update;
 at apply, unknowns get deterministic values (`values.py`) and the rules of `rules.py` (what
-Google's APIs refuse on a first apply) are checked. It does not model replacement (ForceNew):
-every change is an update in place. Import takes back only what a destroy abandoned.
+Google's APIs refuse on a first apply) are checked. A change to an argument the real provider
+marks ForceNew (`forcenew.json`, derived from its source) plans a replacement; every other
+change is an update in place. Import takes back only what a destroy abandoned.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ from tf.gen import tfplugin_pb2 as pb
 from tf.types import Unknown
 from tf.utils import Diagnostics, read_dynamic_value, to_dynamic_value
 
-from devstack.deploy.standin import rules, values
-from devstack.deploy.standin.planning import fill_body, is_unknown, plan_body
+from devstack.deploy.standin import forcenew, rules, values
+from devstack.deploy.standin.planning import fill_body, forces_replacement, is_unknown, plan_body
 
 Body = dict[str, Any]
 
@@ -82,6 +83,7 @@ class Servicer(tf_provider.ProviderServicer):  # type: ignore[misc]
         self.resources: dict[str, Body] = schema["resource"]
         self.data_sources: dict[str, Body] = schema["data"]
         self.world = rules.World(Path(os.environ["STANDIN_WORLD"]))
+        self.force_new = forcenew.load()
         self.provider_config: dict[str, Any] = {}
 
     def GetProviderSchema(self, request: Any, context: Any) -> Any:
@@ -123,7 +125,12 @@ class Servicer(tf_provider.ProviderServicer):  # type: ignore[misc]
             for name, value in values.at_plan(self._context(request.type_name), planned).items():
                 if is_unknown(planned.get(name)):
                     planned[name] = value
-        return pb.PlanResourceChange.Response(planned_state=to_dynamic_value(planned))
+        # Terraform plans the replacement (destroy, then create from a plan without prior state).
+        replace = (
+            forces_replacement(self.force_new.get(request.type_name, []), prior, planned, Unknown) if prior else []
+        )
+        paths = [pb.AttributePath(steps=[pb.AttributePath.Step(attribute_name=p.split(".")[0])]) for p in replace]
+        return pb.PlanResourceChange.Response(planned_state=to_dynamic_value(planned), requires_replace=paths)
 
     def ApplyResourceChange(self, request: Any, context: Any) -> Any:
         diags = Diagnostics()
