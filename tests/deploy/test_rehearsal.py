@@ -1,4 +1,4 @@
-"""The real Terraform CLI on the stand-in providers: plan passes, and the plan-time errors fail it.
+"""The real Terraform CLI on the stand-in providers: qa and prod in full, and the plan-time errors fail the plan.
 
 Each test works in a scratch copy (devstack.deploy.standin.rehearse.Workspace): nothing in the
 checkout changes. They run terraform and the stand-in providers (gRPC on 127.0.0.1), so they
@@ -7,7 +7,10 @@ sit in the e2e tier with the rest of what plays the whole system.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -43,26 +46,37 @@ def planted_source(tmp_path: Path, contracts: bool = False) -> Path:
     return source
 
 
-def plan(tmp_path: Path, env: str, source: Path = REPO_ROOT) -> list[tuple[str, float]]:
-    return rehearse.rehearse(env, tmp_path / "work", log=lambda _: None, until="plan", source=source)
+@pytest.fixture(scope="module")
+def packaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """scripts/package's bundles of this checkout, made once: every rehearsal here copies them."""
+    dist = tmp_path_factory.mktemp("packaged") / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "devstack.deploy.package", "--out", str(dist)],
+        cwd=REPO_ROOT,
+        env=os.environ,
+        check=True,
+        capture_output=True,
+    )
+    return dist
 
 
-@pytest.mark.parametrize("env", ENVS)
-def test_plan_passes_on_the_stand_ins(env: str, tmp_path: Path) -> None:
-    assert [name for name, _ in plan(tmp_path, env)] == ["package", "init", "plan"]
+def plan(tmp_path: Path, packaged: Path, source: Path) -> list[tuple[str, float]]:
+    return rehearse.rehearse(
+        "qa", tmp_path / "work", log=lambda _: None, until="plan", source=source, packaged=packaged
+    )
 
 
-def test_dollar_brace_in_the_openapi_comments_fails_the_plan(tmp_path: Path) -> None:
+def test_dollar_brace_in_the_openapi_comments_fails_the_plan(tmp_path: Path, packaged: Path) -> None:
     source = planted_source(tmp_path, contracts=True)
     openapi = source / "contracts" / "openapi.yaml"
     openapi.write_text("# placeholders: ${backend_<function>} and `${...}`\n" + openapi.read_text())
     with pytest.raises(rehearse.StepFailed) as failed:
-        plan(tmp_path, "qa", source)
+        plan(tmp_path, packaged, source)
     assert failed.value.step.endswith("plan")
     assert "Invalid expression" in failed.value.output or "Invalid character" in failed.value.output
 
 
-def test_a_conditional_between_a_list_and_a_string_fails_the_plan(tmp_path: Path) -> None:
+def test_a_conditional_between_a_list_and_a_string_fails_the_plan(tmp_path: Path, packaged: Path) -> None:
     source = planted_source(tmp_path)
     catalog_tf = source / "terraform" / "modules" / "wellness" / "catalog.tf"
     text = catalog_tf.read_text()
@@ -70,17 +84,32 @@ def test_a_conditional_between_a_list_and_a_string_fails_the_plan(tmp_path: Path
     assert fixed in text
     catalog_tf.write_text(text.replace(fixed, 'try(f.publishes, []) == "all" ? ["*"] : try(f.publishes, [])'))
     with pytest.raises(rehearse.StepFailed) as failed:
-        plan(tmp_path, "qa", source)
+        plan(tmp_path, packaged, source)
     assert "Inconsistent conditional result types" in failed.value.output
 
 
-@pytest.mark.timeout(2400)  # two releases, a destroy and an apply: about 4 min on a quiet machine, 15+ under load
-def test_two_releases_then_destroy_and_apply_pass_on_the_stand_ins(tmp_path: Path, local_stack: Any) -> None:
+# What each environment's rehearsal ends with: qa round-trips; prod's protected data survives a destroy.
+ENDINGS = {
+    "qa": ["plan shows no change", "destroy", "apply again"],
+    "prod": ["plan shows no change", "destroy", "import what destroy kept", "apply again"],
+}
+
+
+# Both releases, each step of deploy.yml's job (the plan of both environments included), then
+# destroy and apply: about 7 min per environment on a quiet machine, 15+ under load.
+@pytest.mark.timeout(2400)
+@pytest.mark.parametrize("env", ENVS)
+def test_two_releases_then_destroy_and_apply_pass_on_the_stand_ins(
+    env: str, tmp_path: Path, local_stack: Any, packaged: Path
+) -> None:
     timings = rehearse.rehearse(
-        "qa",
+        env,
         tmp_path / "work",
         log=print,  # the steps and their times, as they happen, in the test's output
         base_url=local_stack.gateway_url,
-        database_url=local_stack.database_url,
+        packaged=packaged,
     )
-    assert [name for name, _ in timings][-3:] == ["plan shows no change", "destroy", "apply again"]
+    names = [name for name, _ in timings]
+    assert names[-len(ENDINGS[env]) :] == ENDINGS[env]
+    assert {"1st database", "2nd database", "1st migrate", "2nd migrate"} <= set(names)
+    assert ("1st seed" in names) is (env == "qa")

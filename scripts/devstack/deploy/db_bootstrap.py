@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import secrets
 import sys
@@ -30,7 +31,10 @@ from pathlib import Path
 from typing import Any
 
 SUPERUSER = "postgres"  # Cloud SQL creates it with every PostgreSQL instance
-ADMIN_API = "https://sqladmin.googleapis.com/v1"
+# The deploy rehearsal's stand-ins (scripts/rehearse-deploy) replace Google: GOOGLE_APIS_ENDPOINT the
+# Admin API (as for build_image.py), CLOUD_SQL_STANDIN (host:port) the connector's route to the instance.
+_STANDIN = os.environ.get("GOOGLE_APIS_ENDPOINT", "").rstrip("/")
+ADMIN_API = f"{_STANDIN}/sql/v1" if _STANDIN else "https://sqladmin.googleapis.com/v1"
 _USER = re.compile(r"[a-z][a-z0-9-]{0,29}@[a-z][a-z0-9-]*\.iam")  # an IAM service-account database user
 _DATABASE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
@@ -103,6 +107,15 @@ def bootstrap(
 
 
 def _session() -> Any:  # pragma: no cover - the cloud path
+    if _STANDIN:
+        import subprocess
+
+        import requests
+
+        token = subprocess.run(["gcloud", "auth", "print-access-token"], check=True, capture_output=True, text=True)
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {token.stdout.strip()}"
+        return session
     import google.auth
     from google.auth.transport.requests import AuthorizedSession
 
@@ -111,6 +124,16 @@ def _session() -> Any:  # pragma: no cover - the cloud path
 
 
 def _connector() -> tuple[Callable[[str, str, str, str], Any], Callable[[], None]]:  # pragma: no cover
+    standin = os.environ.get("CLOUD_SQL_STANDIN")
+    if standin:
+        import pg8000.dbapi
+
+        host, port = standin.rsplit(":", 1)
+
+        def direct(name: str, user: str, password: str, database: str) -> Any:
+            return pg8000.dbapi.connect(user=user, password=password, host=host, port=int(port), database=database)
+
+        return direct, lambda: None
     from google.cloud.sql.connector import Connector
 
     connector = Connector()

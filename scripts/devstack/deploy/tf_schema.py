@@ -88,6 +88,42 @@ def _own_fqns(type_ref: dict[str, Any], assembly: str) -> list[str]:
     return []
 
 
+@dataclasses.dataclass(frozen=True)
+class JsiiClass:
+    """A resource, data source or provider class of a provider package's `.jsii`."""
+
+    kind: str  # "resource", "data" or "provider"
+    name: str  # the Terraform type ("" for the provider)
+    version: str  # the provider version its registry link names
+    config: str  # the fqn of its config interface (the arguments and blocks)
+    fqn: str  # the class's own fqn (its getters: every attribute, computed ones too)
+
+
+def jsii_classes(types: dict[str, Any]) -> Iterator[JsiiClass]:
+    """The resources, data sources and the provider of a `.jsii`'s types: the walk both schemas share."""
+    for fqn, spec in types.items():
+        if spec.get("kind") != "class" or spec.get("base") not in (
+            "cdktf.TerraformResource",
+            "cdktf.TerraformDataSource",
+            "cdktf.TerraformProvider",
+        ):
+            continue
+        params = spec.get("initializer", {}).get("parameters", [])
+        config = next((p["type"]["fqn"] for p in params if p["name"] == "config" and "fqn" in p["type"]), None)
+        if config is None:
+            continue
+        summary = spec.get("docs", {}).get("summary", "")
+        if spec["base"] == "cdktf.TerraformProvider":
+            link = _PROVIDER_LINK.search(summary)
+            if link:
+                yield JsiiClass("provider", "", link.group(2), config, fqn)
+            continue
+        link = _TYPE_LINK.search(summary)
+        if link:
+            kind = "resource" if link.group(3) == "resources" else "data"
+            yield JsiiClass(kind, link.group(4), link.group(2), config, fqn)
+
+
 def _tf_name(prop: dict[str, Any]) -> str | None:
     docs = prop.get("docs", {})
     match = _ANCHOR.search(docs.get("remarks", "") + " " + docs.get("summary", "") + " ")
@@ -127,30 +163,12 @@ def extract(jsii_path: Path) -> dict[str, Any]:
         return key
 
     provider: dict[str, Any] = {"version": "", "provider": None, "resource": {}, "data": {}}
-    for spec in types.values():
-        if spec.get("kind") != "class" or spec.get("base") not in (
-            "cdktf.TerraformResource",
-            "cdktf.TerraformDataSource",
-            "cdktf.TerraformProvider",
-        ):
-            continue
-        params = spec.get("initializer", {}).get("parameters", [])
-        config = next((p["type"]["fqn"] for p in params if p["name"] == "config" and "fqn" in p["type"]), None)
-        if config is None:
-            continue
-        summary = spec.get("docs", {}).get("summary", "")
-        if spec["base"] == "cdktf.TerraformProvider":
-            link = _PROVIDER_LINK.search(summary)
-            if link:
-                provider["provider"] = block_id(config)
-                provider["version"] = link.group(2)
-            continue
-        link = _TYPE_LINK.search(summary)
-        if not link:
-            continue
-        kind = "resource" if link.group(3) == "resources" else "data"
-        provider[kind][link.group(4)] = block_id(config)
-        provider["version"] = link.group(2)
+    for cls in jsii_classes(types):
+        if cls.kind == "provider":
+            provider["provider"] = block_id(cls.config)
+        else:
+            provider[cls.kind][cls.name] = block_id(cls.config)
+        provider["version"] = cls.version
     provider["resource"] = dict(sorted(provider["resource"].items()))
     provider["data"] = dict(sorted(provider["data"].items()))
     return {"provider": provider, "blocks": blocks}

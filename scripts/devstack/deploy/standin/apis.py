@@ -5,7 +5,10 @@
 - Cloud Run `builds:submit`: the build's source must be what StorageSource accepts, "a gzipped
   archive file (.tar.gz)" (cloud.google.com/run/docs/reference/rest/v2/StorageSource): the
   object the stand-in provider recorded for `google_storage_bucket_object` is opened and checked;
-  the answer is a finished Cloud Build operation, with an error when the source is refused.
+  the answer is a finished Cloud Build operation, with an error when the source is refused;
+- Cloud SQL Admin `PUT …/instances/INSTANCE/users?name=USER` (users.update, what
+  scripts/db-bootstrap calls): the user's password changes on the stand-in instance
+  (`cloudsql.py`) when Terraform created that instance; the answer is a finished operation.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
+from devstack.deploy.standin.cloudsql import Instance
 from devstack.deploy.standin.rules import World
 
 
@@ -52,8 +57,19 @@ def submit(world: World, body: dict[str, Any]) -> dict[str, Any]:
     return operation
 
 
+def update_user(world: World, instance: Instance | None, path: str, query: str, body: dict[str, Any]) -> int:
+    """users.update on the stand-in instance: 200, or 404 when Terraform has not created that instance."""
+    name = path.split("/instances/", 1)[1].split("/", 1)[0]
+    made = world.read()["resources"].get("google_sql_database_instance", {})
+    if instance is None or not any(key.rsplit("/", 1)[-1] == name for key in made):
+        return 404
+    user = parse_qs(query).get("name", [body.get("name", "")])[0]
+    instance.set_password(user, str(body["password"]))
+    return 200
+
+
 class Apis:
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, sql: Instance | None = None) -> None:
         self.world = world
         apis = self
 
@@ -75,7 +91,19 @@ class Apis:
                     found = any(self.path.endswith(key) for key in images)
                     self._answer(200 if found else 404, {} if found else {"error": {"code": 404}})
                     return
+                if self.path.startswith("/sql/v1/") and "/operations/" in self.path:
+                    self._answer(200, {"name": self.path.rsplit("/", 1)[-1], "status": "DONE"})
+                    return
                 self._answer(404, {"error": {"code": 404, "message": f"no stand-in for GET {self.path}"}})
+
+            def do_PUT(self) -> None:  # noqa: N802 - http.server's name
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                path, _, query = self.path.partition("?")
+                if path.startswith("/sql/v1/") and path.endswith("/users"):
+                    status = update_user(apis.world, sql, path, query, body)
+                    self._answer(status, {"name": "standin-users-update", "status": "DONE"} if status == 200 else {})
+                    return
+                self._answer(404, {"error": {"code": 404, "message": f"no stand-in for PUT {self.path}"}})
 
             def do_POST(self) -> None:  # noqa: N802
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")

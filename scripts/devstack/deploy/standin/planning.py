@@ -62,3 +62,24 @@ def fill_body(
         elif filled.get(name) is not None:
             filled[name] = items
     return filled
+
+
+def _values_at(value: Any, path: list[str]) -> list[Any]:
+    """Every value at a dotted path, through nested blocks (lists of objects) and objects."""
+    if not path:
+        return [value]
+    if isinstance(value, list):
+        return [found for item in value for found in _values_at(item, path)]
+    if isinstance(value, dict):
+        return _values_at(value.get(path[0]), path[1:])
+    return [None]
+
+
+def forces_replacement(paths: list[str], prior: dict[str, Any], planned: dict[str, Any], unknown: object) -> list[str]:
+    """The ForceNew paths whose value the plan changes (an unknown new value counts, as in the SDK)."""
+    changed = []
+    for path in paths:
+        before, after = _values_at(prior, path.split(".")), _values_at(planned, path.split("."))
+        if any(is_unknown(v, unknown) for v in after) or before != after:
+            changed.append(path)
+    return changed

@@ -20,8 +20,9 @@ fight it at every layer.
 What the stand-in does, for every resource: at plan, arguments are the configuration, computed
 attributes the configuration leaves null are unknown on create and keep their value on update;
 at apply, unknowns get deterministic values (`values.py`) and the rules of `rules.py` (what
-Google's APIs refuse on a first apply) are checked. It does not model replacement (ForceNew):
-every change is an update in place.
+Google's APIs refuse on a first apply) are checked. A change to an argument the real provider
+marks ForceNew (`forcenew.json`, derived from its source) plans a replacement; every other
+change is an update in place. Import takes back only what a destroy abandoned.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ from tf.gen import tfplugin_pb2 as pb
 from tf.types import Unknown
 from tf.utils import Diagnostics, read_dynamic_value, to_dynamic_value
 
-from devstack.deploy.standin import rules, values
-from devstack.deploy.standin.planning import fill_body, is_unknown, plan_body
+from devstack.deploy.standin import forcenew, rules, values
+from devstack.deploy.standin.planning import fill_body, forces_replacement, is_unknown, plan_body
 
 Body = dict[str, Any]
 
@@ -82,6 +83,7 @@ class Servicer(tf_provider.ProviderServicer):  # type: ignore[misc]
         self.resources: dict[str, Body] = schema["resource"]
         self.data_sources: dict[str, Body] = schema["data"]
         self.world = rules.World(Path(os.environ["STANDIN_WORLD"]))
+        self.force_new = forcenew.load()
         self.provider_config: dict[str, Any] = {}
 
     def GetProviderSchema(self, request: Any, context: Any) -> Any:
@@ -123,7 +125,12 @@ class Servicer(tf_provider.ProviderServicer):  # type: ignore[misc]
             for name, value in values.at_plan(self._context(request.type_name), planned).items():
                 if is_unknown(planned.get(name)):
                     planned[name] = value
-        return pb.PlanResourceChange.Response(planned_state=to_dynamic_value(planned))
+        # Terraform plans the replacement (destroy, then create from a plan without prior state).
+        replace = (
+            forces_replacement(self.force_new.get(request.type_name, []), prior, planned, Unknown) if prior else []
+        )
+        paths = [pb.AttributePath(steps=[pb.AttributePath.Step(attribute_name=p.split(".")[0])]) for p in replace]
+        return pb.PlanResourceChange.Response(planned_state=to_dynamic_value(planned), requires_replace=paths)
 
     def ApplyResourceChange(self, request: Any, context: Any) -> Any:
         diags = Diagnostics()
@@ -152,6 +159,16 @@ class Servicer(tf_provider.ProviderServicer):  # type: ignore[misc]
         except Exception:  # noqa: BLE001 - an internal error goes to the CLI, not to a dead plugin
             diags.add_error("stand-in provider failed", traceback.format_exc())
             return pb.ApplyResourceChange.Response(new_state=request.prior_state, diagnostics=diags.to_pb())
+
+    def ImportResourceState(self, request: Any, context: Any) -> Any:
+        """Only what a destroy abandoned (rules.abandoned) can be imported: it still exists, as it was."""
+        state = self.world.adopt(request.type_name, request.id)
+        if state is None:
+            diags = Diagnostics()
+            diags.add_error("Cannot import non-existent remote object", f"{request.type_name} {request.id!r}")
+            return pb.ImportResourceState.Response(diagnostics=diags.to_pb())
+        imported = pb.ImportResourceState.ImportedResource(type_name=request.type_name, state=to_dynamic_value(state))
+        return pb.ImportResourceState.Response(imported_resources=[imported])
 
     def ReadDataSource(self, request: Any, context: Any) -> Any:
         config = read_dynamic_value(request.config)

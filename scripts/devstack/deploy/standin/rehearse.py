@@ -1,6 +1,6 @@
 """Rehearse an environment's releases with the real Terraform CLI on the stand-in providers.
 
-    scripts/rehearse-deploy qa|prod [--keep DIR] [--steps first|all]
+    scripts/rehearse-deploy qa|prod [--keep DIR] [--base-url GATEWAY]
 
 Works in a scratch copy (`Workspace`): terraform/ copied, the rest of the repository linked, so
 nothing in the checkout changes. The env root's `backend "gcs" {}` is replaced by a local
@@ -8,38 +8,70 @@ backend in an override file (`standin_override.tf`; Terraform merges `*_override
 developer.hashicorp.com/terraform/language/files/override): the gcs backend would need a
 Cloud Storage JSON API stand-in with OAuth for what is only where the state is kept, and the
 rehearsal checks the configuration, not Google's storage. `gcloud` is a stand-in on PATH
-(`gcloud.py`) and the image builds go to `apis.py` through GOOGLE_APIS_ENDPOINT; nothing leaves
-127.0.0.1.
+(`gcloud.py`); the image builds and the Cloud SQL Admin API go to `apis.py` through
+GOOGLE_APIS_ENDPOINT, and Cloud SQL itself is a local PostgreSQL cluster (`cloudsql.py`);
+nothing leaves 127.0.0.1.
 
-Steps (each printed with its time; `Release.steps`): package → init → plan → deploy.yml's job
-for a first release (record read, candidate apply, secrets, migrate, smoke, promote, record
-written, reference) → one bundle changes → the same job again, whose plan may change that
-function's resources only → plan shows no change → destroy → apply again. A failing step stops
-it with terraform's (or the tool's) own error. Migrate and smoke go to a running local stack
-(`--base-url` its gateway, `--database-url` its database); without one they say they were not
-rehearsed.
+Steps (each printed with its time; `Release.steps`): package → init → plan → every step of
+deploy.yml's deploy job for a first release (`PLAYED`; the rest, `NOT_PLAYED`, says why not) →
+one bundle changes → the same job again, whose plan may change that function's resources only
+→ plan shows no change → destroy (`Release.destroy`: all of qa; where prod's data lives) →
+(prod) import what the destroy kept → apply again. A failing step stops it with terraform's (or
+the tool's) own error. The database bootstrap and the migration job run on the stand-in Cloud
+SQL instance; smoke and seed go to a running local stack (`--base-url`, its gateway), and
+without one say they were not rehearsed.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from devstack.catalog import REPO_ROOT
-from devstack.deploy.standin import apis, install, rules
+from devstack.deploy.standin import apis, cloudsql, install, rules
 
 LINKED = ("functions", "contracts", "shared", "scripts")
+
+
+# deploy.yml's deploy job, each step (by its id, else its action, else its name in lower case): the
+# rehearsal's step that plays it in every release, or why none does. tests/deploy/test_rehearsal.py
+# checks that every step of the job is in one of the two, so a new workflow step is not forgotten.
+PLAYED = {
+    "package": "package",
+    "record": "record (read)",
+    "candidate": "candidate apply",
+    "secrets": "secrets",
+    "database": "database",
+    "migrate": "migrate",
+    "smoke": "smoke",
+    "promote": "promote",
+    "promoted": "record (write)",
+    "reference": "reference",
+    "seed": "seed",
+    "report": "report",
+}
+NOT_PLAYED = {
+    "actions/checkout": "the Workspace is a scratch copy of this checkout",
+    "./.github/actions/setup-backend": "this machine's .venv and terraform are what it installs on the runner",
+    "./.github/actions/terraform-env": "init: the stand-ins' CLI configuration, a local backend, the stand-in gcloud",
+    "rollback": "only after a promote that failed half-way; a rehearsal stops at its first failed step",
+}
+# Where an environment's data lives: what the rehearsal of a protected environment's destroy aims at.
+DATA_STORES = ("google_sql_database_instance", "google_firestore_database")
+# The outcomes the Report step is given (deploy.yml's OUTCOMES).
+REPORTED = [*(step for step in PLAYED if step != "report"), "rollback"]
 
 
 class StepFailed(RuntimeError):
@@ -52,8 +84,9 @@ class StepFailed(RuntimeError):
 class Workspace:
     """A scratch copy of the repository's terraform/ with the stand-ins installed."""
 
-    def __init__(self, root: Path, env: str, source: Path = REPO_ROOT) -> None:
+    def __init__(self, root: Path, env: str, source: Path = REPO_ROOT, packaged: Path | None = None) -> None:
         self.root = root
+        self.packaged = packaged
         self.env = env
         self.repo = root / "repo"
         self.repo.mkdir(parents=True, exist_ok=True)
@@ -82,10 +115,17 @@ class Workspace:
         self.environ["PYTHONPATH"] = str(REPO_ROOT / "scripts")
 
     def package(self) -> str:
+        """scripts/package into dist/; or a copy of what it made earlier of this checkout (`packaged`)."""
+        if self.packaged is not None:
+            shutil.copytree(self.packaged, self.dist)
+            manifest = json.loads((self.dist / "bundles.json").read_text())
+            manifest["bundle_dir"] = str(self.dist)  # the manifest names where its bundles are
+            (self.dist / "bundles.json").write_text(json.dumps(manifest, indent=2))
+            return f"the bundles of {self.packaged}"
         return self.run([sys.executable, "-m", "devstack.deploy.package", "--out", str(self.dist)], cwd=REPO_ROOT)
 
     def terraform(self, *args: str) -> str:
-        plain = ["-no-color"] if args[0] in ("init", "plan", "apply", "destroy") else []
+        plain = ["-no-color"] if args[0] in ("init", "plan", "apply", "destroy", "import") else []
         return self.run(["terraform", f"-chdir={self.env_dir}", args[0], *plain, *args[1:]])
 
     def run(self, argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
@@ -99,10 +139,10 @@ class Workspace:
 class Release:
     """deploy.yml's deploy job, step by step, on a Workspace (paths as the workflow's RUNNER_TEMP)."""
 
-    def __init__(self, ws: Workspace, base_url: str | None, database_url: str | None) -> None:
+    def __init__(self, ws: Workspace, base_url: str | None, sql: cloudsql.Instance | None = None) -> None:
         self.ws = ws
         self.base_url = base_url
-        self.database_url = database_url
+        self.sql = sql  # the stand-in Cloud SQL instance (cloudsql.py): the database and migrate steps' target
         self.temp = ws.root / "runner-temp"
         self.temp.mkdir(exist_ok=True)
         # STATE_BUCKET, the bucket backend.hcl names (terraform/README.md step 2).
@@ -145,11 +185,27 @@ class Release:
         project = self.ws.terraform("output", "-raw", "project_id").strip()
         return self.ws.run([str(REPO_ROOT / "scripts" / "bootstrap-secrets"), "--project", project])
 
+    def database(self) -> str:
+        """scripts/db-bootstrap as deploy.yml runs it, on the stand-in instance holding what Terraform created."""
+        if self.sql is None:
+            return "no stand-in Cloud SQL instance: not rehearsed"
+        made = self.sql.sync(json.loads(self.ws.terraform("state", "pull")))
+        env = {**self.ws.environ, "CLOUD_SQL_STANDIN": self.sql.address}
+        bootstrap = [str(REPO_ROOT / "scripts" / "db-bootstrap"), "--outputs", str(self.temp / "candidate.json")]
+        return "".join(f"stand-in Cloud SQL: {m}\n" for m in made) + self.ws.run(bootstrap, env=env)
+
     def migrate(self) -> str:
-        """What the release's db-migrate job runs (alembic upgrade head), on the local stack's database."""
-        if self.database_url is None:
-            return "no local stack given (--database-url): not rehearsed"
-        env = {**self.ws.environ, "DATABASE_URL": self.database_url, "PYTHONPATH": str(REPO_ROOT / "shared")}
+        """What the release's db-migrate job runs, with its environment, as its IAM user, on the stand-in instance.
+
+        The job's environment is the one Terraform gave its service; only the Cloud SQL connector
+        (CLOUD_SQL_INSTANCE) is replaced by a URL to the stand-in instance, as the same IAM user.
+        """
+        if self.sql is None:
+            return "no stand-in Cloud SQL instance: not rehearsed"
+        job = migration_job_env(json.loads(self.ws.terraform("state", "pull")))
+        job.pop("CLOUD_SQL_INSTANCE", None)
+        job["DATABASE_URL"] = self.sql.url(job["DB_USER"], job["DB_NAME"])
+        env = {**self.ws.environ, **job, "PYTHONPATH": str(REPO_ROOT / "shared")}
         return self.ws.run([sys.executable, "-m", "wellness.migrations"], env=env)
 
     def smoke(self) -> str:
@@ -158,6 +214,17 @@ class Release:
         return self.ws.run(
             [str(REPO_ROOT / "scripts" / "smoke"), "--base-url", self.base_url, "--profile-timeout", "30"]
         )
+
+    def seed(self) -> str:
+        """qa only (deploy.yml's `if`): scripts/seed through the gateway, here the local stack's."""
+        if self.base_url is None:
+            return "no local stack given (--base-url): not rehearsed"
+        return self.ws.run([str(REPO_ROOT / "scripts" / "seed"), "--base-url", self.base_url])
+
+    def report(self, played: list[str]) -> str:
+        """deploy.yml's Report: python -m devstack.deploy.report with each step's outcome (it fails unless released)."""
+        outcomes = [f"{step}={'success' if step in played else 'skipped'}" for step in REPORTED]
+        return self.tool("devstack.deploy.report", *outcomes)
 
     def promote(self) -> str:
         return self.ws.terraform(
@@ -186,15 +253,23 @@ class Release:
         )
 
     def change_one_bundle(self) -> str:
-        """A new bundle for one function, as an edit to its code makes: only its revision may change."""
+        """A new bundle for one function, as an edit to its code makes: only its revision may change.
+
+        Its archive is rewritten with one more file, gzipped tar like scripts/package's, under a
+        name with a new content hash.
+        """
         manifest: dict[str, Any] = json.loads((self.ws.dist / "bundles.json").read_text())
         name: str = sorted(manifest["bundles"])[0]
-        old = manifest["bundles"][name]
-        new = f"{name}-{hashlib.sha256(old.encode()).hexdigest()[:16]}.zip"
-        shutil.copyfile(self.ws.dist / old, self.ws.dist / new)
-        with zipfile.ZipFile(self.ws.dist / new, "a") as bundle:
-            bundle.writestr("CHANGED", "the second release's change\n")
-        manifest["bundles"][name] = new
+        old = self.ws.dist / manifest["bundles"][name]
+        new = self.ws.dist / f"{name}-{hashlib.sha256(old.read_bytes()).hexdigest()[:16]}.tar.gz"
+        with tarfile.open(old, "r:gz") as before, tarfile.open(new, "w:gz") as after:
+            for member in before.getmembers():
+                after.addfile(member, before.extractfile(member) if member.isfile() else None)
+            changed = b"the second release's change\n"
+            info = tarfile.TarInfo("CHANGED")
+            info.size = len(changed)
+            after.addfile(info, io.BytesIO(changed))
+        manifest["bundles"][name] = new.name
         (self.ws.dist / "bundles.json").write_text(json.dumps(manifest, indent=2))
         self.changed = name
         return name
@@ -217,49 +292,96 @@ class Release:
             "plan", "-detailed-exitcode", self.bundles, f"-var-file={self.temp / 'promote.tfvars.json'}"
         )
 
+    @property
+    def protected(self) -> bool:
+        """The environment has deletion protection on (prod): no procedure destroys it."""
+        tfvars = (self.ws.env_dir / "terraform.tfvars").read_text()
+        return re.search(r"^deletion_protection\s*=\s*true", tfvars, re.M) is not None
+
     def destroy(self) -> str:
-        """qa goes; an environment with deletion protection (prod) keeps what is protected, and says so."""
-        protected = re.search(
-            r"^deletion_protection\s*=\s*true", (self.ws.env_dir / "terraform.tfvars").read_text(), re.M
-        )
+        """qa: everything goes (the README's destroy between test campaigns).
+
+        With deletion protection (prod), which nothing is meant to destroy, a full destroy would
+        take most of the environment down and cost minutes: the rehearsal destroys where the data
+        lives (the Cloud SQL instance and the Firestore database, with what depends on them), as a
+        mistaken destroy would, and requires that nothing holding data goes: the provider refuses
+        what is protected, and abandons Firestore's database (deletion_policy ABANDON).
+        """
+        targets: list[str] = []
+        if self.protected:
+            listed = self.ws.terraform("state", "list").split()
+            targets = [f"-target={a}" for a in listed if re.search(rf"\.({'|'.join(DATA_STORES)})\.", a)]
+            self.kept_at = {a.split(".")[-2]: a for a in listed if re.search(r"\.google_firestore_database\.", a)}
         try:
             return self.ws.terraform(
-                "destroy", "-auto-approve", self.bundles, f"-var-file={self.temp / 'promote.tfvars.json'}"
+                "destroy", "-auto-approve", *targets, self.bundles, f"-var-file={self.temp / 'promote.tfvars.json'}"
             )
         except StepFailed as failed:
             errors = [line for line in failed.output.splitlines() if line.startswith("Error")]
-            if protected and errors and all(rules.PROTECTED in line for line in errors):
+            if self.protected and errors and all(rules.PROTECTED in line for line in errors):
                 return "refused where deletion protection is on (as it must be):\n" + "\n".join(errors)
             raise
+
+    def import_kept(self) -> str:
+        """What the destroy abandoned (it still holds its data) back into the state: `terraform import`."""
+        project = json.loads((self.temp / "candidate.json").read_text())["project_id"]["value"]
+        kept = self.ws.world.kept()
+        if not kept:
+            raise StepFailed("import", "the destroy abandoned nothing: Firestore's database was deleted")
+        out = []
+        for key in kept:
+            type_name, name = key.split("/", 1)
+            address = self.kept_at[type_name]
+            out.append(
+                self.ws.terraform(
+                    "import",
+                    self.bundles,
+                    f"-var-file={self.temp / 'promote.tfvars.json'}",
+                    address,
+                    f"projects/{project}/databases/{name}",
+                )
+            )
+        return "".join(out)
 
     def apply_again(self) -> str:
         return self.ws.terraform(
             "apply", "-auto-approve", self.bundles, f"-var-file={self.temp / 'promote.tfvars.json'}"
         )
 
-    def steps(self) -> list[tuple[str, Callable[[], str]]]:
-        release = [
+    def release(self, nth: str) -> list[tuple[str, Callable[[], str]]]:
+        """One run of deploy.yml's deploy job after its package step, in its order (seed where it seeds: qa)."""
+        steps: list[tuple[str, Callable[[], str]]] = [
             ("record (read)", self.read_record),
             ("candidate apply", self.candidate),
             ("secrets", self.secrets),
+            ("database", self.database),
             ("migrate", self.migrate),
             ("smoke", self.smoke),
             ("promote", self.promote),
+            ("record (write)", lambda: self.record(nth)),
+            ("reference", self.reference),
         ]
+        if self.ws.env == "qa":
+            steps.append(("seed", self.seed))
+        names = {name for name, _ in steps} | {"package"}
+        played = [step for step, name in PLAYED.items() if name in names]
+        steps.append(("report", lambda: self.report(played)))
+        return [(f"{nth} {name}", step) for name, step in steps]
+
+    def steps(self) -> list[tuple[str, Callable[[], str]]]:
+        first, second = self.release("1st"), self.release("2nd")
         return [
             ("package", self.ws.package),
             ("init", lambda: self.ws.terraform("init")),
             ("plan", lambda: self.ws.terraform("plan", self.bundles, "-var-file=" + str(self._first_vars()))),
-            *[(f"1st {n}", s) for n, s in release],
-            ("1st record (write)", lambda: self.record("first")),
-            ("1st reference", self.reference),
+            *first,
             ("one bundle changes", self.change_one_bundle),
-            ("2nd record (read)", self.read_record),
+            second[0],  # the record, read
             ("2nd plan: one function", self.only_the_changed_function_changes),
-            *[(f"2nd {n}", s) for n, s in release[1:]],
-            ("2nd record (write)", lambda: self.record("second")),
+            *second[1:],
             ("plan shows no change", self.plan_shows_no_change),
             ("destroy", self.destroy),
+            *([("import what destroy kept", self.import_kept)] if self.protected else []),
             ("apply again", self.apply_again),
         ]
 
@@ -269,6 +391,19 @@ class Release:
         return path
 
 
+def migration_job_env(state: dict[str, Any]) -> dict[str, str]:
+    """The environment Terraform gave the migration job's service (the one handed DB_RUNTIME_USERS)."""
+    for resource in state["resources"]:
+        if resource["type"] != "google_cloud_run_v2_service":
+            continue
+        for instance in resource["instances"]:
+            for template in instance["attributes"].get("template") or []:
+                env = {e["name"]: e.get("value") or "" for c in template["containers"] for e in c.get("env") or []}
+                if "DB_RUNTIME_USERS" in env:
+                    return env
+    raise StepFailed("migrate", "no Cloud Run service in the state has DB_RUNTIME_USERS (the migration job)")
+
+
 def rehearse(
     env: str,
     root: Path,
@@ -276,14 +411,18 @@ def rehearse(
     until: str | None = None,
     source: Path = REPO_ROOT,
     base_url: str | None = None,
-    database_url: str | None = None,
+    packaged: Path | None = None,
 ) -> list[tuple[str, float]]:
-    """Run the steps (up to and including `until`) on source's terraform/; each step's name and seconds."""
-    ws = Workspace(root, env, source)
+    """Run the steps (up to and including `until`) on source's terraform/; each step's name and seconds.
+
+    `packaged`: a dist/ that scripts/package already made of this checkout, copied instead of
+    packaging again (the tests rehearse several environments of one checkout).
+    """
+    ws = Workspace(root, env, source, packaged)
     timings: list[tuple[str, float]] = []
-    with apis.Apis(ws.world) as stand_in:
+    with cloudsql.Instance(root / "cloudsql") as sql, apis.Apis(ws.world, sql) as stand_in:
         ws.environ["GOOGLE_APIS_ENDPOINT"] = stand_in.endpoint
-        for name, step in Release(ws, base_url, database_url).steps():
+        for name, step in Release(ws, base_url, sql).steps():
             started = time.monotonic()
             step()
             timings.append((name, time.monotonic() - started))
@@ -297,12 +436,11 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="scripts/rehearse-deploy", description=__doc__.split("\n\n")[0])
     parser.add_argument("env", choices=sorted(p.name for p in (REPO_ROOT / "terraform" / "envs").iterdir()))
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it (default: a temporary one)")
-    parser.add_argument("--base-url", help="a running local stack's gateway (scripts/dev up): the smoke test's target")
-    parser.add_argument("--database-url", help="that stack's database (DATABASE_URL): the migrate step's target")
+    parser.add_argument("--base-url", help="a running local stack's gateway (scripts/dev up): smoke and seed")
     args = parser.parse_args(argv)
     root = args.keep or Path(tempfile.mkdtemp(prefix=f"rehearse-{args.env}-"))
     try:
-        timings = rehearse(args.env, root, base_url=args.base_url, database_url=args.database_url)
+        timings = rehearse(args.env, root, base_url=args.base_url)
     except StepFailed as exc:
         print(f"rehearse-deploy {args.env}: {exc.step} FAILED\n{exc.output[-6000:]}", file=sys.stderr)
         return 1

@@ -91,8 +91,24 @@ class World:
                 data.setdefault("objects", {}).pop(f"{state.get('bucket')}/{state.get('name')}", None)
             if type_name == "google_sql_database_instance":
                 data.setdefault("deleted_sql_instances", []).append(state.get("name"))
-            if type_name == "google_firestore_database" and state.get("deletion_policy") in (None, "ABANDON"):
+            if abandoned(type_name, state):  # still there, with its data: `terraform import` takes it back
                 data.setdefault("abandoned_databases", []).append(state.get("name"))
+                data.setdefault("abandoned", {})[f"{type_name}/{state.get('name')}"] = state
+
+    def kept(self) -> dict[str, dict[str, Any]]:
+        """What destroys abandoned: {TYPE/NAME: its last state}."""
+        kept: dict[str, dict[str, Any]] = self.read().get("abandoned", {})
+        return kept
+
+    def adopt(self, type_name: str, import_id: str) -> dict[str, Any] | None:
+        """`terraform import` of an abandoned resource (id `projects/P/databases/NAME` or NAME): its state."""
+        name = import_id.rsplit("/", 1)[-1]
+        with self.changing() as data:
+            state: dict[str, Any] | None = data.get("abandoned", {}).pop(f"{type_name}/{name}", None)
+            if state is not None:
+                data["abandoned_databases"].remove(name)
+                data["resources"].setdefault(type_name, {})[str(state.get("id"))] = True
+        return state
 
     def add_object(self, bucket: str, name: str, source: str) -> None:
         with self.changing() as data:
@@ -231,8 +247,20 @@ def protection(type_name: str, state: dict[str, Any]) -> list[Problem]:
     return []
 
 
+def abandoned(type_name: str, state: dict[str, Any]) -> bool:
+    """A destroy only forgets it: Firestore's deletion_policy ABANDON (the default), checked before its protection.
+
+    provider 6.50.0, google/services/firestore/resource_firestore_database.go, Delete: `if
+    deletionPolicy != "DELETE" { ... skipping deletion; return nil }`, then the
+    DELETE_PROTECTION_ENABLED error.
+    """
+    return type_name == "google_firestore_database" and state.get("deletion_policy") in (None, "ABANDON")
+
+
 def check_destroy(type_name: str, state: dict[str, Any], world: World) -> list[Problem]:
     """Deletion protection; a bucket holding objects Terraform does not manage needs force_destroy."""
+    if abandoned(type_name, state):
+        return []
     protected = protection(type_name, state)
     if protected or type_name != "google_storage_bucket" or state.get("force_destroy"):
         return protected

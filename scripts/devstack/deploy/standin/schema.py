@@ -129,25 +129,11 @@ class _Assembly:
 
     def provider(self) -> dict[str, Any]:
         out: dict[str, Any] = {"provider": None, "resource": {}, "data": {}}
-        for fqn, spec in self.types.items():
-            base = spec.get("base")
-            if spec.get("kind") != "class" or base not in (
-                "cdktf.TerraformResource",
-                "cdktf.TerraformDataSource",
-                "cdktf.TerraformProvider",
-            ):
-                continue
-            params = spec.get("initializer", {}).get("parameters", [])
-            config = next((p["type"]["fqn"] for p in params if p["name"] == "config" and "fqn" in p["type"]), None)
-            if config is None:
-                continue
-            if base == "cdktf.TerraformProvider":
-                out["provider"] = self.body(config, None)
-                continue
-            link = tf_schema._TYPE_LINK.search(spec.get("docs", {}).get("summary", ""))
-            if link:
-                kind = "resource" if link.group(3) == "resources" else "data"
-                out[kind][link.group(4)] = self.body(config, fqn, top=True)
+        for cls in tf_schema.jsii_classes(self.types):
+            if cls.kind == "provider":
+                out["provider"] = self.body(cls.config, None)
+            else:
+                out[cls.kind][cls.name] = self.body(cls.config, cls.fqn, top=True)
         return out
 
 
