@@ -1,4 +1,4 @@
-"""Create the Pub/Sub topology of contracts/topics.yaml in the emulator.
+"""Create the Pub/Sub topology (contracts/topics.yaml, the catalog's subscribers) in the emulator.
 
     Usage::
 
@@ -9,7 +9,7 @@ Every topic; for every subscription its dead-letter topic `<sub>.dead-letter` an
 the pull subscription `<sub>.dead-letter.hold` that keeps what lands there; and a
 push subscription for each subscription whose function runs, pushing to that
 function's base URL with the same dead-letter and retry policies as in the cloud
-(Terraform reads the same file). Safe to run again: what exists is kept, and a push
+(Terraform reads the same files). Safe to run again: what exists is kept, and a push
 subscription whose endpoint or policies changed is brought in line.
 """
 
