@@ -9,7 +9,8 @@ Writes what the catalog says a function is, so that each fact is typed once:
   test_main.py, which passes;
 - HTTP: the operation in contracts/openapi.yaml, with its `x-google-backend` placeholder and
   its path parameters, and the regenerated client (clients/);
-- the generated files: functions/NAME/requirements.txt and the domain's CI workflow.
+- the generated files: functions/NAME/requirements.txt, the domain's CI workflow and the
+  capacity plan in terraform/README.md.
 
 Then a person writes the service code and makes main.py call it (README, "Adding a function").
 A subscription needs nothing more: the catalog's `topic` is its subscription.
@@ -248,12 +249,16 @@ def scaffold(name: str, kind: str, where: str, domain: str | None, stores: list[
 
 def _regenerate(contract_changed: bool) -> list[Path]:
     """The generated files, by their own generators (which print what they wrote)."""
-    steps = [["devstack.deploy.requirements", "--write"], ["devstack.deploy.workflows", "--write"]]
+    steps = [
+        ["devstack.deploy.requirements", "--write"],
+        ["devstack.deploy.workflows", "--write"],
+        ["devstack.load.capacity", "--write"],  # terraform/README.md's plan counts every function's connections
+    ]
     if contract_changed:
         steps.append(["devstack.client"])
     before = _changed_files()
     for step in steps:
-        subprocess.run([sys.executable, "-m", *step], cwd=REPO_ROOT, check=True)
+        subprocess.run([sys.executable, "-m", *step], cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL)
     after = _changed_files()
     return sorted(path for path, content in after.items() if before.get(path) != content)
 

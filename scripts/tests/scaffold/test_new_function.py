@@ -97,6 +97,7 @@ def test_a_scaffolded_endpoint_and_subscriber_pass_their_tests_and_the_lint_in_a
             "functions/catalog.yaml",
             ".github/workflows/ci-reporting.yml",
             ".github/workflows/ci-profile.yml",
+            "terraform/README.md",  # the capacity plan: two more functions' instances and connections
             *(f"functions/{name}/{file}" for name in (HTTP, SUBSCRIBER) for file in FUNCTION_FILES),
         ]
     )
