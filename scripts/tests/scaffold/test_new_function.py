@@ -103,7 +103,8 @@ def test_a_scaffolded_endpoint_and_subscriber_pass_their_tests_and_the_lint_in_a
     )
     assert "clients/openapi3.json" in clients  # the client was regenerated from the new operation
     run = subprocess.run(
-        ["scripts/test", f"functions/{HTTP}", f"functions/{SUBSCRIBER}", "tests/consistency/test_catalog.py"],
+        # The functions' own tests, and the checks every function and operation must pass.
+        ["scripts/test", f"functions/{HTTP}", f"functions/{SUBSCRIBER}", *CHECKS],
         cwd=repo,
         capture_output=True,
         text=True,
@@ -115,6 +116,11 @@ def test_a_scaffolded_endpoint_and_subscriber_pass_their_tests_and_the_lint_in_a
 
 
 FUNCTION_FILES = ("main.py", "test_main.py", "requirements.txt")
+CHECKS = (
+    "tests/consistency/test_catalog.py",
+    "tests/security/test_contract_rules.py",
+    "tests/contract/test_examples.py",
+)
 
 
 def _scratch_copy(repo: Path) -> Path:
