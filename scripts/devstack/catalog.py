@@ -173,20 +173,38 @@ def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONT
             )
         )
     topics_raw = yaml.safe_load((contracts_dir / "topics.yaml").read_text())
-    sub_defaults = topics_raw.get("defaults", {})
+    topics = topics_raw["topics"]
+    return Catalog(tuple(functions), topics, _subscriptions(functions, topics, topics_raw.get("defaults", {})))
+
+
+def _subscriptions(
+    functions: list[Function], topics: dict[str, dict[str, Any]], defaults: dict[str, Any]
+) -> tuple[Subscription, ...]:
+    """One push subscription per subscriber, named after it, on its catalog `topic` (topics.yaml's defaults).
+
+    The catalog is the one place a subscriber's topic is declared: topics.yaml names the topics only.
+    """
+    listed = [topic for topic, spec in topics.items() if "subscriptions" in (spec or {})]
+    if listed:
+        raise ValueError(
+            f"contracts/topics.yaml: {listed} list subscriptions; a subscriber's topic is its `topic` in "
+            "functions/catalog.yaml, and its subscription is derived from it"
+        )
     subscriptions = []
-    for topic, tspec in topics_raw["topics"].items():
-        for sub_name, sspec in (tspec.get("subscriptions") or {}).items():
-            merged = {**sub_defaults, **sspec}
-            subscriptions.append(
-                Subscription(
-                    name=sub_name,
-                    topic=topic,
-                    function=merged["function"],
-                    ack_deadline_seconds=int(merged["ack_deadline_seconds"]),
-                    max_delivery_attempts=int(merged["max_delivery_attempts"]),
-                    minimum_backoff_seconds=int(merged["minimum_backoff_seconds"]),
-                    maximum_backoff_seconds=int(merged["maximum_backoff_seconds"]),
-                )
+    for fn in functions:
+        if fn.kind != "subscriber":
+            continue
+        if fn.topic not in topics:
+            raise ValueError(f"{fn.name}: topic {fn.topic!r} is not in contracts/topics.yaml")
+        subscriptions.append(
+            Subscription(
+                name=fn.name,
+                topic=fn.topic,
+                function=fn.name,
+                ack_deadline_seconds=int(defaults["ack_deadline_seconds"]),
+                max_delivery_attempts=int(defaults["max_delivery_attempts"]),
+                minimum_backoff_seconds=int(defaults["minimum_backoff_seconds"]),
+                maximum_backoff_seconds=int(defaults["maximum_backoff_seconds"]),
             )
-    return Catalog(tuple(functions), topics_raw["topics"], tuple(subscriptions))
+        )
+    return tuple(subscriptions)

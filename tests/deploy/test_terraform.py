@@ -82,7 +82,8 @@ def test_terraform_reads_the_catalog_and_contracts_itself() -> None:
     assert 'contracts/topics.yaml"' in catalog_locals["topics_doc"]
     assert "local.catalog.functions" in catalog_locals["functions"]
     assert "local.topics_doc.topics" in catalog_locals["topics"]
-    assert "t.subscriptions" in catalog_locals["subscriptions"]
+    # Subscriptions come from the catalog's subscribers (each one's `topic`), not from topics.yaml.
+    assert "local.catalog.functions" in catalog_locals["subscriptions"] and "f.topic" in catalog_locals["subscriptions"]
 
 
 def test_every_catalog_entry_is_covered_by_a_for_each_source() -> None:

@@ -21,8 +21,8 @@ At 10, 100 and 1,000 requests per second of the load model's mix (model.py):
 - **Cloud SQL connections**: the instances of every Postgres function × `db_pool_size`,
   plus what the Terraform precondition also reserves (one candidate instance per function,
   the migration job, `db_reserved_connections`), against `db_max_connections`.
-- **Pub/Sub**: publishes and push deliveries per second (each topic's subscriptions, from
-  contracts/topics.yaml).
+- **Pub/Sub**: publishes and push deliveries per second (each topic's subscribers, from
+  functions/catalog.yaml).
 - **Monthly cost** at that rate held for a 30-day month (an upper bound: real traffic has
   quiet nights), with the prices in PRICES, each named with the page it comes from.
   Firestore operations per request are estimates per route (FIRESTORE_OPS), not measured.

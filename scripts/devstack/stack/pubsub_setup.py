@@ -1,4 +1,4 @@
-"""Create the Pub/Sub topology of contracts/topics.yaml in the emulator.
+"""Create the Pub/Sub topology (contracts/topics.yaml, the catalog's subscribers) in the emulator.
 
     Usage::
 
@@ -7,14 +7,15 @@
 
 Every topic; for every subscription its dead-letter topic `<sub>.dead-letter` and
 the pull subscription `<sub>.dead-letter.hold` that keeps what lands there; and, for
-each subscription whose function runs, its two lanes as in the cloud
-(terraform/modules/subscriber_function, which reads the same file), with the same
+each subscriber the catalog declares whose function runs, its two lanes as in the cloud
+(terraform/modules/subscriber_function; both read the catalog and topics.yaml), with the same
 dead-letter and retry policies: `<sub>.live`, filtered to every message but the smoke's,
 pushing to the function, and `<sub>.candidate`, filtered to the smoke's messages only
 (wellness.platform.smoke), pushing to the candidate's process when a candidate release
 runs beside the live one (`candidate_urls`, devstack.stack.candidate) and else to the
 live process, as the cloud's `candidate` tag names the live revision between releases.
-The emulator applies filters as Pub/Sub does (scripts/tests/stack/test_lanes.py).
+The emulator stores the filters but does not apply them, so `@subscriber` also acks
+another lane's message unapplied (wellness.platform.smoke; scripts/tests/stack/test_lanes.py).
 Safe to run again: what exists is kept, a push subscription whose endpoint or policies
 changed is brought in line, and one whose filter changed is created again (a filter is
 fixed at creation).

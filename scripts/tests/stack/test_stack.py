@@ -172,9 +172,7 @@ functions:
 TOPICS = """
 defaults: {ack_deadline_seconds: 10, max_delivery_attempts: 5, minimum_backoff_seconds: 1, maximum_backoff_seconds: 5}
 topics:
-  thing.happened:
-    subscriptions:
-      thing-on-event: {function: thing-on-event}
+  thing.happened: {}
 """
 OPENAPI = """
 swagger: "2.0"

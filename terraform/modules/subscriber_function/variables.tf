@@ -56,7 +56,7 @@ variable "kms_key_name" {
   default = null
 }
 variable "subscription" {
-  description = "The subscription from contracts/topics.yaml, defaults merged."
+  description = "One per catalog subscriber, named after it (contracts/topics.yaml's defaults merged)."
   type = object({
     name                    = string
     ack_deadline_seconds    = number

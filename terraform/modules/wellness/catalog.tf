@@ -36,11 +36,12 @@ locals {
   topics = {
     for name, t in local.topics_doc.topics : name => { message_retention = local.topics_doc.defaults.message_retention }
   }
-  subscriptions = merge([
-    for topic, t in local.topics_doc.topics : {
-      for sub, s in try(t.subscriptions, {}) : sub => merge(local.topics_doc.defaults, s, { topic = topic })
-    }
-  ]...)
+  # One push subscription per subscriber, named after it, on the catalog's `topic` (topics.yaml
+  # lists topics only; devstack.catalog derives the same for the local stack).
+  subscriptions = {
+    for name, f in local.catalog.functions : name => merge(local.topics_doc.defaults, { function = name, topic = f.topic })
+    if f.kind == "subscriber"
+  }
 
   # The migration job: the catalog's one release job (kind job, no schedule), called by the deploy.
   migrate_function = one([for name, f in local.catalog.functions : name if f.kind == "job" && try(f.schedule, null) == null])
