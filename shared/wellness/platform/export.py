@@ -1,6 +1,6 @@
 """A user's data export (`GET /v1/me/export`): what each domain's part shares, and its bound.
 
-Each domain that keeps anything of a user exports it itself (`export_user` in its
+Each domain that keeps anything of a user exports it itself (`user_export` in its
 `public.py`), as JSON-ready records in its own read; the account's export puts the parts
 together. Every read is bounded: a section reads at most `limit + 1` records, and one more
 than the limit is `ExportTooLargeError` (413 `export_too_large`), never an unbounded read;
