@@ -159,6 +159,10 @@ def test_every_postgres_function_works_under_its_own_grants(load_function, migra
         pending = conn.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL")).scalar()
     assert relayed.get_json()["failed"] == 0 and pending == 0
 
+    exported = fn("auth-export-me").get("/v1/me/export", headers=me)  # reads every Postgres domain: `reads`
+    assert exported.status_code == 200, exported.get_json()
+    export = exported.get_json()
+    assert export["notifications"]["sentMail"] and export["reporting"]["completions"] and export["program"]["timezone"]
     assert fn("auth-delete-me").delete("/v1/me", headers=me).status_code == 204
     for subscriber in ("program-on-user-deleted", "reporting-on-user-deleted", "notifications-on-user-deleted"):
         deliver(subscriber, user_deleted(user))

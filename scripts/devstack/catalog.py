@@ -46,6 +46,7 @@ class Function:
     schedule: str | None = None
     packages: tuple[str, ...] = ()
     publishes: tuple[str, ...] = ()  # the topics it may publish to ("all": the outbox relay)
+    reads: tuple[str, ...] = ()  # other Postgres domains whose tables it may read (SELECT), besides its own
 
     @property
     def release_job(self) -> bool:
@@ -142,6 +143,11 @@ def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONT
             raise ValueError(f"{name}: publishes needs the pubsub store")
         if "all" in publishes and (spec["kind"] != "job" or spec["domain"] != "platform"):
             raise ValueError(f"{name}: only the platform's relay job may publish to every topic")
+        reads = list(spec.get("reads", []))
+        if reads and "postgres" not in spec.get("stores", []):
+            raise ValueError(f"{name}: reads needs the postgres store")
+        if spec["domain"] in reads:
+            raise ValueError(f"{name}: reads names other domains; its own domain's tables are its own")
         # Sizing: the function's own value, else its kind's, else the catalog-wide default.
         sized = {**defaults, **defaults.get("sizing", {}).get(spec["kind"], {}), **spec}
         budget = sized.get("cold_start_ms")
@@ -170,6 +176,7 @@ def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONT
                 schedule=spec.get("schedule"),
                 packages=tuple(spec.get("packages", [])),
                 publishes=tuple(publishes),
+                reads=tuple(reads),
             )
         )
     topics_raw = yaml.safe_load((contracts_dir / "topics.yaml").read_text())

@@ -80,3 +80,39 @@ def scan_firestore(client: Any, needles: Sequence[str]) -> Found:
         if any(needle in described.lower() for needle in lowered):
             found.setdefault(snapshot.reference.parent.id, []).append(described)
     return found
+
+
+Rows = dict[str, list[dict[str, Any]]]  # table or collection id -> the matching rows or documents, as values
+
+
+def postgres_rows(engine: Engine, needles: Sequence[str]) -> Rows:
+    """{table: [row as {column: JSON value}]} for every row of every table that contains any needle."""
+    found: Rows = {}
+    lowered = [needle.lower() for needle in needles if needle]
+    with engine.connect() as conn:
+        for table in postgres_tables(engine):
+            quoted = '"' + table.replace('"', '""') + '"'
+            rows = conn.execute(
+                text(  # as in scan_postgres; to_jsonb gives each column's value (timestamps in ISO 8601)
+                    f"SELECT to_jsonb(r) FROM {quoted} AS r"  # noqa: S608
+                    " WHERE EXISTS (SELECT 1 FROM unnest(CAST(:needles AS text[])) AS n"
+                    " WHERE strpos(lower(r::text), n) > 0)"
+                ),
+                {"needles": lowered},
+            )
+            matches = [dict(row) for (row,) in rows]
+            if matches:
+                found[table] = matches
+    return found
+
+
+def firestore_rows(client: Any, needles: Sequence[str]) -> Rows:
+    """{collection id: [document data]} for every document whose path or data contains any needle."""
+    found: Rows = {}
+    lowered = [needle.lower() for needle in needles if needle]
+    for snapshot in firestore_documents(client):
+        data = snapshot.to_dict() or {}
+        described = f"{snapshot.reference.path} {json.dumps(data, default=str, ensure_ascii=False)}"
+        if any(needle in described.lower() for needle in lowered):
+            found.setdefault(snapshot.reference.parent.id, []).append(data)
+    return found

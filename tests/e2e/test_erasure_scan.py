@@ -1,5 +1,9 @@
 """Erasure proven by a scan: after DELETE /v1/me, no table and no collection holds the user, but what README allows.
 
+Before the deletion, the same scan checks the account's export: every value of every row and
+document it finds of the user is in one record of `GET /v1/me/export`, but what README's
+"Exporting an account's data" leaves out (wellness_testing.export_check).
+
 A user signs up and uses every operation of the contract (with Idempotency-Key where the
 operation takes one: stored answers hold texts), another user's post gets the user's
 comment, reaction and report; then the account is deleted. Every PostgreSQL table and every
@@ -24,7 +28,8 @@ import yaml
 from devstack.stack.accounts import mailed_token
 from wellness.platform.contracts import contracts_dir
 from wellness.platform.erasure import pseudonym
-from wellness_testing.scan import Found, scan_firestore, scan_postgres
+from wellness_testing.export_check import uncovered
+from wellness_testing.scan import Found, Rows, firestore_rows, postgres_rows, scan_firestore, scan_postgres
 
 from .conftest import Api, eventually
 
@@ -38,6 +43,12 @@ PASSWORD = "correct horse battery"
 def allowances() -> set[str]:
     """The `store:name` cells of README's table of what deletion keeps: the only places the scan may find the user."""
     section = README.read_text().split("## Deleting an account", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `((?:postgres|firestore):[\w.]+)` \|", section, re.MULTILINE))
+
+
+def left_out_of_the_export() -> set[str]:
+    """The `store:name[.column]` cells of README's table of what the export leaves out."""
+    section = README.read_text().split("## Exporting an account's data", 1)[1].split("\n## ", 1)[0]
     return set(re.findall(r"^\| `((?:postgres|firestore):[\w.]+)` \|", section, re.MULTILINE))
 
 
@@ -56,6 +67,11 @@ class Scanner:
     def scan(self, needles: list[str]) -> Found:
         found = {f"postgres:{table}": rows for table, rows in scan_postgres(self.engine, needles).items()}
         found.update({f"firestore:{c}": docs for c, docs in scan_firestore(self.firestore, needles).items()})
+        return found
+
+    def rows(self, needles: list[str]) -> Rows:
+        found = {f"postgres:{table}": rows for table, rows in postgres_rows(self.engine, needles).items()}
+        found.update({f"firestore:{c}": docs for c, docs in firestore_rows(self.firestore, needles).items()})
         return found
 
 
@@ -163,6 +179,8 @@ def test_after_deletion_only_the_allowed_places_hold_the_user(api: Api, local_st
     needles = [user["id"], user["email"], user["displayName"], *texts]
     before = scanner.scan(needles)
     assert {"postgres:auth_users", "firestore:profiles", "firestore:reflections", "firestore:posts"} <= set(before)
+    export_holds_what_the_scan_finds(api, scanner, session["accessToken"], needles)
+    used.add("authExportMe")
 
     assert api.call("DELETE", "/v1/me", session["accessToken"]).status_code == 204
     used.add("authDeleteMe")
@@ -185,3 +203,27 @@ def test_after_deletion_only_the_allowed_places_hold_the_user(api: Api, local_st
         )
         assert tombstone.scalar_one() == 1
     assert scanner.firestore.collection("erasedUsers").document(pseudonym(user["id"])).get().exists
+
+
+def export_holds_what_the_scan_finds(api: Api, scanner: Scanner, token: str, needles: list[str]) -> None:
+    """Every value of the user the scan finds is in one record of the export, but what README leaves out.
+
+    Subscribers may still be applying the user's events: the scan is taken before and after the
+    export until both agree (a bounded number of times), so the export saw what the scan shows.
+    """
+    left_out = left_out_of_the_export()
+    assert left_out, "README's 'Exporting an account's data' lists nothing left out"
+    for _ in range(SCANS):
+        found = scanner.rows(needles)
+        answer = api.call("GET", "/v1/me/export", token)
+        assert answer.status_code == 200, answer.text
+        if scanner.rows(needles) == found:
+            break
+        time.sleep(0.2)
+    every_domain = {"postgres:auth_users", "postgres:auth_refresh_tokens", "postgres:program_completions"}
+    every_domain |= {"postgres:reporting_reflections", "postgres:notifications_sent_mail", "firestore:profiles"}
+    every_domain |= {"firestore:reflections", "firestore:comments", "firestore:reactions", "firestore:reports"}
+    assert every_domain <= set(found), "the check runs on every domain's rows"
+    assert uncovered(answer.json(), found, left_out) == [], "held of the user, not in GET /v1/me/export"
+    stale = {entry for entry in left_out if entry.split(".")[0] not in found}
+    assert stale == set(), "README leaves out of the export places that hold nothing of the user"

@@ -10,6 +10,8 @@ these fields.
     'GET /v1/me/tasks'
     >>> users["fn-outbox-relay@wellness-qa.iam"]["publishes"]
     True
+    >>> users["fn-auth-export-me@wellness-qa.iam"]["reads"]
+    ['program', 'reporting', 'notifications']
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 from devstack.catalog import load_catalog
 
-FIELDS = ("function", "domain", "kind", "route", "publishes")
+FIELDS = ("function", "domain", "kind", "route", "publishes", "reads")
 
 
 def db_user(function: str, project: str) -> str:
@@ -27,7 +29,7 @@ def db_user(function: str, project: str) -> str:
 
 
 def db_runtime_users(project: str) -> dict[str, dict[str, Any]]:
-    """{user: {function, domain, kind, route, publishes}} for every Postgres function but the release job."""
+    """{user: {function, domain, kind, route, publishes, reads}} for every Postgres function but the release job."""
     return {
         db_user(fn.name, project): {
             "function": fn.name,
@@ -35,6 +37,7 @@ def db_runtime_users(project: str) -> dict[str, dict[str, Any]]:
             "kind": fn.kind,
             "route": fn.route,
             "publishes": "pubsub" in fn.stores,
+            "reads": list(fn.reads),
         }
         for fn in load_catalog().functions
         if "postgres" in fn.stores and not fn.release_job

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from ..platform.postgres import export
 from ..platform.postgres.revocation import PostgresRevocations
 from ..platform.postgres.unit_of_work import PostgresTransaction
 from .model import (
@@ -280,3 +281,17 @@ class PostgresAuthStore(PostgresTransaction):
     @property
     def revocations(self) -> PostgresRevocations:
         return PostgresRevocations(self.connection)
+
+    def export_user(self, user_id: str, limit: int) -> dict[str, Any]:
+        """The account, its sessions and its reset and verification links, as export records.
+
+        Never the password's hash nor a refresh token's: they are credentials' verifiers, not
+        what the user gave or did, and an export file that leaks must not help guess either.
+        """
+        conn = self.connection
+        return {
+            "account": export.row(conn, auth_users, user_id, owner=auth_users.c.id, leave_out={"password_hash"}),
+            "sessions": export.rows(conn, auth_refresh_tokens, user_id, limit, "sessions", leave_out={"token_hash"}),
+            "passwordResets": export.rows(conn, auth_password_resets, user_id, limit, "password resets"),
+            "emailVerifications": export.rows(conn, auth_email_verifications, user_id, limit, "verification links"),
+        }

@@ -30,10 +30,11 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
+from ..platform.export import documents, record
 from ..platform.firestore.queries import QuerySpec, build
 from ..platform.firestore.unit_of_work import FirestoreTransaction, FirestoreUnitOfWork
 from ..profile.public import public_profiles
-from .model import Comment, Post, RateLimit, Reaction, Report, free_slots, retry_after
+from .model import RATE_LIMITS, Comment, Post, RateLimit, Reaction, Report, free_slots, retry_after
 from .queries import COMMENTS_BY_AUTHOR, COMMENTS_PAGE, FEED, POSTS_BY_AUTHOR, REACTIONS_BY_USER, REPORTS_BY_USER
 
 if TYPE_CHECKING:
@@ -283,6 +284,11 @@ class FirestoreRateLimits:
                 continue
         return retry_after(limit, times, now)
 
+    def export(self, user_id: str) -> list[dict[str, Any]]:
+        """The slots the user holds (when each recent post or comment was made), as stored."""
+        refs = [ref for limit in RATE_LIMITS for ref in self._slots(user_id, limit)]
+        return [record(s.to_dict() or {}) for s in self._tx.get_all(refs) if s.exists]
+
     def erase(self, user_id: str, limit: RateLimit) -> None:
         for ref in self._slots(user_id, limit):
             self._tx.delete(ref)
@@ -298,6 +304,29 @@ class FirestoreAuthors:
 
 
 class FirestoreCommunityStore(FirestoreTransaction):
+    def export_user(self, user_id: str, limit: int) -> dict[str, Any]:
+        """The user's posts, comments, reactions and reports, as stored (wellness.platform.export).
+
+        The queries are the erasure's: what the export shows is what deletion erases.
+        """
+        posts = build(self.client.collection(POSTS), POSTS_BY_AUTHOR, equals={"authorId": user_id})
+        return {
+            "posts": documents(posts, limit, "posts"),
+            **{
+                section: documents(
+                    build(self.client.collection_group(spec.collection), spec, equals={spec.equals[0]: user_id}),
+                    limit,
+                    section,
+                )
+                for section, spec in (
+                    ("comments", COMMENTS_BY_AUTHOR),
+                    ("reactions", REACTIONS_BY_USER),
+                    ("reports", REPORTS_BY_USER),
+                )
+            },
+            "rateLimitSlots": self.rate_limits.export(user_id),
+        }
+
     @property
     def posts(self) -> FirestorePosts:
         return FirestorePosts(self)

@@ -2,11 +2,12 @@
 
 Run by the migration job after `alembic upgrade head`, as the user that owns every table
 (terraform/README.md, "Database rights"). Terraform hands the job `DB_RUNTIME_USERS`, one entry
-per Postgres function: `{user: {function, domain, kind, route, publishes}}`. From that and the
+per Postgres function: `{user: {function, domain, kind, route, publishes, reads}}`. From that and the
 schema (`schema.table_owners()`: a table belongs to the domain whose `tables.py` declares it):
 
 - its domain's tables: `SELECT` for an endpoint that only reads (a GET route: its service uses
   `unit_of_work.read`, which always rolls back), else `SELECT, INSERT, UPDATE, DELETE`;
+- the tables of the other domains its catalog entry `reads` (the account's export): `SELECT`;
   `USAGE, SELECT` on their sequences for a writer (nextval, currval);
 - the outbox, when it publishes: `INSERT` (events written in the use case's transaction) and
   `SELECT, UPDATE` (the prompt publish after commit locks its rows `FOR UPDATE` and marks them
@@ -28,7 +29,7 @@ revoked: from a listed user what it no longer needs, from everyone else all of i
 created with no rights for anyone but their owner (PostgreSQL's default), functions with EXECUTE
 for PUBLIC, which this takes away. All in one transaction: a failure changes nothing.
 
-    >>> user = RuntimeUser("u", "program-tasks-mine", "program", "http", "GET /v1/me/tasks", False)
+    >>> user = RuntimeUser("u", "program-tasks-mine", "program", "http", "GET /v1/me/tasks", False, ())
     >>> sorted(table_rights(user, {"program_tasks": "program", "outbox": "platform"}).items())
     [('program_tasks', frozenset({'SELECT'})), ('revoked_tokens', frozenset({'SELECT'}))]
     >>> grant_runtime_users(None, {})   # no DB_RUNTIME_USERS (locally): the database is not even opened
@@ -79,6 +80,7 @@ class RuntimeUser:
     kind: str
     route: str | None
     publishes: bool
+    reads: tuple[str, ...]  # other domains whose tables it may SELECT
 
     @property
     def reads_only(self) -> bool:
@@ -90,7 +92,7 @@ def runtime_users(raw: str) -> list[RuntimeUser]:
     """Parse DB_RUNTIME_USERS, refusing anything malformed (before the database is touched).
 
     >>> runtime_users('{"fn-outbox-relay@p.iam": {"function": "outbox-relay", "domain": "platform",'
-    ...               ' "kind": "job", "route": null, "publishes": true}}')[0].kind
+    ...               ' "kind": "job", "route": null, "publishes": true, "reads": []}}')[0].kind
     'job'
     """
     try:
@@ -105,14 +107,22 @@ def runtime_users(raw: str) -> list[RuntimeUser]:
         if problem:
             raise GrantError(f"{RUNTIME_USERS}[{name!r}]: {problem}")
         users.append(
-            RuntimeUser(name, entry["function"], entry["domain"], entry["kind"], entry["route"], entry["publishes"])
+            RuntimeUser(
+                name,
+                entry["function"],
+                entry["domain"],
+                entry["kind"],
+                entry["route"],
+                entry["publishes"],
+                tuple(entry.get("reads", [])),
+            )
         )
     return users
 
 
 def _problem(name: str, entry: Any) -> str | None:
     if not name or not isinstance(entry, dict):
-        return "must be an object {function, domain, kind, route, publishes}"
+        return "must be an object {function, domain, kind, route, publishes, reads}"
     if not all(isinstance(entry.get(k), str) and entry[k] for k in ("function", "domain", "kind")):
         return "function, domain and kind must be non-empty strings"
     if entry["kind"] not in KINDS:
@@ -121,6 +131,9 @@ def _problem(name: str, entry: Any) -> str | None:
         return "route must be a string or null"
     if not isinstance(entry.get("publishes"), bool):
         return "publishes must be true or false"
+    reads = entry.get("reads", [])  # absent: a job description from before `reads` (nothing more to read)
+    if not (isinstance(reads, list) and all(isinstance(d, str) and d and d != PLATFORM for d in reads)):
+        return "reads must be a list of domain names (never the platform's)"
     return None
 
 
@@ -128,6 +141,7 @@ def table_rights(user: RuntimeUser, owners: Mapping[str, str]) -> dict[str, froz
     """The rights `user` needs on each table (tables it needs nothing on are left out)."""
     own = READ if user.reads_only else WRITE
     rights = {table: own for table, domain in owners.items() if domain == user.domain and domain != PLATFORM}
+    rights.update({table: READ for table, domain in owners.items() if domain in user.reads and domain != user.domain})
     relay = user.domain == PLATFORM and user.kind == "job"
     if user.publishes:
         # The platform's own publisher is the relay: it writes no event of its own, and purges published rows.
@@ -227,7 +241,7 @@ def _check(
     if missing:
         raise GrantError(f"database users {missing} do not exist (Terraform creates them before the job runs)")
     domains = {d for d in owners.values()} | {PLATFORM}
-    unknown = sorted({f"{u.function}: {u.domain}" for u in users if u.domain not in domains})
+    unknown = sorted({f"{u.function}: {d}" for u in users for d in (u.domain, *u.reads) if d not in domains})
     if unknown:
         raise GrantError(f"these functions' domains own no table: {unknown}")
     owned = {r.name for r in relations if r.kind == "TABLE"}

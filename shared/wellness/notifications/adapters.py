@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 
+from ..platform.postgres import export
 from ..platform.postgres.unit_of_work import PostgresTransaction
 from .model import SentMailRecord
 from .tables import notifications_sent_mail
@@ -39,3 +41,7 @@ class PostgresNotificationsStore(PostgresTransaction):
     @property
     def sent_mail(self) -> PostgresSentMail:
         return PostgresSentMail(self)
+
+    def export_user(self, user_id: str, limit: int) -> dict[str, Any]:
+        """The record of every mail sent to the user (kind, provider's id, time: never the body), as export records."""
+        return {"sentMail": export.rows(self.connection, notifications_sent_mail, user_id, limit, "sent mails")}

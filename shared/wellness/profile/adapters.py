@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
+from ..platform.export import record
 from ..platform.firestore.unit_of_work import FirestoreTransaction
 from .model import Profile
 
@@ -38,6 +39,11 @@ class FirestoreProfiles:
 
     def save(self, profile: Profile) -> None:
         self._tx.set(self._ref(profile.user_id), profile.to_document())
+
+    def export(self, user_id: str) -> dict[str, Any] | None:
+        """The stored document, as it is (wellness.platform.export), None when there is no profile."""
+        snapshot = self._tx.get(self._ref(user_id))
+        return record(snapshot.to_dict() or {}) if snapshot.exists else None
 
     def delete(self, user_id: str) -> None:
         self._tx.delete(self._ref(user_id))

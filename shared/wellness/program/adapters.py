@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, delete, select
 from sqlalchemy.dialects.postgresql import insert
 
+from ..platform.postgres import export
 from ..platform.postgres.unit_of_work import PostgresTransaction
 from .model import Completion, Enrollment, Program, Task
 from .tables import program_completions, program_enrollments, program_programs, program_tasks, program_users
@@ -159,6 +160,15 @@ class PostgresProgramStore(PostgresTransaction):
     @property
     def zones(self) -> PostgresUserZones:
         return PostgresUserZones(self)
+
+    def export_user(self, user_id: str, limit: int) -> dict[str, Any]:
+        """The user's time zone, enrollments and completions, as export records (wellness.platform.export)."""
+        conn = self.connection
+        return {
+            "timezone": export.row(conn, program_users, user_id),
+            "enrollments": export.rows(conn, program_enrollments, user_id, limit, "enrollments"),
+            "completions": export.rows(conn, program_completions, user_id, limit, "completions"),
+        }
 
     def erase_user(self, user_id: str) -> None:
         uid = uuid.UUID(user_id)

@@ -8,8 +8,9 @@ profile domain, through its public module, in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..platform.export import documents
 from ..platform.firestore.queries import build
 from ..platform.firestore.unit_of_work import FirestoreTransaction
 from ..profile.public import timezone_of
@@ -54,6 +55,10 @@ class FirestoreReflections:
         )
         snapshots = query.limit(limit).stream(transaction=self._tx.transaction)
         return [Reflection.from_document(s.to_dict() or {}) for s in snapshots]
+
+    def export(self, user_id: str, limit: int) -> list[dict[str, Any]]:
+        """Every reflection of the user, as stored (wellness.platform.export)."""
+        return documents(build(self._collection(user_id), REFLECTIONS_OF_USER), limit, "reflections")
 
     def erase_user(self, user_id: str, batch_size: int = ERASE_BATCH) -> int:
         """Outside the transaction, in batches (one transaction could not hold them all); repeatable."""

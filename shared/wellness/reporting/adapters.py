@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
+from ..platform.postgres import export
 from ..platform.postgres.unit_of_work import PostgresTransaction
 from .model import Completion, Reflection
 from .tables import reporting_completions, reporting_reflections, reporting_users
@@ -98,6 +100,15 @@ class PostgresReportingStore(PostgresTransaction):
     @property
     def zones(self) -> PostgresUserZones:
         return PostgresUserZones(self)
+
+    def export_user(self, user_id: str, limit: int) -> dict[str, Any]:
+        """The user's time zone and the facts the reports are computed from, as export records."""
+        conn = self.connection
+        return {
+            "timezone": export.row(conn, reporting_users, user_id),
+            "completions": export.rows(conn, reporting_completions, user_id, limit, "recorded completions"),
+            "reflections": export.rows(conn, reporting_reflections, user_id, limit, "recorded reflections"),
+        }
 
     def erase_user(self, user_id: str) -> None:
         uid = uuid.UUID(user_id)

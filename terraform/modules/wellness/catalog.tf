@@ -15,6 +15,7 @@ locals {
       secrets   = try(f.secrets, [])
       settings  = try(f.settings, [])
       publishes = [for t in flatten([try(f.publishes, [])]) : t == "all" ? "*" : t] # "*": every topic (the relay: all); a list either way
+      reads     = try(f.reads, [])
       warm      = try(f.warm, false)
       route     = try(f.route, null)
       schedule  = try(f.schedule, null)
@@ -81,7 +82,8 @@ locals {
   postgres_functions = [for k, f in local.functions : k if contains(f.stores, "postgres")]
 
   # What the migration job grants: each runtime database user with the domain whose tables it
-  # may use, its kind and route (a GET reads), whether it writes the outbox (terraform/README.md,
+  # may use, its kind and route (a GET reads), whether it writes the outbox, the other domains whose
+  # tables it may read (terraform/README.md,
   # "Database rights"). Passed to the job as DB_RUNTIME_USERS, and output as db_users.
   db_runtime_users = {
     for k in local.postgres_functions : local.db_user[k] => {
@@ -90,6 +92,7 @@ locals {
       kind      = local.functions[k].kind
       route     = local.functions[k].route
       publishes = contains(local.functions[k].stores, "pubsub")
+      reads     = local.functions[k].reads # other domains' tables it may SELECT (the account's export)
     }
   }
 

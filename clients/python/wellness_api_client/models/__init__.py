@@ -1,5 +1,13 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .account_export import AccountExport
+from .account_export_auth import AccountExportAuth
+from .account_export_community import AccountExportCommunity
+from .account_export_notifications import AccountExportNotifications
+from .account_export_profile import AccountExportProfile
+from .account_export_program import AccountExportProgram
+from .account_export_reflection import AccountExportReflection
+from .account_export_reporting import AccountExportReporting
 from .comment import Comment
 from .comment_page import CommentPage
 from .completion import Completion
@@ -14,6 +22,22 @@ from .enrollment_page import EnrollmentPage
 from .error import Error
 from .error_error import ErrorError
 from .error_error_details_item import ErrorErrorDetailsItem
+from .exported_account import ExportedAccount
+from .exported_comment import ExportedComment
+from .exported_completion import ExportedCompletion
+from .exported_enrollment import ExportedEnrollment
+from .exported_link import ExportedLink
+from .exported_post import ExportedPost
+from .exported_profile_type_0 import ExportedProfileType0
+from .exported_rate_limit_slot import ExportedRateLimitSlot
+from .exported_reaction import ExportedReaction
+from .exported_recorded_completion import ExportedRecordedCompletion
+from .exported_recorded_reflection import ExportedRecordedReflection
+from .exported_reflection import ExportedReflection
+from .exported_refresh_token import ExportedRefreshToken
+from .exported_report import ExportedReport
+from .exported_sent_mail import ExportedSentMail
+from .exported_timezone_type_0 import ExportedTimezoneType0
 from .jwks import Jwks
 from .jwks_keys_item import JwksKeysItem
 from .login_request import LoginRequest
@@ -44,6 +68,14 @@ from .signup_request import SignupRequest
 from .user import User
 
 __all__ = (
+    "AccountExport",
+    "AccountExportAuth",
+    "AccountExportCommunity",
+    "AccountExportNotifications",
+    "AccountExportProfile",
+    "AccountExportProgram",
+    "AccountExportReflection",
+    "AccountExportReporting",
     "Comment",
     "CommentPage",
     "Completion",
@@ -58,6 +90,22 @@ __all__ = (
     "Error",
     "ErrorError",
     "ErrorErrorDetailsItem",
+    "ExportedAccount",
+    "ExportedComment",
+    "ExportedCompletion",
+    "ExportedEnrollment",
+    "ExportedLink",
+    "ExportedPost",
+    "ExportedProfileType0",
+    "ExportedRateLimitSlot",
+    "ExportedReaction",
+    "ExportedRecordedCompletion",
+    "ExportedRecordedReflection",
+    "ExportedReflection",
+    "ExportedRefreshToken",
+    "ExportedReport",
+    "ExportedSentMail",
+    "ExportedTimezoneType0",
     "Jwks",
     "JwksKeysItem",
     "LoginRequest",

@@ -156,6 +156,12 @@ MATRIX = [
     ("outbox-relay", "SELECT * FROM processed_events", False),
     ("outbox-relay", "SELECT * FROM auth_users", False),
     ("auth-signup", "SELECT * FROM alembic_version", False),
+    ("auth-export-me", "SELECT * FROM program_completions", True),  # its catalog entry `reads` program
+    ("auth-export-me", "SELECT * FROM notifications_sent_mail", True),
+    ("auth-export-me", "DELETE FROM program_completions", False),
+    ("auth-export-me", "UPDATE auth_users SET timezone = timezone WHERE false", False),
+    ("auth-export-me", "SELECT * FROM idempotency_keys", False),
+    ("auth-export-me", "SELECT * FROM outbox", False),
 ]
 
 
@@ -192,6 +198,27 @@ def test_the_platform_s_own_code_runs_under_the_roles(
     assert subscriber.run(lambda store: store.tombstoned(event.user_id)) is False
     subscriber.run(lambda store: store.tombstone(event.user_id))
     assert subscriber.run(lambda store: store.tombstoned(event.user_id)) is True
+
+
+def test_the_account_s_export_reads_every_postgres_domain_under_its_own_role(
+    db: Any, engines: Callable[[str], Engine], catalog_grants: list[str]
+) -> None:
+    from wellness.auth.adapters import PostgresAuthStore
+    from wellness.notifications.adapters import PostgresNotificationsStore
+    from wellness.program.adapters import PostgresProgramStore
+    from wellness.reporting.adapters import PostgresReportingStore
+
+    exporter, user_id = engines(db.user_of("auth-export-me")), str(uuid.uuid4())
+    parts = [
+        PostgresUnitOfWork(exporter, store).read(lambda s: s.export_user(user_id, 10))  # type: ignore[attr-defined]
+        for store in (PostgresAuthStore, PostgresProgramStore, PostgresReportingStore, PostgresNotificationsStore)
+    ]
+    assert parts[0] == {"account": None, "sessions": [], "passwordResets": [], "emailVerifications": []}
+    assert [sorted(part) for part in parts[1:]] == [
+        ["completions", "enrollments", "timezone"],
+        ["completions", "reflections", "timezone"],
+        ["sentMail"],
+    ]
 
 
 def test_a_role_the_job_was_not_told_about_cannot_even_see_the_schema(

@@ -98,7 +98,8 @@ def test_the_relay_marks_and_purges_the_outbox_and_purges_expired_records_and_no
 @pytest.mark.parametrize("user", USERS, ids=lambda u: u.function)
 def test_no_function_reaches_another_domain_s_tables(user: RuntimeUser) -> None:
     rights = table_rights(user, OWNERS)
-    assert {OWNERS[table] for table in rights} <= {user.domain, PLATFORM}
+    assert {OWNERS[table] for table in rights} <= {user.domain, PLATFORM, *user.reads}
+    assert all(rights[table] == READ for table in rights if OWNERS[table] in user.reads)  # only ever SELECT
     if user.reads_only:
         assert all(rights[table] == READ for table in rights if OWNERS[table] != PLATFORM)
     assert ("processed_events" in rights) == (user.kind == "subscriber") == ("erased_users" in rights)
@@ -111,6 +112,13 @@ def test_every_get_endpoint_on_postgres_is_a_reader() -> None:
     assert {"program-list", "program-tasks-mine", "reporting-summary"} <= readers
 
 
+def test_the_account_s_export_reads_the_domains_the_catalog_names_and_writes_nothing() -> None:
+    rights = table_rights(of("auth-export-me"), OWNERS)
+    read = {table for table, owner in OWNERS.items() if owner in {"auth", "program", "reporting", "notifications"}}
+    assert rights == {**{table: READ for table in read}, "revoked_tokens": READ}
+    assert [u.function for u in USERS if u.reads] == ["auth-export-me"]  # nobody else reads across domains
+
+
 @pytest.mark.parametrize(
     ("raw", "problem"),
     [
@@ -121,6 +129,15 @@ def test_every_get_endpoint_on_postgres_is_a_reader() -> None:
         ('{"u": {"function": "f", "domain": "d", "kind": "job", "route": 3, "publishes": false}}', "route"),
         ('{"u": {"function": "f", "domain": "d", "kind": "job", "route": null, "publishes": "yes"}}', "publishes"),
         ('{"u": {"function": "", "domain": "d", "kind": "job", "route": null, "publishes": true}}', "non-empty"),
+        (
+            '{"u": {"function": "f", "domain": "d", "kind": "http", "route": null, "publishes": false, "reads": "x"}}',
+            "reads",
+        ),
+        (
+            '{"u": {"function": "f", "domain": "d", "kind": "job", "route": null, "publishes": false,'
+            ' "reads": ["platform"]}}',
+            "reads",
+        ),
     ],
 )
 def test_malformed_runtime_users_are_refused_by_name(raw: str, problem: str) -> None:

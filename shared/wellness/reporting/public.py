@@ -1,0 +1,26 @@
+"""What other domains may use of reporting: the user's part of the account's export (wellness.platform.export).
+
+Usage::
+
+    export = user_export(function_runtime("postgres"))
+    export(user_id)
+    # -> {'timezone': {...}, 'completions': [...], 'reflections': [...]}
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..platform.export import max_records
+from .adapters import PostgresReportingStore
+
+if TYPE_CHECKING:
+    from ..platform.export import Exporter
+    from ..platform.runtime import Runtime
+
+
+def user_export(runtime: Runtime) -> Exporter:
+    """The user's time zone and the recorded facts behind the reports: one read of its own store, bounded."""
+    unit_of_work = runtime.postgres_unit_of_work(PostgresReportingStore)
+    limit = max_records(runtime.env)
+    return lambda user_id: unit_of_work.read(lambda store: store.export_user(user_id, limit))
