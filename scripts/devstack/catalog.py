@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
+from wellness.platform.strict_yaml import read_yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS_DIR = REPO_ROOT / "functions"
@@ -124,7 +124,7 @@ class Catalog:
 
 
 def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONTRACTS_DIR) -> Catalog:
-    raw = yaml.safe_load((functions_dir / "catalog.yaml").read_text())
+    raw = read_yaml(functions_dir / "catalog.yaml")
     defaults = raw.get("defaults", {})
     functions = []
     for name, spec in raw["functions"].items():
@@ -172,7 +172,7 @@ def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONT
                 publishes=tuple(publishes),
             )
         )
-    topics_raw = yaml.safe_load((contracts_dir / "topics.yaml").read_text())
+    topics_raw = read_yaml(contracts_dir / "topics.yaml")
     sub_defaults = topics_raw.get("defaults", {})
     subscriptions = []
     for topic, tspec in topics_raw["topics"].items():

@@ -9,18 +9,18 @@ from typing import Any
 
 import pytest
 import requests
-import yaml
 
 from devstack.catalog import CONTRACTS_DIR
 from devstack.console.reference import reference_spec, static_page
 from wellness.platform.operations import document_operations
+from wellness.platform.strict_yaml import read_yaml
 
 pytestmark = pytest.mark.e2e
 
 
 def contract_operations() -> list[tuple[str, str]]:
     """(tag, operationId) of every operation in contracts/openapi.yaml, tagged as the reference tags them."""
-    contract = yaml.safe_load((CONTRACTS_DIR / "openapi.yaml").read_text())
+    contract = read_yaml(CONTRACTS_DIR / "openapi.yaml")
     tags = {op.operation_id: op.spec["tags"][0] for op in document_operations(reference_spec(base_url=None))}
     return [(tags[op.operation_id], op.operation_id) for op in document_operations(contract)]
 

@@ -19,11 +19,11 @@ from typing import Any, Iterator
 
 import pytest
 import sqlalchemy as sa
-import yaml
 
 from devstack.stack.accounts import mailed_token
 from wellness.platform.contracts import contracts_dir
 from wellness.platform.erasure import pseudonym
+from wellness.platform.strict_yaml import read_yaml
 from wellness_testing.scan import Found, scan_firestore, scan_postgres
 
 from .conftest import Api, eventually
@@ -42,7 +42,7 @@ def allowances() -> set[str]:
 
 
 def operations() -> set[str]:
-    paths = yaml.safe_load((contracts_dir() / "openapi.yaml").read_text())["paths"]
+    paths = read_yaml(contracts_dir() / "openapi.yaml")["paths"]
     return {op["operationId"] for item in paths.values() for op in item.values() if isinstance(op, dict)}
 
 
