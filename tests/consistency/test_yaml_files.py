@@ -43,7 +43,8 @@ def test_the_catalog_reader_refuses_a_duplicate_in_topics(tmp_path: Path) -> Non
     shutil.copytree(REPO_ROOT / "functions", tmp_path / "functions", ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "contracts").mkdir()
     (tmp_path / "contracts" / "topics.yaml").write_text(DUPLICATE_TOPIC_DEFAULT)
-    with pytest.raises(yaml.YAMLError, match=r"'ack_deadline_seconds' a second time \(first on line 2\)\n  in \"[^\"]*topics\.yaml\", line 3"):
+    second = r"'ack_deadline_seconds' a second time \(first on line 2\)\n  in \"[^\"]*topics\.yaml\", line 3"
+    with pytest.raises(yaml.YAMLError, match=second):
         load_catalog(tmp_path / "functions", tmp_path / "contracts")
 
 
