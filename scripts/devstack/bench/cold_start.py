@@ -48,6 +48,7 @@ import requests
 from devstack.bench.cpu_quota import QuotaUnavailable, cpu_quota, which
 from devstack.catalog import FUNCTIONS_DIR, Function, load_catalog
 from devstack.deploy.package import bundle_files
+from devstack.stack import accounts
 from devstack.stack.layout import DEFAULT_STATE_DIR
 from devstack.stack.procs import group_members, stop_group
 from devstack.stack.services import free_port
@@ -335,10 +336,10 @@ def main() -> int:
         except QuotaUnavailable as error:
             parser.error(str(error))
     gateway = stack.gateway_url
-    body = _signup_body()
-    account = {**requests.post(f"{gateway}/v1/auth/signup", json=body, timeout=30).json(), "password": body["password"]}
-    time.sleep(2)  # the account's profile, for the profile functions
-    table = samples(account)
+    assert gateway is not None, "the stack has no gateway running"
+    account = accounts.sign_up(gateway, email=_signup_body()["email"], display_name="Bench", timezone="UTC")
+    accounts.wait_for_profile(gateway, account.session.access_token)  # for the profile functions
+    table = samples(account.as_json())
     catalog = load_catalog()
     names = ["hello", *(args.functions or [fn.name for fn in catalog.functions])]
     python = subprocess.run([args.python, "-VV"], capture_output=True, text=True, check=True).stdout.strip()
