@@ -38,10 +38,12 @@ def load_function(
     """
     import sys
 
+    from flask.testing import FlaskClient
     from functions_framework import create_app
 
     from devstack.catalog import load_catalog
     from wellness.auth.keys import public_jwks_json
+    from wellness_testing.contract_headers import checking_client
 
     loaded: list[Any] = []
 
@@ -77,6 +79,8 @@ def load_function(
             monkeypatch.setenv(key, value)
         app = create_app(target="handler", source=str(fn.source_dir / "main.py"), signature_type="http")
         loaded.append(sys.modules["main"])
+        if fn.kind == "http":  # every answer's headers are declared by the contract (wellness_testing.contract_headers)
+            app.test_client_class = checking_client(app.test_client_class or FlaskClient)
         return app.test_client()
 
     yield load

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
+from wellness.platform.strict_yaml import read_yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS_DIR = REPO_ROOT / "functions"
@@ -125,7 +125,7 @@ class Catalog:
 
 
 def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONTRACTS_DIR) -> Catalog:
-    raw = yaml.safe_load((functions_dir / "catalog.yaml").read_text())
+    raw = read_yaml(functions_dir / "catalog.yaml")
     defaults = raw.get("defaults", {})
     functions = []
     for name, spec in raw["functions"].items():
@@ -179,7 +179,7 @@ def load_catalog(functions_dir: Path = FUNCTIONS_DIR, contracts_dir: Path = CONT
                 reads=tuple(reads),
             )
         )
-    topics_raw = yaml.safe_load((contracts_dir / "topics.yaml").read_text())
+    topics_raw = read_yaml(contracts_dir / "topics.yaml")
     topics = topics_raw["topics"]
     return Catalog(tuple(functions), topics, _subscriptions(functions, topics, topics_raw.get("defaults", {})))
 

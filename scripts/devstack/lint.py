@@ -10,8 +10,8 @@
    (scripts/devstack); plain mypy over the tests and every function's main.py and tests.
    Each function folder holds a `main.py`, so the functions are checked through a tree of
    links with one package per function (mypy needs distinct module names);
-4. the generated files are current: functions/*/requirements.txt, .github/workflows/ci-*.yml and the
-   capacity plan in terraform/README.md.
+4. the generated files are current: functions/*/requirements.txt, .github/workflows/ci-*.yml, the
+   headers of every response in contracts/openapi.yaml and the capacity plan in terraform/README.md.
 """
 
 from __future__ import annotations
@@ -118,6 +118,11 @@ def main(argv: list[str]) -> int:
             "workflows",
             [sys.executable, "-m", "devstack.deploy.workflows"],
             hint="run `python -m devstack.deploy.workflows --write`",
+        ),
+        lambda: _run(
+            "contract headers",
+            [sys.executable, "-m", "devstack.contract.headers"],
+            hint="run `python -m devstack.contract.headers --write`",
         ),
         lambda: _run(
             "capacity plan",

@@ -23,6 +23,7 @@ import yaml
 
 from devstack.catalog import REPO_ROOT, load_catalog
 from devstack.stack.otlp_receiver import prometheus_name
+from wellness.platform.strict_yaml import read_yaml
 
 ALERTS_FILE = REPO_ROOT / "terraform" / "modules" / "observability" / "alerts.yaml"
 API_MATCHER = '"http.route"!=""'  # what Terraform puts for ${api}
@@ -58,7 +59,7 @@ def to_local(query: str) -> str:
 
 
 def load() -> dict[str, Any]:
-    document: dict[str, Any] = yaml.safe_load(ALERTS_FILE.read_text())
+    document: dict[str, Any] = read_yaml(ALERTS_FILE)
     return document
 
 

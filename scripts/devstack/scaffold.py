@@ -74,7 +74,7 @@ def path_params(path: str) -> list[str]:
     return re.findall(r"\{([A-Za-z0-9]+)\}", path)
 
 
-def operation_stub(name: str, method: str, path: str) -> str:
+def operation_stub(name: str, method: str, path: str, domain: str) -> str:
     """The operation, protected, answering 200 with the caller's id: a shape to replace with the real answer."""
     params = "".join(
         f"      - in: path\n        name: {p}\n        required: true\n        type: string\n        maxLength: 100\n"
@@ -83,6 +83,7 @@ def operation_stub(name: str, method: str, path: str) -> str:
     return (
         f"    {method.lower()}:\n"
         f"      operationId: {operation_id(name)}\n"
+        f"      tags: [{domain}]\n"
         f"      summary: Scaffolded by scripts/new-function; say what it does.\n"
         f"      x-google-backend:\n"
         f'        address: "${{backend_{name.replace("-", "_")}}}"\n'
@@ -105,13 +106,13 @@ def operation_stub(name: str, method: str, path: str) -> str:
     )
 
 
-def insert_operation(document: str, name: str, method: str, path: str) -> str:
+def insert_operation(document: str, name: str, method: str, path: str, domain: str) -> str:
     """contracts/openapi.yaml with the stub added: under its path if the path exists, else a new path last.
 
     Text, not a YAML round trip, so every comment and the file's layout stay as they are.
     """
     lines = document.splitlines(keepends=True)
-    stub = operation_stub(name, method, path)
+    stub = operation_stub(name, method, path, domain)
     try:
         paths_at = lines.index("paths:\n")
     except ValueError:
@@ -219,7 +220,7 @@ def scaffold(name: str, kind: str, where: str, domain: str | None, stores: list[
         if any(fn.route == where for fn in catalog.functions):
             raise ScaffoldError(f"{where} is served already")
         contract = CONTRACTS_DIR / "openapi.yaml"
-        edits[contract] = insert_operation(contract.read_text(), name, match.group(1), match.group(2))
+        edits[contract] = insert_operation(contract.read_text(), name, match.group(1), match.group(2), domain)
         spec = yaml.safe_load(edits[contract])["paths"][match.group(2)][match.group(1).lower()]
         assert spec["operationId"] == operation_id(name)  # the insertion landed where it was meant to
     else:
@@ -254,8 +255,8 @@ def _regenerate(contract_changed: bool) -> list[Path]:
         ["devstack.deploy.workflows", "--write"],
         ["devstack.load.capacity", "--write"],  # terraform/README.md's plan counts every function's connections
     ]
-    if contract_changed:
-        steps.append(["devstack.client"])
+    if contract_changed:  # the platform's response headers on the new responses, then the client
+        steps += [["devstack.contract.headers", "--write"], ["devstack.client"]]
     before = _changed_files()
     for step in steps:
         subprocess.run([sys.executable, "-m", *step], cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL)

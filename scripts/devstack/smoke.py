@@ -44,29 +44,24 @@ import httpx
 
 from wellness.platform.smoke import SMOKE_EMAIL_DOMAIN
 from wellness_api_client import AuthenticatedClient, Client
-from wellness_api_client.api.default import (
-    auth_delete_me,
-    auth_login,
-    auth_refresh,
-    auth_signup,
-    auth_verify_email,
+from wellness_api_client.api.auth import auth_delete_me, auth_login, auth_refresh, auth_signup, auth_verify_email
+from wellness_api_client.api.community import (
     community_add_comment,
     community_create_post,
     community_delete_post,
     community_get_post,
     community_put_reaction,
-    profile_get_mine,
-    profile_get_public,
-    profile_update_mine,
+)
+from wellness_api_client.api.profile import profile_get_mine, profile_get_public, profile_update_mine
+from wellness_api_client.api.program import (
     program_complete_task,
     program_enroll,
     program_list,
     program_list_my_enrollments,
     program_tasks_mine,
-    reflection_create,
-    reflection_list,
-    reporting_summary,
 )
+from wellness_api_client.api.reflection import reflection_create, reflection_list
+from wellness_api_client.api.reporting import reporting_summary
 from wellness_api_client.models import (
     CompletionRequest,
     EmailVerificationConfirm,

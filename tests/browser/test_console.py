@@ -8,9 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import requests
 
 from devstack.catalog import load_catalog
+from devstack.stack import accounts
 from devstack.stack.layout import PROJECT
 from devstack.stack.pubsub_setup import admin_clients
 
@@ -31,10 +31,8 @@ def signup(local_stack: Any) -> dict[str, str]:
     """One sign-up through the gateway, as the app makes it."""
     email = f"console-{uuid.uuid4().hex[:10]}@example.com"
     name = f"Console {uuid.uuid4().hex[:6]}"
-    body = {"email": email, "password": "correct horse battery", "displayName": name, "timezone": "Europe/Paris"}
-    answer = requests.post(f"{local_stack.gateway_url}/v1/auth/signup", json=body, timeout=30)
-    assert answer.status_code == 201, answer.text
-    return {"email": email, "name": name, "requestId": answer.headers["X-Request-Id"]}
+    account = accounts.sign_up(local_stack.gateway_url, email=email, display_name=name, timezone="Europe/Paris")
+    return {"email": email, "name": name, "requestId": account.request_id}
 
 
 def test_the_processes_are_listed_with_their_state_and_logs(page: Any, console_url: str) -> None:

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
-import yaml
 
 from devstack.catalog import CONTRACTS_DIR
 from devstack.console.reference import reference_spec, static_page
+from devstack.stack import accounts
 from wellness.platform.operations import document_operations
+from wellness.platform.strict_yaml import read_yaml
 
 pytestmark = pytest.mark.e2e
 
 
 def contract_operations() -> list[tuple[str, str]]:
     """(tag, operationId) of every operation in contracts/openapi.yaml, tagged as the reference tags them."""
-    contract = yaml.safe_load((CONTRACTS_DIR / "openapi.yaml").read_text())
+    contract = read_yaml(CONTRACTS_DIR / "openapi.yaml")
     tags = {op.operation_id: op.spec["tags"][0] for op in document_operations(reference_spec(base_url=None))}
     return [(tags[op.operation_id], op.operation_id) for op in document_operations(contract)]
 
@@ -65,15 +64,8 @@ def test_signing_in_and_trying_get_me_profile_shows_the_profile(page: Any, conso
     email, password = f"browser-{uuid.uuid4().hex[:10]}@example.com", "correct horse battery"
     name = f"Browser {uuid.uuid4().hex[:6]}"
     gateway = local_stack.gateway_url
-    account = {"email": email, "password": password, "displayName": name, "timezone": "Asia/Tokyo"}
-    signup = requests.post(f"{gateway}/v1/auth/signup", json=account, timeout=30)
-    assert signup.status_code == 201, signup.text
-    token = signup.json()["accessToken"]
-    mine = {"Authorization": f"Bearer {token}"}
-    deadline = time.monotonic() + 30
-    while requests.get(f"{gateway}/v1/me/profile", headers=mine, timeout=30).status_code != 200:
-        assert time.monotonic() < deadline, "the profile never appeared"  # made from user.created
-        time.sleep(0.3)
+    account = accounts.sign_up(gateway, email=email, password=password, display_name=name, timezone="Asia/Tokyo")
+    accounts.wait_for_profile(gateway, account.session.access_token)  # made from user.created
 
     page.goto(f"{console_url}/reference")
     page.fill("#sign-in input[name=email]", email)

@@ -8,18 +8,18 @@ import ast
 import re
 
 import pytest
-import yaml
 from openapi_spec_validator import validate
 
 from devstack import entrypoint
 from devstack.catalog import CONTRACTS_DIR, FUNCTIONS_DIR, load_catalog
 from devstack.deploy import requirements
 from wellness.platform.operations import document_operations
+from wellness.platform.strict_yaml import read_yaml
 
 pytestmark = pytest.mark.unit
 
 CATALOG = load_catalog()
-OPENAPI = yaml.safe_load((CONTRACTS_DIR / "openapi.yaml").read_text())
+OPENAPI = read_yaml(CONTRACTS_DIR / "openapi.yaml")
 
 
 def operations() -> list[tuple[str, str, dict]]:

@@ -9,17 +9,17 @@ so a caller gets that 503, never the gateway's 504 or a cut-off instance.
 import re
 
 import pytest
-import yaml
 
 from devstack.catalog import CONTRACTS_DIR, load_catalog
 from devstack.gateway.spec import DEFAULT_DEADLINE_SECONDS
 from wellness.platform.config import load_settings
 from wellness.platform.operations import document_operations
+from wellness.platform.strict_yaml import read_yaml
 
 pytestmark = pytest.mark.unit
 
 CATALOG = load_catalog()
-OPENAPI = yaml.safe_load((CONTRACTS_DIR / "openapi.yaml").read_text())
+OPENAPI = read_yaml(CONTRACTS_DIR / "openapi.yaml")
 SETTINGS = load_settings({"GOOGLE_CLOUD_PROJECT": "p", "FUNCTION_NAME": "f"})
 # What a request may spend besides its store: the prompt publish's wait and its own work.
 MARGIN_SECONDS = 2 * SETTINGS.prompt_publish_timeout_seconds + 3.0

@@ -18,6 +18,7 @@ import pytest
 
 from devstack.catalog import load_catalog
 from wellness.platform.contracts import contracts_dir
+from wellness.platform.strict_yaml import read_yaml
 
 pytestmark = pytest.mark.unit
 
@@ -82,9 +83,7 @@ def test_every_function_that_writes_events_may_publish_them() -> None:
 
 
 def test_only_the_relay_publishes_everywhere_and_every_topic_exists() -> None:
-    import yaml
-
-    topics = set(yaml.safe_load((contracts_dir() / "topics.yaml").read_text())["topics"])
+    topics = set(read_yaml(contracts_dir() / "topics.yaml")["topics"])
     everywhere = [fn.name for fn in PUBLISHERS if fn.publishes == ("all",)]
     assert everywhere == ["outbox-relay"]
     for fn in PUBLISHERS:

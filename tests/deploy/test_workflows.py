@@ -5,10 +5,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from devstack.catalog import REPO_ROOT, load_catalog
 from devstack.deploy import workflows
+from wellness.platform.strict_yaml import read_yaml
 
 pytestmark = pytest.mark.unit
 
@@ -19,7 +19,7 @@ def test_every_domain_has_a_current_workflow_and_no_workflow_is_orphaned() -> No
 
 @pytest.mark.parametrize("domain", load_catalog().domains)
 def test_domain_workflow_filters_include_shared_and_contracts(domain: str) -> None:
-    doc = yaml.safe_load(workflows.path_for(domain).read_text())
+    doc = read_yaml(workflows.path_for(domain))
     paths = doc[True]["pull_request"]["paths"]  # YAML 1.1 reads the key `on` as True
     assert {"shared/**", "contracts/**"} <= set(paths)
     for fn in load_catalog().functions:
@@ -30,14 +30,14 @@ def test_domain_workflow_filters_include_shared_and_contracts(domain: str) -> No
 
 @pytest.mark.parametrize("domain", load_catalog().domains)
 def test_domain_workflow_runs_the_contract_tests(domain: str) -> None:
-    doc = yaml.safe_load(workflows.path_for(domain).read_text())
+    doc = read_yaml(workflows.path_for(domain))
     assert doc["jobs"]["test"]["uses"] == "./.github/workflows/domain-tests.yml"
     assert "tests/contract" in doc["jobs"]["test"]["with"]["tests"].split()
 
 
 def test_domain_tests_gate_breaking_changes_against_the_pull_requests_base() -> None:
     """Without history or a base, the gate would compare HEAD with itself and pass whatever changed."""
-    job = yaml.safe_load((REPO_ROOT / ".github/workflows/domain-tests.yml").read_text())["jobs"]["test"]
+    job = read_yaml(REPO_ROOT / ".github/workflows/domain-tests.yml")["jobs"]["test"]
     checkout = next(step for step in job["steps"] if str(step.get("uses", "")).startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0
     test_step = next(step for step in job["steps"] if "scripts/test" in str(step.get("run", "")))
@@ -56,7 +56,7 @@ def workflow_files() -> list[Path]:
 
 
 def deploy() -> dict[Any, Any]:
-    doc: dict[Any, Any] = yaml.safe_load((GITHUB / "workflows/deploy.yml").read_text())
+    doc: dict[Any, Any] = read_yaml(GITHUB / "workflows/deploy.yml")
     return doc
 
 
@@ -110,7 +110,7 @@ def test_deploy_waits_for_green_ci_on_the_same_commit() -> None:
     assert "devstack.deploy.ci_gate" in gate_steps and '--sha "$GITHUB_SHA"' in gate_steps
     assert "--workflow ci.yml" in gate_steps
     assert jobs["gate"]["permissions"] == {"contents": "read", "actions": "read"}
-    ci = yaml.safe_load((GITHUB / "workflows/ci.yml").read_text())
+    ci = read_yaml(GITHUB / "workflows/ci.yml")
     assert set(ci[True]["push"]["branches"]) >= {"main", "develop"}, "CI must run on the commits deploy ships"
     assert "merge-base --is-ancestor" in gate_steps, "a prod tag must be on main"
 

@@ -10,7 +10,7 @@ from typing import Any, Callable
 import pytest
 import requests
 
-from devstack.stack.accounts import verified_session
+from devstack.stack import accounts
 
 
 class Api:
@@ -27,25 +27,36 @@ class Api:
             headers["Authorization"] = f"Bearer {token}"
         return self.http.request(method, self.base_url + path, headers=headers, timeout=20, **kwargs)
 
-    def sign_up(self, verified: bool = True, **overrides: str) -> dict[str, Any]:
-        """A new account; `verified` (the default): its mailed link confirmed and its session refreshed."""
-        account = {
-            "email": f"e2e-{uuid.uuid4().hex[:10]}@example.com",
-            "password": "correct horse battery",
-            "displayName": "Ada",
-            "timezone": "Europe/Lisbon",
-            **overrides,
-        }
-        response = self.call("POST", "/v1/auth/signup", json=account)
-        assert response.status_code == 201, response.text
-        session = {**response.json(), "password": account["password"]}
-        return self.verify(session) if verified else session
+    def sign_up(
+        self,
+        verified: bool = True,
+        *,
+        displayName: str = "Ada",  # noqa: N803 - the API's field names, as the tests write them
+        timezone: str = "Europe/Lisbon",
+        password: str = accounts.PASSWORD,
+    ) -> dict[str, Any]:
+        """A new account (devstack.stack.accounts.sign_up), as the API's JSON with its password.
+
+        `verified` (the default): its mailed link confirmed and its session refreshed.
+        """
+        if verified:
+            assert self.mail_dir is not None, "verifying needs the stack's mail folder"
+        account = accounts.sign_up(
+            self.base_url,
+            email=f"e2e-{uuid.uuid4().hex[:10]}@example.com",
+            password=password,
+            display_name=displayName,
+            timezone=timezone,
+            mail_dir=self.mail_dir if verified else None,
+        )
+        return account.as_json()
 
     def verify(self, session: dict[str, Any]) -> dict[str, Any]:
         """Open the verification link mailed to the account, then refresh: the new token says email_verified."""
         assert self.mail_dir is not None, "verifying needs the stack's mail folder"
-        verified = verified_session(self.base_url, self.mail_dir, session["user"]["email"], session["refreshToken"])
-        return {**verified, "password": session["password"]}
+        email, refresh = session["user"]["email"], session["refreshToken"]
+        verified = accounts.verify(self.base_url, self.mail_dir, email, refresh)
+        return {**verified.to_dict(), "password": session["password"]}
 
 
 @pytest.fixture(scope="session")

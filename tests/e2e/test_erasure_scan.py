@@ -23,11 +23,11 @@ from typing import Any, Iterator
 
 import pytest
 import sqlalchemy as sa
-import yaml
 
 from devstack.stack.accounts import mailed_token
 from wellness.platform.contracts import contracts_dir
 from wellness.platform.erasure import pseudonym
+from wellness.platform.strict_yaml import read_yaml
 from wellness_testing.export_check import uncovered
 from wellness_testing.scan import Found, Rows, firestore_rows, postgres_rows, scan_firestore, scan_postgres
 
@@ -53,7 +53,7 @@ def left_out_of_the_export() -> set[str]:
 
 
 def operations() -> set[str]:
-    paths = yaml.safe_load((contracts_dir() / "openapi.yaml").read_text())["paths"]
+    paths = read_yaml(contracts_dir() / "openapi.yaml")["paths"]
     return {op["operationId"] for item in paths.values() for op in item.values() if isinstance(op, dict)}
 
 

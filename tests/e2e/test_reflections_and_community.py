@@ -13,10 +13,10 @@ import uuid
 from typing import Any
 
 import pytest
-import yaml
 
 from wellness.platform.contracts import contracts_dir
 from wellness.platform.events import Event
+from wellness.platform.strict_yaml import read_yaml
 
 from .conftest import Api, eventually
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.e2e
 
 
 def in_contract(method: str, path: str) -> bool:
-    paths = yaml.safe_load((contracts_dir() / "openapi.yaml").read_text())["paths"]
+    paths = read_yaml(contracts_dir() / "openapi.yaml")["paths"]
     return method in paths.get(path, {})
 
 

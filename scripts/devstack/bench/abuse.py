@@ -37,11 +37,11 @@ from typing import Any, Callable
 import requests
 
 from devstack.bench.mail_flood import flood
-from devstack.stack.accounts import verified_session
+from devstack.stack import accounts
 from devstack.stack.layout import DEFAULT_STATE_DIR
 from devstack.stack.state import StackState
 
-PASSWORD = "correct horse battery"  # noqa: S105 - throwaway accounts on a local stack
+PASSWORD = accounts.PASSWORD
 JSON = {"Content-Type": "application/json"}
 
 
@@ -53,21 +53,12 @@ class Client:
         headers = {**kwargs.pop("headers", {}), **({"Authorization": f"Bearer {token}"} if token else {})}
         return self.http.request(method, self.gateway + path, headers=headers, timeout=30, **kwargs)
 
-    def sign_up(self, verified: bool = True, **overrides: Any) -> dict[str, Any]:
-        account = {
-            "email": f"abuse-{uuid.uuid4().hex[:10]}@example.com",
-            "password": PASSWORD,
-            "displayName": "Probe",
-            "timezone": "UTC",
-            **overrides,
-        }
-        made = self.call("POST", "/v1/auth/signup", json=account)
-        if made.status_code != 201:
-            raise RuntimeError(f"sign-up: {made.status_code} {made.text[:200]}")
-        session: dict[str, Any] = made.json()
-        if verified:
-            session = verified_session(self.gateway, self.mail_dir, account["email"], session["refreshToken"])
-        return {**session, "email": account["email"]}
+    def sign_up(self, verified: bool = True) -> dict[str, Any]:
+        """A new account (devstack.stack.accounts.sign_up) as the API's JSON, with its `email`."""
+        email = f"abuse-{uuid.uuid4().hex[:10]}@example.com"
+        mail_dir = self.mail_dir if verified else None
+        account = accounts.sign_up(self.gateway, email=email, display_name="Probe", timezone="UTC", mail_dir=mail_dir)
+        return {**account.as_json(), "email": email}
 
 
 def hostile(c: Client) -> dict[str, Any]:

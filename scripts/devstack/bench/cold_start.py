@@ -288,8 +288,9 @@ def main() -> int:
             print(f"CPU quota through {which()}")
         except QuotaUnavailable as error:
             parser.error(str(error))
-    table = World(stack.gateway_url, stack.mail_dir).samples()
-    time.sleep(2)  # the account's profile, for the profile functions
+    gateway = stack.gateway_url
+    assert gateway is not None, "the stack has no gateway running"
+    table = World(gateway, stack.mail_dir).samples()
     catalog = load_catalog()
     names = ["hello", *(args.functions or [fn.name for fn in catalog.functions])]
     python = subprocess.run([args.python, "-VV"], capture_output=True, text=True, check=True).stdout.strip()

@@ -33,7 +33,8 @@ from typing import Any
 
 import requests
 
-from devstack.stack.accounts import verified_session
+from devstack.stack.accounts import AccountError
+from devstack.stack.accounts import sign_up as new_account
 from devstack.stack.layout import DEFAULT_STATE_DIR
 from devstack.stack.services import free_port
 from devstack.stack.stack import Stack
@@ -75,6 +76,8 @@ def call(session: requests.Session, op: str, method: str, url: str, token: str |
 
 
 def sign_up(session: requests.Session, gateway: str, name: str = "Fault") -> Answer:
+    """One sign-up as a measured write of the workload (its status and time under the fault), raw: an
+    answer the generated client cannot parse (a gateway's 502, a dropped connection) is what is measured."""
     account = {
         "email": f"fault-{uuid.uuid4().hex[:12]}@example.com",
         "password": PASSWORD,
@@ -90,13 +93,13 @@ def accounts(gateway: str, mail_dir: Path, count: int, timeout: float = 60.0) ->
     """Access tokens of `count` new, verified users (made before any fault), once each has a profile."""
 
     def member(_: int) -> Answer:
-        http = requests.Session()
-        made = sign_up(http, gateway, "Member")
-        if not made.ok:
-            return made
-        assert isinstance(made.body, dict)
-        session = verified_session(gateway, mail_dir, made.body["user"]["email"], made.body["refreshToken"], http)
-        return dataclasses.replace(made, key=session["accessToken"])
+        started = time.monotonic()
+        try:
+            account = new_account(gateway, display_name="Member", mail_dir=mail_dir)
+        except AccountError as refused:
+            return Answer("signup", started, time.monotonic() - started, refused.status, str(refused), {})
+        made = Answer("signup", started, time.monotonic() - started, 201, account.as_json(), {})
+        return dataclasses.replace(made, key=account.session.access_token)
 
     with ThreadPoolExecutor(4) as pool:
         made = list(pool.map(member, range(count)))

@@ -24,6 +24,7 @@ from typing import Any
 import requests
 import sqlalchemy as sa
 
+from devstack.stack import accounts
 from devstack.stack.accounts import VERIFICATION_SUBJECT
 from devstack.stack.mailsink import read_mail
 
@@ -48,11 +49,7 @@ def flood(gateway: str, mail_dir: Path, database_url: str, attempts: int = 25, t
     """Send the flood; the answers' statuses, the events recorded and the mails delivered, per operation."""
     http = requests.Session()
     email = f"flood-{uuid.uuid4().hex[:10]}@example.com"
-    account = {"email": email, "password": "correct horse battery", "displayName": "Flood", "timezone": "UTC"}
-    signed_up = http.post(f"{gateway}/v1/auth/signup", json=account, timeout=30)
-    if signed_up.status_code != 201:
-        raise RuntimeError(f"sign-up: {signed_up.status_code} {signed_up.text[:200]}")
-    token = signed_up.json()["accessToken"]
+    token = accounts.sign_up(gateway, email=email, display_name="Flood", timezone="UTC").session.access_token
     resets = [
         http.post(f"{gateway}/v1/auth/password-reset", json={"email": email}, timeout=30).status_code
         for _ in range(attempts)

@@ -30,6 +30,7 @@ from typing import Any
 
 import requests
 
+from devstack.stack import accounts
 from devstack.stack.layout import DEFAULT_STATE_DIR
 from devstack.stack.services import free_port
 from devstack.stack.stack import Stack
@@ -44,14 +45,8 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _user(gateway: str) -> tuple[str, str]:
-    body = {
-        "email": f"bench-{uuid.uuid4().hex[:12]}@example.com",
-        "password": "correct horse battery",
-        "displayName": "Bench",
-        "timezone": "UTC",
-    }
-    session = requests.post(f"{gateway}/v1/auth/signup", json=body, timeout=30).json()
-    return session["user"]["id"], session["accessToken"]
+    account = accounts.sign_up(gateway, email=f"bench-{uuid.uuid4().hex[:12]}@example.com", timezone="UTC")
+    return account.user_id, account.session.access_token
 
 
 def _complete_all(gateway: str, token: str) -> list[float]:

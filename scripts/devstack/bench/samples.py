@@ -21,7 +21,8 @@ from typing import Any, Callable
 
 import requests
 
-from devstack.stack.accounts import mailed_token, verified_session
+from devstack.stack import accounts
+from devstack.stack.accounts import mailed_token
 
 Request = tuple[str, str, dict[str, Any]]  # method, path, requests kwargs
 Sample = Callable[[], Request]
@@ -83,13 +84,12 @@ class World:
     def __init__(self, gateway: str, mail_dir: Path):
         self.gateway, self.mail_dir = gateway, mail_dir
         self.http = requests.Session()
-        body = signup_body()
-        self.email = body["email"]
-        account = self._call("POST", "/v1/auth/signup", json=body)
-        self.user_id = account["user"]["id"]
-        session = verified_session(gateway, mail_dir, self.email, account["refreshToken"], self.http)
-        self.headers = claims(session["accessToken"])
-        self.bearer = {"Authorization": f"Bearer {session['accessToken']}"}
+        account = self._verified_account()
+        self.email, self.user_id = account.email, account.user_id
+        token = account.session.access_token
+        accounts.wait_for_profile(gateway, token)  # made from user.created: the profile functions read it
+        self.headers = claims(token)
+        self.bearer = {"Authorization": f"Bearer {token}"}
         self._call("POST", "/v1/programs/mindful-7/enrollments", headers=self.bearer)
         tasks = self._call("GET", "/v1/me/tasks", headers=self.bearer)
         self.task_id = tasks["items"][0]["taskId"] if tasks.get("items") else "mindful-7-d1"
@@ -114,6 +114,17 @@ class World:
     def _session(self) -> dict[str, Any]:
         session: dict[str, Any] = self._call("POST", "/v1/auth/login", json={"email": self.email, "password": PASSWORD})
         return session
+
+    def _verified_account(self) -> accounts.Account:
+        body = signup_body()
+        return accounts.sign_up(
+            self.gateway,
+            email=body["email"],
+            password=body["password"],
+            display_name=body["displayName"],
+            timezone=body["timezone"],
+            mail_dir=self.mail_dir,
+        )
 
     def _fresh_account(self) -> dict[str, Any]:
         account: dict[str, Any] = self._call("POST", "/v1/auth/signup", json=signup_body())
@@ -219,13 +230,10 @@ class World:
 
     def _own_post(self) -> Request:
         """A post of a fresh verified account (posting is limited to 5 a minute per user), to delete."""
-        account = self._fresh_account()
-        session = verified_session(
-            self.gateway, self.mail_dir, account["user"]["email"], account["refreshToken"], self.http
-        )
-        bearer = {"Authorization": f"Bearer {session['accessToken']}"}
+        token = self._verified_account().session.access_token
+        bearer = {"Authorization": f"Bearer {token}"}
         post = self._call("POST", "/v1/community/posts", headers=bearer, json={"text": "Bench"})
-        return ("DELETE", f"/v1/community/posts/{post['id']}", {"headers": claims(session["accessToken"])})
+        return ("DELETE", f"/v1/community/posts/{post['id']}", {"headers": claims(token)})
 
     def _leave_then(self, method: str, path: str) -> Request:
         """Enrolling works once per account and program: each request comes from a fresh account."""

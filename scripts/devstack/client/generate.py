@@ -20,9 +20,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from devstack.catalog import REPO_ROOT
+from wellness.platform.strict_yaml import read_yaml
 
 CONTRACT = REPO_ROOT / "contracts" / "openapi.yaml"
 CLIENTS = REPO_ROOT / "clients"
@@ -50,7 +49,7 @@ def render_openapi3(out: Path) -> None:
     """contracts/openapi.yaml (Swagger 2.0) → `out`, OpenAPI 3.0 JSON, keys sorted (a stable diff)."""
     if not CONVERTER.exists():
         raise ToolMissing(f"{CONVERTER} is missing: run scripts/lint-deploy once (it installs .node-tools)")
-    swagger = without_gateway_extensions(yaml.safe_load(CONTRACT.read_text()))
+    swagger = without_gateway_extensions(read_yaml(CONTRACT))
     with tempfile.TemporaryDirectory() as tmp:
         source, converted = Path(tmp) / "swagger.json", Path(tmp) / "openapi3.json"
         source.write_text(json.dumps(swagger))

@@ -37,11 +37,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-import yaml
 from markupsafe import Markup
 
 from devstack.catalog import CONTRACTS_DIR, FUNCTIONS_DIR, load_catalog
 from wellness.platform.operations import document_operations
+from wellness.platform.strict_yaml import read_yaml
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -75,7 +75,7 @@ def reference_spec(
     functions_dir: Path = FUNCTIONS_DIR,
 ) -> dict[str, Any]:
     """The contract as the reference shows it (see the module docstring); base_url None: no host."""
-    raw = yaml.safe_load((contracts_dir / "openapi.yaml").read_text())
+    raw = read_yaml(contracts_dir / "openapi.yaml")
     catalog = load_catalog(functions_dir, contracts_dir)
     domain_of = {fn.backend_variable: fn.domain for fn in catalog.functions}
     for op in document_operations(raw):

@@ -56,9 +56,9 @@ _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def _routes(contracts_dir: Path) -> list[tuple[re.Pattern[str], str]]:
-    import yaml
+    from wellness.platform.strict_yaml import read_yaml  # PyYAML only once the console serves
 
-    doc = yaml.safe_load((contracts_dir / "openapi.yaml").read_text())
+    doc = read_yaml(contracts_dir / "openapi.yaml")
     out = []
     for path in dict.fromkeys(op.path for op in document_operations(doc)):
         pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))

@@ -27,6 +27,7 @@ import yaml
 
 from devstack.catalog import REPO_ROOT
 from wellness.platform.operations import document_operations
+from wellness.platform.strict_yaml import load_yaml
 
 Schema = dict[str, Any]
 
@@ -180,8 +181,10 @@ def _events_at(repo: Path, revision: str | None) -> dict[str, Schema]:
 
 def changes(base_revision: str, head_revision: str | None = None, repo: Path = REPO_ROOT) -> list[str]:
     """Breaking changes from base_revision to head_revision (None: the working tree)."""
+    # The base is history, read as it was parsed then (last key wins); the head must hold each key once.
     base_doc = yaml.safe_load(_read_at(repo, base_revision, "contracts/openapi.yaml") or "{}") or {}
-    head_doc = yaml.safe_load(_read_at(repo, head_revision, "contracts/openapi.yaml") or "{}") or {}
+    head_text = _read_at(repo, head_revision, "contracts/openapi.yaml") or "{}"
+    head_doc = load_yaml(head_text, "contracts/openapi.yaml") or {}
     base_events, head_events = _events_at(repo, base_revision), _events_at(repo, head_revision)
     return openapi_changes(base_doc, head_doc) + event_changes(base_events, head_events)
 

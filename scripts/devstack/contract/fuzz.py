@@ -26,13 +26,11 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
-import requests
-
 from devstack.catalog import CONTRACTS_DIR, REPO_ROOT
+from devstack.stack import accounts
 
 CHECKS = (
     "not_a_server_error",
@@ -52,27 +50,10 @@ def sign_up(base_url: str, mail_dir: Path | None = None) -> str:
     With the local stack's `mail_dir`, the address is verified first (the mailed link), so the
     community's writes answer as for a member, not 403 email_not_verified.
     """
-    account = {
-        "email": f"contract-{uuid.uuid4().hex[:10]}@example.com",
-        "password": "correct horse battery",
-        "displayName": "Contract",
-        "timezone": "UTC",
-    }
-    response = requests.post(f"{base_url}/v1/auth/signup", json=account, timeout=30)
-    response.raise_for_status()
-    token: str = response.json()["accessToken"]
-    if mail_dir is not None:
-        from devstack.stack.accounts import verified_session
-
-        session = verified_session(base_url, mail_dir, account["email"], response.json()["refreshToken"])
-        token = session["accessToken"]
-    headers = {"Authorization": f"Bearer {token}"}
-    deadline = time.monotonic() + 30
-    while requests.get(f"{base_url}/v1/me/profile", headers=headers, timeout=30).status_code != 200:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the new user's profile did not appear within 30 s")
-        time.sleep(0.2)
-    return token
+    email = f"contract-{uuid.uuid4().hex[:10]}@example.com"
+    account = accounts.sign_up(base_url, email=email, display_name="Contract", timezone="UTC", mail_dir=mail_dir)
+    accounts.wait_for_profile(base_url, account.session.access_token)
+    return account.session.access_token
 
 
 def cases_per_operation(ndjson: Path) -> dict[str, int]:

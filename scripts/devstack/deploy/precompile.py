@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import json
 
-import yaml
+from wellness.platform.strict_yaml import load_yaml
 
 OPENAPI_SOURCE = "wellness/_contracts/openapi.yaml"
 OPENAPI_COMPILED = "wellness/_contracts/openapi.json"  # contracts.OPENAPI_COMPILED, inside the bundle
 
 
 def compiled_openapi(source: bytes) -> bytes:
-    """The document as compact JSON; refuses YAML that JSON would change (dates, non-string keys)."""
-    doc = yaml.safe_load(source)
+    """The document as compact JSON; refuses YAML that JSON would change (dates, non-string keys) or a key twice."""
+    doc = load_yaml(source, "contracts/openapi.yaml")
     text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_refuse)
     if json.loads(text) != doc:
         raise ValueError("openapi.yaml holds values JSON cannot keep as they are (a non-string key?): quote them")

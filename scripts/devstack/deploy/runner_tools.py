@@ -31,10 +31,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from devstack.catalog import REPO_ROOT
 from devstack.deploy import shell_commands
+from wellness.platform.strict_yaml import read_yaml
 
 RUNNER = "ubuntu-24.04"
 MANIFEST = REPO_ROOT / "scripts" / "lint-workflows" / f"runner-{RUNNER}.txt"
@@ -161,7 +160,7 @@ class JobWalk:
         if path is None:
             self.problems.append(Problem(label, f"no action.yml in {folder.relative_to(self.repo)}"))
             return
-        action = yaml.safe_load(path.read_text()) or {}
+        action = read_yaml(path) or {}
         runs = action.get("runs") or {}
         if runs.get("using") != "composite":
             return
@@ -260,7 +259,7 @@ def script_needs(path: str, repo: Path = REPO_ROOT) -> set[str]:
 def check_workflow(path: Path, repo: Path = REPO_ROOT) -> list[Problem]:
     """The problems of every job in one workflow file (a composite action is checked where it is used)."""
     image = image_commands()
-    doc = yaml.safe_load(path.read_text()) or {}
+    doc = read_yaml(path) or {}
     name = str(path.relative_to(repo)) if path.is_relative_to(repo) else str(path)
     problems = []
     for job_id, job in (doc.get("jobs") or {}).items():

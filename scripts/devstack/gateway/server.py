@@ -12,7 +12,7 @@ ANSWER_HEADERS (`X-Content-Type-Options: nosniff`). Developer machines and CI on
 
 or in-process::
 
-    app = create_app(yaml.safe_load(rendered))
+    app = create_app(load_yaml(rendered, "openapi.rendered.yaml"))
     server = make_gateway_server(app, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
 """
@@ -32,7 +32,6 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import requests
-import yaml
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request
 
@@ -40,6 +39,7 @@ from devstack.gateway.auth import Authenticator, AuthError
 from devstack.gateway.proxy import GatewayError, error_body, forward, forward_headers, phrase
 from devstack.gateway.spec import Operation, RouteTable, normalize_path
 from devstack.stack.procs import serve_until_stopped
+from wellness.platform.strict_yaml import read_yaml
 
 _REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")
 # Set on every answer (replacing a backend's own value): a browser never sniffs a type from a body.
@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8080, help="0 picks a free port")
     parser.add_argument("--jwks-cache-seconds", type=float, default=300)
     args = parser.parse_args(argv)
-    app = create_app(yaml.safe_load(args.spec.read_text()), jwks_cache_seconds=args.jwks_cache_seconds)
+    app = create_app(read_yaml(args.spec), jwks_cache_seconds=args.jwks_cache_seconds)
     server = make_gateway_server(app, args.host, args.port)
     try:
         serve_until_stopped(server, "gateway", f"gateway listening on http://{args.host}:{server.server_port}")

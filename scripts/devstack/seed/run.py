@@ -34,7 +34,7 @@ from typing import Any
 import requests
 
 from devstack.seed.plan import SeedUser, comments_by, completes, plan_users, reactions_by, reflection_for
-from devstack.stack.accounts import verified_session
+from devstack.stack import accounts
 from devstack.stack.mailsink import read_mail
 
 DEFAULT_PASSWORD = "wellness demo password"  # noqa: S105 - demo accounts of local and qa data, printed by design
@@ -88,27 +88,27 @@ class Seeder:
         The only place an account comes into being: when sign-up starts to require a
         verified e-mail address, the verification step goes here (and only here).
         """
-        account = {
-            "email": user.email,
-            "password": self.password,
-            "displayName": user.display_name,
-            "timezone": user.timezone,
-        }
-        signup = self.api.call("POST", "/v1/auth/signup", json=account)
-        if signup.status_code == 201:
+        try:
+            account = accounts.sign_up(
+                self.api.base_url,
+                email=user.email,
+                password=self.password,
+                display_name=user.display_name,
+                timezone=user.timezone,
+            )
             self._count("users", True)
-            session = signup.json()
-        elif signup.status_code == 409:  # a seeded user from an earlier run
+            session = account.session.to_dict()
+        except accounts.AccountError as refused:
+            if refused.status != 409:  # 409: a seeded user from an earlier run
+                raise SeedError(str(refused)) from None
             login = self.api.call("POST", "/v1/auth/login", json={"email": user.email, "password": self.password})
             if login.status_code != 200:
                 raise SeedError(
                     f"{user.email} exists but does not take the seed password ({login.status_code}); "
                     "was it seeded with another --password?"
-                )
+                ) from None
             self._count("users", False)
             session = login.json()
-        else:
-            raise SeedError(f"sign up {user.email}: {signup.status_code} {signup.text[:300]}")
         self.ids[user.email] = session["user"]["id"]
         return self._verified(user, session)
 
@@ -127,11 +127,9 @@ class Seeder:
             return token
         if not any(message["To"] == user.email for message in read_mail(self.mail_dir)):
             self.api.expect(self.api.call("POST", "/v1/auth/email-verification", token), 202, what="a new link")
-        verified = verified_session(
-            self.api.base_url, self.mail_dir, user.email, session["refreshToken"], self.api.http
-        )
+        verified = accounts.verify(self.api.base_url, self.mail_dir, user.email, session["refreshToken"])
         self._count("verified addresses", True)
-        return str(verified["accessToken"])
+        return verified.access_token
 
     # -- per user ---------------------------------------------------------------------------
     def profile(self, user: SeedUser, token: str) -> None:

@@ -30,11 +30,11 @@ def test_the_committed_client_matches_a_regeneration_and_a_stale_one_is_named(
     assert generate.check() == []
     stale = tmp_path / "clients"
     shutil.copytree(generate.CLIENTS, stale)
-    (stale / "python" / generate.PACKAGE / "api" / "default" / "auth_signup.py").write_text("# edited by hand\n")
+    (stale / "python" / generate.PACKAGE / "api" / "auth" / "auth_signup.py").write_text("# edited by hand\n")
     (stale / "python" / generate.PACKAGE / "models" / "session.py").unlink()
     monkeypatch.setattr(generate, "CLIENTS", stale)
     monkeypatch.setattr(generate, "RENDERING", stale / "openapi3.json")
     assert generate.check() == [
-        f"python/{generate.PACKAGE}/api/default/auth_signup.py",
+        f"python/{generate.PACKAGE}/api/auth/auth_signup.py",
         f"python/{generate.PACKAGE}/models/session.py",
     ]

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from devstack.catalog import CONTRACTS_DIR, load_catalog
 from devstack.console import metrics, reference, sources
 from devstack.console.server import create_app
 from devstack.stack.state import StackState
 from wellness.platform.operations import document_operations
+from wellness.platform.strict_yaml import read_yaml
 
 pytestmark = pytest.mark.unit
 
@@ -206,7 +206,7 @@ def test_the_reference_page_embeds_the_document_and_serves_swagger_ui_from_the_p
 
 
 def test_the_reference_document_is_the_contract_with_its_examples_tagged_by_domain() -> None:
-    contract = yaml.safe_load((CONTRACTS_DIR / "openapi.yaml").read_text())
+    contract = read_yaml(CONTRACTS_DIR / "openapi.yaml")
     spec = reference.reference_spec(base_url="https://api.example.test/base")
     assert (spec["host"], spec["schemes"], spec["basePath"]) == ("api.example.test", ["https"], "/base")
     assert "x-google" not in json.dumps(spec) and "${" not in json.dumps(spec)

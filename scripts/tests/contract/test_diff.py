@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from devstack.catalog import CONTRACTS_DIR
 from devstack.contract.diff import changes, event_changes, openapi_changes
+from wellness.platform.strict_yaml import read_yaml
 
 pytestmark = pytest.mark.unit
 
-BASE: dict[str, Any] = yaml.safe_load((CONTRACTS_DIR / "openapi.yaml").read_text())
+BASE: dict[str, Any] = read_yaml(CONTRACTS_DIR / "openapi.yaml")
 
 
 def edited(change: Any) -> dict[str, Any]:

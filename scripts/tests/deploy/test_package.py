@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from devstack.catalog import load_catalog
 from devstack.deploy import package
 from wellness.auth.keys import public_jwks_json
+from wellness.platform.strict_yaml import read_yaml
 
 pytestmark = pytest.mark.unit
 
@@ -112,7 +112,7 @@ def test_bundle_imports_in_an_isolated_interpreter(
     if "openapi.json" in shipped:
         # The function validates against the very document the repository's YAML says (what the local
         # stack and the tests read), parsed at build time, and never loads a YAML parser.
-        assert seen["read"]["openapi"] == _digest(yaml.safe_load((package.CONTRACTS_DIR / "openapi.yaml").read_text()))
+        assert seen["read"]["openapi"] == _digest(read_yaml(package.CONTRACTS_DIR / "openapi.yaml"))
         assert not seen["read"]["yaml"]
     assert {n.removeprefix("events/") for n in shipped if n.startswith("events/")} <= set(seen["read"])
     repo = package.REPO_ROOT

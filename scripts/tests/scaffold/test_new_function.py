@@ -31,11 +31,11 @@ def test_operation_ids_and_default_stores_follow_the_catalog() -> None:
 @pytest.mark.unit
 def test_the_operation_stub_lands_under_its_path_or_as_a_new_path_and_keeps_every_comment() -> None:
     document = (CONTRACTS_DIR / "openapi.yaml").read_text()
-    beside = scaffold.insert_operation(document, "profile-erase-mine", "DELETE", "/v1/me/profile")
-    added = scaffold.insert_operation(document, "program-pause", "POST", "/v1/programs/{programId}/pause")
-    for updated, method, path in (
-        (beside, "delete", "/v1/me/profile"),
-        (added, "post", "/v1/programs/{programId}/pause"),
+    beside = scaffold.insert_operation(document, "profile-erase-mine", "DELETE", "/v1/me/profile", "profile")
+    added = scaffold.insert_operation(document, "program-pause", "POST", "/v1/programs/{programId}/pause", "program")
+    for updated, method, path, domain in (
+        (beside, "delete", "/v1/me/profile", "profile"),
+        (added, "post", "/v1/programs/{programId}/pause", "program"),
     ):
         assert [line for line in document.splitlines() if line.startswith("#")] == [
             line for line in updated.splitlines() if line.startswith("#")
@@ -43,6 +43,7 @@ def test_the_operation_stub_lands_under_its_path_or_as_a_new_path_and_keeps_ever
         parsed, before = yaml.safe_load(updated), yaml.safe_load(document)
         op = parsed["paths"][path][method]
         assert op["x-google-backend"]["address"].startswith("${backend_")
+        assert op["tags"] == [domain]
         assert {k: v for k, v in parsed.items() if k != "paths"} == {k: v for k, v in before.items() if k != "paths"}
         assert len(parsed["paths"]) - len(before["paths"]) == (path not in before["paths"])
     assert yaml.safe_load(beside)["paths"]["/v1/me/profile"].keys() > {"get", "patch"}
@@ -111,13 +112,16 @@ def test_a_scaffolded_endpoint_and_subscriber_pass_their_tests_and_the_lint_in_a
     )
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-6000:]
-    assert re.search(r"^functional\s+2 passed$", output, re.MULTILINE), output[-3000:]  # one test per function
-    assert re.search(r"^unit\s+\d+ passed$", output, re.MULTILINE), output[-3000:]
+    assert re.search(r"^functional\s+2 passed( in \d+ s)?$", output, re.MULTILINE), output[
+        -3000:
+    ]  # one test per function
+    assert re.search(r"^unit\s+\d+ passed( in \d+ s)?$", output, re.MULTILINE), output[-3000:]
 
 
 FUNCTION_FILES = ("main.py", "test_main.py", "requirements.txt")
 CHECKS = (
     "tests/consistency/test_catalog.py",
+    "tests/consistency/test_contract_declarations.py",
     "tests/security/test_contract_rules.py",
     "tests/contract/test_examples.py",
 )

@@ -48,10 +48,9 @@ def openapi() -> dict[str, Any]:
     if compiled.is_file():
         parsed: dict[str, Any] = json.loads(compiled.read_bytes())
         return parsed
-    import yaml  # the repository's contracts/ only: a bundle never loads PyYAML
+    from wellness.platform.strict_yaml import read_yaml  # the repository's contracts/ only: a bundle never loads PyYAML
 
-    with open(contracts_dir() / "openapi.yaml", encoding="utf-8") as fh:
-        doc: dict[str, Any] = yaml.safe_load(fh)
+    doc: dict[str, Any] = read_yaml(contracts_dir() / "openapi.yaml")
     return doc
 
 
