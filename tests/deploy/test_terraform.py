@@ -522,7 +522,7 @@ def test_github_tokens_are_admitted_only_from_the_deploy_workflow_of_the_environ
         "assertion.repository_id == '${var.github_repository_id}'",
         "assertion.environment == '${var.environment}'",
         "local.ref_condition[var.environment]",
-        "assertion.event_name == 'push'",
+        "assertion.event_name in ['push', 'workflow_dispatch']",  # a release, or its rollback job
         "assertion.workflow_ref.startsWith('${var.github_repository}/${var.deploy_workflow}@')",
     ):
         assert part in condition, part
