@@ -1,6 +1,6 @@
 """Rehearse an environment's releases with the real Terraform CLI on the stand-in providers.
 
-    scripts/rehearse-deploy qa|prod [--keep DIR] [--steps first|all]
+    scripts/rehearse-deploy qa|prod [--keep DIR] [--scenario NAME]
 
 Works in a scratch copy (`Workspace`): terraform/ copied, the rest of the repository linked, so
 nothing in the checkout changes. The env root's `backend "gcs" {}` is replaced by a local
@@ -17,7 +17,8 @@ written, reference) → one bundle changes → the same job again, whose plan ma
 function's resources only → plan shows no change → destroy → apply again. A failing step stops
 it with terraform's (or the tool's) own error. Migrate and smoke go to a running local stack
 (`--base-url` its gateway, `--database-url` its database); without one they say they were not
-rehearsed.
+rehearsed. `--scenario rollback|progressive` plays another sequence on the same steps
+(standin/scenarios.py: a rollback after a migration; a promotion in steps, healthy and regressed).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from devstack.catalog import REPO_ROOT
 from devstack.deploy.standin import apis, install, rules
@@ -99,10 +100,13 @@ class Workspace:
 class Release:
     """deploy.yml's deploy job, step by step, on a Workspace (paths as the workflow's RUNNER_TEMP)."""
 
-    def __init__(self, ws: Workspace, base_url: str | None, database_url: str | None) -> None:
+    def __init__(
+        self, ws: Workspace, base_url: str | None, database_url: str | None, prometheus_url: str | None = None
+    ) -> None:
         self.ws = ws
         self.base_url = base_url
         self.database_url = database_url
+        self.prometheus_url = prometheus_url  # the watch's, in the progressive promotion scenario
         self.temp = ws.root / "runner-temp"
         self.temp.mkdir(exist_ok=True)
         # STATE_BUCKET, the bucket backend.hcl names (terraform/README.md step 2).
@@ -269,6 +273,14 @@ class Release:
         return path
 
 
+class Scenario(Protocol):
+    """Another sequence of steps on the same Release (standin/scenarios.py), and what undoes it."""
+
+    def steps(self) -> list[tuple[str, Callable[[], str]]]: ...
+
+    def cleanup(self) -> None: ...
+
+
 def rehearse(
     env: str,
     root: Path,
@@ -277,32 +289,53 @@ def rehearse(
     source: Path = REPO_ROOT,
     base_url: str | None = None,
     database_url: str | None = None,
+    scenario: Callable[[Release], Scenario] | None = None,
+    prometheus_url: str | None = None,
 ) -> list[tuple[str, float]]:
     """Run the steps (up to and including `until`) on source's terraform/; each step's name and seconds."""
     ws = Workspace(root, env, source)
     timings: list[tuple[str, float]] = []
     with apis.Apis(ws.world) as stand_in:
         ws.environ["GOOGLE_APIS_ENDPOINT"] = stand_in.endpoint
-        for name, step in Release(ws, base_url, database_url).steps():
-            started = time.monotonic()
-            step()
-            timings.append((name, time.monotonic() - started))
-            log(f"rehearse-deploy {env}: {name:<26} {timings[-1][1]:6.1f} s")
-            if name == until:
-                break
+        release = Release(ws, base_url, database_url, prometheus_url)
+        played = scenario(release) if scenario else None
+        try:
+            for name, step in played.steps() if played else release.steps():
+                started = time.monotonic()
+                said = step()
+                timings.append((name, time.monotonic() - started))
+                log(f"rehearse-deploy {env}: {name:<26} {timings[-1][1]:6.1f} s")
+                if played:  # a scenario's steps say what they showed
+                    log("\n".join(f"    {line}" for line in said.strip().splitlines()[-6:]))
+                if name == until:
+                    break
+        finally:
+            if played:
+                played.cleanup()
     return timings
 
 
 def main(argv: list[str]) -> int:
+    from devstack.deploy.standin.scenarios import SCENARIOS  # they import this module
+
     parser = argparse.ArgumentParser(prog="scripts/rehearse-deploy", description=__doc__.split("\n\n")[0])
     parser.add_argument("env", choices=sorted(p.name for p in (REPO_ROOT / "terraform" / "envs").iterdir()))
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it (default: a temporary one)")
     parser.add_argument("--base-url", help="a running local stack's gateway (scripts/dev up): the smoke test's target")
     parser.add_argument("--database-url", help="that stack's database (DATABASE_URL): the migrate step's target")
+    parser.add_argument("--scenario", choices=sorted(SCENARIOS), help="play a release scenario (standin/scenarios.py)")
+    parser.add_argument("--prometheus-url", help="that stack's Prometheus: what the progressive scenario's watch reads")
     args = parser.parse_args(argv)
     root = args.keep or Path(tempfile.mkdtemp(prefix=f"rehearse-{args.env}-"))
     try:
-        timings = rehearse(args.env, root, base_url=args.base_url, database_url=args.database_url)
+        timings = rehearse(
+            args.env,
+            root,
+            base_url=args.base_url,
+            database_url=args.database_url,
+            scenario=SCENARIOS[args.scenario] if args.scenario else None,
+            prometheus_url=args.prometheus_url,
+        )
     except StepFailed as exc:
         print(f"rehearse-deploy {args.env}: {exc.step} FAILED\n{exc.output[-6000:]}", file=sys.stderr)
         return 1
@@ -314,4 +347,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # Through the imported module, not __main__: the scenarios import it, and StepFailed must be one class.
+    from devstack.deploy.standin import rehearse as imported
+
+    sys.exit(imported.main(sys.argv[1:]))
