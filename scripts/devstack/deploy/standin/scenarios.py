@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -249,7 +250,16 @@ class ProgressivePromotion:
         return output
 
     def third_release(self) -> str:
-        self.release.change_one_bundle()
+        """The same function changes again (its own entry: the second change's name is taken), and its candidate."""
+        manifest: dict[str, Any] = json.loads((self.ws.dist / "bundles.json").read_text())
+        name = self.release.changed
+        old = manifest["bundles"][name]
+        new = f"{name}-third-{old.rsplit('-', 1)[-1]}"
+        shutil.copyfile(self.ws.dist / old, self.ws.dist / new)
+        with zipfile.ZipFile(self.ws.dist / new, "a") as bundle:
+            bundle.writestr("CHANGED-THIRD", "the third release's change\n")
+        manifest["bundles"][name] = new
+        (self.ws.dist / "bundles.json").write_text(json.dumps(manifest, indent=2))
         self.release.read_record()
         return self.release.candidate()
 
