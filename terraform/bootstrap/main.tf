@@ -68,7 +68,9 @@ locals {
     "assertion.repository_id == '${var.github_repository_id}'",
     "assertion.environment == '${var.environment}'",
     local.ref_condition[var.environment],
-    "assertion.event_name == 'push'",
+    # push: a release; workflow_dispatch: the same workflow's rollback job (same ref, same environment).
+    # CEL's `in` on a list, as in the API's own example ("'admins' in google.groups", cloud.google.com/iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools.providers).
+    "assertion.event_name in ['push', 'workflow_dispatch']",
     "assertion.workflow_ref.startsWith('${var.github_repository}/${var.deploy_workflow}@')",
   ])
 }

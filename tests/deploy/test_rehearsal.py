@@ -113,3 +113,52 @@ def test_two_releases_then_destroy_and_apply_pass_on_the_stand_ins(
     assert names[-len(ENDINGS[env]) :] == ENDINGS[env]
     assert {"1st database", "2nd database", "1st migrate", "2nd migrate"} <= set(names)
     assert ("1st seed" in names) is (env == "qa")
+
+
+@pytest.mark.timeout(2400)  # two releases and a rollback (no destroy): a few minutes, more under load
+def test_rollback_after_a_migration_serves_the_older_release(tmp_path: Path, local_stack: Any, packaged: Path) -> None:
+    """Release N, release N+1 whose migration expands the schema, scripts/rollback to N: N's revisions
+    and gateway config are live again, N's migration job says `ahead` and does nothing, N serves."""
+    from devstack.deploy.standin import scenarios
+
+    timings = rehearse.rehearse(
+        "qa",
+        tmp_path / "work",
+        log=print,
+        base_url=local_stack.gateway_url,
+        database_url=local_stack.database_url,
+        packaged=packaged,
+        scenario=scenarios.RollbackAfterMigration,
+    )
+    assert [name for name, _ in timings][-4:] == [
+        "scripts/rollback qa first",
+        "first is live again",
+        "N's migration job: ahead",
+        "N serves on N+1's schema",
+    ]
+
+
+@pytest.mark.timeout(2400)  # three releases' applies and the promotion's steps: a few minutes, more under load
+def test_a_healthy_release_is_promoted_in_steps_and_a_regressed_one_rolled_back(
+    tmp_path: Path, local_stack: Any, packaged: Path
+) -> None:
+    """N+1 goes 10 % → 50 % → 100 % while its numbers hold; N+2, whose 5xx rate rises at 10 %, is put back by
+    the watch (devstack.deploy.promote) with no one's help, and the record still names N+1."""
+    from devstack.deploy.standin import scenarios
+
+    assert local_stack.prometheus_url, "the local stack runs Prometheus (apt-get install prometheus)"
+    timings = rehearse.rehearse(
+        "qa",
+        tmp_path / "work",
+        log=print,
+        base_url=local_stack.gateway_url,
+        database_url=local_stack.database_url,
+        prometheus_url=local_stack.prometheus_url,
+        packaged=packaged,
+        scenario=scenarios.ProgressivePromotion,
+    )
+    assert [name for name, _ in timings][-3:] == [
+        "2nd record (write)",
+        "3rd candidate apply",
+        "3rd promote: rolled back",
+    ]

@@ -299,9 +299,13 @@ def test_new_revisions_are_candidates_with_no_traffic_until_promoted() -> None:
         assert key in function_locals["template"], f"{key} must name the revision"
     (candidate,) = service["traffic"]
     assert unquote(candidate["tag"]) == "candidate" and candidate["revision"] == "${local.revision}"
-    assert "local.live == local.revision ? 100 : 0" in candidate["percent"]
+    # 0 % until promoted (the variable's default), a promotion step's share while it is watched.
+    assert "local.live == local.revision ? 100 : var.candidate_percent" in candidate["percent"]
     (live,) = service["dynamic"]
     assert "local.live == local.revision ? [] : [local.live]" in live['"traffic"']["for_each"]
+    assert live['"traffic"']["content"][0]["percent"] == "${100 - var.candidate_percent}"
+    variables = parsed(TF / "modules/function/variables.tf")["variable"]
+    assert next(v['"candidate_percent"'] for v in variables if '"candidate_percent"' in v)["default"] == 0
     assert 'var.live_revision == "" ? local.revision : var.live_revision' in function_locals["live"]
     # Min instances at service level go only to revisions taking traffic: candidates keep none.
     assert service["scaling"][0]["min_instance_count"] == "${var.min_instances}"
@@ -523,7 +527,7 @@ def test_github_tokens_are_admitted_only_from_the_deploy_workflow_of_the_environ
         "assertion.repository_id == '${var.github_repository_id}'",
         "assertion.environment == '${var.environment}'",
         "local.ref_condition[var.environment]",
-        "assertion.event_name == 'push'",
+        "assertion.event_name in ['push', 'workflow_dispatch']",  # a release, or its rollback job
         "assertion.workflow_ref.startsWith('${var.github_repository}/${var.deploy_workflow}@')",
     ):
         assert part in condition, part

@@ -154,3 +154,27 @@ def test_the_reference_is_published_and_qa_alone_is_seeded_after_the_release() -
     assert "scripts/seed --base-url" in by_id["seed"]["run"] and "envs/qa" in by_id["seed"]["run"]
     outcomes = steps[-1]["env"]["OUTCOMES"]
     assert "reference=${{ steps.reference.outcome }}" in outcomes and "seed=${{ steps.seed.outcome }}" in outcomes
+
+
+def test_promotion_is_stepped_and_watched_and_the_summary_shows_its_steps() -> None:
+    steps = deploy()["jobs"]["deploy"]["steps"]
+    by_id = {step.get("id"): step for step in steps}
+    promote = by_id["promote"]["run"]
+    assert "devstack.deploy.promote" in promote and "--project" in promote and "promotion.jsonl" in promote
+    assert "--instant" not in promote, "the catalog's steps decide; [100] is the instant switch"
+    assert "promotion.jsonl" in steps[-1]["env"]["PROMOTION_STEPS"]
+
+
+def test_a_manual_run_rolls_back_in_one_apply_and_never_migrates() -> None:
+    doc = deploy()
+    assert set(doc[True]["workflow_dispatch"]["inputs"]) == {"release"}
+    jobs = doc["jobs"]
+    assert jobs["gate"]["if"] == "github.event_name == 'push'"  # and deploy needs gate: a manual run releases nothing
+    rollback = jobs["rollback"]
+    assert rollback["if"] == "github.event_name == 'workflow_dispatch'"
+    assert rollback["environment"] == jobs["deploy"]["environment"]
+    assert rollback["permissions"] == {"contents": "read", "id-token": "write"}
+    runs = "\n".join(str(step.get("run", "")) for step in rollback["steps"])
+    assert "git checkout --detach" in runs and "live.json" in runs, "the live release's commit: only traffic moves"
+    assert "devstack.deploy.rollback" in runs and runs.count("terraform") == runs.count("terraform/envs")
+    assert "migrat" not in runs.lower() and "MIGRATE_URL" not in runs

@@ -1,7 +1,9 @@
 """The release record: what users are on now, read strictly, and written only after a promotion.
 
 `gs://STATE_BUCKET/releases/ENV/live.json` holds the live API config, the live revision of
-every function and the commit they came from. The deploy workflow:
+every function, the commit they came from and the release live before it (`previous`). Each
+record is also kept as `releases/ENV/<ref>.json`, the history `scripts/rollback` goes back to
+(devstack.deploy.rollback). The deploy workflow:
 
     python3 -m devstack.deploy.release read --record gs://B/releases/qa/live.json \\
         --tf-dir terraform/envs/qa --out release.tfvars.json      # before the candidate apply
@@ -58,7 +60,33 @@ def validate(record: Any) -> dict[str, Any]:
         raise ReleaseError("malformed release record: live_api_config is a string, live_revisions an object")
     if not all(isinstance(k, str) and isinstance(v, str) and v.startswith(f"{k}-") for k, v in revisions.items()):
         raise ReleaseError("malformed release record: each live revision is named after its function")
+    if not isinstance(record.get("previous", ""), str):
+        raise ReleaseError("malformed release record: previous is a ref (a string)")
     return record
+
+
+def history_url(record_url: str, ref: str) -> str:
+    """Where the record of release `ref` is kept: beside live.json.
+
+    >>> history_url("gs://b/releases/qa/live.json", "f00")
+    'gs://b/releases/qa/f00.json'
+    """
+    if not ref or "/" in ref or ref == "live":
+        raise ReleaseError(f"a release is named by its ref (no '/', not 'live'), not {ref!r}")
+    return f"{record_url.rsplit('/', 1)[0]}/{ref}.json"
+
+
+def fetch(record_url: str, run: Run = run_command) -> dict[str, Any] | None:
+    """The record at record_url, validated; None when there is no such object (raises on anything else)."""
+    fetched = run(["gcloud", "storage", "cat", record_url])
+    if fetched.returncode != 0:
+        if any(marker in fetched.stderr.lower() for marker in NOT_FOUND):
+            return None
+        raise ReleaseError(f"cannot read the release record {record_url}: {fetched.stderr.strip()[:500]}")
+    try:
+        return validate(json.loads(fetched.stdout))
+    except ValueError as exc:
+        raise ReleaseError(f"malformed release record {record_url}: {exc}") from None
 
 
 def state_has_services(tf_dir: str, run: Run = run_command) -> bool:
@@ -119,10 +147,12 @@ def promoted(outputs: dict[str, Any], ref: str) -> dict[str, Any]:
 
 
 def write_record(record: dict[str, Any], record_url: str, scratch: Path, run: Run = run_command) -> None:
+    """live.json, and first the release's own copy in the history (a rollback target from then on)."""
     scratch.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
-    copied = run(["gcloud", "storage", "cp", str(scratch), record_url])
-    if copied.returncode != 0:
-        raise ReleaseError(f"cannot write the release record {record_url}: {copied.stderr.strip()[:500]}")
+    for url in (history_url(record_url, record["ref"]), record_url):
+        copied = run(["gcloud", "storage", "cp", str(scratch), url])
+        if copied.returncode != 0:
+            raise ReleaseError(f"cannot write the release record {url}: {copied.stderr.strip()[:500]}")
 
 
 def main(argv: list[str]) -> int:
@@ -154,6 +184,9 @@ def main(argv: list[str]) -> int:
             args.out.write_text(json.dumps(tfvars(record), indent=2, sort_keys=True) + "\n")
         else:
             record = promoted(json.loads(args.outputs.read_text()), args.ref)
+            before = fetch(args.record)  # the release this one replaces: the default rollback target
+            if before is not None and before["ref"] != args.ref:
+                record["previous"] = before["ref"]
             write_record(record, args.record, args.outputs.with_name("live.json"))
             print(f"release: recorded {args.ref[:12]} as live in {args.record}")
     except ReleaseError as exc:

@@ -4,13 +4,18 @@
 
 Each argument is a step id of .github/workflows/deploy.yml and its outcome. Prints an
 `::error::` (or `::notice::`) line, writes a table to $GITHUB_STEP_SUMMARY when set, and exits
-1 when the release did not go out, so a red run always says why.
+1 when the release did not go out, so a red run always says why. With $PROMOTION_STEPS naming
+the promotion's JSON lines (devstack.deploy.promote --report), the summary also shows each
+promotion step: every watched candidate's numbers against its live revision's, and the decision.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from pathlib import Path
+from typing import Any
 
 STEPS = {
     "package": "build the bundles",
@@ -77,9 +82,65 @@ def verdict(outcomes: dict[str, str]) -> tuple[bool, str]:
     )
 
 
+def _numbers(n: dict[str, Any]) -> str:
+    p95 = "n/a" if n.get("p95_ms") is None else f"{n['p95_ms']:.0f} ms"
+    return f"{n['requests']:.0f} req, {n['error_rate']:.2%} 5xx, p95 {p95}"
+
+
+def promotion_table(lines: list[dict[str, Any]]) -> str:
+    """The promotion's steps as a Markdown table (one row per watched function, or per step).
+
+    >>> table = promotion_table([
+    ...     {"percent": 10, "decision": "roll back", "unread": "", "verdicts": [{"function": "auth-login",
+    ...      "healthy": False, "why": "5xx rate 20.00% vs 1.11% live",
+    ...      "candidate": {"requests": 200, "error_rate": 0.2, "p95_ms": 95.0},
+    ...      "live": {"requests": 1800, "error_rate": 0.0111, "p95_ms": 95.0}}]},
+    ...     {"percent": 0, "decision": "rolled back", "unread": "", "verdicts": []}]).splitlines()
+    >>> for cell in table[2].split(" | "): print(cell)
+    | 10 %
+    auth-login
+    200 req, 20.00% 5xx, p95 95 ms
+    1800 req, 1.11% 5xx, p95 95 ms
+    REGRESSED: 5xx rate 20.00% vs 1.11% live
+    roll back |
+    >>> table[3]
+    '| 0 % | | | | | rolled back |'
+    """
+    rows = [
+        "| step | function | candidate | live revision | verdict | decision |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for line in lines:
+        step = f"{line['percent']} %"
+        if line.get("unread"):
+            rows.append(f"| {step} | | | | metrics unread: {line['unread'][:200]} | {line['decision']} |")
+        for v in line.get("verdicts", []):
+            said = f"{'ok' if v['healthy'] else 'REGRESSED'}: {v['why']}"
+            rows.append(
+                f"| {step} | {v['function']} | {_numbers(v['candidate'])} | {_numbers(v['live'])} | {said} | "
+                f"{line['decision']} |"
+            )
+        if not line.get("verdicts") and not line.get("unread"):
+            rows.append(f"| {step} | | | | | {line['decision']} |")
+    return "\n".join(rows)
+
+
+def promotion_steps(path: str | None) -> list[dict[str, Any]]:
+    if not path or not Path(path).is_file():
+        return []
+    return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+
+
 def main(argv: list[str]) -> int:
     outcomes = dict(arg.split("=", 1) for arg in argv if "=" in arg)
     released, message = verdict(outcomes)
+    steps = promotion_steps(os.environ.get("PROMOTION_STEPS"))
+    if steps and steps[-1]["decision"] == "rolled back":
+        regressed = next(s for s in steps if s["decision"] == "roll back")
+        message = (
+            f"the watch stopped the promotion at {regressed['percent']} %: rolled back automatically, users are on "
+            "the previous revisions and API config (see the promotion steps)"
+        )
     print(f"::{'notice' if released else 'error'}::deploy: {message}")
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
@@ -88,6 +149,8 @@ def main(argv: list[str]) -> int:
             rows = [*STEPS.items(), *AFTER_RELEASE.items(), ("rollback", "roll back a half-done promotion")]
             for step, label in rows:
                 out.write(f"| {label} | {outcomes.get(step) or 'not run'} |\n")
+            if steps:
+                out.write(f"\n### Promotion\n\n{promotion_table(steps)}\n")
             out.write(f"\n**{message}**\n")
     return 0 if released else 1
 

@@ -48,7 +48,8 @@ def package_names(root: Path) -> dict[str, str]:
     out = root / "dist"
     subprocess.run(
         [sys.executable, "-m", "devstack.deploy.package", "--out", str(out)],
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root / "scripts")},
+        # as scripts/package runs it (_venv.sh): the tooling and the library, of the scratch copy only
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{root / 'scripts'}:{root / 'shared'}"},
         cwd=root,
         check=True,
         capture_output=True,

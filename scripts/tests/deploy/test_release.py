@@ -72,7 +72,9 @@ def test_promotion_records_this_applys_candidates(tmp_path: Path) -> None:
     }
     commands = FakeCommands((0, "", ""))
     release.write_record(release.promoted(outputs, "beef"), "gs://b/live.json", tmp_path / "live.json", commands)
-    assert commands.ran == [["gcloud", "storage", "cp", str(tmp_path / "live.json"), "gs://b/live.json"]]
+    # The release's own copy in the history first (a rollback target from then on), then live.json.
+    copy = ["gcloud", "storage", "cp", str(tmp_path / "live.json")]
+    assert commands.ran == [[*copy, "gs://b/beef.json"], [*copy, "gs://b/live.json"]]
     written = json.loads((tmp_path / "live.json").read_text())
     assert written == {
         "live_api_config": "c0ffee",

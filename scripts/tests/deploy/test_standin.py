@@ -216,8 +216,15 @@ def test_deletion_protection_refuses_a_destroy(tmp_path: Path) -> None:
     world = rules.World(tmp_path)
     refused = rules.check_destroy("google_sql_database_instance", {"name": "db", "deletion_protection": True}, world)
     assert len(refused) == 1 and rules.PROTECTED in refused[0].summary
-    firestore = {"name": "(default)", "delete_protection_state": "DELETE_PROTECTION_ENABLED"}
+    # Firestore's protection bites only a database the provider would delete: with the default
+    # deletion_policy ABANDON it is dropped from the state and kept (resource_firestore_database.go).
+    firestore = {
+        "name": "(default)",
+        "delete_protection_state": "DELETE_PROTECTION_ENABLED",
+        "deletion_policy": "DELETE",
+    }
     assert len(rules.check_destroy("google_firestore_database", firestore, world)) == 1
+    assert rules.check_destroy("google_firestore_database", {**firestore, "deletion_policy": "ABANDON"}, world) == []
     assert (
         rules.check_destroy("google_sql_database_instance", {"name": "db", "deletion_protection": False}, world) == []
     )

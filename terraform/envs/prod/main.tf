@@ -36,6 +36,7 @@ module "wellness" {
   deployer_member       = var.deployer_member
   live_api_config       = var.live_api_config
   live_revisions        = var.live_revisions
+  candidate_percent     = var.candidate_percent
   notification_channels = var.notification_channels
   reference_readers     = var.reference_readers
 }

@@ -28,6 +28,10 @@ variable "live_revisions" {
   type    = map(string)
   default = {}
 }
+variable "candidate_percent" {
+  type    = number
+  default = 0
+}
 variable "notification_channels" {
   type        = list(string)
   description = "Cloud Monitoring notification channel ids (projects/P/notificationChannels/N) the alerts notify; create the channels (e-mail, PagerDuty, Slack) in the console once, then list them here."

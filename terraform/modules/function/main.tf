@@ -7,6 +7,7 @@
 # and traffic names revisions explicitly: the live one (var.live_revision) keeps 100 %, the new
 # one is tagged `candidate` with 0 %, reachable only at its tag URL. Promoting is the same
 # apply with live_revision = this release's revision. A function's first revision takes 100 %.
+# Progressive promotion: applies with candidate_percent 10, 50 (the catalog's steps) in between.
 #
 # The build: `build_config` records how the image was built (source bundle, function target,
 # base image, build service account), but in provider 6.50.0 it does not start a build
@@ -130,19 +131,20 @@ resource "google_cloud_run_v2_service" "fn" {
     }
   }
 
-  # The live revision keeps its traffic; the new one is the candidate, at 0 % until promoted.
+  # The live revision keeps its traffic; the new one is the candidate, at 0 % until promoted,
+  # or at candidate_percent during a progressive promotion (the live revision keeps the rest).
   dynamic "traffic" {
     for_each = local.live == local.revision ? [] : [local.live]
     content {
       type     = "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION"
       revision = traffic.value
-      percent  = 100
+      percent  = 100 - var.candidate_percent
     }
   }
   traffic {
     type     = "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION"
     revision = local.revision
-    percent  = local.live == local.revision ? 100 : 0
+    percent  = local.live == local.revision ? 100 : var.candidate_percent
     tag      = "candidate"
   }
 

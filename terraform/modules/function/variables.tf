@@ -72,6 +72,15 @@ variable "live_revision" {
   default     = ""
   description = "The revision serving users now (from the release record); empty for a function's first release."
 }
+variable "candidate_percent" {
+  type        = number
+  default     = 0
+  description = "A promotion step: the candidate's share of traffic while live_revision keeps the rest (0 until promoted; the workflow steps it up from the catalog's promotion.steps)."
+  validation {
+    condition     = var.candidate_percent >= 0 && var.candidate_percent <= 100 && floor(var.candidate_percent) == var.candidate_percent
+    error_message = "candidate_percent is a whole percentage, 0 to 100."
+  }
+}
 variable "environment" { type = map(string) }
 variable "project_roles" {
   type    = list(string)

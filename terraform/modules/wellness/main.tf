@@ -205,6 +205,7 @@ module "function" {
   public              = each.key == local.jwks_function
   deletion_protection = var.deletion_protection
   live_revision       = lookup(var.live_revisions, each.key, "")
+  candidate_percent   = each.value.kind == "http" ? var.candidate_percent : 0 # jobs move at the promotion
   environment         = local.env[each.key]
   project_roles       = local.project_roles[each.key]
   secret_ids          = local.secret_ids[each.key]

@@ -107,6 +107,11 @@ variable "live_revisions" {
   default     = {}
   description = "Function name => the revision serving users (the release record sets it; empty on the first deploy)."
 }
+variable "candidate_percent" {
+  type        = number
+  default     = 0
+  description = "A progressive promotion step: every changed HTTP function's candidate revision takes this share of its traffic."
+}
 variable "notification_channels" {
   type        = list(string)
   default     = []

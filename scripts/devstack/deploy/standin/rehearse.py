@@ -1,6 +1,6 @@
 """Rehearse an environment's releases with the real Terraform CLI on the stand-in providers.
 
-    scripts/rehearse-deploy qa|prod [--keep DIR] [--base-url GATEWAY]
+    scripts/rehearse-deploy qa|prod [--keep DIR] [--base-url GATEWAY] [--scenario NAME]
 
 Works in a scratch copy (`Workspace`): terraform/ copied, the rest of the repository linked, so
 nothing in the checkout changes. The env root's `backend "gcs" {}` is replaced by a local
@@ -20,6 +20,9 @@ one bundle changes → the same job again, whose plan may change that function's
 the tool's) own error. The database bootstrap and the migration job run on the stand-in Cloud
 SQL instance; smoke and seed go to a running local stack (`--base-url`, its gateway), and
 without one say they were not rehearsed.
+`--scenario rollback|progressive` plays another sequence on the same steps
+(standin/scenarios.py: a rollback after a migration; a promotion in steps, healthy and regressed);
+they also need the stack's database (`--database-url`) and Prometheus (`--prometheus-url`).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from devstack.catalog import REPO_ROOT
 from devstack.deploy.standin import apis, cloudsql, install, rules
@@ -139,10 +142,19 @@ class Workspace:
 class Release:
     """deploy.yml's deploy job, step by step, on a Workspace (paths as the workflow's RUNNER_TEMP)."""
 
-    def __init__(self, ws: Workspace, base_url: str | None, sql: cloudsql.Instance | None = None) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        base_url: str | None,
+        sql: cloudsql.Instance | None = None,
+        database_url: str | None = None,
+        prometheus_url: str | None = None,
+    ) -> None:
         self.ws = ws
         self.base_url = base_url
         self.sql = sql  # the stand-in Cloud SQL instance (cloudsql.py): the database and migrate steps' target
+        self.database_url = database_url  # the local stack's database: what its functions serve from (scenarios)
+        self.prometheus_url = prometheus_url  # the watch's, in the progressive promotion scenario
         self.temp = ws.root / "runner-temp"
         self.temp.mkdir(exist_ok=True)
         # STATE_BUCKET, the bucket backend.hcl names (terraform/README.md step 2).
@@ -202,11 +214,15 @@ class Release:
         """
         if self.sql is None:
             return "no stand-in Cloud SQL instance: not rehearsed"
+        return self.ws.run([sys.executable, "-m", "wellness.migrations"], env=self.migration_job_environment())
+
+    def migration_job_environment(self) -> dict[str, str]:
+        """The migration job's environment, its connector replaced by a URL to the stand-in instance."""
+        assert self.sql is not None
         job = migration_job_env(json.loads(self.ws.terraform("state", "pull")))
         job.pop("CLOUD_SQL_INSTANCE", None)
         job["DATABASE_URL"] = self.sql.url(job["DB_USER"], job["DB_NAME"])
-        env = {**self.ws.environ, **job, "PYTHONPATH": str(REPO_ROOT / "shared")}
-        return self.ws.run([sys.executable, "-m", "wellness.migrations"], env=env)
+        return {**self.ws.environ, **job, "PYTHONPATH": str(REPO_ROOT / "shared")}
 
     def smoke(self) -> str:
         if self.base_url is None:
@@ -260,19 +276,25 @@ class Release:
         """
         manifest: dict[str, Any] = json.loads((self.ws.dist / "bundles.json").read_text())
         name: str = sorted(manifest["bundles"])[0]
+        self.change_bundle(name, "CHANGED", b"the second release's change\n")
+        self.changed = name
+        return name
+
+    def change_bundle(self, name: str, entry: str, content: bytes) -> str:
+        """Rewrite a function's bundle with one more file, under a new content-hash name; the new name."""
+        manifest: dict[str, Any] = json.loads((self.ws.dist / "bundles.json").read_text())
         old = self.ws.dist / manifest["bundles"][name]
-        new = self.ws.dist / f"{name}-{hashlib.sha256(old.read_bytes()).hexdigest()[:16]}.tar.gz"
+        digest = hashlib.sha256(old.read_bytes() + entry.encode()).hexdigest()[:16]
+        new = self.ws.dist / f"{name}-{digest}.tar.gz"
         with tarfile.open(old, "r:gz") as before, tarfile.open(new, "w:gz") as after:
             for member in before.getmembers():
                 after.addfile(member, before.extractfile(member) if member.isfile() else None)
-            changed = b"the second release's change\n"
-            info = tarfile.TarInfo("CHANGED")
-            info.size = len(changed)
-            after.addfile(info, io.BytesIO(changed))
+            info = tarfile.TarInfo(entry)
+            info.size = len(content)
+            after.addfile(info, io.BytesIO(content))
         manifest["bundles"][name] = new.name
         (self.ws.dist / "bundles.json").write_text(json.dumps(manifest, indent=2))
-        self.changed = name
-        return name
+        return new.name
 
     def only_the_changed_function_changes(self) -> str:
         plan_file = self.temp / "second.tfplan"
@@ -404,6 +426,14 @@ def migration_job_env(state: dict[str, Any]) -> dict[str, str]:
     raise StepFailed("migrate", "no Cloud Run service in the state has DB_RUNTIME_USERS (the migration job)")
 
 
+class Scenario(Protocol):
+    """Another sequence of steps on the same Release (standin/scenarios.py), and what undoes it."""
+
+    def steps(self) -> list[tuple[str, Callable[[], str]]]: ...
+
+    def cleanup(self) -> None: ...
+
+
 def rehearse(
     env: str,
     root: Path,
@@ -412,6 +442,9 @@ def rehearse(
     source: Path = REPO_ROOT,
     base_url: str | None = None,
     packaged: Path | None = None,
+    database_url: str | None = None,
+    scenario: Callable[[Release], Scenario] | None = None,
+    prometheus_url: str | None = None,
 ) -> list[tuple[str, float]]:
     """Run the steps (up to and including `until`) on source's terraform/; each step's name and seconds.
 
@@ -422,25 +455,45 @@ def rehearse(
     timings: list[tuple[str, float]] = []
     with cloudsql.Instance(root / "cloudsql") as sql, apis.Apis(ws.world, sql) as stand_in:
         ws.environ["GOOGLE_APIS_ENDPOINT"] = stand_in.endpoint
-        for name, step in Release(ws, base_url, sql).steps():
-            started = time.monotonic()
-            step()
-            timings.append((name, time.monotonic() - started))
-            log(f"rehearse-deploy {env}: {name:<26} {timings[-1][1]:6.1f} s")
-            if name == until:
-                break
+        release = Release(ws, base_url, sql, database_url, prometheus_url)
+        played = scenario(release) if scenario else None
+        try:
+            for name, step in played.steps() if played else release.steps():
+                started = time.monotonic()
+                said = step()
+                timings.append((name, time.monotonic() - started))
+                log(f"rehearse-deploy {env}: {name:<26} {timings[-1][1]:6.1f} s")
+                if played:  # a scenario's steps say what they showed
+                    log("\n".join(f"    {line}" for line in said.strip().splitlines()[-6:]))
+                if name == until:
+                    break
+        finally:
+            if played:
+                played.cleanup()
     return timings
 
 
 def main(argv: list[str]) -> int:
+    from devstack.deploy.standin.scenarios import SCENARIOS  # they import this module
+
     parser = argparse.ArgumentParser(prog="scripts/rehearse-deploy", description=__doc__.split("\n\n")[0])
     parser.add_argument("env", choices=sorted(p.name for p in (REPO_ROOT / "terraform" / "envs").iterdir()))
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it (default: a temporary one)")
     parser.add_argument("--base-url", help="a running local stack's gateway (scripts/dev up): smoke and seed")
+    parser.add_argument("--database-url", help="that stack's database: the rollback scenario migrates it to N+1")
+    parser.add_argument("--scenario", choices=sorted(SCENARIOS), help="play a release scenario (standin/scenarios.py)")
+    parser.add_argument("--prometheus-url", help="that stack's Prometheus: what the progressive scenario's watch reads")
     args = parser.parse_args(argv)
     root = args.keep or Path(tempfile.mkdtemp(prefix=f"rehearse-{args.env}-"))
     try:
-        timings = rehearse(args.env, root, base_url=args.base_url)
+        timings = rehearse(
+            args.env,
+            root,
+            base_url=args.base_url,
+            database_url=args.database_url,
+            scenario=SCENARIOS[args.scenario] if args.scenario else None,
+            prometheus_url=args.prometheus_url,
+        )
     except StepFailed as exc:
         print(f"rehearse-deploy {args.env}: {exc.step} FAILED\n{exc.output[-6000:]}", file=sys.stderr)
         return 1
@@ -452,4 +505,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # Through the imported module, not __main__: the scenarios import it, and StepFailed must be one class.
+    from devstack.deploy.standin import rehearse as imported
+
+    sys.exit(imported.main(sys.argv[1:]))
