@@ -186,6 +186,7 @@ class World:
                 lambda: ("DELETE", "/v1/me", {"headers": claims(self._fresh_account()["accessToken"])})
             ),
             "auth-jwks": lambda: ("GET", "/v1/auth/jwks", {}),
+            "auth-export-me": self._as("GET", "/v1/me/export"),
             "outbox-relay": lambda: ("POST", "/", {"json": {}}),
             "profile-on-user-created": _user_created,
             "profile-get-mine": self._as("GET", "/v1/me/profile"),
