@@ -1,7 +1,7 @@
 """Render the contract as OpenAPI 3.0 and generate the Python client from it; or check they are current.
 
-    PYTHONPATH=scripts .venv/bin/python -m devstack.client            # rewrite clients/
-    PYTHONPATH=scripts .venv/bin/python -m devstack.client --check    # exit 1 when clients/ is stale
+    PYTHONPATH=scripts:shared .venv/bin/python -m devstack.client            # rewrite clients/
+    PYTHONPATH=scripts:shared .venv/bin/python -m devstack.client --check    # exit 1 when clients/ is stale
 
 Exit 2 when a tool is missing (swagger2openapi comes with `.node-tools`, which scripts/lint-deploy
 builds; openapi-python-client with `.venv`).
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             stale = check()
             if stale:
-                print("client: clients/ is stale; run `PYTHONPATH=scripts .venv/bin/python -m devstack.client`:")
+                print("client: clients/ is stale; run `PYTHONPATH=scripts:shared .venv/bin/python -m devstack.client`:")
                 print("\n".join(f"  {path}" for path in stale))
                 return 1
             print("client: clients/ matches contracts/openapi.yaml")

@@ -18,7 +18,7 @@ runner would, and keeps the set of commands available:
 Each `run:` script's commands are read with devstack.deploy.shell_commands (bash's grammar);
 builtins and the script's own functions need nothing.
 
-    PYTHONPATH=scripts .venv/bin/python -m devstack.deploy.runner_tools     # every workflow in .github/workflows
+    PYTHONPATH=scripts:shared .venv/bin/python -m devstack.deploy.runner_tools     # every workflow in .github/workflows
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ Terraform name in its registry doc link. From it we extract a compact schema (ca
 - every required argument and block is there (`dynamic "x"` counts for block x);
 - a local module is called with variables it declares and every variable it requires.
 
-    PYTHONPATH=scripts .venv/bin/python -m devstack.deploy.tf_schema            # checks terraform/
-    PYTHONPATH=scripts .venv/bin/python -m devstack.deploy.tf_schema path/to/dir
+    PYTHONPATH=scripts:shared .venv/bin/python -m devstack.deploy.tf_schema            # checks terraform/
+    PYTHONPATH=scripts:shared .venv/bin/python -m devstack.deploy.tf_schema path/to/dir
 
 Exit 0 when clean, 1 with one line a problem, 2 when the schema packages are not installed
 (scripts/lint-deploy installs them).

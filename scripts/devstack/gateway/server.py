@@ -7,7 +7,7 @@ X-Request-Id, trace context, X-Forwarded-For/-Proto). Its own errors use the
 API's JSON error body. Every answer, the backend's or its own, carries
 ANSWER_HEADERS (`X-Content-Type-Options: nosniff`). Developer machines and CI only.
 
-    $ PYTHONPATH=scripts .venv/bin/python -m devstack.gateway.server --spec /tmp/openapi.rendered.yaml --port 8080
+    $ PYTHONPATH=scripts:shared .venv/bin/python -m devstack.gateway.server --spec /tmp/openapi.yaml --port 8080
     gateway listening on http://127.0.0.1:8080
 
 or in-process::

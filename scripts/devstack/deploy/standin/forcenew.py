@@ -5,7 +5,7 @@ and creates it again. The stand-in plans that as Terraform would (`requires_repl
 paths in `forcenew.json`, which this module generates from hashicorp/terraform-provider-google
 at its tag (the `source` recorded in the table), for the resource types the repository uses:
 
-    PYTHONPATH=scripts .venv/bin/python -m devstack.deploy.standin.forcenew GIT_DIR [--commit SHA]
+    PYTHONPATH=scripts:shared .venv/bin/python -m devstack.deploy.standin.forcenew GIT_DIR [--commit SHA]
 
 What it reads: each type's registration (`"google_x": pkg.ResourceX(),` in
 google/provider/provider_mmv1_resources.go), then that function's inline schema: a field's
