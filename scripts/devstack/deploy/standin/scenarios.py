@@ -32,6 +32,7 @@ Steps = list[tuple[str, Callable[[], str]]]
 LATER = ("2nd", "plan shows", "destroy", "apply again")  # the plain rehearsal's, after its first release
 NEXT_REVISION = "rehearsal_next"  # N+1's migration: a revision id no real migration will take
 NEXT_TABLE = "rehearsal_next_release"
+FIRST = "1st"  # the ref the plain rehearsal's first release records (Release.release("1st"))
 
 
 def next_release_migrations(into: Path) -> Path:
@@ -85,7 +86,7 @@ class RollbackAfterMigration:
             [
                 str(REPO_ROOT / "scripts" / "rollback"),
                 self.ws.env,
-                "first",
+                FIRST,
                 "--tf-dir",
                 str(self.ws.env_dir),
                 "--bundles",
@@ -96,7 +97,7 @@ class RollbackAfterMigration:
     def first_is_live(self) -> str:
         """Every function's 100 % revision and the live gateway's config are the first release's."""
         first: dict[str, Any] = json.loads(
-            self.ws.run(["gcloud", "storage", "cat", self.release.record_url.replace("live.json", "first.json")])
+            self.ws.run(["gcloud", "storage", "cat", self.release.record_url.replace("live.json", f"{FIRST}.json")])
         )
         state: dict[str, Any] = json.loads(self.ws.terraform("show", "-json"))
         resources = _resources(state["values"]["root_module"])
@@ -112,7 +113,7 @@ class RollbackAfterMigration:
         if wrong or config != first["live_api_config"] or config not in configs:
             raise StepFailed("first is live", f"not the first release's: {wrong} / config {config} of {configs}")
         live = json.loads(self.ws.run(["gcloud", "storage", "cat", self.release.record_url]))
-        if live["ref"] != "first" or live.get("rolled_back_from") != "second":
+        if live["ref"] != FIRST or live.get("rolled_back_from") != "second":
             raise StepFailed("first is live", f"the record says {live}")
         return f"{len(served)} services on the first release's revisions; the live gateway on config {config}"
 
