@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -80,19 +81,23 @@ def mypy() -> bool:
     tests += ["shared/tests", "scripts/tests", "tests"]
     if not _run("mypy (tests)", tests):
         return False
-    tree = CACHE / "functions-tree"
-    shutil.rmtree(tree, ignore_errors=True)  # rebuilt: functions come and go
-    tree.mkdir(parents=True)
-    files = _function_tree(tree)
-    command = [
-        mypy_bin,
-        *_cache("functions"),
-        "--no-error-summary",
-        "--explicit-package-bases",
-        "--follow-imports=silent",
-        *map(str, files),
-    ]
-    return _run("mypy (functions)", command, cwd=tree)
+    CACHE.mkdir(exist_ok=True)
+    # One lint at a time rebuilds and checks the tree (the pre-commit hook may run beside scripts/test).
+    with open(CACHE / "functions-tree.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        tree = CACHE / "functions-tree"
+        shutil.rmtree(tree, ignore_errors=True)  # rebuilt: functions come and go
+        tree.mkdir()
+        files = _function_tree(tree)
+        command = [
+            mypy_bin,
+            *_cache("functions"),
+            "--no-error-summary",
+            "--explicit-package-bases",
+            "--follow-imports=silent",
+            *map(str, files),
+        ]
+        return _run("mypy (functions)", command, cwd=tree)
 
 
 def main(argv: list[str]) -> int:
