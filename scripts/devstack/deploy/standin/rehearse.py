@@ -115,7 +115,8 @@ class Workspace:
         )
         gcloud.chmod(0o755)
         self.environ["PATH"] = f"{bin_dir}:{self.environ['PATH']}"
-        self.environ["PYTHONPATH"] = str(REPO_ROOT / "scripts")
+        # deploy.yml's job env: the tooling and the library it reads YAML with
+        self.environ["PYTHONPATH"] = f"{REPO_ROOT / 'scripts'}:{REPO_ROOT / 'shared'}"
 
     def package(self) -> str:
         """scripts/package into dist/; or a copy of what it made earlier of this checkout (`packaged`)."""
