@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from devstack.deploy import watch
-from devstack.deploy.release import run_command
+from devstack.deploy.release import apply_argv, run_command
 
 Apply = Callable[[Path, int], None]
 
@@ -40,19 +40,7 @@ class PromotionFailed(RuntimeError):
 
 def terraform_apply(tf_dir: Path, bundles: Path) -> Apply:
     def apply(var_file: Path, percent: int) -> None:
-        done = run_command(
-            [
-                "terraform",
-                f"-chdir={tf_dir}",
-                "apply",
-                "-input=false",
-                "-auto-approve",
-                "-no-color",
-                f"-var-file={bundles.resolve()}",
-                f"-var-file={var_file.resolve()}",
-                f"-var=candidate_percent={percent}",
-            ]
-        )
+        done = run_command(apply_argv(tf_dir, bundles, var_file, variables=[f"candidate_percent={percent}"]))
         if done.returncode != 0:
             raise PromotionFailed(f"apply at {percent} % failed:\n{(done.stdout + done.stderr)[-4000:]}")
 

@@ -146,6 +146,24 @@ def promoted(outputs: dict[str, Any], ref: str) -> dict[str, Any]:
     )
 
 
+def apply_argv(tf_dir: str | Path, *var_files: Path, variables: Sequence[str] = ()) -> list[str]:
+    """`terraform apply` of tf_dir as the release runs it: unattended, bundles and settings as var files.
+
+    >>> apply_argv("t", Path("/b.json"), variables=["candidate_percent=10"])[-2:]
+    ['-var-file=/b.json', '-var=candidate_percent=10']
+    """
+    return [
+        "terraform",
+        f"-chdir={tf_dir}",
+        "apply",
+        "-input=false",
+        "-auto-approve",
+        "-no-color",
+        *(f"-var-file={path.resolve()}" for path in var_files),
+        *(f"-var={variable}" for variable in variables),
+    ]
+
+
 def write_record(record: dict[str, Any], record_url: str, scratch: Path, run: Run = run_command) -> None:
     """live.json, and first the release's own copy in the history (a rollback target from then on)."""
     scratch.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")

@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from devstack.deploy.release import ReleaseError, Run, fetch, history_url, run_command, tfvars, write_record
+from devstack.deploy.release import ReleaseError, Run, apply_argv, fetch, history_url, run_command, tfvars, write_record
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -72,18 +72,7 @@ def rollback(env: str, release: str | None, tf_dir: Path, bundles: Path, run: Ru
     with tempfile.TemporaryDirectory(prefix="rollback-") as scratch:
         tf_vars = Path(scratch) / "rollback.tfvars.json"
         tf_vars.write_text(json.dumps(tfvars(back), indent=2, sort_keys=True) + "\n")
-        applied = run(
-            [
-                "terraform",
-                f"-chdir={tf_dir}",
-                "apply",
-                "-input=false",
-                "-auto-approve",
-                "-no-color",
-                f"-var-file={bundles.resolve()}",
-                f"-var-file={tf_vars}",
-            ]
-        )
+        applied = run(apply_argv(tf_dir, bundles, tf_vars))
         if applied.returncode != 0:
             raise ReleaseError(
                 f"the rollback apply failed: users may be split between {live['ref']} and {back['ref']}; "

@@ -29,7 +29,6 @@ from devstack.deploy.standin.cloud_run_metrics import Traffic
 from devstack.deploy.standin.rehearse import Release, Scenario, StepFailed
 
 Steps = list[tuple[str, Callable[[], str]]]
-# Not replayed by scenarios: the seed signs up the same addresses each time (the per-address throttle).
 LATER = ("2nd", "plan shows", "destroy", "apply again")  # the plain rehearsal's, after its first release
 NEXT_REVISION = "rehearsal_next"  # N+1's migration: a revision id no real migration will take
 NEXT_TABLE = "rehearsal_next_release"
@@ -54,6 +53,12 @@ def next_release_migrations(into: Path) -> Path:
         f'def downgrade() -> None:\n    op.drop_table("{NEXT_TABLE}")\n'
     )
     return files
+
+
+def first_release(release: Release) -> Steps:
+    """The plain rehearsal's steps up to its first release, without the plan (the applies show it) or the
+    seed (the plain rehearsals seed the same addresses; again here, they meet the per-address throttle)."""
+    return [s for s in release.steps() if s[0] != "plan" and not s[0].startswith(LATER) and not s[0].endswith("seed")]
 
 
 class RollbackAfterMigration:
@@ -152,7 +157,7 @@ class RollbackAfterMigration:
 
     def steps(self) -> Steps:
         r = self.release
-        first = [s for s in r.steps() if s[0] != "plan" and not s[0].startswith(LATER) and not s[0].endswith("seed")]
+        first = first_release(r)
         return [
             *first,
             ("2nd record (read)", r.read_record),
@@ -276,7 +281,7 @@ class ProgressivePromotion:
 
     def steps(self) -> Steps:
         r = self.release
-        first = [s for s in r.steps() if s[0] != "plan" and not s[0].startswith(LATER) and not s[0].endswith("seed")]
+        first = first_release(r)
         return [
             *first,
             ("2nd record (read)", r.read_record),
