@@ -21,7 +21,7 @@ from urllib.parse import quote
 import requests
 
 from devstack.stack.accounts import VERIFICATION_SUBJECT, mailed_token
-from devstack.stack.mailsink import read_mail
+from devstack.stack.mailsink import newest_first
 from wellness.platform import contracts
 
 from ..e2e.conftest import Api, eventually
@@ -140,10 +140,11 @@ def _reset_token(ctx: Context, actor: Actor) -> str:
     """A fresh reset token for actor from the stack's mail sink (not one used before; not its verification link)."""
     assert ctx.api.call("POST", "/v1/auth/password-reset", json={"email": actor.email}).status_code == 202
 
+    looked_at: set[str] = set()  # each poll reads only the mail that arrived since the last
+
     def fresh() -> str | None:
-        for message in reversed(read_mail(ctx.stack.mail_dir)):
-            if message["To"] != actor.email or "reset" not in str(message["Subject"]).lower():
-                continue
+        reset_mail = lambda m: m["To"] == actor.email and "reset" in str(m["Subject"]).lower()  # noqa: E731
+        for message in newest_first(ctx.stack.mail_dir, reset_mail, looked_at):
             found = TOKEN_IN_LINK.search(message.get_content())
             if found and found.group(2) not in ctx.used_reset_tokens:
                 return found.group(2)

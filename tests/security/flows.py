@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from devstack.stack.mailsink import read_mail
+from devstack.stack.mailsink import newest_first
 
 from .conftest import eventually
 
@@ -19,12 +19,14 @@ def reset_link_for(stack: Any, email: str, timeout: float = 60.0) -> tuple[str, 
     loaded machine that took more than 10 s once. The wait bounds the test; it is not a speed claim.
     """
 
+    looked_at: set[str] = set()  # each poll reads only the mail that arrived since the last
+
     def find() -> tuple[str, str] | None:
-        for message in reversed(read_mail(stack.mail_dir)):
-            if message["To"] == email and "Reset" in str(message["Subject"]):
-                match = TOKEN_IN_LINK.search(message.get_content())
-                if match:
-                    return match.group(1), match.group(2)
+        reset_mail = lambda m: m["To"] == email and "Reset" in str(m["Subject"])  # noqa: E731
+        for message in newest_first(stack.mail_dir, reset_mail, looked_at):
+            match = TOKEN_IN_LINK.search(message.get_content())
+            if match:
+                return match.group(1), match.group(2)
         return None
 
     return eventually(find, timeout=timeout)

@@ -35,7 +35,7 @@ import requests
 
 from devstack.seed.plan import SeedUser, comments_by, completes, plan_users, reactions_by, reflection_for
 from devstack.stack import accounts
-from devstack.stack.mailsink import read_mail
+from devstack.stack.mailsink import newest_first
 
 DEFAULT_PASSWORD = "wellness demo password"  # noqa: S105 - demo accounts of local and qa data, printed by design
 PROFILE_TIMEOUT = 60.0
@@ -125,7 +125,7 @@ class Seeder:
         if self.mail_dir is None:
             self.unverified.append(user.email)
             return token
-        if not any(message["To"] == user.email for message in read_mail(self.mail_dir)):
+        if next(newest_first(self.mail_dir, lambda m: m["To"] == user.email, set()), None) is None:
             self.api.expect(self.api.call("POST", "/v1/auth/email-verification", token), 202, what="a new link")
         verified = accounts.verify(self.api.base_url, self.mail_dir, user.email, session["refreshToken"])
         self._count("verified addresses", True)

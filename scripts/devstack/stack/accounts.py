@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from devstack.stack.mailsink import read_mail
+from devstack.stack.mailsink import newest_first
 from wellness_api_client import AuthenticatedClient, Client
 from wellness_api_client.api.auth import auth_refresh, auth_signup, auth_verify_email
 from wellness_api_client.api.profile import profile_get_mine
@@ -98,14 +98,19 @@ def sign_up(
 
 
 def mailed_token(mail_dir: Path, to: str, subject: str, timeout: float = 30.0) -> str:
-    """The token of the link in the newest mail to `to` whose subject has `subject`, waiting for it to arrive."""
+    """The token of the link in the newest mail to `to` whose subject has `subject`, waiting for it to arrive.
+
+    Each poll reads only the mails that arrived since the last one (`newest_first`): a folder
+    of thousands of mails costs one pass, not one per poll (under Locust's gevent, a full
+    re-read every 0.2 s by three users starved the load run until it ended).
+    """
     deadline = time.monotonic() + timeout
+    looked_at: set[str] = set()
     while True:
-        for message in reversed(read_mail(mail_dir)):
-            if message["To"] == to and subject in str(message["Subject"]):
-                found = TOKEN_IN_LINK.search(message.get_content())
-                if found:
-                    return found.group(1)
+        for message in newest_first(mail_dir, lambda m: m["To"] == to and subject in str(m["Subject"]), looked_at):
+            found = TOKEN_IN_LINK.search(message.get_content())
+            if found:
+                return found.group(1)
         if time.monotonic() > deadline:
             raise TimeoutError(f"no mail to {to} about {subject!r} within {timeout:.0f} s in {mail_dir}")
         time.sleep(0.2)

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import argparse
 import email
+import email.parser
 import email.policy
 import threading
 import time
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -71,6 +73,26 @@ def read_mail(folder: Path) -> list[EmailMessage]:
         assert isinstance(message, EmailMessage)
         out.append(message)
     return out
+
+
+def newest_first(folder: Path, wanted: Callable[[EmailMessage], bool], skip: set[str]) -> Iterator[EmailMessage]:
+    """The mails in folder that `wanted` accepts, newest first, reading no file named in `skip`.
+
+    `wanted` sees the headers only; only an accepted mail is read whole. Every file looked at
+    joins `skip`, so a caller polling for a mail that has not arrived yet reads each file once,
+    however many thousand a long test run has left in the folder.
+    """
+    headers = email.parser.BytesHeaderParser(policy=email.policy.default)
+    for path in sorted(Path(folder).glob("*.eml"), reverse=True):
+        if path.name in skip:
+            continue
+        skip.add(path.name)
+        head = headers.parsebytes(path.read_bytes())
+        assert isinstance(head, EmailMessage)
+        if wanted(head):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            assert isinstance(message, EmailMessage)
+            yield message
 
 
 def main() -> None:

@@ -78,3 +78,47 @@ def test_with_a_mail_folder_the_mailed_link_is_confirmed_and_the_session_refresh
         ("/v1/auth/email-verification/confirm", {"token": "tok-123"}),
         ("/v1/auth/refresh", {"refreshToken": "r-a1"}),
     ]
+
+
+def mail_file(folder: Path, number: int, to: str, subject: str, token: str) -> None:
+    mail = EmailMessage()
+    mail["To"], mail["Subject"] = to, subject
+    mail.set_content(f"Open https://app.wellness.invalid/verify-email?token={token} to confirm.")
+    (folder / f"{number:020d}.eml").write_bytes(bytes(mail))
+
+
+def test_waiting_for_a_mail_reads_each_file_once_however_many_polls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(50):  # a long run's leftovers, none for this address
+        mail_file(tmp_path, number, f"other-{number}@example.com", accounts.VERIFICATION_SUBJECT, f"old-{number}")
+    reads: list[str] = []
+    real_read = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        reads.append(path.name)
+        return real_read(path)
+
+    polls = 0
+
+    def sleep(_: float) -> None:  # the mail arrives during the third poll's wait
+        nonlocal polls
+        polls += 1
+        if polls == 3:
+            mail_file(tmp_path, 99, "ada@example.com", accounts.VERIFICATION_SUBJECT, "new")
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    monkeypatch.setattr(accounts.time, "sleep", sleep)
+    assert accounts.mailed_token(tmp_path, "ada@example.com", accounts.VERIFICATION_SUBJECT) == "new"
+    assert polls == 3
+    leftovers = [name for name in reads if name != f"{99:020d}.eml"]
+    assert sorted(leftovers) == sorted({*leftovers}) and len(leftovers) == 50  # each once, not once a poll
+    assert reads.count(f"{99:020d}.eml") == 2  # its headers, then the whole mail
+
+
+def test_the_newest_mail_to_the_address_wins(tmp_path: Path) -> None:
+    mail_file(tmp_path, 1, "ada@example.com", accounts.VERIFICATION_SUBJECT, "first")
+    mail_file(tmp_path, 2, "ada@example.com", "Welcome to Wellness, Ada", "welcome")
+    mail_file(tmp_path, 3, "ada@example.com", accounts.VERIFICATION_SUBJECT, "second")
+    mail_file(tmp_path, 4, "bob@example.com", accounts.VERIFICATION_SUBJECT, "bob")
+    assert accounts.mailed_token(tmp_path, "ada@example.com", accounts.VERIFICATION_SUBJECT) == "second"
