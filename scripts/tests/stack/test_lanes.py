@@ -2,7 +2,7 @@
 
 The emulator keeps each subscription's filter but does not apply it (it pushes every
 message through both lanes), so the library's subscriber takes only its lane's, by the
-subscription each push names (wellness.platform.smoke.wrong_lane). This checks that the
+subscription each push names (wellness.platform.smoke.filtered_out). This checks that the
 pushes name what the rule reads, and what it leaves each lane.
 """
 
@@ -20,7 +20,7 @@ from google.pubsub_v1.types import PubsubMessage
 
 from devstack.catalog import load_catalog
 from devstack.stack.pubsub_setup import admin_clients, setup_topology
-from wellness.platform.smoke import wrong_lane
+from wellness.platform.smoke import filtered_out
 
 pytestmark = pytest.mark.integration
 
@@ -44,7 +44,7 @@ class _Push(BaseHTTPRequestHandler):
         assert isinstance(self.server, Recorder)
         attributes = body["message"]["attributes"]
         self.server.through.add(body["subscription"].rsplit("/", 1)[1])
-        if not wrong_lane(body["subscription"], attributes.get("smoke") == "true"):
+        if not filtered_out(body["subscription"], attributes):
             self.server.received.append(attributes["eventId"])
         self.send_response(204)
         self.end_headers()

@@ -19,8 +19,8 @@ which events carry it, with one rule and one path:
 - **How a subscriber keeps to its lane**: Pub/Sub's filters keep each lane's messages out of
   the other's subscription. The gcloud emulator stores filters but does not apply them (it
   delivers every message to both), so `@subscriber` also acks without applying a message
-  whose push names the other lane's subscription (`wrong_lane`): the same rule, checked
-  where it arrives, in the cloud too.
+  that the filter of the subscription it came through would have kept out (`filtered_out`):
+  the same rule on the same attributes, checked where it arrives, in the cloud too.
 
 Why it is safe for everyone else: the lane decides only which revision applies an
 account's own events, never whether they are applied (between releases the candidate tag
@@ -89,18 +89,30 @@ def in_lane_of(claims: Mapping[str, Any] | None) -> contextlib.AbstractContextMa
     return lane(claims is not None and claims.get(CLAIM) is True)
 
 
-def wrong_lane(subscription: str, smoke_event: bool) -> bool:
-    """Whether a pushed message came through the other lane's subscription (then it is acked, not applied).
+def filtered_out(subscription: str, attributes: Mapping[str, str]) -> bool:
+    """Whether the named subscription's filter keeps this message out (then it is acked, not applied).
 
-    A push that names no subscription (a test, a tool) is taken whatever its lane.
+    The two filters above, evaluated on the message's attributes as Pub/Sub evaluates them:
+    the candidate lane takes `smoke = "true"` only; any other subscription is live (`<sub>.live`,
+    or the unfiltered one it replaces while `create_before_destroy` runs) and takes only
+    messages without the attribute. A push that names no subscription (a test, a tool) is
+    taken. Decided
+    before the message's data is read, so a message the filter keeps out is never refused
+    (nor dead-lettered) by the other lane, however malformed.
 
-    >>> wrong_lane("projects/p/subscriptions/s.candidate", smoke_event=False)
+    >>> filtered_out("projects/p/subscriptions/s.candidate", {})
     True
-    >>> wrong_lane("projects/p/subscriptions/s.live", smoke_event=True), wrong_lane("", smoke_event=True)
+    >>> filtered_out("projects/p/subscriptions/s.live", {"smoke": "true"}), filtered_out("", {"smoke": "true"})
     (True, False)
-    >>> wrong_lane("projects/p/subscriptions/s.candidate", smoke_event=True)
+    >>> filtered_out("projects/p/subscriptions/s.candidate", {"smoke": "true"})
     False
+    >>> filtered_out("projects/p/subscriptions/s.live", {"smoke": "false"})  # neither lane's
+    True
+    >>> filtered_out("projects/p/subscriptions/s.candidate", {"smoke": "false"})
+    True
     """
     if not subscription:
         return False
-    return subscription.endswith(CANDIDATE_SUFFIX) != smoke_event
+    if subscription.endswith(CANDIDATE_SUFFIX):
+        return attributes.get(ATTRIBUTE) != "true"
+    return ATTRIBUTE in attributes

@@ -71,16 +71,32 @@ def _push_envelope(body: bytes, content_type: str | None) -> Any:
 
 
 def _decode_push(envelope: Any) -> tuple[Event, dict[str, str], str]:
+    message = _pushed_message(envelope)
+    return _event_of(message), _attributes_of(message), _message_id_of(message)
+
+
+def _pushed_message(envelope: Any) -> dict[str, Any]:
     message = envelope.get("message") if isinstance(envelope, dict) else None
     if not isinstance(message, dict) or "data" not in message:
         raise InvalidEventError("the push body has no message data")
+    return message
+
+
+def _attributes_of(message: dict[str, Any]) -> dict[str, str]:
+    attributes = message.get("attributes") or {}
+    return {str(k): str(v) for k, v in attributes.items()} if isinstance(attributes, dict) else {}
+
+
+def _message_id_of(message: dict[str, Any]) -> str:
+    return str(message.get("messageId") or message.get("message_id") or "")
+
+
+def _event_of(message: dict[str, Any]) -> Event:
     try:
         data = base64.b64decode(message["data"], validate=True)
     except (binascii.Error, TypeError, ValueError):
         raise InvalidEventError("the message data is not base64") from None
-    attributes = message.get("attributes") or {}
-    message_id = str(message.get("messageId") or message.get("message_id") or "")
-    return Event.from_json(data), attributes, message_id
+    return Event.from_json(data)
 
 
 def push_request(event: Event, message_id: str = "1", attributes: dict[str, str] | None = None) -> dict[str, Any]:
@@ -171,17 +187,22 @@ def _handle(request: flask.Request, consumer: str, event_type: str, apply_once: 
     fields: dict[str, Any] = {"consumer": consumer, "eventType": event_type}
     try:
         envelope = _push_envelope(request.get_data(), request.content_type)
-        event, attributes, message_id = _decode_push(envelope)
+        message = _pushed_message(envelope)
+        attributes, message_id = _attributes_of(message), _message_id_of(message)
+        through = envelope.get("subscription")
+        if smoke.filtered_out(through if isinstance(through, str) else "", attributes):
+            # In the cloud the filter keeps it out; the emulator pushes every message through
+            # both lanes. Decided before the data is read: a poison message is refused (and
+            # dead-lettered) by its own lane only, as in the cloud. No log noise.
+            fields.update(messageId=message_id)
+            return _outcome(204, OTHER_LANE, fields, started, logging.DEBUG)
+        event = _event_of(message)
     except InvalidEventError as error:
         fields.update(eventId=error.event_id, details=error.details)
         return _outcome(422, f"rejected: {error}", fields, started)
     fields.update(eventId=event.id, messageId=message_id, occurredAt=event.occurred_at)
     if event.type != event_type:
         return _outcome(422, f"rejected: this subscriber takes {event_type}, not {event.type}", fields, started)
-    through = envelope.get("subscription") if isinstance(envelope, dict) else None
-    if smoke.wrong_lane(through if isinstance(through, str) else "", event.smoke):
-        # In the cloud the filters keep it out; locally every message comes through both lanes: no log noise.
-        return _outcome(204, OTHER_LANE, fields, started, logging.DEBUG)
     carrier = {"traceparent": attributes.get("traceparent") or event.traceparent or ""}
     with (
         smoke.lane(event.smoke),  # what it publishes in turn stays in the smoke's lane

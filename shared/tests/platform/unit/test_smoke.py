@@ -71,7 +71,9 @@ def test_the_envelope_refuses_a_smoke_that_is_not_true() -> None:
 
 
 def push(event: Event) -> bytes:
-    message = {"data": base64.b64encode(event.to_json()).decode(), "attributes": {"eventId": event.id}}
+    """The push of the event as the outbox publishes it (its attributes say its lane)."""
+    _, data, attributes = event_message(event.to_dict(), "topic")
+    message = {"data": base64.b64encode(data).decode(), "attributes": attributes}
     return json.dumps({"message": message, "messageId": "1"}).encode()
 
 
@@ -117,3 +119,23 @@ def test_a_message_from_the_other_lanes_subscription_is_acked_and_not_applied(
     with APP.test_request_context("/", method="POST", data=json.dumps(body), content_type="application/json"):
         assert record(flask.request).status_code == 204
     assert seen == ([event.id] if applied else [])
+
+
+@pytest.mark.parametrize(
+    ("subscription", "status"),
+    [("projects/p/subscriptions/s.live", 422), ("projects/p/subscriptions/s.candidate", 204)],
+)
+def test_a_poison_message_is_refused_by_its_own_lane_only(subscription: str, status: int) -> None:
+    """Locally every message comes through both lanes: the other lane's copy must not dead-letter a second time."""
+    uow = FakeUnitOfWork(FakeTransaction, FakeState())
+
+    @subscriber("user.created", RUNTIME, uow)
+    def record(event: Event, store: FakeTransaction) -> None:
+        raise AssertionError("a poison message is never applied")
+
+    body = {
+        "message": {"data": base64.b64encode(b"not an event").decode(), "attributes": {}},
+        "subscription": subscription,
+    }
+    with APP.test_request_context("/", method="POST", data=json.dumps(body), content_type="application/json"):
+        assert record(flask.request).status_code == status
