@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
 from typing import Callable, Generic, Mapping, Sequence, TypeVar
 
+from wellness.platform import revocation
 from wellness.platform.erasure import pseudonym
 from wellness.platform.events import Event
 from wellness.platform.pubsub import Message
@@ -36,6 +38,7 @@ class FakeState:
 
     deliveries: set[tuple[str, str]] = dataclasses.field(default_factory=set)
     tombstones: set[str] = dataclasses.field(default_factory=set)  # pseudonyms of erased users
+    revoked: dict[str, dt.datetime] = dataclasses.field(default_factory=dict)  # ended sessions: key -> until
 
 
 class FakeOutbox:
@@ -74,12 +77,20 @@ St = TypeVar("St", bound=FakeState)
 class FakeUnitOfWork(Generic[S, St]):
     """All-or-nothing over in-memory state; `published` holds the events of the work that committed.
 
-    Set `unavailable` to an exception to make every run and read raise it (a store that is down).
+    Like the real ones, `run` refuses (401 token_revoked) work for a caller whose session the
+    state records as ended (wellness.platform.revocation); `read` does not check. Set
+    `unavailable` to an exception to make every run and read raise it (a store that is down).
     """
 
-    def __init__(self, store: Callable[[St], S], state: St):
+    def __init__(
+        self,
+        store: Callable[[St], S],
+        state: St,
+        now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ):
         self._store = store
         self.state = state
+        self._now = now
         self.published: list[Event] = []
         self.commits = 0
         self.unavailable: Exception | None = None
@@ -87,6 +98,11 @@ class FakeUnitOfWork(Generic[S, St]):
     def run(self, work: Callable[[S], T]) -> T:
         if self.unavailable is not None:
             raise self.unavailable
+        caller = revocation.current_keys()
+        if caller and any(
+            self.state.revoked.get(key, dt.datetime.min.replace(tzinfo=dt.UTC)) > self._now() for key in caller
+        ):
+            raise revocation.revoked()
         working = copy.deepcopy(self.state)
         store = self._store(working)
         result = work(store)

@@ -64,7 +64,6 @@ class AuthState(FakeState):
     resets: dict[str, PasswordReset] = dataclasses.field(default_factory=dict)
     verifications: dict[str, EmailVerification] = dataclasses.field(default_factory=dict)
     throttle: dict[str, ThrottleEntry] = dataclasses.field(default_factory=dict)
-    revoked: dict[str, dt.datetime] = dataclasses.field(default_factory=dict)  # the Postgres records
 
 
 class FakeRevocations:
@@ -264,7 +263,7 @@ class FakeAuthStore(FakeTransaction):
 
 def fake_auth_unit_of_work(clock: Clock = utc_now) -> FakeUnitOfWork[FakeAuthStore, AuthState]:
     """One in-memory auth store whose timestamps come from `clock`; share it between the two services."""
-    return FakeUnitOfWork(lambda state: FakeAuthStore(state, clock), AuthState())
+    return FakeUnitOfWork(lambda state: FakeAuthStore(state, clock), AuthState(), now=clock)
 
 
 def fake_auth_service(

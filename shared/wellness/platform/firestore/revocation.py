@@ -2,7 +2,7 @@
 
 Usage::
 
-    FirestoreRevocations(client).revoke(["user:u1"], until)
+    FirestoreRevocations(client).revoke(["user:u1"], until)   # a record already later stays as it is
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .client import unavailable
 from .queries import REVOCATIONS_EXPIRED, delete_expired
 
 if TYPE_CHECKING:
-    from google.cloud.firestore import Client, DocumentSnapshot
+    from google.cloud.firestore import Client, DocumentSnapshot, Transaction
 
 
 class FirestoreRevocations:
@@ -24,14 +24,29 @@ class FirestoreRevocations:
         self._client = client
 
     def revoke(self, keys: Sequence[str], until: dt.datetime) -> None:
-        """Write every record in one batch (a set: writing one again only moves its expiry)."""
+        """Write every record in one transaction, never moving an expiry earlier.
+
+        Read first, as PostgreSQL's `greatest(...)` upsert does: two instances ending the same
+        session (a retried log-out) may write in either order, and the earlier expiry must not win.
+        """
         if not keys:
             return
-        writes = self._client.batch()
-        for key in dict.fromkeys(keys):
-            writes.set(self._client.collection(COLLECTION).document(key), {"expiresAt": until})
+        from google.cloud import firestore
+
+        documents = refs(self._client, list(dict.fromkeys(keys)))
+
+        @firestore.transactional
+        def record(transaction: Transaction) -> None:
+            kept = {
+                s.reference.id: s.get("expiresAt")
+                for s in self._client.get_all(documents, transaction=transaction)
+                if s.exists
+            }
+            for document in documents:
+                transaction.set(document, {"expiresAt": max(until, kept.get(document.id, until))})
+
         try:
-            writes.commit()
+            record(self._client.transaction())
         except Exception as error:
             if unavailable(error):  # written outside any unit of work: the same 503 a unit of work gives
                 raise UnavailableError() from error
