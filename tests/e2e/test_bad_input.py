@@ -8,8 +8,13 @@ from typing import Any
 
 import pytest
 
+from devstack.stack import accounts
+from wellness_api_client import Client
+from wellness_api_client.api.profile import profile_get_mine, profile_update_mine
+from wellness_api_client.models import Profile, ProfilePatch
+
 from ..security.tampered import tampered_tokens
-from .conftest import Api, eventually
+from .conftest import SignUp, eventually, ok, refused
 
 pytestmark = pytest.mark.e2e
 
@@ -32,36 +37,41 @@ def signup_body(**overrides: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("kwargs", "status", "code"),
     [
-        ({"data": b"{not json", "headers": {"Content-Type": "application/json"}}, 400, "malformed_json"),
+        ({"content": b"{not json", "headers": {"Content-Type": "application/json"}}, 400, "malformed_json"),
         ({"json": signup_body(email=["a@b.co"])}, 400, "validation_failed"),
         ({"json": signup_body(displayName=7)}, 400, "validation_failed"),
         ({"json": signup_body(isAdmin=True)}, 400, "validation_failed"),
         ({"json": {}}, 400, "validation_failed"),
         ({"json": signup_body(bio="x" * 100_000)}, 413, "payload_too_large"),
-        ({"data": b"email=a", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 415, None),
+        ({"content": b"email=a", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 415, None),
     ],
 )
-def test_bad_signup_bodies(api: Api, kwargs: dict[str, Any], status: int, code: str | None) -> None:
-    assert_error(api.call("POST", "/v1/auth/signup", **kwargs), status, code)
+def test_bad_signup_bodies(anonymous: Client, kwargs: dict[str, Any], status: int, code: str | None) -> None:
+    # Raw HTTP: bodies the contract forbids, which the generated client cannot send.
+    assert_error(anonymous.get_httpx_client().post("/v1/auth/signup", **kwargs), status, code)
 
 
-def test_bad_profile_patch_changes_nothing(api: Api) -> None:
-    token = api.sign_up(verified=False)["accessToken"]
-    before = eventually(
-        lambda: (r := api.call("GET", "/v1/me/profile", token)).status_code == 200 and r.json(), timeout=20
-    )
-    json_type = {"Content-Type": "application/json"}
-    for body in ({"userId": "someone-else"}, {"bio": 12}, [1, 2], {"bio": "x" * 501}):
-        assert_error(api.call("PATCH", "/v1/me/profile", token, data=json.dumps(body), headers=json_type), 400)
-    assert api.call("GET", "/v1/me/profile", token).json() == before
+def test_bad_profile_patch_changes_nothing(sign_up: SignUp) -> None:
+    me = sign_up(verified=False).client
+    before = eventually(lambda: (r := profile_get_mine.sync_detailed(client=me)).status_code == 200 and r, timeout=20)
+    # Raw HTTP: bodies the contract forbids (an unknown field, a wrong type, not an object).
+    for body in ({"userId": "someone-else"}, {"bio": 12}, [1, 2]):
+        json_type = {"Content-Type": "application/json"}
+        answer = me.get_httpx_client().patch("/v1/me/profile", content=json.dumps(body), headers=json_type)
+        assert_error(answer, 400)
+    # Too long a bio is only a constraint of the contract's schema: the generated client sends it.
+    assert refused(profile_update_mine.sync_detailed(client=me, body=ProfilePatch(bio="x" * 501)), 400)
+    assert ok(profile_get_mine.sync_detailed(client=me), Profile) == ok(before, Profile)
 
 
-def test_tokens_the_gateway_must_refuse(api: Api, local_stack: Any) -> None:
+def test_tokens_the_gateway_must_refuse(local_stack: Any, gateway: str, anonymous: Client) -> None:
     """The tokens (tests/security/tampered.py) on one route; tests/security runs them on every protected one."""
     env = local_stack.env
     tokens, good = tampered_tokens(env["SECRET_JWT_SIGNING_KEYS"], env["JWT_ISSUER"], env["JWT_AUDIENCE"])
     for name, token in tokens.items():
-        response = api.call("GET", "/v1/me/profile", token)
-        assert response.status_code == 401, name
-        assert_error(response, 401)
-    assert api.call("GET", "/v1/me/profile", good).status_code == 404  # the control: let through
+        caller = accounts.authenticated(gateway, token) if token else anonymous  # "none": no token at all
+        answer = profile_get_mine.sync_detailed(client=caller)
+        assert refused(answer, 401), name
+        assert b"Traceback" not in answer.content
+    control = profile_get_mine.sync_detailed(client=accounts.authenticated(gateway, good))
+    assert control.status_code == 404  # the control: let through

@@ -15,23 +15,82 @@ the tombstones are there.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import time
 import uuid
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Iterator
 
 import pytest
 import sqlalchemy as sa
 
-from devstack.stack.accounts import mailed_token
+from devstack.stack import accounts
+from devstack.stack.accounts import idempotency_key, mailed_token
 from wellness.platform.contracts import contracts_dir
 from wellness.platform.erasure import pseudonym
 from wellness.platform.strict_yaml import read_yaml
+from wellness_api_client import AuthenticatedClient, Client
+from wellness_api_client.api.auth import (
+    auth_delete_me,
+    auth_export_me,
+    auth_jwks,
+    auth_login,
+    auth_logout,
+    auth_password_reset,
+    auth_password_reset_confirm,
+    auth_refresh,
+    auth_resend_verification,
+    auth_signup,
+)
+from wellness_api_client.api.community import (
+    community_add_comment,
+    community_create_post,
+    community_delete_comment,
+    community_delete_post,
+    community_delete_reaction,
+    community_get_post,
+    community_list_comments,
+    community_list_posts,
+    community_put_reaction,
+    community_report_post,
+)
+from wellness_api_client.api.profile import profile_get_mine, profile_get_public, profile_update_mine
+from wellness_api_client.api.program import (
+    program_complete_task,
+    program_enroll,
+    program_get,
+    program_list,
+    program_list_my_enrollments,
+    program_tasks_mine,
+    program_unenroll,
+)
+from wellness_api_client.api.reflection import reflection_create, reflection_delete, reflection_get, reflection_list
+from wellness_api_client.api.reporting import reporting_daily, reporting_summary
+from wellness_api_client.models import (
+    AccountExport,
+    Comment,
+    LoginRequest,
+    NewComment,
+    NewPost,
+    NewReflection,
+    NewReport,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    Post,
+    ProfilePatch,
+    Reflection,
+    RefreshRequest,
+    ReportSummary,
+    Session,
+    SignupRequest,
+)
 from wellness_testing.export_check import uncovered
 from wellness_testing.scan import Found, Rows, firestore_rows, postgres_rows, scan_firestore, scan_postgres
 
-from .conftest import Api, eventually
+from .conftest import SignUp, eventually, ok
 
 pytestmark = pytest.mark.e2e
 
@@ -83,107 +142,118 @@ def scanner(local_stack: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Scann
     scanner.engine.dispose()
 
 
-def key() -> dict[str, str]:
-    return {"Idempotency-Key": str(uuid.uuid4())}
+def key() -> str:
+    return idempotency_key()
 
 
-def use_every_operation(api: Api, local_stack: Any, tag: str) -> tuple[dict[str, Any], list[str], set[str]]:
+def operation_id(operation: ModuleType) -> str:
+    """The contract's operationId of a generated operation's module (auth_verify_email -> authVerifyEmail)."""
+    first, *rest = operation.__name__.rsplit(".", 1)[1].split("_")
+    return first + "".join(word.title() for word in rest)
+
+
+def use_every_operation(
+    anonymous: Client, local_stack: Any, sign_up: SignUp, tag: str
+) -> tuple[Session, list[str], set[str]]:
     """(the user's session, the texts they wrote, the operations used): everything a user can do, once or more."""
     used: set[str] = set()
+    gateway = str(local_stack.gateway_url)
 
-    def call(operation: str, method: str, path: str, token: str | None, status: int, **kwargs: Any) -> Any:
-        answer = api.call(method, path, token, **kwargs)
-        assert answer.status_code == status, f"{operation}: {answer.status_code} {answer.text}"
-        used.add(operation)
-        return answer.json() if answer.content else None
+    def call(operation: ModuleType, status: int, *args: Any, **kwargs: Any) -> Any:
+        answer = operation.sync_detailed(*args, **kwargs)
+        assert answer.status_code == status, f"{operation_id(operation)}: {answer.status_code} {answer.content!r}"
+        used.add(operation_id(operation))
+        return answer.parsed
 
     texts = [f"Bio {tag}", f"Journal {tag}", f"Second journal {tag}", f"Post {tag}", f"Comment {tag}"]
     texts += [f"Reply {tag}", f"Report {tag}"]
     email = f"scan-{tag}@example.com"
-    signed = call("authSignup", "POST", "/v1/auth/signup", None, 201, json={
-        "email": email, "password": PASSWORD, "displayName": f"Scan {tag}", "timezone": "Asia/Tokyo"
-    })  # fmt: skip
-    call("authResendVerification", "POST", "/v1/auth/email-verification", signed["accessToken"], 202, headers=key())
-    used.add("authVerifyEmail")  # api.verify confirms the mailed link
-    session = api.verify({**signed, "password": PASSWORD})
-    token, me = session["accessToken"], signed["user"]["id"]
-    eventually(lambda: api.call("GET", "/v1/me/profile", token).status_code == 200, timeout=30)
+    signup = SignupRequest(email=email, password=PASSWORD, display_name=f"Scan {tag}", timezone="Asia/Tokyo")
+    signed: Session = call(auth_signup, 201, client=anonymous, body=signup)
+    unverified = accounts.authenticated(gateway, signed.access_token)
+    call(auth_resend_verification, 202, client=unverified, idempotency_key=key())
+    used.add("authVerifyEmail")  # accounts.verify confirms the mailed link
+    session = accounts.verify(gateway, local_stack.mail_dir, email, signed.refresh_token)
+    me = accounts.authenticated(gateway, session.access_token)
+    eventually(lambda: profile_get_mine.sync_detailed(client=me).status_code == 200, timeout=30)
 
-    call("authPasswordReset", "POST", "/v1/auth/password-reset", None, 202, json={"email": email})
+    call(auth_password_reset, 202, client=anonymous, body=PasswordResetRequest(email=email))
     reset = mailed_token(local_stack.mail_dir, email, "Reset your Wellness password")
-    call("authPasswordResetConfirm", "POST", "/v1/auth/password-reset/confirm", None, 204,
-         json={"token": reset, "newPassword": PASSWORD})  # fmt: skip
-    assert api.call("POST", "/v1/auth/login", json={"email": email, "password": "wrong password"}).status_code == 401
-    session = call("authLogin", "POST", "/v1/auth/login", None, 200, json={"email": email, "password": PASSWORD})
-    session = call("authRefresh", "POST", "/v1/auth/refresh", None, 200, json={"refreshToken": session["refreshToken"]})
-    token = session["accessToken"]
-    spare = call("authLogin", "POST", "/v1/auth/login", None, 200, json={"email": email, "password": PASSWORD})
-    call("authLogout", "POST", "/v1/auth/logout", spare["accessToken"], 204)
-    call("authJwks", "GET", "/v1/auth/jwks", None, 200)
-
-    etag = api.call("GET", "/v1/me/profile", token).headers["ETag"]
-    call("profileGetMine", "GET", "/v1/me/profile", token, 200)
-    call("profileUpdateMine", "PATCH", "/v1/me/profile", token, 200, json={"bio": texts[0]},
-         headers={"If-Match": etag})  # fmt: skip
-    call("profileGetPublic", "GET", f"/v1/profiles/{me}", token, 200)
-
-    call("programList", "GET", "/v1/programs", token, 200)
-    call("programGet", "GET", "/v1/programs/mindful-7", token, 200)
-    call("programEnroll", "POST", "/v1/programs/mindful-7/enrollments", token, 201, headers=key())
-    call("programEnroll", "POST", "/v1/programs/move-14/enrollments", token, 201, headers=key())
-    call("programUnenroll", "DELETE", "/v1/programs/move-14/enrollments/me", token, 204)
-    call("programListMyEnrollments", "GET", "/v1/me/enrollments", token, 200)
-    call("programTasksMine", "GET", "/v1/me/tasks", token, 200)
-    call("programCompleteTask", "POST", "/v1/me/tasks/mindful-7-d1/completions", token, 201, headers=key())
-
-    journal = call("reflectionCreate", "POST", "/v1/me/reflections", token, 201, headers=key(),
-                   json={"mood": 4, "text": texts[1], "tags": ["calm"]})  # fmt: skip
     call(
-        "reflectionCreate", "POST", "/v1/me/reflections", token, 201, headers=key(), json={"mood": 2, "text": texts[2]}
+        auth_password_reset_confirm,
+        204,
+        client=anonymous,
+        body=PasswordResetConfirm(token=reset, new_password=PASSWORD),
     )
-    call("reflectionList", "GET", "/v1/me/reflections", token, 200)
-    call("reflectionGet", "GET", f"/v1/me/reflections/{journal['id']}", token, 200)
-    call("reflectionDelete", "DELETE", f"/v1/me/reflections/{journal['id']}", token, 204)
-    eventually(lambda: api.call("GET", "/v1/me/reports/summary", token).json()["tasksCompleted"] == 1, timeout=30)
-    call("reportingSummary", "GET", "/v1/me/reports/summary", token, 200)
-    call("reportingDaily", "GET", "/v1/me/reports/daily?from=2026-01-01&to=2026-01-31", token, 200)
+    wrong = LoginRequest(email=email, password="wrong password")
+    assert auth_login.sync_detailed(client=anonymous, body=wrong).status_code == 401
+    login = LoginRequest(email=email, password=PASSWORD)
+    session = call(auth_login, 200, client=anonymous, body=login)
+    session = call(auth_refresh, 200, client=anonymous, body=RefreshRequest(refresh_token=session.refresh_token))
+    me = accounts.authenticated(gateway, session.access_token)
+    spare: Session = call(auth_login, 200, client=anonymous, body=login)
+    call(auth_logout, 204, client=accounts.authenticated(gateway, spare.access_token))
+    call(auth_jwks, 200, client=anonymous)
 
-    other = api.sign_up(displayName=f"Other {tag}")["accessToken"]
-    theirs = api.call("POST", "/v1/community/posts", other, json={"text": "Someone else's post"}).json()
-    mine = call(
-        "communityCreatePost", "POST", "/v1/community/posts", token, 201, headers=key(), json={"text": texts[3]}
-    )
-    posts = "/v1/community/posts"
-    call("communityListPosts", "GET", posts, token, 200)
-    call("communityGetPost", "GET", f"{posts}/{theirs['id']}", token, 200)
-    comment = call("communityAddComment", "POST", f"{posts}/{theirs['id']}/comments", token, 201, headers=key(),
-                   json={"text": texts[4]})  # fmt: skip
-    call("communityAddComment", "POST", f"{posts}/{theirs['id']}/comments", token, 201, json={"text": texts[5]})
-    call("communityListComments", "GET", f"{posts}/{theirs['id']}/comments", token, 200)
-    call("communityDeleteComment", "DELETE", f"{posts}/{theirs['id']}/comments/{comment['id']}", token, 204)
-    call("communityPutReaction", "PUT", f"{posts}/{theirs['id']}/reactions/me", token, 200)
-    call("communityDeleteReaction", "DELETE", f"{posts}/{theirs['id']}/reactions/me", token, 200)
-    call("communityPutReaction", "PUT", f"{posts}/{theirs['id']}/reactions/me", token, 200)
-    call("communityReportPost", "POST", f"{posts}/{theirs['id']}/reports", token, 201, headers=key(),
-         json={"reason": texts[6]})  # fmt: skip
-    spare_post = call("communityCreatePost", "POST", posts, token, 201, json={"text": f"Deleted post {tag}"})
-    call("communityDeletePost", "DELETE", f"{posts}/{spare_post['id']}", token, 204)
-    assert mine["id"]
+    etag = profile_get_mine.sync_detailed(client=me).headers["ETag"]
+    call(profile_get_mine, 200, client=me)
+    call(profile_update_mine, 200, client=me, body=ProfilePatch(bio=texts[0]), if_match=etag)
+    call(profile_get_public, 200, str(session.user.id), client=me)
+
+    call(program_list, 200, client=me)
+    call(program_get, 200, "mindful-7", client=me)
+    call(program_enroll, 201, "mindful-7", client=me, idempotency_key=key())
+    call(program_enroll, 201, "move-14", client=me, idempotency_key=key())
+    call(program_unenroll, 204, "move-14", client=me)
+    call(program_list_my_enrollments, 200, client=me)
+    call(program_tasks_mine, 200, client=me)
+    call(program_complete_task, 201, "mindful-7-d1", client=me, idempotency_key=key())
+
+    journal: Reflection = call(reflection_create, 201, client=me, idempotency_key=key(),
+                               body=NewReflection(mood=4, text=texts[1], tags=["calm"]))  # fmt: skip
+    call(reflection_create, 201, client=me, idempotency_key=key(), body=NewReflection(mood=2, text=texts[2]))
+    call(reflection_list, 200, client=me)
+    call(reflection_get, 200, journal.id, client=me)
+    call(reflection_delete, 204, journal.id, client=me)
+    eventually(lambda: ok(reporting_summary.sync_detailed(client=me), ReportSummary).tasks_completed == 1, timeout=30)
+    call(reporting_summary, 200, client=me)
+    call(reporting_daily, 200, client=me, from_=dt.date(2026, 1, 1), to=dt.date(2026, 1, 31))
+
+    other = sign_up(display_name=f"Other {tag}").client
+    theirs = ok(community_create_post.sync_detailed(client=other, body=NewPost(text="Someone else's post")), Post, 201)
+    mine: Post = call(community_create_post, 201, client=me, idempotency_key=key(), body=NewPost(text=texts[3]))
+    call(community_list_posts, 200, client=me)
+    call(community_get_post, 200, theirs.id, client=me)
+    comment: Comment = call(community_add_comment, 201, theirs.id, client=me, idempotency_key=key(),
+                            body=NewComment(text=texts[4]))  # fmt: skip
+    call(community_add_comment, 201, theirs.id, client=me, body=NewComment(text=texts[5]))
+    call(community_list_comments, 200, theirs.id, client=me)
+    call(community_delete_comment, 204, theirs.id, comment.id, client=me)
+    call(community_put_reaction, 200, theirs.id, client=me)
+    call(community_delete_reaction, 200, theirs.id, client=me)
+    call(community_put_reaction, 200, theirs.id, client=me)
+    call(community_report_post, 201, theirs.id, client=me, idempotency_key=key(), body=NewReport(reason=texts[6]))
+    spare_post: Post = call(community_create_post, 201, client=me, body=NewPost(text=f"Deleted post {tag}"))
+    call(community_delete_post, 204, spare_post.id, client=me)
+    assert mine.id
     return session, texts, used
 
 
-def test_after_deletion_only_the_allowed_places_hold_the_user(api: Api, local_stack: Any, scanner: Scanner) -> None:
+def test_after_deletion_only_the_allowed_places_hold_the_user(
+    anonymous: Client, sign_up: SignUp, local_stack: Any, scanner: Scanner
+) -> None:
     tag = uuid.uuid4().hex[:12]
-    session, texts, used = use_every_operation(api, local_stack, tag)
-    user = session["user"]
-    needles = [user["id"], user["email"], user["displayName"], *texts]
+    session, texts, used = use_every_operation(anonymous, local_stack, sign_up, tag)
+    user_id = str(session.user.id)
+    needles = [user_id, session.user.email, session.user.display_name, *texts]
     before = scanner.scan(needles)
     assert {"postgres:auth_users", "firestore:profiles", "firestore:reflections", "firestore:posts"} <= set(before)
-    export_holds_what_the_scan_finds(api, scanner, session["accessToken"], needles)
-    used.add("authExportMe")
+    me = accounts.authenticated(str(local_stack.gateway_url), session.access_token)
+    export_holds_what_the_scan_finds(me, scanner, needles)
+    used.add(operation_id(auth_export_me))
 
-    assert api.call("DELETE", "/v1/me", session["accessToken"]).status_code == 204
-    used.add("authDeleteMe")
+    assert auth_delete_me.sync_detailed(client=me).status_code == 204
+    used.add(operation_id(auth_delete_me))
     assert operations() - used == set(), "a new operation: use it in use_every_operation"
 
     allowed = allowances()
@@ -198,14 +268,12 @@ def test_after_deletion_only_the_allowed_places_hold_the_user(api: Api, local_st
     assert set(found) == allowed, "README allows a place that holds nothing of the user any more: update it"
 
     with scanner.engine.connect() as conn:
-        tombstone = conn.execute(
-            sa.text("SELECT count(*) FROM erased_users WHERE key = :k"), {"k": pseudonym(user["id"])}
-        )
+        tombstone = conn.execute(sa.text("SELECT count(*) FROM erased_users WHERE key = :k"), {"k": pseudonym(user_id)})
         assert tombstone.scalar_one() == 1
-    assert scanner.firestore.collection("erasedUsers").document(pseudonym(user["id"])).get().exists
+    assert scanner.firestore.collection("erasedUsers").document(pseudonym(user_id)).get().exists
 
 
-def export_holds_what_the_scan_finds(api: Api, scanner: Scanner, token: str, needles: list[str]) -> None:
+def export_holds_what_the_scan_finds(me: AuthenticatedClient, scanner: Scanner, needles: list[str]) -> None:
     """Every value of the user the scan finds is in one record of the export, but what README leaves out.
 
     Subscribers may still be applying the user's events: the scan is taken before and after the
@@ -215,8 +283,8 @@ def export_holds_what_the_scan_finds(api: Api, scanner: Scanner, token: str, nee
     assert left_out, "README's 'Exporting an account's data' lists nothing left out"
     for _ in range(SCANS):
         found = scanner.rows(needles)
-        answer = api.call("GET", "/v1/me/export", token)
-        assert answer.status_code == 200, answer.text
+        answer = auth_export_me.sync_detailed(client=me)
+        ok(answer, AccountExport)
         if scanner.rows(needles) == found:
             break
         time.sleep(0.2)
@@ -224,6 +292,7 @@ def export_holds_what_the_scan_finds(api: Api, scanner: Scanner, token: str, nee
     every_domain |= {"postgres:reporting_reflections", "postgres:notifications_sent_mail", "firestore:profiles"}
     every_domain |= {"firestore:reflections", "firestore:comments", "firestore:reactions", "firestore:reports"}
     assert every_domain <= set(found), "the check runs on every domain's rows"
-    assert uncovered(answer.json(), found, left_out) == [], "held of the user, not in GET /v1/me/export"
+    export = json.loads(answer.content)  # as sent, not the parsed model: its values are compared with the stores'
+    assert uncovered(export, found, left_out) == [], "held of the user, not in GET /v1/me/export"
     stale = {entry for entry in left_out if entry.split(".")[0] not in found}
     assert stale == set(), "README leaves out of the export places that hold nothing of the user"

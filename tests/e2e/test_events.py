@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from wellness.platform.events import Event
+from wellness_api_client.api.profile import profile_get_mine
+from wellness_api_client.models import Profile
 
-from .conftest import Api, eventually
+from .conftest import SignUp, eventually, ok
 
 pytestmark = pytest.mark.e2e
 
@@ -46,21 +48,20 @@ def test_the_same_user_created_delivered_three_times_makes_one_profile(
     assert profile.get().to_dict() == created
 
 
-def test_with_pubsub_down_signup_still_succeeds_and_the_profile_follows(api: Api, local_stack: Any) -> None:
+def test_with_pubsub_down_signup_still_succeeds_and_the_profile_follows(sign_up: SignUp, local_stack: Any) -> None:
     local_stack.stop_pubsub()
     try:
-        session = api.sign_up(verified=False, displayName="Offline")  # no mail comes while Pub/Sub is down
-        token = session["accessToken"]
+        me = sign_up(verified=False, display_name="Offline").client  # no mail comes while Pub/Sub is down
         time.sleep(2)  # a relay run or two happen meanwhile, and fail
-        assert api.call("GET", "/v1/me/profile", token).status_code == 404  # the event waits in the outbox
+        assert profile_get_mine.sync_detailed(client=me).status_code == 404  # the event waits in the outbox
     finally:
         local_stack.start_pubsub()
-    profile = eventually(lambda: (r := api.call("GET", "/v1/me/profile", token)).status_code == 200 and r, timeout=60)
-    assert profile.json()["displayName"] == "Offline"
+    answer = eventually(lambda: (r := profile_get_mine.sync_detailed(client=me)).status_code == 200 and r, timeout=60)
+    assert ok(answer, Profile).display_name == "Offline"
 
 
 def test_a_poison_message_ends_in_the_dead_letter_topic_and_blocks_nothing(
-    api: Api, local_stack: Any, stack_clients: tuple[Any, Any]
+    sign_up: SignUp, local_stack: Any, stack_clients: tuple[Any, Any]
 ) -> None:
     from google.cloud import pubsub_v1  # type: ignore[attr-defined]
 
@@ -70,8 +71,8 @@ def test_a_poison_message_ends_in_the_dead_letter_topic_and_blocks_nothing(
     publisher.publish(publisher.topic_path(project, "user.created"), poison).result(timeout=10)
 
     # Messages behind it still flow: a sign-up right after gets its profile.
-    token = api.sign_up()["accessToken"]
-    eventually(lambda: api.call("GET", "/v1/me/profile", token).status_code == 200, timeout=10)
+    me = sign_up().client
+    eventually(lambda: profile_get_mine.sync_detailed(client=me).status_code == 200, timeout=10)
 
     subscriber = pubsub_v1.SubscriberClient()
     hold = subscriber.subscription_path(project, "profile-on-user-created.dead-letter.hold")

@@ -13,10 +13,13 @@ from typing import Any
 import pytest
 
 from devstack import observability
+from devstack.stack import accounts
 from devstack.stack.prometheus import INSTALL_HINT, query
 from devstack.stack.traces import format_traces, group_traces, load_spans
+from wellness_api_client.api.auth import auth_signup
+from wellness_api_client.models import Session, SignupRequest
 
-from .conftest import Api, eventually
+from .conftest import eventually, ok
 
 pytestmark = pytest.mark.e2e
 
@@ -42,18 +45,15 @@ def value(prometheus: str, promql: str) -> float:
 
 
 def test_a_signup_is_counted_timed_and_traced_to_its_four_subscribers(
-    api: Api, local_stack: Any, prometheus: str
+    gateway: str, local_stack: Any, prometheus: str
 ) -> None:
     client_trace = f"app-{uuid.uuid4().hex[:12]}"
     before = value(prometheus, 'http_server_request_duration_count{http_route="/v1/auth/signup"}')
     email = f"obs-{uuid.uuid4().hex[:10]}@example.com"
-    response = api.call(
-        "POST",
-        "/v1/auth/signup",
-        json={"email": email, "password": "correct horse battery", "displayName": "Obs", "timezone": "UTC"},
-        headers={"X-Trace-Id": client_trace},
-    )
-    assert response.status_code == 201, response.text
+    app = accounts.client(gateway).with_headers({"X-Trace-Id": client_trace})  # the app's own trace id
+    body = SignupRequest(email=email, password=accounts.PASSWORD, display_name="Obs", timezone="UTC")
+    response = auth_signup.sync_detailed(client=app, body=body)
+    ok(response, Session, 201)
     trace_id = response.headers["X-Trace-Id"]
     assert len(trace_id) == 32
 

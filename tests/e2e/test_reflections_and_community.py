@@ -1,10 +1,4 @@
-"""Reflections and the community through the gateway, and account deletion leaving nothing in Firestore.
-
-Two steps depend on operations other issues add to the contract, and adapt to it:
-"counted in the report" runs once GET /v1/me/reports/summary is in contracts/openapi.yaml;
-account deletion calls DELETE /v1/me when it exists, and otherwise publishes the
-`user.deleted` event that operation would publish (the subscribers cannot tell).
-"""
+"""Reflections and the community through the gateway, and account deletion leaving nothing in Firestore."""
 
 from __future__ import annotations
 
@@ -14,98 +8,111 @@ from typing import Any
 
 import pytest
 
-from wellness.platform.contracts import contracts_dir
-from wellness.platform.events import Event
-from wellness.platform.strict_yaml import read_yaml
+from devstack.stack import accounts
+from wellness_api_client.api.auth import auth_delete_me
+from wellness_api_client.api.community import (
+    community_add_comment,
+    community_create_post,
+    community_get_post,
+    community_list_posts,
+    community_put_reaction,
+    community_report_post,
+)
+from wellness_api_client.api.profile import profile_get_mine, profile_update_mine
+from wellness_api_client.api.reflection import reflection_create, reflection_get, reflection_list
+from wellness_api_client.api.reporting import reporting_summary
+from wellness_api_client.models import (
+    Comment,
+    NewComment,
+    NewPost,
+    NewReflection,
+    NewReport,
+    Post,
+    PostPage,
+    Profile,
+    ProfilePatch,
+    ReactionState,
+    Reflection,
+    ReflectionPage,
+    Report,
+    ReportSummary,
+)
 
-from .conftest import Api, eventually
+from .conftest import SignUp, User, eventually, ok, refused
 
 pytestmark = pytest.mark.e2e
 
 
-def in_contract(method: str, path: str) -> bool:
-    paths = read_yaml(contracts_dir() / "openapi.yaml")["paths"]
-    return method in paths.get(path, {})
+def signed_up(sign_up: SignUp, name: str) -> User:
+    user = sign_up(display_name=name, timezone="Asia/Tokyo")
+    eventually(lambda: profile_get_mine.sync_detailed(client=user.client).status_code == 200, timeout=20)
+    return user
 
 
-def signed_up(api: Api, name: str) -> tuple[str, str]:
-    session = api.sign_up(displayName=name, timezone="Asia/Tokyo")
-    token = session["accessToken"]
-    eventually(lambda: api.call("GET", "/v1/me/profile", token).status_code == 200, timeout=20)
-    return session["user"]["id"], token
+def test_reflect_then_listed_and_counted(sign_up: SignUp) -> None:
+    me = signed_up(sign_up, "Refl").client
+    body = NewReflection(mood=5, text="Slept well", tags=["sleep"])
+    created = ok(reflection_create.sync_detailed(client=me, body=body), Reflection, 201)
+    listed = ok(reflection_list.sync_detailed(client=me), ReflectionPage)
+    assert [r.id for r in listed.items] == [created.id]
+    assert ok(reflection_get.sync_detailed(created.id, client=me), Reflection).text == "Slept well"
+    # reporting consumes reflection.logged
+    eventually(lambda: ok(reporting_summary.sync_detailed(client=me), ReportSummary).reflections_logged == 1, 10)
 
 
-def test_reflect_then_listed_and_counted(api: Api) -> None:
-    _, token = signed_up(api, "Refl")
-    created = api.call("POST", "/v1/me/reflections", token, json={"mood": 5, "text": "Slept well", "tags": ["sleep"]})
-    assert created.status_code == 201, created.text
-    listed = api.call("GET", "/v1/me/reflections", token).json()
-    assert [r["id"] for r in listed["items"]] == [created.json()["id"]]
-    assert api.call("GET", f"/v1/me/reflections/{created.json()['id']}", token).json()["text"] == "Slept well"
-    if in_contract("get", "/v1/me/reports/summary"):  # reporting consumes reflection.logged
-        eventually(
-            lambda: api.call("GET", "/v1/me/reports/summary", token).json().get("reflectionsLogged") == 1, timeout=10
-        )
-
-
-def test_post_comment_react_report_hide(api: Api) -> None:
-    author_id, author = signed_up(api, "Author")
-    others = [signed_up(api, f"Reader{n}")[1] for n in range(3)]
+def test_post_comment_react_report_hide(sign_up: SignUp) -> None:
+    author = signed_up(sign_up, "Author")
+    others = [signed_up(sign_up, f"Reader{n}").client for n in range(3)]
     readers_since = time.monotonic()
-    post = api.call("POST", "/v1/community/posts", author, json={"text": "Finished week one"}).json()
-    path = f"/v1/community/posts/{post['id']}"
-    assert post["author"] == {"userId": author_id, "displayName": "Author"}
-    assert api.call("POST", f"{path}/comments", others[0], json={"text": "Well done"}).status_code == 201
-    assert api.call("PUT", f"{path}/reactions/me", others[1]).json()["reactionCount"] == 1
-    seen = api.call("GET", path, others[2]).json()
-    assert (seen["commentCount"], seen["reactionCount"]) == (1, 1)
+    post = ok(
+        community_create_post.sync_detailed(client=author.client, body=NewPost(text="Finished week one")), Post, 201
+    )
+    assert post.author.to_dict() == {"userId": author.id, "displayName": "Author"}
+    ok(community_add_comment.sync_detailed(post.id, client=others[0], body=NewComment(text="Well done")), Comment, 201)
+    assert ok(community_put_reaction.sync_detailed(post.id, client=others[1]), ReactionState).reaction_count == 1
+    seen = ok(community_get_post.sync_detailed(post.id, client=others[2]), Post)
+    assert (seen.comment_count, seen.reaction_count) == (1, 1)
+    report = NewReport(reason="test")
     # Three accounts made seconds ago report it: kept, but too young to count (the stack's minimum: 10 s).
-    for token in [signed_up(api, f"Fresh{n}")[1] for n in range(3)]:
-        assert api.call("POST", f"{path}/reports", token, json={"reason": "test"}).status_code == 201
-    assert api.call("GET", path, others[0]).status_code == 200
+    for fresh in [signed_up(sign_up, f"Fresh{n}").client for n in range(3)]:
+        ok(community_report_post.sync_detailed(post.id, client=fresh, body=report), Report, 201)
+    ok(community_get_post.sync_detailed(post.id, client=others[0]), Post)
     time.sleep(max(0.0, 10.5 - (time.monotonic() - readers_since)))
-    for token in others:
-        assert api.call("POST", f"{path}/reports", token, json={"reason": "test"}).status_code == 201
-    assert api.call("GET", path, others[0]).status_code == 404
-    assert api.call("GET", path, author).json()["hidden"] is True
+    for reader in others:
+        ok(community_report_post.sync_detailed(post.id, client=reader, body=report), Report, 201)
+    assert refused(community_get_post.sync_detailed(post.id, client=others[0]), 404)
+    assert ok(community_get_post.sync_detailed(post.id, client=author.client), Post).hidden is True
 
 
-def test_an_unverified_account_reads_but_does_not_post(api: Api) -> None:
-    session = api.sign_up(verified=False)
-    token = session["accessToken"]
-    assert api.call("GET", "/v1/community/posts", token).status_code == 200
-    refused = api.call("POST", "/v1/community/posts", token, json={"text": "spam"})
-    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "email_not_verified")
-    verified = api.verify(session)
-    assert api.call("POST", "/v1/community/posts", verified["accessToken"], json={"text": "hello"}).status_code == 201
+def test_an_unverified_account_reads_but_does_not_post(sign_up: SignUp, local_stack: Any, gateway: str) -> None:
+    user = sign_up(verified=False)
+    ok(community_list_posts.sync_detailed(client=user.client), PostPage)
+    spam = community_create_post.sync_detailed(client=user.client, body=NewPost(text="spam"))
+    assert refused(spam, 403) == "email_not_verified"
+    session = accounts.verify(gateway, local_stack.mail_dir, user.email, user.account.session.refresh_token)
+    verified = accounts.authenticated(gateway, session.access_token)
+    ok(community_create_post.sync_detailed(client=verified, body=NewPost(text="hello")), Post, 201)
 
 
 def test_deleting_the_account_leaves_nothing_of_the_user_in_firestore(
-    api: Api, local_stack: Any, monkeypatch: pytest.MonkeyPatch
+    sign_up: SignUp, local_stack: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from google.cloud import firestore, pubsub_v1  # type: ignore[attr-defined]
+    from google.cloud import firestore
 
-    monkeypatch.setenv("PUBSUB_EMULATOR_HOST", local_stack.env["PUBSUB_EMULATOR_HOST"])
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", local_stack.env["FIRESTORE_EMULATOR_HOST"])
 
-    leaver_id, leaver = signed_up(api, "Leaver")
-    _, other = signed_up(api, "Stayer")
-    api.call("POST", "/v1/me/reflections", leaver, json={"mood": 2, "text": "private"})
-    api.call("PATCH", "/v1/me/profile", leaver, json={"bio": "bye"})
-    own = api.call("POST", "/v1/community/posts", leaver, json={"text": "mine"}).json()
-    theirs = api.call("POST", "/v1/community/posts", other, json={"text": "theirs"}).json()
-    api.call("POST", f"/v1/community/posts/{theirs['id']}/comments", leaver, json={"text": "hi"})
-    api.call("PUT", f"/v1/community/posts/{theirs['id']}/reactions/me", leaver)
-    api.call("POST", f"/v1/community/posts/{theirs['id']}/reports", leaver)
+    user = signed_up(sign_up, "Leaver")
+    leaver_id, leaver = user.id, user.client
+    other = signed_up(sign_up, "Stayer").client
+    ok(reflection_create.sync_detailed(client=leaver, body=NewReflection(mood=2, text="private")), Reflection, 201)
+    ok(profile_update_mine.sync_detailed(client=leaver, body=ProfilePatch(bio="bye")), Profile)
+    own = ok(community_create_post.sync_detailed(client=leaver, body=NewPost(text="mine")), Post, 201)
+    theirs = ok(community_create_post.sync_detailed(client=other, body=NewPost(text="theirs")), Post, 201)
+    ok(community_add_comment.sync_detailed(theirs.id, client=leaver, body=NewComment(text="hi")), Comment, 201)
+    ok(community_put_reaction.sync_detailed(theirs.id, client=leaver), ReactionState)
+    ok(community_report_post.sync_detailed(theirs.id, client=leaver), Report, 201)
 
-    if in_contract("delete", "/v1/me"):
-        assert api.call("DELETE", "/v1/me", leaver).status_code in (200, 202, 204)
-    else:  # auth's DELETE /v1/me is another issue: publish what it would
-        env = local_stack.env
-        publisher = pubsub_v1.PublisherClient()
-        event = Event.new("user.deleted", user_id=leaver_id, data={"userId": leaver_id})
-        topic = publisher.topic_path(env["GOOGLE_CLOUD_PROJECT"], "user.deleted")
-        publisher.publish(topic, event.to_json(), eventId=event.id).result(timeout=10)
+    assert auth_delete_me.sync_detailed(client=leaver).status_code == 204
 
     db = firestore.Client(project=local_stack.env["GOOGLE_CLOUD_PROJECT"])
 
@@ -120,7 +127,7 @@ def test_deleting_the_account_leaves_nothing_of_the_user_in_firestore(
         return found
 
     eventually(lambda: not traces_left(), timeout=20, interval=0.5)
-    left = api.call("GET", f"/v1/community/posts/{theirs['id']}", other).json()
-    assert (left["commentCount"], left["reactionCount"]) == (0, 0)
-    assert api.call("GET", f"/v1/community/posts/{own['id']}", other).status_code == 404
+    left = ok(community_get_post.sync_detailed(theirs.id, client=other), Post)
+    assert (left.comment_count, left.reaction_count) == (0, 0)
+    assert refused(community_get_post.sync_detailed(own.id, client=other), 404)
     assert uuid.UUID(leaver_id)

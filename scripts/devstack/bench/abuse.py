@@ -26,6 +26,7 @@ Prints one JSON line per probe:
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import statistics
 import time
@@ -34,171 +35,183 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
-import requests
+import httpx
 
 from devstack.bench.mail_flood import flood
 from devstack.stack import accounts
 from devstack.stack.layout import DEFAULT_STATE_DIR
 from devstack.stack.state import StackState
+from wellness_api_client import AuthenticatedClient
+from wellness_api_client.api.auth import (
+    auth_delete_me,
+    auth_jwks,
+    auth_login,
+    auth_logout,
+    auth_password_reset,
+    auth_signup,
+)
+from wellness_api_client.api.community import community_create_post, community_get_post, community_report_post
+from wellness_api_client.api.profile import profile_get_mine
+from wellness_api_client.api.program import program_enroll
+from wellness_api_client.api.reflection import reflection_create
+from wellness_api_client.models import (
+    Error,
+    LoginRequest,
+    NewPost,
+    NewReflection,
+    NewReport,
+    PasswordResetRequest,
+    Post,
+    SignupRequest,
+)
+from wellness_api_client.types import Response
 
 PASSWORD = accounts.PASSWORD
 JSON = {"Content-Type": "application/json"}
+Sent = tuple[str, str, dict[str, Any]]  # method, path, httpx keyword arguments
 
 
-class Client:
+class Probe:
+    """The stack's gateway and mail folder, and its new accounts (the generated client calling as each)."""
+
     def __init__(self, gateway: str, mail_dir: Path):
-        self.gateway, self.mail_dir, self.http = gateway, mail_dir, requests.Session()
+        self.gateway, self.mail_dir = gateway, mail_dir
+        self.anonymous = accounts.client(gateway)
 
-    def call(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> requests.Response:
-        headers = {**kwargs.pop("headers", {}), **({"Authorization": f"Bearer {token}"} if token else {})}
-        return self.http.request(method, self.gateway + path, headers=headers, timeout=30, **kwargs)
-
-    def sign_up(self, verified: bool = True) -> dict[str, Any]:
-        """A new account (devstack.stack.accounts.sign_up) as the API's JSON, with its `email`."""
+    def sign_up(self, verified: bool = True) -> accounts.Account:
         email = f"abuse-{uuid.uuid4().hex[:10]}@example.com"
         mail_dir = self.mail_dir if verified else None
-        account = accounts.sign_up(self.gateway, email=email, display_name="Probe", timezone="UTC", mail_dir=mail_dir)
-        return {**account.as_json(), "email": email}
+        return accounts.sign_up(self.gateway, email=email, display_name="Probe", timezone="UTC", mail_dir=mail_dir)
+
+    def client(self, account: accounts.Account) -> AuthenticatedClient:
+        return accounts.authenticated(self.gateway, account.session.access_token)
 
 
-def hostile(c: Client) -> dict[str, Any]:
-    me = c.sign_up()
-    token = me["accessToken"]
+def hostile(p: Probe) -> dict[str, Any]:
+    me = p.sign_up()
+    caller = p.client(me)
     deadline = time.monotonic() + 30  # the profile comes from user.created, through Pub/Sub
-    while c.call("GET", "/v1/me/profile", token).status_code != 200 and time.monotonic() < deadline:
+    while profile_get_mine.sync_detailed(client=caller).status_code != 200 and time.monotonic() < deadline:
         time.sleep(0.2)
+    # Raw HTTP (the generated client's own connection, with the token): these are what the contract
+    # forbids, which its operations cannot send; each is followed by a valid request to the same function.
+    raw = caller.get_httpx_client()
     nested = "[" * 5000 + "]" * 5000
-    probes: dict[str, tuple[str, str, dict[str, Any], tuple[str, str, dict[str, Any]]]] = {
+    signup = {"email": f"x-{uuid.uuid4().hex[:8]}@example.com", "password": PASSWORD, "timezone": "UTC"}
+    probes: dict[str, tuple[Sent, Sent]] = {
         "signup displayName NUL": (
-            "POST",
-            "/v1/auth/signup",
-            {
-                "json": {
-                    "email": f"x-{uuid.uuid4().hex[:8]}@example.com",
-                    "password": PASSWORD,
-                    "displayName": "a\x00",
-                    "timezone": "UTC",
-                }
-            },
+            ("POST", "/v1/auth/signup", {"json": {**signup, "displayName": "a\x00"}}),
             ("GET", "/v1/auth/jwks", {}),
         ),
         "login password lone surrogate": (
-            "POST",
-            "/v1/auth/login",
-            {"data": f'{{"email": "{me["email"]}", "password": "\\ud800"}}', "headers": JSON},
-            ("POST", "/v1/auth/login", {"json": {"email": me["email"], "password": PASSWORD}}),
+            (
+                "POST",
+                "/v1/auth/login",
+                {"content": f'{{"email": "{me.email}", "password": "\\ud800"}}', "headers": JSON},
+            ),
+            ("POST", "/v1/auth/login", {"json": {"email": me.email, "password": PASSWORD}}),
         ),
         "profile bio BEL+ESC+bidi": (
-            "PATCH",
-            "/v1/me/profile",
-            {"json": {"bio": "hi\x07\x1b[31m\u202e"}},
+            ("PATCH", "/v1/me/profile", {"json": {"bio": "hi\x07\x1b[31m\u202e"}}),
             ("GET", "/v1/me/profile", {}),
         ),
         "reflection nested JSON": (
-            "POST",
-            "/v1/me/reflections",
-            {"data": nested, "headers": JSON},
+            ("POST", "/v1/me/reflections", {"content": nested, "headers": JSON}),
             ("GET", "/v1/me/reflections?limit=1", {}),
         ),
-        "post id __x__": ("GET", "/v1/community/posts/__x__", {}, ("GET", "/v1/community/posts?limit=1", {})),
+        "post id __x__": (("GET", "/v1/community/posts/__x__", {}), ("GET", "/v1/community/posts?limit=1", {})),
         "reporting cursor 9999-12-31": (
-            "GET",
-            "/v1/me/reports/daily?from=2026-01-01&to=2026-01-31&cursor=" + _cursor(["9999-12-31"]),
-            {},
+            ("GET", "/v1/me/reports/daily?from=2026-01-01&to=2026-01-31&cursor=" + _cursor(["9999-12-31"]), {}),
             ("GET", "/v1/me/reports/daily?from=2026-01-01&to=2026-01-31&limit=1", {}),
         ),
-        "program id NUL": (
-            "GET",
-            "/v1/programs/mindful%007",
-            {},
-            ("GET", "/v1/programs/mindful-7", {}),
-        ),
+        "program id NUL": (("GET", "/v1/programs/mindful%007", {}), ("GET", "/v1/programs/mindful-7", {})),
     }
     out = {}
-    for name, (method, path, kwargs, (vmethod, vpath, vkwargs)) in probes.items():
-        bad = c.call(method, path, token, **kwargs)
-        valid = c.call(vmethod, vpath, token, **vkwargs)
-        out[name] = {"status": bad.status_code, "code": _code(bad), "nextValid": valid.status_code}
+    for name, ((method, path, kwargs), (vmethod, vpath, vkwargs)) in probes.items():
+        bad = raw.request(method, path, **kwargs)
+        valid = raw.request(vmethod, vpath, **vkwargs)
+        out[name] = {"status": bad.status_code, "code": _raw_code(bad), "nextValid": valid.status_code}
     return out
 
 
 def _cursor(values: list[str]) -> str:
-    import base64
-
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 
-def _code(response: requests.Response) -> str | None:
+def _raw_code(response: httpx.Response) -> str | None:
     try:
         return str(response.json()["error"]["code"])
     except (ValueError, KeyError, TypeError):
         return None
 
 
-def throttle(c: Client) -> dict[str, Any]:
-    me = c.sign_up(verified=False)
+def _code(answer: Response[Any]) -> str | None:
+    return answer.parsed.error.code if isinstance(answer.parsed, Error) else None
 
-    def wrong(_: int) -> int:
-        return requests.post(
-            f"{c.gateway}/v1/auth/login", json={"email": me["email"], "password": "wrong password!"}, timeout=30
-        ).status_code
+
+def throttle(p: Probe) -> dict[str, Any]:
+    wrong = LoginRequest(email=p.sign_up(verified=False).email, password="wrong password!")  # noqa: S106
+
+    def attempt(_: int) -> int:
+        return int(auth_login.sync_detailed(client=p.anonymous, body=wrong).status_code)
 
     with ThreadPoolExecutor(10) as pool:
-        statuses = list(pool.map(wrong, range(10)))
+        statuses = list(pool.map(attempt, range(10)))
     return {"sent": 10, "evaluated401": statuses.count(401), "refused429": statuses.count(429), "other": statuses}
 
 
-def ended_sessions(c: Client) -> dict[str, Any]:
+def ended_sessions(p: Probe) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    gone = c.sign_up()
-    token = gone["accessToken"]
-    out["deleteMe"] = c.call("DELETE", "/v1/me", token).status_code
+    gone = p.client(p.sign_up())
+    out["deleteMe"] = int(auth_delete_me.sync_detailed(client=gone).status_code)
+    still = NewPost(text="still here?")
     out["afterDelete"] = {
-        "reflection": c.call("POST", "/v1/me/reflections", token, json={"mood": 3, "text": "still?"}).status_code,
-        "post": c.call("POST", "/v1/community/posts", token, json={"text": "still here?"}).status_code,
-        "enrollment": c.call("POST", "/v1/programs/mindful-7/enrollments", token).status_code,
+        "reflection": int(
+            reflection_create.sync_detailed(client=gone, body=NewReflection(mood=3, text="still?")).status_code
+        ),
+        "post": int(community_create_post.sync_detailed(client=gone, body=still).status_code),
+        "enrollment": int(program_enroll.sync_detailed("mindful-7", client=gone).status_code),
     }
-    left = c.sign_up()
-    out["logout"] = c.call("POST", "/v1/auth/logout", left["accessToken"], json={}).status_code
-    out["afterLogout"] = {
-        "post": c.call("POST", "/v1/community/posts", left["accessToken"], json={"text": "still here?"}).status_code
-    }
+    left = p.client(p.sign_up())
+    out["logout"] = int(auth_logout.sync_detailed(client=left).status_code)
+    out["afterLogout"] = {"post": int(community_create_post.sync_detailed(client=left, body=still).status_code)}
     return out
 
 
-def verification(c: Client) -> dict[str, Any]:
-    fresh = c.sign_up(verified=False)
-    unverified_post = c.call("POST", "/v1/community/posts", fresh["accessToken"], json={"text": "hello"})
-    author = c.sign_up()
-    post = c.call("POST", "/v1/community/posts", author["accessToken"], json={"text": "a member's post"}).json()
+def verification(p: Probe) -> dict[str, Any]:
+    fresh = p.client(p.sign_up(verified=False))
+    unverified_post = community_create_post.sync_detailed(client=fresh, body=NewPost(text="hello"))
+    author = p.client(p.sign_up())
+    post = community_create_post.sync_detailed(client=author, body=NewPost(text="a member's post")).parsed
+    if not isinstance(post, Post):
+        raise RuntimeError(f"a verified member could not post: {post}")
     reports = [
-        c.call("POST", f"/v1/community/posts/{post['id']}/reports", c.sign_up()["accessToken"], json={}).status_code
+        int(community_report_post.sync_detailed(post.id, client=p.client(p.sign_up()), body=NewReport()).status_code)
         for _ in range(3)
     ]
-    viewer = c.sign_up()
-    after = c.call("GET", f"/v1/community/posts/{post['id']}", viewer["accessToken"])
+    after = community_get_post.sync_detailed(post.id, client=p.client(p.sign_up()))
     return {
-        "unverifiedPost": unverified_post.status_code,
+        "unverifiedPost": int(unverified_post.status_code),
         "unverifiedCode": _code(unverified_post),
         "threeFreshReports": reports,
         "postStillVisible": after.status_code == 200,
     }
 
 
-def signup_throttle(c: Client, attempts: int = 7) -> dict[str, Any]:
+def signup_throttle(p: Probe, attempts: int = 7) -> dict[str, Any]:
     email = f"abuse-{uuid.uuid4().hex[:10]}@example.com"
-    body = {"email": email, "password": PASSWORD, "displayName": "Probe", "timezone": "UTC"}
-    statuses = [c.call("POST", "/v1/auth/signup", json=body).status_code for _ in range(attempts)]
+    body = SignupRequest(email=email, password=PASSWORD, display_name="Probe", timezone="UTC")
+    statuses = [int(auth_signup.sync_detailed(client=p.anonymous, body=body).status_code) for _ in range(attempts)]
     return {"sameAddress": statuses}
 
 
-def reset_timing(c: Client, samples: int) -> dict[str, Any]:
-    registered = c.sign_up(verified=False)["email"]
+def reset_timing(p: Probe, samples: int) -> dict[str, Any]:
+    registered = p.sign_up(verified=False).email
 
     def timed(email: str) -> float:
         started = time.perf_counter()
-        answer = c.call("POST", "/v1/auth/password-reset", json={"email": email})
-        assert answer.status_code == 202, answer.text
+        answer = auth_password_reset.sync_detailed(client=p.anonymous, body=PasswordResetRequest(email=email))
+        assert answer.status_code == 202, answer.content
         return (time.perf_counter() - started) * 1000
 
     for _ in range(3):  # warm both paths
@@ -220,9 +233,9 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def headers(c: Client) -> dict[str, Any]:
-    function = c.call("GET", "/v1/auth/jwks")
-    gateway = c.call("GET", "/v1/no-such-route")
+def headers(p: Probe) -> dict[str, Any]:
+    function = auth_jwks.sync_detailed(client=p.anonymous)
+    gateway = p.anonymous.get_httpx_client().get("/v1/no-such-route")  # raw: a route the contract does not have
     return {
         "function": function.headers.get("X-Content-Type-Options"),
         "gateway404": gateway.headers.get("X-Content-Type-Options"),
@@ -239,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("start the local stack first (scripts/dev up)")
     if not 1 <= args.reset_samples <= 200:
         parser.error("--reset-samples must be 1..200")
-    c = Client(state.gateway_url, state.state_dir / "mail")
+    c = Probe(state.gateway_url, state.state_dir / "mail")
     probes: dict[str, Callable[[], dict[str, Any]]] = {
         "hostile": lambda: hostile(c),
         "throttle": lambda: throttle(c),

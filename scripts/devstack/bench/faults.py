@@ -31,13 +31,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
 import requests
 
-from devstack.stack.accounts import AccountError
+from devstack.stack.accounts import AccountError, authenticated
 from devstack.stack.accounts import sign_up as new_account
 from devstack.stack.layout import DEFAULT_STATE_DIR
 from devstack.stack.services import free_port
 from devstack.stack.stack import Stack
+from wellness_api_client import AuthenticatedClient
+from wellness_api_client.api.community import community_get_post
+from wellness_api_client.api.profile import profile_get_mine
+from wellness_api_client.models import Post, Profile
 
 FAULT_DOMAINS = ("auth", "profile", "community", "notifications")  # notifications: the verification mail
 PASSWORD = "correct horse battery"  # noqa: S105 - a throwaway account on a local stack
@@ -205,21 +210,30 @@ def by_phase(answers: Sequence[Answer], start: float, end: float, op: str | None
 
 
 def missing_effects(gateway: str, answers: Sequence[Answer], timeout: float = 60.0) -> dict[str, int]:
-    """How many acknowledged writes still lack their effect after `timeout` s (by operation)."""
-    session = requests.Session()
+    """How many acknowledged writes still lack their effect after `timeout` s (by operation).
+
+    The checks read through the generated client (the workload above stays raw: it measures
+    answers the client could not parse); a check that gets no answer counts as not done yet.
+    """
     pending = [a for a in answers if a.ok and a.key]
 
+    def as_user(token: str) -> AuthenticatedClient:
+        return authenticated(gateway, token, CLIENT_TIMEOUT)
+
     def done(answer: Answer) -> bool:
-        if answer.op == "signup":  # the profile comes from user.created, through the outbox and Pub/Sub
-            return call(session, "check", "GET", f"{gateway}/v1/me/profile", answer.key).status == 200
-        if answer.op == "post":
-            token, post_id = answer.key.split(" ", 1)
-            return call(session, "check", "GET", f"{gateway}/v1/community/posts/{post_id}", token).ok
-        if answer.op == "profile":
-            token, bio = answer.key.split(" ", 1)
-            profile = call(session, "check", "GET", f"{gateway}/v1/me/profile", token)
-            # a later update of the same profile may have replaced this one: any acknowledged bio is kept
-            return profile.ok and isinstance(profile.body, dict) and bool(profile.body.get("bio"))
+        try:
+            if answer.op == "signup":  # the profile comes from user.created, through the outbox and Pub/Sub
+                return profile_get_mine.sync_detailed(client=as_user(answer.key)).status_code == 200
+            if answer.op == "post":
+                token, post_id = answer.key.split(" ", 1)
+                return community_get_post.sync_detailed(post_id, client=as_user(token)).status_code == 200
+            if answer.op == "profile":
+                token, _ = answer.key.split(" ", 1)
+                profile = profile_get_mine.sync_detailed(client=as_user(token)).parsed
+                # a later update of the same profile may have replaced this one: any acknowledged bio is kept
+                return isinstance(profile, Profile) and bool(profile.bio)
+        except (httpx.HTTPError, ValueError):  # no answer, or one that is not the contract's (still recovering)
+            return False
         return True
 
     deadline = time.monotonic() + timeout
@@ -339,13 +353,13 @@ def scenario_reactions(stack: Stack, reactors: int = 12) -> dict[str, Any]:
     with ThreadPoolExecutor(reactors) as pool:
         answers = list(pool.map(lambda t: call(requests.Session(), "react", "PUT", url, t), others))
     reactions = _wait_settled(lambda: _count(stack, f"posts/{post_id}/reactions"))
-    final = call(requests.Session(), "check", "GET", f"{gateway}/v1/community/posts/{post_id}", author)
+    final = community_get_post.sync_detailed(post_id, client=authenticated(gateway, author, CLIENT_TIMEOUT)).parsed
     return {
         "scenario": f"{reactors} users react to one post at once",
         "answers": summary(answers),
         "acknowledged": sum(1 for a in answers if a.ok) + 1,  # the author's own, first
         "reactionsStored": reactions,
-        "reactionCount": final.body.get("reactionCount") if isinstance(final.body, dict) else None,
+        "reactionCount": final.reaction_count if isinstance(final, Post) else None,
     }
 
 

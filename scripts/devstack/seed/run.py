@@ -29,49 +29,106 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-import requests
+import httpx
 
 from devstack.seed.plan import SeedUser, comments_by, completes, plan_users, reactions_by, reflection_for
 from devstack.stack import accounts
 from devstack.stack.mailsink import newest_first
+from wellness_api_client import AuthenticatedClient
+from wellness_api_client.api.auth import auth_jwks, auth_login, auth_resend_verification
+from wellness_api_client.api.community import (
+    community_add_comment,
+    community_create_post,
+    community_get_post,
+    community_list_comments,
+    community_list_posts,
+    community_put_reaction,
+)
+from wellness_api_client.api.profile import profile_get_mine, profile_update_mine
+from wellness_api_client.api.program import (
+    program_complete_task,
+    program_enroll,
+    program_list,
+    program_list_my_enrollments,
+    program_tasks_mine,
+)
+from wellness_api_client.api.reflection import reflection_create, reflection_list
+from wellness_api_client.models import (
+    Comment,
+    CommentPage,
+    Completion,
+    CompletionRequest,
+    DayTasks,
+    Enrollment,
+    EnrollmentPage,
+    LoginRequest,
+    NewComment,
+    NewPost,
+    NewReflection,
+    Post,
+    PostPage,
+    Profile,
+    ProfilePatch,
+    ProgramPage,
+    ReactionState,
+    Reflection,
+    ReflectionPage,
+    Session,
+)
+from wellness_api_client.types import UNSET, Response
 
 DEFAULT_PASSWORD = "wellness demo password"  # noqa: S105 - demo accounts of local and qa data, printed by design
 PROFILE_TIMEOUT = 60.0
+RETRIES_ON_429 = 5
+M = TypeVar("M")
 
 
 class SeedError(RuntimeError):
     """The API answered something the seed cannot go on from."""
 
 
-class Api:
-    """The public API as the app calls it, waiting out 429s (Retry-After) a few times."""
+class WaitOutThrottles(httpx.BaseTransport):
+    """Sends a request again after a 429, waiting its Retry-After, a few times (qa's gateway throttles)."""
 
-    def __init__(self, base_url: str, http: requests.Session | None = None):
-        self.base_url = base_url.rstrip("/")
-        self.http = http or requests.Session()
+    def __init__(self, inner: httpx.BaseTransport | None = None, attempts: int = RETRIES_ON_429):
+        self.inner, self.attempts = inner or httpx.HTTPTransport(), attempts
 
-    def call(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> requests.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        for _ in range(5):
-            response = self.http.request(method, self.base_url + path, headers=headers, timeout=30, **kwargs)
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        for _ in range(self.attempts - 1):
+            response = self.inner.handle_request(request)
             if response.status_code != 429:
                 return response
+            response.close()
             time.sleep(min(60.0, float(response.headers.get("Retry-After", "1"))))
-        return response
+        return self.inner.handle_request(request)
 
-    def expect(self, response: requests.Response, *statuses: int, what: str) -> Any:
-        if response.status_code not in statuses:
-            raise SeedError(f"{what}: {response.status_code} {response.text[:300]}")
-        return response.json() if response.content else None
+    def close(self) -> None:
+        self.inner.close()
+
+
+def expect(answer: Response[Any], model: type[M], *statuses: int, what: str) -> M:
+    """The answer's parsed model, when its status is one of `statuses`; SeedError otherwise."""
+    if answer.status_code not in statuses or not isinstance(answer.parsed, model):
+        raise SeedError(f"{what}: {int(answer.status_code)} {answer.content[:300]!r}")
+    return answer.parsed
 
 
 class Seeder:
     """`mail_dir`: the local stack's mail folder, where the verification links arrive (none in the cloud)."""
 
-    def __init__(self, api: Api, password: str, say: Callable[[str], None] = print, mail_dir: Path | None = None):
-        self.api, self.password, self.say, self.mail_dir = api, password, say, mail_dir
+    def __init__(
+        self,
+        base_url: str,
+        password: str,
+        say: Callable[[str], None] = print,
+        mail_dir: Path | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ):
+        self.base_url, self.password, self.say, self.mail_dir = base_url.rstrip("/"), password, say, mail_dir
+        self.transport = transport or WaitOutThrottles()
+        self.anonymous = accounts.client(self.base_url, transport=self.transport)
         self.unverified: list[str] = []
         self.created: collections.Counter[str] = collections.Counter()
         self.found: collections.Counter[str] = collections.Counter()
@@ -80,6 +137,9 @@ class Seeder:
 
     def _count(self, what: str, created: bool) -> None:
         (self.created if created else self.found)[what] += 1
+
+    def _as(self, token: str) -> AuthenticatedClient:
+        return accounts.authenticated(self.base_url, token, transport=self.transport)
 
     # -- the one step that makes an account --------------------------------------------------
     def create_user(self, user: SeedUser) -> str:
@@ -90,64 +150,73 @@ class Seeder:
         """
         try:
             account = accounts.sign_up(
-                self.api.base_url,
+                self.base_url,
                 email=user.email,
                 password=self.password,
                 display_name=user.display_name,
                 timezone=user.timezone,
+                transport=self.transport,
             )
             self._count("users", True)
-            session = account.session.to_dict()
+            session = account.session
         except accounts.AccountError as refused:
             if refused.status != 409:  # 409: a seeded user from an earlier run
                 raise SeedError(str(refused)) from None
-            login = self.api.call("POST", "/v1/auth/login", json={"email": user.email, "password": self.password})
-            if login.status_code != 200:
+            login = auth_login.sync_detailed(
+                client=self.anonymous, body=LoginRequest(email=user.email, password=self.password)
+            )
+            if login.status_code != 200 or not isinstance(login.parsed, Session):
                 raise SeedError(
-                    f"{user.email} exists but does not take the seed password ({login.status_code}); "
+                    f"{user.email} exists but does not take the seed password ({int(login.status_code)}); "
                     "was it seeded with another --password?"
                 ) from None
             self._count("users", False)
-            session = login.json()
-        self.ids[user.email] = session["user"]["id"]
+            session = login.parsed
+        self.ids[user.email] = str(session.user.id)
         return self._verified(user, session)
 
-    def _verified(self, user: SeedUser, session: dict[str, Any]) -> str:
+    def _verified(self, user: SeedUser, session: Session) -> str:
         """The session's access token, once the address is verified (only verified accounts join the community).
 
         The link is in the mail the local stack received; an account from an earlier run
         whose mail is gone asks for a new link. Without a mail folder (a cloud gateway) the
         account stays unverified and the community step is skipped.
         """
-        token = str(session["accessToken"])
+        token = session.access_token
         if _claims(token).get("email_verified") is True:
             return token
         if self.mail_dir is None:
             self.unverified.append(user.email)
             return token
         if next(newest_first(self.mail_dir, lambda m: m["To"] == user.email, set()), None) is None:
-            self.api.expect(self.api.call("POST", "/v1/auth/email-verification", token), 202, what="a new link")
-        verified = accounts.verify(self.api.base_url, self.mail_dir, user.email, session["refreshToken"])
+            resent = auth_resend_verification.sync_detailed(client=self._as(token))
+            if resent.status_code != 202:
+                raise SeedError(f"a new link: {int(resent.status_code)} {resent.content[:300]!r}")
+        verified = accounts.verify(
+            self.base_url, self.mail_dir, user.email, session.refresh_token, transport=self.transport
+        )
         self._count("verified addresses", True)
         return verified.access_token
 
     # -- per user ---------------------------------------------------------------------------
-    def profile(self, user: SeedUser, token: str) -> None:
+    def profile(self, user: SeedUser, me: AuthenticatedClient) -> None:
         deadline = time.monotonic() + PROFILE_TIMEOUT
-        while (got := self.api.call("GET", "/v1/me/profile", token)).status_code == 404:
+        while (got := profile_get_mine.sync_detailed(client=me)).status_code == 404:
             if time.monotonic() > deadline:
                 raise SeedError(f"{user.email}: no profile {PROFILE_TIMEOUT:.0f} s after sign-up (user.created)")
             time.sleep(0.5)  # the profile is made from the user.created event
-        profile = self.api.expect(got, 200, what=f"{user.email} profile")
-        changed = profile.get("bio") != user.persona.bio
+        profile = expect(got, Profile, 200, what=f"{user.email} profile")
+        changed = profile.bio != user.persona.bio
         if changed:
-            patched = self.api.call("PATCH", "/v1/me/profile", token, json={"bio": user.persona.bio})
-            self.api.expect(patched, 200, what=f"{user.email} bio")
+            patched = profile_update_mine.sync_detailed(client=me, body=ProfilePatch(bio=user.persona.bio))
+            expect(patched, Profile, 200, what=f"{user.email} bio")
         self._count("bios", changed)
 
-    def enrollments(self, user: SeedUser, token: str, catalog: set[str]) -> list[dict[str, Any]]:
-        listed = self.api.expect(self.api.call("GET", "/v1/me/enrollments?limit=100", token), 200, what="enrollments")
-        have = {e["programId"] for e in listed["items"]}
+    def enrollments(self, user: SeedUser, me: AuthenticatedClient, catalog: set[str]) -> list[Enrollment]:
+        listed = expect(
+            program_list_my_enrollments.sync_detailed(client=me, limit=100), EnrollmentPage, 200, what="enrollments"
+        )
+        have = {e.program_id for e in listed.items}
         for program in user.persona.programs:
             if program in have:
                 self._count("enrollments", False)
@@ -155,68 +224,60 @@ class Seeder:
             if program not in catalog:
                 self.say(f"seed: no program {program} in the catalog; {user.email} is not enrolled in it")
                 continue
-            enrolled = self.api.call("POST", f"/v1/programs/{program}/enrollments", token)
-            self.api.expect(enrolled, 201, 409, what=f"{user.email} enroll {program}")
+            enrolled = program_enroll.sync_detailed(program, client=me)
+            if enrolled.status_code != 409:  # 409: enrolled meanwhile
+                expect(enrolled, Enrollment, 201, what=f"{user.email} enroll {program}")
             self._count("enrollments", enrolled.status_code == 201)
-        again = self.api.call("GET", "/v1/me/enrollments?limit=100", token)
-        return list(self.api.expect(again, 200, what="enrollments")["items"])
+        again = program_list_my_enrollments.sync_detailed(client=me, limit=100)
+        return expect(again, EnrollmentPage, 200, what="enrollments").items
 
-    def completions(self, user: SeedUser, token: str, enrollments: list[dict[str, Any]]) -> dt.date:
+    def completions(self, user: SeedUser, me: AuthenticatedClient, enrollments: list[Enrollment]) -> dt.date:
         """Every planned completion on every due day up to today; returns today (the API's)."""
-        today = dt.date.fromisoformat(
-            self.api.expect(self.api.call("GET", "/v1/me/tasks", token), 200, what="tasks")["date"]
-        )
-        days = sorted(
-            {
-                dt.date.fromisoformat(e["startedOn"]) + dt.timedelta(days=n)
-                for e in enrollments
-                for n in range(int(e["durationDays"]))
-            }
-        )
+        today = expect(program_tasks_mine.sync_detailed(client=me), DayTasks, 200, what="tasks").date
+        days = sorted({e.started_on + dt.timedelta(days=n) for e in enrollments for n in range(e.duration_days)})
         for day in (d for d in days if d <= today):
-            tasks = self.api.expect(
-                self.api.call("GET", f"/v1/me/tasks?date={day.isoformat()}", token), 200, what="tasks of a day"
-            )
-            for task in tasks["items"]:
-                if not completes(user, task["taskId"], day):
+            tasks = expect(program_tasks_mine.sync_detailed(client=me, date=day), DayTasks, 200, what="tasks of a day")
+            for task in tasks.items:
+                if not completes(user, task.task_id, day):
                     continue
-                if task["completed"]:
+                if task.completed:
                     self._count("completions", False)
                     continue
-                done = self.api.call(
-                    "POST", f"/v1/me/tasks/{task['taskId']}/completions", token, json={"date": day.isoformat()}
-                )
-                self.api.expect(done, 200, 201, what=f"{user.email} complete {task['taskId']} on {day}")
+                done = program_complete_task.sync_detailed(task.task_id, client=me, body=CompletionRequest(date=day))
+                expect(done, Completion, 200, 201, what=f"{user.email} complete {task.task_id} on {day}")
                 self._count("completions", done.status_code == 201)
         return today
 
-    def reflection(self, user: SeedUser, token: str, today: dt.date) -> None:
+    def reflection(self, user: SeedUser, me: AuthenticatedClient, today: dt.date) -> None:
         planned = reflection_for(user, today)
         if planned is None:
             return
-        query = {"from": today.isoformat(), "to": today.isoformat(), "limit": 100}
-        listed = self.api.expect(
-            self.api.call("GET", "/v1/me/reflections", token, params=query), 200, what="reflections"
+        listed = expect(
+            reflection_list.sync_detailed(client=me, from_=today, to=today, limit=100),
+            ReflectionPage,
+            200,
+            what="reflections",
         )
-        if any(item["text"] == planned["text"] for item in listed["items"]):
+        if any(item.text == planned["text"] for item in listed.items):
             self._count("reflections", False)
             return
-        self.api.expect(self.api.call("POST", "/v1/me/reflections", token, json=planned), 201, what="reflection")
+        created = reflection_create.sync_detailed(client=me, body=NewReflection.from_dict(planned))
+        expect(created, Reflection, 201, what="reflection")
         self._count("reflections", True)
 
     # -- the community -----------------------------------------------------------------------
-    def _seeded_posts(self, token: str) -> dict[tuple[str, str], dict[str, Any]]:
+    def _seeded_posts(self, me: AuthenticatedClient) -> dict[tuple[str, str], Post]:
         """(author id, text) -> post, for every post of a seeded author in the feed."""
         authors = set(self.ids.values())
-        found: dict[tuple[str, str], dict[str, Any]] = {}
+        found: dict[tuple[str, str], Post] = {}
         cursor: str | None = None
         while True:
-            query = {"limit": 100, **({"cursor": cursor} if cursor else {})}
-            page = self.api.expect(self.api.call("GET", "/v1/community/posts", token, params=query), 200, what="feed")
-            for post in page["items"]:
-                if post["author"]["userId"] in authors:
-                    found.setdefault((post["author"]["userId"], post["text"]), post)
-            cursor = page.get("nextCursor")
+            answer = community_list_posts.sync_detailed(client=me, limit=100, cursor=cursor or UNSET)
+            page = expect(answer, PostPage, 200, what="feed")
+            for post in page.items:
+                if post.author.user_id in authors:
+                    found.setdefault((post.author.user_id, post.text), post)
+            cursor = page.next_cursor
             if not cursor:
                 return found
 
@@ -227,59 +288,52 @@ class Seeder:
                 "mailed; pass --mail-dir, which is the local stack's by default)"
             )
             return
-        posts = self._seeded_posts(self.tokens[users[0].email])
+        posts = self._seeded_posts(self._as(self.tokens[users[0].email]))
         for user in users:
             key = (self.ids[user.email], user.post_text)
             if key in posts:
                 self._count("posts", False)
                 continue
-            body = {"text": user.post_text, "programId": user.persona.programs[0]}
-            posts[key] = self.api.expect(
-                self.api.call("POST", "/v1/community/posts", self.tokens[user.email], json=body), 201, what="post"
-            )
+            body = NewPost(text=user.post_text, program_id=user.persona.programs[0])
+            created = community_create_post.sync_detailed(client=self._as(self.tokens[user.email]), body=body)
+            posts[key] = expect(created, Post, 201, what="post")
             self._count("posts", True)
         for user in users:
-            token = self.tokens[user.email]
+            me = self._as(self.tokens[user.email])
             for author, text in comments_by(user, users):
                 post = posts[(self.ids[author.email], author.post_text)]
-                listed = self.api.expect(
-                    self.api.call("GET", f"/v1/community/posts/{post['id']}/comments?limit=100", token),
-                    200,
-                    what="comments",
-                )
-                mine = any(c["author"]["userId"] == self.ids[user.email] and c["text"] == text for c in listed["items"])
+                answer = community_list_comments.sync_detailed(post.id, client=me, limit=100)
+                listed = expect(answer, CommentPage, 200, what="comments")
+                mine = any(c.author.user_id == self.ids[user.email] and c.text == text for c in listed.items)
                 if not mine:
-                    added = self.api.call(
-                        "POST", f"/v1/community/posts/{post['id']}/comments", token, json={"text": text}
-                    )
-                    self.api.expect(added, 201, what="comment")
+                    added = community_add_comment.sync_detailed(post.id, client=me, body=NewComment(text=text))
+                    expect(added, Comment, 201, what="comment")
                 self._count("comments", not mine)
             for author in reactions_by(user, users):
-                post_id = posts[(self.ids[author.email], author.post_text)]["id"]
-                post = self.api.expect(self.api.call("GET", f"/v1/community/posts/{post_id}", token), 200, what="post")
-                if not post["reactedByMe"]:
-                    reacted = self.api.call("PUT", f"/v1/community/posts/{post_id}/reactions/me", token)
-                    self.api.expect(reacted, 200, what="reaction")
-                self._count("reactions", not post["reactedByMe"])
+                post_id = posts[(self.ids[author.email], author.post_text)].id
+                post = expect(community_get_post.sync_detailed(post_id, client=me), Post, 200, what="post")
+                if not post.reacted_by_me:
+                    reacted = community_put_reaction.sync_detailed(post_id, client=me)
+                    expect(reacted, ReactionState, 200, what="reaction")
+                self._count("reactions", not post.reacted_by_me)
 
     # -- all of it ---------------------------------------------------------------------------
     def run(self, users: list[SeedUser]) -> None:
-        first = self.api.call("GET", "/v1/auth/jwks")
+        first = auth_jwks.sync_detailed(client=self.anonymous)
         if first.status_code != 200:
             raise SeedError(
-                f"{self.api.base_url} does not look like the Wellness API (GET /v1/auth/jwks: {first.status_code})"
+                f"{self.base_url} does not look like the Wellness API (GET /v1/auth/jwks: {int(first.status_code)})"
             )
         for user in users:
             self.tokens[user.email] = self.create_user(user)
-        token = self.tokens[users[0].email]
-        listed = self.api.expect(self.api.call("GET", "/v1/programs?limit=100", token), 200, what="programs")
-        catalog = {p["id"] for p in listed["items"]}
+        listed = program_list.sync_detailed(client=self._as(self.tokens[users[0].email]), limit=100)
+        catalog = {p.id for p in expect(listed, ProgramPage, 200, what="programs").items}
         for user in users:
-            token = self.tokens[user.email]
-            self.profile(user, token)
-            enrollments = self.enrollments(user, token, catalog)
-            today = self.completions(user, token, enrollments)
-            self.reflection(user, token, today)
+            me = self._as(self.tokens[user.email])
+            self.profile(user, me)
+            enrollments = self.enrollments(user, me, catalog)
+            today = self.completions(user, me, enrollments)
+            self.reflection(user, me, today)
             self.say(f"seed: {user.email} ({user.timezone}) ready")
         self.community(users)
 
@@ -324,11 +378,11 @@ def main(argv: list[str] | None = None) -> int:
         print("seed: --users must be 1..500 and --password at least 10 characters", file=sys.stderr)
         return 2
     users = plan_users(args.users)
-    seeder = Seeder(Api(base_url), args.password, mail_dir=mail_dir)
+    seeder = Seeder(base_url, args.password, mail_dir=mail_dir)
     started = time.monotonic()
     try:
         seeder.run(users)
-    except (SeedError, requests.RequestException, KeyError, ValueError) as exc:
+    except (SeedError, accounts.AccountError, httpx.HTTPError, KeyError, ValueError) as exc:
         print(f"seed: FAILED: {exc}", file=sys.stderr)
         return 1
     print(f"\nseed: demo accounts on {base_url} (password for all: {args.password!r})")

@@ -136,9 +136,19 @@ def verify(
     return refreshed.parsed
 
 
-def authenticated(base_url: str, token: str, timeout: float = 30.0) -> AuthenticatedClient:
+def authenticated(
+    base_url: str, token: str, timeout: float = 30.0, transport: httpx.BaseTransport | None = None
+) -> AuthenticatedClient:
     """A client of the gateway at `base_url` calling as the holder of the access token."""
-    return AuthenticatedClient(base_url=base_url.rstrip("/"), token=token, timeout=httpx.Timeout(timeout))
+    args = {"transport": transport} if transport else {}
+    return AuthenticatedClient(
+        base_url=base_url.rstrip("/"), token=token, timeout=httpx.Timeout(timeout), httpx_args=args
+    )
+
+
+def idempotency_key() -> str:
+    """A fresh `Idempotency-Key` for one write (the generated operations take it as `idempotency_key=`)."""
+    return str(uuid.uuid4())
 
 
 def wait_for_profile(base_url: str, token: str, timeout: float = 30.0) -> None:

@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import requests
 
 from devstack.seed.run import DEFAULT_PASSWORD, main
+from devstack.stack import accounts
+from wellness_api_client.api.auth import auth_login
+from wellness_api_client.api.profile import profile_get_mine
+from wellness_api_client.api.program import program_list_my_enrollments
+from wellness_api_client.models import EnrollmentPage, LoginRequest, Profile, Session
 
 pytestmark = pytest.mark.e2e
 
@@ -32,15 +36,16 @@ def test_the_seed_creates_the_data_set_once_and_prints_the_accounts(
     }, again
 
     # What it made is there for the demo accounts, through the API.
-    login = requests.post(
-        f"{url}/v1/auth/login", json={"email": "seed.ada@example.com", "password": DEFAULT_PASSWORD}, timeout=30
+    login = auth_login.sync_detailed(
+        client=accounts.client(url), body=LoginRequest(email="seed.ada@example.com", password=DEFAULT_PASSWORD)
     )
-    token = login.json()["accessToken"]
-    mine = {"Authorization": f"Bearer {token}"}
-    enrolled = requests.get(f"{url}/v1/me/enrollments", headers=mine, timeout=30).json()["items"]
-    assert {e["programId"] for e in enrolled} == {"mindful-7", "sleep-10"}
-    profile = requests.get(f"{url}/v1/me/profile", headers=mine, timeout=30).json()
-    assert profile["timezone"] == "Europe/London" and profile["bio"]
+    assert isinstance(login.parsed, Session), login.content
+    ada = accounts.authenticated(url, login.parsed.access_token)
+    enrolled = program_list_my_enrollments.sync_detailed(client=ada).parsed
+    assert isinstance(enrolled, EnrollmentPage)
+    assert {e.program_id for e in enrolled.items} == {"mindful-7", "sleep-10"}
+    profile = profile_get_mine.sync_detailed(client=ada).parsed
+    assert isinstance(profile, Profile) and profile.timezone == "Europe/London" and profile.bio
 
 
 def test_the_seed_refuses_what_is_not_the_api(capsys: pytest.CaptureFixture[str]) -> None:
