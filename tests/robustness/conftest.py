@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from ..e2e.conftest import Api, eventually
+from ..e2e.conftest import eventually
+from ..security.raw_api import Api
 from .controls import Actor, Context
 
 

@@ -24,9 +24,10 @@ from devstack.stack.accounts import VERIFICATION_SUBJECT, mailed_token
 from devstack.stack.mailsink import newest_first
 from wellness.platform import contracts
 
-from ..e2e.conftest import Api, eventually
+from ..e2e.conftest import eventually
 from ..security.contract import ContractOperation, example_body, resolve
 from ..security.flows import TOKEN_IN_LINK
+from ..security.raw_api import Api
 from ..security.registry import REGISTRY, User
 
 NO_BODY = object()  # the request sends no body

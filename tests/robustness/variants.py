@@ -20,8 +20,8 @@ import requests
 
 from devstack.contract.hostile import DEEP_JSON, INVISIBLE, RESERVED_IDS, SURROGATE_IN_URL, UNSTORABLE, inject
 
-from ..e2e.conftest import Api
 from ..security.contract import ContractOperation, resolve
+from ..security.raw_api import Api
 from .controls import Request, parameters
 
 KINDS = ("unstorable strings", "user-visible text", "deep json", "path ids", "cursors", "calendar edges")

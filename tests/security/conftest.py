@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from ..e2e.conftest import Api, eventually
+from ..e2e.conftest import eventually
+from .raw_api import Api
 from .registry import User
 
 __all__ = ["Api", "eventually", "new_user"]
