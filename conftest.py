@@ -61,6 +61,7 @@ def load_function(
             "TRACE_EXPORTER": "none",
             "SECRET_PASSWORD_RESET_KEY": "test-password-reset-key",
             "SECRET_THROTTLE_KEY": "test-throttle-key",
+            "SECRET_SMOKE_KEY": "test-smoke-key",
             # Every test's requests come from one client: only the tests of the throttles lower these.
             "SIGNUP_MAX_PER_CLIENT": "1000000",
             "PASSWORD_RESET_MAX_PER_CLIENT": "1000000",

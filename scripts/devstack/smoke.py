@@ -1,10 +1,13 @@
 """The user-journey smoke test, against any gateway: the local stack or a deployed one.
 
-    scripts/smoke --base-url http://127.0.0.1:8080 --mail-dir .local/stack/mail
-    scripts/smoke --base-url https://wellness-qa-candidate-xxxx.ew.gateway.dev --event-timeout 30
+    scripts/smoke --base-url http://127.0.0.1:8080 --smoke-key-file .local/dev/smoke-key
+    scripts/smoke --base-url https://wellness-qa-candidate-xxxx.ew.gateway.dev --event-timeout 30 \
+        --smoke-key-file <(printf %s "$KEY")      # deploy.yml: the secret smoke-key, read by the deployer
 
-The app's day, every domain, with a fresh account: sign up, confirm the mailed verification
-link (from `--mail-dir`, the local stack's mail folder), log in and refresh; the profile that
+The app's day, every domain, with a fresh account: sign up; the verification mail recorded (the
+candidate notifications subscriber's sent-mail log, read back through `GET /v1/me/export`: in
+the cloud as `not-sent:.invalid`, since no mail goes to the reserved domain); the account's
+verification link confirmed with the smoke key (below); log in and refresh; the profile that
 `user.created` makes, patched and read back; a program enrolled, today's task completed and
 counted in the summary (`task.completed` → reporting); a reflection logged, listed and counted
 (`reflection.logged` → reporting); a post, a comment and a reaction (verified accounts only);
@@ -20,8 +23,14 @@ profile, the counted completion and reflection, the verification mail, the erasu
 the candidate subscribers' work: a subscriber broken in the candidate fails the smoke, and
 the release stops before promotion.
 
-Without a mailbox the account stays unverified and the community steps are reported as not
-tried (a deployed environment's mail leaves for real inboxes). Prints one line per step; exit
+Verification, the same everywhere: the smoke reads its link's id from its own export and
+confirms `smoke.<id>.<HMAC-SHA256(smoke-key, ...)>` (wellness.auth.reset_tokens), a token that
+auth-verify-email takes for an address in the smoke domain only. The key is the secret
+`smoke-key`, which only the deployer and that function can read (locally: the stack's
+`smoke-key` file). Why that is safe: README, "Deploying". The mailed link itself is what every
+local suite's sign-up confirms (devstack.stack.accounts), so the smoke needs no mailbox.
+Without `--smoke-key-file` the account stays unverified and the community steps are reported as
+not tried. Prints one line per step; exit
 0 when every step tried passed, 1 at the first that did not (the deploy then never promotes).
 It calls the API through the client generated from the contract (`wellness_api_client`), so an
 answer that breaks the contract fails its step too.
@@ -42,9 +51,17 @@ from uuid import UUID
 
 import httpx
 
+from wellness.auth.reset_tokens import smoke_verification_token
 from wellness.platform.smoke import SMOKE_EMAIL_DOMAIN
 from wellness_api_client import AuthenticatedClient, Client
-from wellness_api_client.api.auth import auth_delete_me, auth_login, auth_refresh, auth_signup, auth_verify_email
+from wellness_api_client.api.auth import (
+    auth_delete_me,
+    auth_export_me,
+    auth_login,
+    auth_refresh,
+    auth_signup,
+    auth_verify_email,
+)
 from wellness_api_client.api.community import (
     community_add_comment,
     community_create_post,
@@ -63,6 +80,7 @@ from wellness_api_client.api.program import (
 from wellness_api_client.api.reflection import reflection_create, reflection_list
 from wellness_api_client.api.reporting import reporting_summary
 from wellness_api_client.models import (
+    AccountExport,
     CompletionRequest,
     EmailVerificationConfirm,
     LoginRequest,
@@ -77,6 +95,7 @@ from wellness_api_client.models import (
 from wellness_api_client.types import Response
 
 COMMUNITY = ("post created", "comment added", "reaction counted", "post deleted")
+VERIFICATION_MAIL = "email_verification"  # the sent-mail log's kind (wellness.notifications.model)
 T = TypeVar("T")
 
 
@@ -103,7 +122,7 @@ class Journey:
 
     base: str
     event_timeout: float
-    mail_dir: Path | None
+    smoke_key: bytes | None  # the secret smoke-key; None: the account stays unverified
     transport: httpx.BaseTransport | None = None  # tests give a fake one
     done: list[str] = field(default_factory=list)
     not_tried: list[str] = field(default_factory=list)
@@ -134,11 +153,11 @@ class Journey:
 def journey(
     base_url: str,
     event_timeout: float = 10.0,
-    mail_dir: Path | None = None,
+    smoke_key: bytes | None = None,
     transport: httpx.BaseTransport | None = None,
 ) -> Journey:
     """Run the journey; returns it (its steps passed), raises SmokeFailure at the first step that did not."""
-    run = Journey(base_url.rstrip("/"), event_timeout, mail_dir, transport)
+    run = Journey(base_url.rstrip("/"), event_timeout, smoke_key, transport)
     account = SignupRequest(
         email=f"smoke-{uuid.uuid4().hex[:12]}@{SMOKE_EMAIL_DOMAIN}",
         password="correct horse battery staple",  # noqa: S106 (a throwaway account's)
@@ -159,7 +178,7 @@ def journey(
 
 
 def _signed_up(run: Journey, account: SignupRequest, user_id: UUID) -> None:
-    verified = _verify(run, account.email)
+    verified = _verify(run)
     login = answer(
         auth_login.sync_detailed(client=run.anonymous, body=LoginRequest(account.email, account.password)),
         200,
@@ -197,14 +216,27 @@ def _signed_up(run: Journey, account: SignupRequest, user_id: UUID) -> None:
     _erased(run, user_id)
 
 
-def _verify(run: Journey, email: str) -> bool:
-    """Confirm the link mailed at sign-up (posting, commenting and reacting need it)."""
-    if run.mail_dir is None:
+def _export(run: Journey) -> Response[Any]:
+    return auth_export_me.sync_detailed(client=run.me)
+
+
+def _verification_mails(response: Response[Any]) -> list[Any]:
+    parsed = response.parsed
+    if response.status_code != 200 or not isinstance(parsed, AccountExport):
+        return []
+    return [m for m in parsed.notifications.sent_mail if m.kind == VERIFICATION_MAIL]
+
+
+def _verify(run: Journey) -> bool:
+    """The verification mail is recorded, then the account's link is confirmed with the smoke key."""
+    run.until("verification mail recorded", lambda: _export(run), lambda r: bool(_verification_mails(r)))
+    if run.smoke_key is None:
         run.not_tried.append("e-mail verified")
         return False
-    from devstack.stack.accounts import VERIFICATION_SUBJECT, mailed_token
-
-    token = mailed_token(run.mail_dir, email, VERIFICATION_SUBJECT, run.event_timeout)
+    export = answer(_export(run), 200, AccountExport, "e-mail verified (the export)")
+    links = [link.id for link in export.auth.email_verifications if not link.used_at]
+    check(len(links) == 1, f"e-mail verified (the account has {len(links)} open links, expected 1)")
+    token = smoke_verification_token(run.smoke_key, links[0])
     confirmed = auth_verify_email.sync_detailed(client=run.anonymous, body=EmailVerificationConfirm(token))
     check(confirmed.status_code == 204, "e-mail verified", confirmed)
     run.done.append("e-mail verified")
@@ -318,6 +350,16 @@ def _no_items(response: Response[Any]) -> bool:
     return response.status_code == 200 and getattr(response.parsed, "items", None) == []
 
 
+def read_key(path: Path | None) -> bytes | None:
+    """The smoke key a file (or a pipe) holds; given but empty is an error, never a silent skip."""
+    if path is None:
+        return None
+    key = path.read_text().strip()
+    if not key:
+        raise ValueError(f"the smoke key file {path} is empty (could the deployer read the secret smoke-key?)")
+    return key.encode()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="scripts/smoke", description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", required=True, help="the gateway's base URL")
@@ -328,18 +370,22 @@ def main(argv: list[str]) -> int:
         default=10.0,
         help="seconds to wait for an event's effect (the profile, a report, an erasure)",
     )
-    parser.add_argument("--mail-dir", type=Path, help="the folder of the environment's mail (the local stack's)")
+    parser.add_argument(
+        "--smoke-key-file",
+        type=Path,
+        help="the secret smoke-key (deploy.yml: a pipe from Secret Manager; locally: the stack's smoke-key file)",
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
     try:
-        run = journey(args.base_url, args.event_timeout, args.mail_dir)
-    except (SmokeFailure, httpx.HTTPError, KeyError, ValueError, TypeError, TimeoutError) as exc:
+        run = journey(args.base_url, args.event_timeout, read_key(args.smoke_key_file))
+    except (SmokeFailure, httpx.HTTPError, KeyError, ValueError, TypeError, TimeoutError, OSError) as exc:
         print(f"smoke: FAILED: {exc}", file=sys.stderr)
         return 1
     for step in run.done:
         print(f"smoke: ok  {step}")
     for step in run.not_tried:
-        print(f"smoke: not tried  {step} (no --mail-dir: the account is not verified)")
+        print(f"smoke: not tried  {step} (no --smoke-key-file: the account is not verified)")
     print(f"smoke: {len(run.done)} passed, 0 failed in {time.monotonic() - started:.1f}s against {args.base_url}")
     return 0
 

@@ -149,6 +149,20 @@ def test_roles_cover_every_store_and_secrets_come_from_the_catalog() -> None:
     assert 'each.value.kind == "http" ? "serviceAccount:${google_service_account.gateway.email}"' in main
 
 
+def test_only_the_confirm_function_and_the_deployer_can_read_the_smoke_key() -> None:
+    """smoke-key mints verification tokens for smoke addresses (README, "Deploying"): one function reads it.
+
+    Terraform grants a secret's accessor role per function, from the catalog (the test above), and
+    the deployer reads it through its Secret Manager role (terraform/bootstrap), which no function
+    account has: so these are its only readers.
+    """
+    readers = {fn.name for fn in CATALOG.functions if "smoke-key" in fn.secrets}
+    assert readers == {"auth-verify-email"}
+    assert '"roles/secretmanager.admin"' in (TF / "bootstrap/main.tf").read_text()  # the deployer's
+    granting = {path.relative_to(TF).as_posix() for path in tf_files() if "roles/secretmanager" in path.read_text()}
+    assert granting == {"bootstrap/main.tf", "modules/function/main.tf"}  # the per-secret, per-function grant
+
+
 def test_no_catalog_name_is_written_into_terraform_by_hand() -> None:
     names = {fn.name for fn in CATALOG.functions} | set(CATALOG.topics) | {s.name for s in CATALOG.subscriptions}
     names |= {secret for fn in CATALOG.functions for secret in fn.secrets}

@@ -127,6 +127,9 @@ def test_deploy_is_blue_green_and_never_targets_a_subset() -> None:
     assert "release.tfvars.json" in by_id["candidate"]["run"]
     assert "promote.tfvars.json" in by_id["promote"]["run"]
     assert "steps.candidate.outputs.gateway_url" in str(by_id["smoke"]["env"])
+    smoke = by_id["smoke"]["run"]  # the smoke key reaches the smoke on a pipe, masked, never in env or argv
+    assert "--secret=smoke-key" in smoke and "::add-mask::$key" in smoke and '<(printf %s "$key")' in smoke
+    assert "SMOKE" not in str(by_id["smoke"]["env"])
     assert "steps.candidate.outputs.migrate_url" in str(by_id["migrate"]["env"])
     assert "scripts/db-bootstrap" in by_id["database"]["run"] and "candidate.json" in by_id["database"]["run"]
     rollback = by_id["rollback"]

@@ -82,3 +82,38 @@ def test_repeated_failures_are_throttled_without_telling_who_is_registered(api: 
         assert 0 < int(locked.headers["Retry-After"]) <= 900
         answers[email] = (locked.status_code, locked.json()["error"]["code"], locked.json()["error"]["message"])
     assert answers[registered] == answers[unregistered]
+
+
+def test_the_smoke_key_verifies_smoke_addresses_and_no_real_persons(api: Api, local_stack: Any) -> None:
+    """The release smoke's verification path through the gateway, with the stack's smoke-key (README, "Deploying")."""
+    from devstack.stack import accounts
+    from wellness.auth.reset_tokens import smoke_verification_token
+
+    key = local_stack.smoke_key_file.read_bytes().strip()
+
+    def open_link(session: dict[str, Any]) -> str:
+        export = api.call("GET", "/v1/me/export", session["accessToken"]).json()
+        (link,) = [v["id"] for v in export["auth"]["emailVerifications"] if not v.get("usedAt")]
+        return str(link)
+
+    def verified(session: dict[str, Any]) -> bool:
+        export = api.call("GET", "/v1/me/export", session["accessToken"]).json()
+        return export["auth"]["account"].get("emailVerifiedAt") is not None
+
+    person = api.sign_up(verified=False)
+    forged = {"token": smoke_verification_token(key, open_link(person))}
+    refused = api.call("POST", "/v1/auth/email-verification/confirm", json=forged)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (400, "invalid_verification_token")
+    assert not verified(person)
+    api.verify(person)  # the person's own mailed link still works: the refusal spent nothing
+    assert verified(person)
+
+    smoke = accounts.sign_up(api.base_url, email=f"smoke-{uuid.uuid4().hex[:10]}@smoke.wellness.invalid").as_json()
+    link = open_link(smoke)
+    wrong_key = {"token": smoke_verification_token(b"a key the deployer never had", link)}
+    assert api.call("POST", "/v1/auth/email-verification/confirm", json=wrong_key).status_code == 400
+    assert not verified(smoke)
+    token = {"token": smoke_verification_token(key, link)}
+    assert api.call("POST", "/v1/auth/email-verification/confirm", json=token).status_code == 204
+    assert verified(smoke)
+    assert api.call("DELETE", "/v1/me", smoke["accessToken"]).status_code == 204

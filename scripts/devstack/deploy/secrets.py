@@ -8,7 +8,9 @@ first version of those the backend generates, when they have none:
   granted nothing else). Derived from the signing keys, and written before them on a rotation, so a
   new key is published before it signs;
 - `password-reset-key`: 48 random bytes, URL-safe base64 (the HMAC key of reset links);
-- `throttle-key`: the same (the HMAC key of the throttles' rows, so they hold no client or e-mail address).
+- `throttle-key`: the same (the HMAC key of the throttles' rows, so they hold no client or e-mail address);
+- `smoke-key`: the same (the key of the release smoke's verification path, for smoke addresses only:
+  only the deployer, who runs the smoke, and auth-verify-email can read it; README, "Deploying").
 
 Values go from this process to `gcloud secrets versions add --data-file=-` on stdin: never to
 a file, a log or Terraform. Secrets a person provides (`mailjet-api-key`) are only reported.
@@ -38,6 +40,7 @@ GENERATED: dict[str, Callable[[str | None], str]] = {
     "jwt-signing-keys": lambda previous: new_keyset_json(previous),
     "password-reset-key": lambda _previous: base64.urlsafe_b64encode(pysecrets.token_bytes(48)).decode(),
     "throttle-key": lambda _previous: base64.urlsafe_b64encode(pysecrets.token_bytes(48)).decode(),
+    "smoke-key": lambda _previous: base64.urlsafe_b64encode(pysecrets.token_bytes(48)).decode(),
 }
 SIGNING, PUBLIC = "jwt-signing-keys", "jwt-public-keys"  # the second derives from the first
 PROVIDED = ("mailjet-api-key",)

@@ -190,12 +190,12 @@ def release(stack: Stack, source: Path, smoke: Callable[[str], bool], functions:
     return True
 
 
-def smoke_passes(mail_dir: Path, event_timeout: float = 10.0) -> Callable[[str], bool]:
-    """The release smoke (scripts/smoke) against a gateway, with the stack's mailbox."""
+def smoke_passes(smoke_key_file: Path, event_timeout: float = 10.0) -> Callable[[str], bool]:
+    """The release smoke (scripts/smoke) against a gateway, with the stack's smoke key (as a release has it)."""
     from devstack import smoke
 
     def run(base_url: str) -> bool:
-        argv = ["--base-url", base_url, "--mail-dir", str(mail_dir), "--event-timeout", str(event_timeout)]
+        argv = ["--base-url", base_url, "--smoke-key-file", str(smoke_key_file), "--event-timeout", str(event_timeout)]
         return smoke.main(argv) == 0
 
     return run
@@ -214,7 +214,7 @@ def main(argv: list[str]) -> int:
         return 1
     functions = args.functions.split(",") if args.functions else None
     started = time.monotonic()
-    promoted = release(stack, args.source, smoke_passes(stack.mail_dir, args.event_timeout), functions)
+    promoted = release(stack, args.source, smoke_passes(stack.smoke_key_file, args.event_timeout), functions)
     outcome = "promoted" if promoted else "stopped by the smoke: not promoted, the live release is unchanged"
     print(f"candidate: {outcome} ({time.monotonic() - started:.1f}s)")
     return 0 if promoted else 1

@@ -86,6 +86,8 @@ def function_env(
         "SECRET_JWT_SIGNING_KEYS": keyset_json,
         "SECRET_JWT_PUBLIC_KEYS": _public_keys(keyset_json),
         "SECRET_THROTTLE_KEY": ensure_secret_file(Path(state_dir) / "throttle-key"),
+        # The release smoke's verification key (README, "Deploying"): scripts/smoke --smoke-key-file reads the file.
+        "SECRET_SMOKE_KEY": ensure_secret_file(smoke_key_file(state_dir)),
         "JWT_ISSUER": JWT_ISSUER,
         "JWT_AUDIENCE": JWT_AUDIENCE,
         "TRACE_EXPORTER": "file",
@@ -127,6 +129,11 @@ def _public_keys(keyset_json: str) -> str:
         return public_jwks_json(keyset_json)
     except KeysetError:  # no usable keyset (a test's placeholder): nothing to publish
         return '{"keys": []}'
+
+
+def smoke_key_file(state_dir: Path | str) -> Path:
+    """The local stack's `smoke-key` (what Secret Manager holds in the cloud), for `scripts/smoke --smoke-key-file`."""
+    return Path(state_dir) / "smoke-key"
 
 
 def ensure_secret_file(path: Path) -> str:

@@ -33,6 +33,7 @@ from devstack.stack.layout import (
     ensure_keyset,
     ensure_secret_file,
     function_env,
+    smoke_key_file,
 )
 from devstack.stack.postgres import PostgresCluster
 from devstack.stack.procs import (
@@ -157,6 +158,11 @@ class Stack(StackState):
     @property
     def traces_file(self) -> Path:
         return self.state_dir / "traces.jsonl"
+
+    @property
+    def smoke_key_file(self) -> Path:
+        """The stack's `smoke-key`, which its auth-verify-email reads (scripts/smoke --smoke-key-file)."""
+        return smoke_key_file(self.state_dir)
 
     @property
     def mail_dir(self) -> Path:

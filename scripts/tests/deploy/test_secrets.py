@@ -23,6 +23,7 @@ class FakeSecretManager:
             "jwt-public-keys": [],
             "password-reset-key": [],
             "throttle-key": [],
+            "smoke-key": [],
             "mailjet-api-key": [],
             **versions,
         }
@@ -46,18 +47,20 @@ def test_empty_generated_secrets_get_a_first_version_and_provided_ones_are_only_
     manager = FakeSecretManager()
     said: list[str] = []
     filled = secrets.bootstrap("p", manager, said.append)
-    assert filled == ["jwt-public-keys", "jwt-signing-keys", "password-reset-key", "throttle-key"]
+    assert filled == ["jwt-public-keys", "jwt-signing-keys", "password-reset-key", "throttle-key", "smoke-key"]
     keyset = Keyset.from_json(manager.versions["jwt-signing-keys"][0])
     assert len(keyset.keys) == 1
     assert json.loads(manager.versions["jwt-public-keys"][0]) == keyset.jwks()  # public halves only
     assert "privateKeyPem" not in manager.versions["jwt-public-keys"][0]
     assert len(manager.versions["password-reset-key"][0]) >= 64
     assert len(manager.versions["throttle-key"][0]) >= 64
+    assert len(manager.versions["smoke-key"][0]) >= 64
     assert manager.versions["mailjet-api-key"] == []
     assert any("WARNING mailjet-api-key" in line for line in said)
     printed = "\n".join(said + [" ".join(a) for a in manager.argvs])
     assert manager.versions["password-reset-key"][0] not in printed and "PRIVATE KEY" not in printed
     assert manager.versions["throttle-key"][0] not in printed
+    assert manager.versions["smoke-key"][0] not in printed
 
 
 def test_a_secret_with_a_value_is_left_alone() -> None:
@@ -67,6 +70,7 @@ def test_a_secret_with_a_value_is_left_alone() -> None:
             "jwt-public-keys": ["existing"],
             "password-reset-key": ["existing"],
             "throttle-key": ["existing"],
+            "smoke-key": ["existing"],
         }
     )
     assert secrets.bootstrap("p", manager, lambda _: None) == []
@@ -91,6 +95,7 @@ def test_an_environment_from_before_the_public_keys_secret_gets_it_derived() -> 
 
     keyset = new_keyset_json()
     existing = {"jwt-signing-keys": [keyset], "password-reset-key": ["existing"], "throttle-key": ["existing"]}
+    existing["smoke-key"] = ["existing"]
     manager = FakeSecretManager(**existing)
     assert secrets.bootstrap("p", manager, lambda _: None) == ["jwt-public-keys"]
     assert json.loads(manager.versions["jwt-public-keys"][0]) == Keyset.from_json(keyset).jwks()

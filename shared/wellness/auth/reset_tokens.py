@@ -57,5 +57,39 @@ def parse_verification_token(key: bytes, token: str) -> str | None:
     return parse_reset_token(key, token, VERIFY_PURPOSE)
 
 
+# The release smoke's verification path (README, "Deploying"): the same link record, vouched for by
+# another key, `smoke-key`, that only the deployer and auth-verify-email can read. Its tokens say
+# so in clear (`smoke.` first), so an ordinary link never needs that key, and they carry their own
+# MAC prefix: neither key's tokens ever verify under the other's rule.
+SMOKE_KEY_SECRET = "smoke-key"  # noqa: S105 - a secret's name
+SMOKE_TOKEN_PREFIX = "smoke."  # noqa: S105 - a token's marker, not a credential
+SMOKE_PURPOSE = "smoke-email-verification:"
+
+
+def smoke_verification_token(key: bytes, verification_id: str) -> str:
+    """`smoke.<verificationId>.<HMAC-SHA256(smoke-key, "smoke-email-verification:" + id)>`.
+
+    >>> token = smoke_verification_token(b"s" * 32, "0b6f1f55-8f6e-4c36-9a55-3d0f0f7c2a11")
+    >>> parse_smoke_verification_token(b"s" * 32, token) == "0b6f1f55-8f6e-4c36-9a55-3d0f0f7c2a11"
+    True
+    >>> parse_smoke_verification_token(b"another key", token) is None
+    True
+    >>> parse_verification_token(b"s" * 32, token) is None  # never an ordinary link, even under the same key
+    True
+    """
+    return SMOKE_TOKEN_PREFIX + reset_token(key, verification_id, SMOKE_PURPOSE)
+
+
+def is_smoke_verification_token(token: str) -> bool:
+    return token.startswith(SMOKE_TOKEN_PREFIX)
+
+
+def parse_smoke_verification_token(key: bytes, token: str) -> str | None:
+    """The verification id when the smoke token's MAC holds under `key` (constant time), else None."""
+    if not is_smoke_verification_token(token):
+        return None
+    return parse_reset_token(key, token.removeprefix(SMOKE_TOKEN_PREFIX), SMOKE_PURPOSE)
+
+
 def reset_link(base_url: str, token: str) -> str:
     return f"{base_url}?token={token}"

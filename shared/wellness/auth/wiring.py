@@ -23,7 +23,7 @@ from ..platform.runtime import Runtime
 from .jwks import PublicKeysSource
 from .keys import KeysetSource
 from .passwords import PasswordHasher
-from .reset_tokens import RESET_KEY_SECRET
+from .reset_tokens import RESET_KEY_SECRET, SMOKE_KEY_SECRET
 from .resets import PasswordResetService
 from .service import AuthService
 from .settings import THROTTLE_KEY_SECRET, AuthSettings
@@ -77,7 +77,10 @@ def auth_service(runtime: Runtime, keys: KeysetSource | None = None) -> AuthServ
 
 
 def email_verification_service(runtime: Runtime) -> EmailVerificationService:
-    """Confirms and re-sends verification links (the key: password-reset-key, with its own prefix)."""
+    """Confirms and re-sends verification links (the key: password-reset-key, with its own prefix).
+
+    The smoke key is read only when a smoke token is confirmed (only auth-verify-email is granted it).
+    """
     from .adapters import PostgresAuthStore
 
     settings = AuthSettings.from_env(runtime.env)
@@ -86,6 +89,7 @@ def email_verification_service(runtime: Runtime) -> EmailVerificationService:
         key=lambda: runtime.secrets.get(RESET_KEY_SECRET).encode(),
         ttl_seconds=settings.email_verification_ttl_seconds,
         throttle_secret=throttle_secret(runtime),
+        smoke_key=lambda: runtime.secrets.get(SMOKE_KEY_SECRET).encode(),
         rules=settings.verification_rules,
     )
 

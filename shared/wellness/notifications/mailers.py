@@ -66,7 +66,8 @@ class MailjetMailer:
     An address under `.invalid` is never handed to Mailjet: no mail can reach it, and a refusal
     would fail the delivery again and again into the dead letter, every release (the smoke's
     accounts live there). It is answered as sent, with UNDELIVERABLE for its id, so the
-    sent-mail log says what happened. The local SMTP sink keeps such mail: the smoke reads it there.
+    sent-mail log says what happened (the release smoke reads that record in its export). The local
+    SMTP sink keeps such mail.
     """
 
     def __init__(self, url: str, sender: str, credentials: Callable[[], str], timeout: float = 10.0):

@@ -8,8 +8,10 @@ which events carry it, with one rule and one path:
 
 - **Who is a smoke account**: an address in `SMOKE_EMAIL_DOMAIN`, a `.invalid` domain
   (RFC 6761: it never resolves, so no mail reaches it and nobody can verify an address in
-  it). Auth decides, since it owns addresses: it signs the `smoke` claim into the
-  account's access tokens, and runs the sign-up of such an address in the lane.
+  it by mail; only the holders of the secret `smoke-key`, the deployer and
+  auth-verify-email, can: wellness.auth.verification). Auth decides, since it owns
+  addresses: it signs the `smoke` claim into the account's access tokens, and runs the
+  sign-up of such an address in the lane.
 - **How a request is in the lane**: `@endpoint` reads the signed claim (`in_lane_of`);
   `@subscriber` handling a smoke event stays in the lane, so what it publishes in turn is
   smoke too. A client header could not do this: anyone could send it.
@@ -25,8 +27,10 @@ which events carry it, with one rule and one path:
 Why it is safe for everyone else: the lane decides only which revision applies an
 account's own events, never whether they are applied (between releases the candidate tag
 is the live revision). An ordinary user cannot put their events in the lane without an
-address in the reserved domain, and an account there can never verify its address, so it
-can never post, comment, react or report: nothing it does reaches another user.
+address in the reserved domain, and an account there can verify its address only with a
+token minted from `smoke-key`, so without it it can never post, comment, react or report:
+nothing it does reaches another user. The release's smoke, which holds the key, deletes
+its account and what it posted before it ends.
 
     >>> is_smoke_address("smoke-1@smoke.wellness.invalid"), is_smoke_address("ada@example.com")
     (True, False)

@@ -46,6 +46,7 @@ L = TypeVar("L", bound=MailedLink)
 ISSUER, AUDIENCE = "iss", "aud"  # the claims fake_auth_service's tokens carry
 RESET_KEY = b"reset-key"  # the password-reset key of fake_password_reset_service
 THROTTLE_SECRET = b"throttle-key"  # the throttle-key secret of the fake services
+SMOKE_KEY = b"smoke-key"  # the smoke-key secret of fake_verification_service
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024)
 
 
@@ -341,6 +342,7 @@ def fake_verification_service(
     uow: FakeUnitOfWork[FakeAuthStore, AuthState] | None = None,
     *,
     key: bytes = RESET_KEY,
+    smoke_key: bytes = SMOKE_KEY,
     ttl_seconds: int = 172800,
     clock: Clock = utc_now,
     rules: tuple[ThrottleRule, ...] | None = (),
@@ -355,6 +357,7 @@ def fake_verification_service(
         key=lambda: key,
         ttl_seconds=ttl_seconds,
         throttle_secret=lambda: THROTTLE_SECRET,
+        smoke_key=lambda: smoke_key,
         rules=AuthSettings.from_env({}).verification_rules if rules is None else rules,
         clock=clock,
     )
