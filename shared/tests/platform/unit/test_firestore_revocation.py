@@ -1,5 +1,11 @@
-"""The Firestore mirror of ended sessions, written outside any unit of work: a store that does not answer is a 503."""
+"""The Firestore mirror of ended sessions, written outside any unit of work: a store that does not answer is a 503.
 
+The records themselves (one transaction, never an earlier expiry) are the revocations' contract
+suite's, on the emulator (shared/tests/platform/ports/test_revocations.py); here only how a
+failed write is answered, which the emulator cannot be made to do.
+"""
+
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -11,26 +17,7 @@ from wellness.platform.firestore.revocation import FirestoreRevocations
 pytestmark = pytest.mark.unit
 
 
-class _Batch:
-    def __init__(self, error: Exception) -> None:
-        self.error, self.sets = error, 0
-
-    def set(self, ref: Any, data: Any) -> None:
-        self.sets += 1
-
-    def commit(self) -> None:
-        raise self.error
-
-
 class _Client:
-    """Only what FirestoreRevocations.revoke calls, with a commit that fails as the emulator's did under load."""
-
-    def __init__(self, error: Exception) -> None:
-        self.last = _Batch(error)
-
-    def batch(self) -> _Batch:
-        return self.last
-
     def collection(self, name: str) -> Any:
         return self
 
@@ -38,14 +25,23 @@ class _Client:
         return key
 
 
-def test_a_mirror_write_past_the_deadline_is_unavailable_not_a_500() -> None:
-    import datetime as dt
+def failing(error: Exception) -> tuple[FirestoreRevocations, list[list[Any]]]:
+    """A mirror whose transaction fails as the emulator's did under load (or with a wrong request)."""
+    mirror = FirestoreRevocations(_Client())  # type: ignore[arg-type]
+    written: list[list[Any]] = []
 
-    client = _Client(exceptions.DeadlineExceeded("Deadline Exceeded"))
+    def record(documents: list[Any], until: dt.datetime) -> None:
+        written.append(documents)
+        raise error
+
+    mirror._record = record  # type: ignore[method-assign]
+    return mirror, written
+
+
+def test_a_mirror_write_past_the_deadline_is_unavailable_not_a_500() -> None:
+    mirror, written = failing(exceptions.DeadlineExceeded("Deadline Exceeded"))
     with pytest.raises(UnavailableError):
-        FirestoreRevocations(client).revoke(["session:abc"], dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
-    assert client.last.sets == 1
+        mirror.revoke(["session:abc", "session:abc"], dt.datetime.now(dt.UTC))
+    assert written == [["session:abc"]]  # attempted, each key once
     with pytest.raises(exceptions.InvalidArgument):  # a wrong request is not an outage
-        FirestoreRevocations(_Client(exceptions.InvalidArgument("bad"))).revoke(  # type: ignore[arg-type]
-            ["session:abc"], dt.datetime.now(dt.UTC)
-        )
+        failing(exceptions.InvalidArgument("bad"))[0].revoke(["session:abc"], dt.datetime.now(dt.UTC))

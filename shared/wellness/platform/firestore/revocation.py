@@ -31,26 +31,24 @@ class FirestoreRevocations:
         """
         if not keys:
             return
-        from google.cloud import firestore
-
-        documents = refs(self._client, list(dict.fromkeys(keys)))
-
-        @firestore.transactional
-        def record(transaction: Transaction) -> None:
-            kept = {
-                s.reference.id: s.get("expiresAt")
-                for s in self._client.get_all(documents, transaction=transaction)
-                if s.exists
-            }
-            for document in documents:
-                transaction.set(document, {"expiresAt": max(until, kept.get(document.id, until))})
-
         try:
-            record(self._client.transaction())
+            self._record(refs(self._client, list(dict.fromkeys(keys))), until)
         except Exception as error:
             if unavailable(error):  # written outside any unit of work: the same 503 a unit of work gives
                 raise UnavailableError() from error
             raise
+
+    def _record(self, documents: list[Any], until: dt.datetime) -> None:
+        from google.cloud import firestore
+
+        @firestore.transactional
+        def record(transaction: Transaction) -> None:
+            snapshots = self._client.get_all(documents, transaction=transaction)
+            kept = {s.reference.id: s.get("expiresAt") for s in snapshots if s.exists}
+            for document in documents:
+                transaction.set(document, {"expiresAt": max(until, kept.get(document.id, until))})
+
+        record(self._client.transaction())
 
 
 def check_snapshots(snapshots: Sequence[DocumentSnapshot[Any]], now: dt.datetime) -> None:
