@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 import traceback
 from pathlib import Path
@@ -194,9 +195,18 @@ class _App:
         return "registry.terraform.io/hashicorp/" + os.environ.get("STANDIN_PROVIDER", "google")
 
 
+def _report_cpu(path: str) -> None:
+    """One line, NAME CPU-SECONDS, appended at exit (STANDIN_STATS, for scripts/bench-rehearsal)."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    with open(path, "a") as out:
+        out.write(f"{os.environ.get('STANDIN_PROVIDER', 'google')} {used.ru_utime + used.ru_stime:.3f}\n")
+
+
 def main() -> None:
     tf_provider.ProviderServicer = Servicer  # run_provider builds its servicer from this name
     runner.run_provider(_App(), sys.argv)
+    if os.environ.get("STANDIN_STATS"):
+        _report_cpu(os.environ["STANDIN_STATS"])
 
 
 if __name__ == "__main__":

@@ -28,6 +28,21 @@ _QUOTED_METRIC = re.compile(r"\{\s*\"([^\"]+)\"\s*[,}]")
 _PROMQL_WORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", "offset", "bool"}
 
 
+# The resource types the world records, because something outside the provider looks them up:
+# secrets (gcloud's versions), Cloud SQL instances (the Admin API stand-in; a deleted name),
+# Firestore databases (abandoned, then imported), bucket objects (builds:submit's source, a
+# bucket's destroy). Every other apply leaves world.json alone: rewriting it for each of a
+# configuration's ~800 resources made an apply or a destroy quadratic in their number.
+LOOKED_UP = frozenset(
+    {
+        "google_secret_manager_secret",
+        "google_sql_database_instance",
+        "google_firestore_database",
+        "google_storage_bucket_object",
+    }
+)
+
+
 @dataclasses.dataclass(frozen=True)
 class Problem:
     summary: str
@@ -74,6 +89,8 @@ class World:
         return "googleapis_com:" in metric or metric in self.read()["metrics"]
 
     def remember(self, type_name: str, state: dict[str, Any], prior: dict[str, Any] | None = None) -> None:
+        if type_name not in LOOKED_UP:
+            return
         with self.changing() as data:
             data["resources"].setdefault(type_name, {})[str(state.get("id"))] = True
             if type_name == "google_storage_bucket_object":  # what builds:submit reads
@@ -83,6 +100,8 @@ class World:
 
     def forget(self, type_name: str, state: dict[str, Any] | None) -> None:
         state = state or {}
+        if type_name not in LOOKED_UP:
+            return
         with self.changing() as data:
             data["resources"].get(type_name, {}).pop(str(state.get("id")), None)
             if type_name == "google_secret_manager_secret":

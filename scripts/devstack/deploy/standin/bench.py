@@ -1,0 +1,89 @@
+"""What the rehearsal's terraform runs cost on the stand-ins: each step's seconds, printed.
+
+    scripts/bench-rehearsal [qa|prod] [--keep DIR]
+
+Plays, with the rehearsal's own Workspace and Release (rehearse.py): package, init, plan, the
+first release's record and candidate apply, the promote apply, a plan that shows no change,
+destroy, and apply again: the terraform runs that make most of a rehearsal's time, without the
+local stack (no smoke, seed or database steps). Each step's wall time, the CPU time of what it
+ran (terraform, the providers, the tools it started), and the providers' share of it (their own
+report at exit, STANDIN_STATS). To see where a step's time goes, run this under
+py-spy (`py-spy record --subprocesses`: the providers are terraform's child processes).
+Numbers only; nothing here is asserted (README: benchmarks print, tests count).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from devstack.deploy.standin import apis, rehearse
+
+
+def steps(release: rehearse.Release) -> list[tuple[str, Callable[[], str]]]:
+    ws = release.ws
+    first = dict(release.release("1st"))
+    return [
+        ("package", ws.package),
+        ("init", lambda: ws.terraform("init")),
+        ("plan", lambda: ws.terraform("plan", release.bundles, "-var-file=" + str(release._first_vars()))),
+        ("record (read)", first["1st record (read)"]),
+        ("candidate apply", first["1st candidate apply"]),
+        ("promote apply", first["1st promote"]),
+        ("plan shows no change", release.plan_shows_no_change),
+        ("destroy", release.destroy),
+        *([("import what destroy kept", release.import_kept)] if release.protected else []),
+        ("apply again", release.apply_again),
+    ]
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/bench-rehearsal", description=__doc__.split("\n\n")[0])
+    parser.add_argument("env", nargs="?", default="qa")
+    parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
+    args = parser.parse_args(argv)
+    root = args.keep or Path(tempfile.mkdtemp(prefix=f"bench-rehearsal-{args.env}-"))
+    total = 0.0
+    try:
+        ws = rehearse.Workspace(root, args.env)
+        with apis.Apis(ws.world) as stand_in:
+            ws.environ["GOOGLE_APIS_ENDPOINT"] = stand_in.endpoint
+            release = rehearse.Release(ws, base_url=None)
+            stats = root / "provider-cpu.txt"
+            ws.environ["STANDIN_STATS"] = str(stats)
+            for name, step in steps(release):
+                stats.write_text("")
+                started, cpu = time.monotonic(), _children_cpu()
+                step()
+                took, cpu = time.monotonic() - started, _children_cpu() - cpu
+                providers = sum(float(line.split()[1]) for line in stats.read_text().splitlines())
+                starts = len(stats.read_text().splitlines())
+                total += took
+                print(
+                    f"bench-rehearsal {args.env}: {name:<22} {took:6.1f} s wall  {cpu:6.1f} s cpu"
+                    f"  providers {providers:5.1f} s cpu in {starts} starts",
+                    flush=True,
+                )
+    except rehearse.StepFailed as exc:
+        print(f"bench-rehearsal {args.env}: {exc.step} FAILED\n{exc.output[-4000:]}", file=sys.stderr)
+        return 1
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    print(f"bench-rehearsal {args.env}: total {total:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
