@@ -1,6 +1,6 @@
 """Rehearse an environment's releases with the real Terraform CLI on the stand-in providers.
 
-    scripts/rehearse-deploy qa|prod [--keep DIR] [--base-url GATEWAY] [--scenario NAME]
+    scripts/rehearse-deploy qa|prod [--keep DIR] [--base-url GATEWAY] [--scenario NAME ...] [--state-dir DIR]
 
 Works in a scratch copy (`Workspace`): terraform/ copied, the rest of the repository linked, so
 nothing in the checkout changes. The env root's `backend "gcs" {}` is replaced by a local
@@ -19,10 +19,13 @@ one bundle changes → the same job again, whose plan may change that function's
 (prod) import what the destroy kept → apply again. A failing step stops it with terraform's (or
 the tool's) own error. The database bootstrap and the migration job run on the stand-in Cloud
 SQL instance; smoke and seed go to a running local stack (`--base-url`, its gateway), and
-without one say they were not rehearsed.
-`--scenario rollback|progressive` plays another sequence on the same steps
-(standin/scenarios.py: a rollback after a migration; a promotion in steps, healthy and regressed);
-they also need the stack's database (`--database-url`) and Prometheus (`--prometheus-url`).
+without one say they were not rehearsed; promote runs deploy.yml's promote tool, its watch
+reading the stack's Prometheus (`--prometheus-url`; without one, the switch at once).
+`--scenario NAME` (again for more) plays the first release once, then each scenario from it
+(`Rehearsal`: a snapshot of what the first release left, restored before each; standin/scenarios.py:
+a rollback after a migration; a promotion in steps, healthy and regressed; a broken endpoint and
+a broken subscriber stopped by the smoke). They need the local stack: `--state-dir` (scripts/dev
+up's, which names its gateway, database and Prometheus).
 """
 
 from __future__ import annotations
