@@ -274,7 +274,8 @@ WRITE_BUNDLES = (
 def next_release_tree(into: Path, path: str, old: str, new: str) -> Path:
     """Release N+1's checkout: this one with `old` replaced by `new` in one file (of what the packager and
     the local candidate read: the functions, the contracts, the library and the tooling)."""
-    root = into / "next-release"
+    # A path of its own per change: devstack.stack.candidate names a tree's bundles once per process.
+    root = into / f"next-release-{path.replace('/', '-')}"
     shutil.rmtree(root, ignore_errors=True)
     for part in ("functions", "contracts", "shared/wellness", "scripts/devstack"):
         shutil.copytree(REPO_ROOT / part, root / part, ignore=IGNORED)
