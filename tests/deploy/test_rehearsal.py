@@ -11,17 +11,17 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from devstack.catalog import REPO_ROOT
-from devstack.deploy.standin import rehearse, schema
+from devstack.deploy.standin import rehearse, scenarios, schema
+from devstack.stack import candidate
 
 pytestmark = pytest.mark.e2e
-
-ENVS = ["qa", "prod"]
 
 
 @pytest.fixture(autouse=True)
@@ -88,49 +88,93 @@ def test_a_conditional_between_a_list_and_a_string_fails_the_plan(tmp_path: Path
     assert "Inconsistent conditional result types" in failed.value.output
 
 
-# What each environment's rehearsal ends with: qa round-trips; prod's protected data survives a destroy.
+# What each environment's plain rehearsal ends with: qa round-trips; prod's protected data survives a destroy.
 ENDINGS = {
     "qa": ["plan shows no change", "destroy", "apply again"],
     "prod": ["plan shows no change", "destroy", "import what destroy kept", "apply again"],
 }
 
 
-# Both releases, each step of deploy.yml's job (the plan of both environments included), then
-# destroy and apply: about 7 min per environment on a quiet machine, 15+ under load.
+def check_plain(env: str, names: list[str]) -> None:
+    assert names[-len(ENDINGS[env]) :] == ENDINGS[env]
+    assert {"1st database", "2nd database", "1st migrate", "2nd migrate", "1st promote", "2nd promote"} <= set(names)
+    assert ("1st seed" in names) is (env == "qa")
+
+
+# Both releases, each step of deploy.yml's job, then destroy and apply: about 7 min on a quiet machine.
 @pytest.mark.timeout(2400)
-@pytest.mark.parametrize("env", ENVS)
-def test_two_releases_then_destroy_and_apply_pass_on_the_stand_ins(
-    env: str, tmp_path: Path, local_stack: Any, packaged: Path
+def test_prod_two_releases_then_destroy_and_apply_pass_on_the_stand_ins(
+    tmp_path: Path, local_stack: Any, packaged: Path
 ) -> None:
     timings = rehearse.rehearse(
-        env,
+        "prod",
         tmp_path / "work",
         log=print,  # the steps and their times, as they happen, in the test's output
         base_url=local_stack.gateway_url,
         packaged=packaged,
+        prometheus_url=local_stack.prometheus_url,
     )
-    names = [name for name, _ in timings]
-    assert names[-len(ENDINGS[env]) :] == ENDINGS[env]
-    assert {"1st database", "2nd database", "1st migrate", "2nd migrate"} <= set(names)
-    assert ("1st seed" in names) is (env == "qa")
+    check_plain("prod", [name for name, _ in timings])
 
 
-@pytest.mark.timeout(2400)  # two releases and a rollback (no destroy): a few minutes, more under load
-def test_rollback_after_a_migration_serves_the_older_release(tmp_path: Path, local_stack: Any, packaged: Path) -> None:
-    """Release N, release N+1 whose migration expands the schema, scripts/rollback to N: N's revisions
-    and gateway config are live again, N's migration job says `ahead` and does nothing, N serves."""
-    from devstack.deploy.standin import scenarios
-
-    timings = rehearse.rehearse(
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory: pytest.TempPathFactory, local_stack: Any, packaged: Path) -> Iterator[rehearse.Rehearsal]:
+    """qa's first release (package, init, plan, each step of deploy.yml's job), played once for the module:
+    every qa test below starts from it (`Rehearsal.scenario` restores its snapshot first)."""
+    assert local_stack.prometheus_url, "the local stack runs Prometheus (apt-get install prometheus)"
+    with rehearse.Rehearsal(
         "qa",
-        tmp_path / "work",
+        tmp_path_factory.mktemp("rehearse-qa") / "work",
         log=print,
         base_url=local_stack.gateway_url,
-        database_url=local_stack.database_url,
         packaged=packaged,
-        scenario=scenarios.RollbackAfterMigration,
-    )
-    assert [name for name, _ in timings][-4:] == [
+        database_url=local_stack.database_url,
+        prometheus_url=local_stack.prometheus_url,
+        stack=local_stack,
+    ) as played:
+        played.play(played.release.first_steps())
+        played.snapshot()
+        yield played
+
+
+@pytest.mark.timeout(2400)  # the first release (once for the module) and N+1 up to its smoke
+def test_a_release_with_a_broken_endpoint_is_stopped_by_the_smoke(qa: rehearse.Rehearsal) -> None:
+    """N+1's program-list raises: its candidate is applied, the smoke through the candidate fails on the programs,
+    promote never runs; the stand-in and the local stack still serve N."""
+    names = [name for name, _ in qa.scenario(scenarios.broken_endpoint)]
+    assert names[-2:] == ["2nd smoke: stopped", "not promoted: N serves"]
+    assert "smoke: FAILED: programs listed failed (500" in qa.said["2nd smoke: stopped"]
+    assert "2nd promote" not in names
+    assert "program-list serves N's" in qa.said["not promoted: N serves"]
+
+
+@pytest.mark.timeout(2400)
+def test_a_release_with_a_broken_subscriber_is_stopped_by_the_smoke(qa: rehearse.Rehearsal, local_stack: Any) -> None:
+    """N+1's reporting-on-task-completed raises: only its candidate receives the smoke's task.completed, the
+    completion is never reported, the smoke fails and promote never runs; N's subscriber still reports."""
+    names = [name for name, _ in qa.scenario(scenarios.broken_subscriber)]
+    assert names[-2:] == ["2nd smoke: stopped", "not promoted: N serves"]
+    assert "smoke: FAILED: completion reported failed" in qa.said["2nd smoke: stopped"]
+    log = local_stack.state_dir / "logs" / f"{candidate.PREFIX}reporting-on-task-completed.log"
+    assert "a candidate bug" in log.read_text()  # the candidate got the event and failed on it
+    assert "reporting-on-task-completed serves N's" in qa.said["not promoted: N serves"]
+
+
+@pytest.mark.timeout(2400)  # two releases' applies and the promotion's steps
+def test_a_healthy_release_is_promoted_in_steps_and_a_regressed_one_rolled_back(qa: rehearse.Rehearsal) -> None:
+    """N+1 goes 10 % → 50 % → 100 % while its numbers hold; N+2, whose 5xx rate rises at 10 %, is put back by
+    the watch (devstack.deploy.promote) with no one's help, and the record still names N+1."""
+    names = [name for name, _ in qa.scenario(scenarios.ProgressivePromotion)]
+    assert names[-3:] == ["2nd record (write)", "3rd candidate apply", "3rd promote: rolled back"]
+    assert "REGRESSED" in qa.said["3rd promote: rolled back"]
+
+
+@pytest.mark.timeout(2400)  # a release and a rollback
+def test_rollback_after_a_migration_serves_the_older_release(qa: rehearse.Rehearsal) -> None:
+    """Release N+1 whose migration expands the schema, scripts/rollback to N: N's revisions and gateway config
+    are live again, N's migration job says `ahead` and does nothing, N serves."""
+    names = [name for name, _ in qa.scenario(scenarios.RollbackAfterMigration)]
+    assert names[-4:] == [
         "scripts/rollback qa first",
         "first is live again",
         "N's migration job: ahead",
@@ -138,27 +182,9 @@ def test_rollback_after_a_migration_serves_the_older_release(tmp_path: Path, loc
     ]
 
 
-@pytest.mark.timeout(2400)  # three releases' applies and the promotion's steps: a few minutes, more under load
-def test_a_healthy_release_is_promoted_in_steps_and_a_regressed_one_rolled_back(
-    tmp_path: Path, local_stack: Any, packaged: Path
-) -> None:
-    """N+1 goes 10 % → 50 % → 100 % while its numbers hold; N+2, whose 5xx rate rises at 10 %, is put back by
-    the watch (devstack.deploy.promote) with no one's help, and the record still names N+1."""
-    from devstack.deploy.standin import scenarios
-
-    assert local_stack.prometheus_url, "the local stack runs Prometheus (apt-get install prometheus)"
-    timings = rehearse.rehearse(
-        "qa",
-        tmp_path / "work",
-        log=print,
-        base_url=local_stack.gateway_url,
-        database_url=local_stack.database_url,
-        prometheus_url=local_stack.prometheus_url,
-        packaged=packaged,
-        scenario=scenarios.ProgressivePromotion,
-    )
-    assert [name for name, _ in timings][-3:] == [
-        "2nd record (write)",
-        "3rd candidate apply",
-        "3rd promote: rolled back",
-    ]
+@pytest.mark.timeout(2400)  # the second release, then destroy and apply: last, as it takes qa down
+def test_qa_two_releases_then_destroy_and_apply_pass_on_the_stand_ins(qa: rehearse.Rehearsal) -> None:
+    qa.restore()
+    first = [name for name, _ in qa.release.first_steps()]  # played by the fixture
+    check_plain("qa", first + [name for name, _ in qa.play(qa.release.later_steps())])
+    assert "promote: the candidates are live at 100 %" in qa.said["2nd promote"]  # the promote tool, in steps

@@ -164,17 +164,33 @@ def test_promotion_is_stepped_and_watched_and_the_summary_shows_its_steps() -> N
     by_id = {step.get("id"): step for step in steps}
     promote = by_id["promote"]["run"]
     assert "devstack.deploy.promote" in promote and "--project" in promote and "promotion.jsonl" in promote
-    assert "--instant" not in promote, "the catalog's steps decide; [100] is the instant switch"
+    # The catalog's steps decide, unless a manual run asks for the instant switch.
+    assert by_id["promote"]["env"] == {"INSTANT": "${{ inputs.action == 'release-instant' }}"}
+    assert 'if [[ "$INSTANT" == true ]]; then instant=(--instant); fi' in promote
+    assert promote.rstrip().endswith('"${instant[@]}"')
     assert "promotion.jsonl" in steps[-1]["env"]["PROMOTION_STEPS"]
+
+
+def test_a_manual_run_can_release_its_ref_with_the_instant_switch() -> None:
+    doc = deploy()
+    action = doc[True]["workflow_dispatch"]["inputs"]["action"]
+    assert action["type"] == "choice" and action["options"] == ["rollback", "release-instant"]
+    assert action["default"] == "rollback", "a manual run with no choice made releases nothing"
+    jobs = doc["jobs"]
+    # Through the gate (CI green on this very commit) and the whole job, smoke included: only promote differs.
+    assert jobs["gate"]["if"] == "github.event_name == 'push' || inputs.action == 'release-instant'"
+    assert jobs["deploy"]["needs"] == "gate" and "if" not in jobs["deploy"]
+    assert "inputs.action == 'rollback'" in jobs["rollback"]["if"]
 
 
 def test_a_manual_run_rolls_back_in_one_apply_and_never_migrates() -> None:
     doc = deploy()
-    assert set(doc[True]["workflow_dispatch"]["inputs"]) == {"release"}
+    assert set(doc[True]["workflow_dispatch"]["inputs"]) == {"action", "release"}
     jobs = doc["jobs"]
-    assert jobs["gate"]["if"] == "github.event_name == 'push'"  # and deploy needs gate: a manual run releases nothing
+    # deploy needs gate: a manual rollback releases nothing
+    assert "github.event_name == 'push' ||" in jobs["gate"]["if"] and "'rollback'" not in jobs["gate"]["if"]
     rollback = jobs["rollback"]
-    assert rollback["if"] == "github.event_name == 'workflow_dispatch'"
+    assert rollback["if"] == "github.event_name == 'workflow_dispatch' && inputs.action == 'rollback'"
     assert rollback["environment"] == jobs["deploy"]["environment"]
     assert rollback["permissions"] == {"contents": "read", "id-token": "write"}
     runs = "\n".join(str(step.get("run", "")) for step in rollback["steps"])

@@ -1,6 +1,6 @@
 """Rehearse an environment's releases with the real Terraform CLI on the stand-in providers.
 
-    scripts/rehearse-deploy qa|prod [--keep DIR] [--base-url GATEWAY] [--scenario NAME]
+    scripts/rehearse-deploy qa|prod [--keep DIR] [--base-url GATEWAY] [--scenario NAME ...] [--state-dir DIR]
 
 Works in a scratch copy (`Workspace`): terraform/ copied, the rest of the repository linked, so
 nothing in the checkout changes. The env root's `backend "gcs" {}` is replaced by a local
@@ -19,10 +19,13 @@ one bundle changes → the same job again, whose plan may change that function's
 (prod) import what the destroy kept → apply again. A failing step stops it with terraform's (or
 the tool's) own error. The database bootstrap and the migration job run on the stand-in Cloud
 SQL instance; smoke and seed go to a running local stack (`--base-url`, its gateway), and
-without one say they were not rehearsed.
-`--scenario rollback|progressive` plays another sequence on the same steps
-(standin/scenarios.py: a rollback after a migration; a promotion in steps, healthy and regressed);
-they also need the stack's database (`--database-url`) and Prometheus (`--prometheus-url`).
+without one say they were not rehearsed; promote runs deploy.yml's promote tool, its watch
+reading the stack's Prometheus (`--prometheus-url`; without one, the switch at once).
+`--scenario NAME` (again for more) plays the first release once, then each scenario from it
+(`Rehearsal`: a snapshot of what the first release left, restored before each; standin/scenarios.py:
+a rollback after a migration; a promotion in steps, healthy and regressed; a broken endpoint and
+a broken subscriber stopped by the smoke). They need the local stack: `--state-dir` (scripts/dev
+up's, which names its gateway, database and Prometheus).
 """
 
 from __future__ import annotations
@@ -38,12 +41,18 @@ import sys
 import tarfile
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol
 
 from devstack.catalog import REPO_ROOT
-from devstack.deploy.standin import apis, cloudsql, install, rules
+from devstack.deploy import watch
+from devstack.deploy.standin import apis, cloud_run_metrics, cloudsql, install, rules
+from devstack.deploy.standin.cloud_run_metrics import Traffic
+
+if TYPE_CHECKING:
+    from devstack.stack.stack import Stack
 
 LINKED = ("functions", "contracts", "shared", "scripts")
 
@@ -75,6 +84,10 @@ NOT_PLAYED = {
 DATA_STORES = ("google_sql_database_instance", "google_firestore_database")
 # The outcomes the Report step is given (deploy.yml's OUTCOMES).
 REPORTED = [*(step for step in PLAYED if step != "report"), "rollback"]
+# What a promotion's revisions report in each 15 s while it is watched (cloud_run_metrics): the
+# live revision's steady traffic, and a candidate as good as it (the plain rehearsal's releases).
+HEALTHY_LIVE = Traffic(calls=90, errors=1, latency_ms=100)
+HEALTHY = Traffic(calls=10, errors=0, latency_ms=100)
 
 
 class StepFailed(RuntimeError):
@@ -150,9 +163,11 @@ class Release:
         sql: cloudsql.Instance | None = None,
         database_url: str | None = None,
         prometheus_url: str | None = None,
+        stack: Stack | None = None,
     ) -> None:
         self.ws = ws
         self.base_url = base_url
+        self.stack = stack  # the local stack itself: where the smoke-stop scenarios start their candidates
         self.sql = sql  # the stand-in Cloud SQL instance (cloudsql.py): the database and migrate steps' target
         self.database_url = database_url  # the local stack's database: what its functions serve from (scenarios)
         self.prometheus_url = prometheus_url  # the watch's, in the progressive promotion scenario
@@ -241,12 +256,75 @@ class Release:
     def report(self, played: list[str]) -> str:
         """deploy.yml's Report: python -m devstack.deploy.report with each step's outcome (it fails unless released)."""
         outcomes = [f"{step}={'success' if step in played else 'skipped'}" for step in REPORTED]
-        return self.tool("devstack.deploy.report", *outcomes)
+        env = {**self.ws.environ, "PROMOTION_STEPS": str(self.temp / "promotion.jsonl")}
+        return self.ws.run([sys.executable, "-m", "devstack.deploy.report", *outcomes], cwd=REPO_ROOT, env=env)
 
     def promote(self) -> str:
-        return self.ws.terraform(
-            "apply", "-auto-approve", self.bundles, f"-var-file={self.temp / 'promote.tfvars.json'}"
+        """deploy.yml's promote step: devstack.deploy.promote, each step watched, then the blue/green switch.
+
+        The watch reads the local stack's Prometheus, where the revisions' numbers are written as
+        Cloud Run would report them (`cloud_run_metrics`): healthy here. Without a Prometheus there
+        is nothing to watch with, and the switch goes at once (`--instant`), as it says.
+        """
+        if self.prometheus_url is None:
+            code, _, output = self.promote_tool(None, int(time.time()), self.temp / "promotion.jsonl")
+            output = "no Prometheus given (--prometheus-url): promoted at once (--instant), unwatched\n" + output
+        else:
+            code, _, output = self.promote_tool(HEALTHY, int(time.time()), self.temp / "promotion.jsonl")
+        if code != 0:
+            raise StepFailed("promote", f"exit {code}\n{output}")
+        return output
+
+    def changed(self) -> dict[str, tuple[str, str]]:
+        """{function: (live revision, candidate revision)} of this release (devstack.deploy.watch's reading)."""
+        return watch.changed_functions(
+            json.loads((self.temp / "candidate.json").read_text()),
+            json.loads((self.temp / "release.tfvars.json").read_text()),
         )
+
+    def promote_tool(self, candidate: Traffic | None, end: int, report: Path) -> tuple[int, list[str], str]:
+        """deploy.yml's `python -m devstack.deploy.promote`: (exit, each step's decision, output).
+
+        What the live and candidate revisions report in the window ending at `end` is written to
+        the local stack's Prometheus first, and the watch judges that window (`--at`, `--settle 0`):
+        `--prometheus` stands in for `--project` (Cloud Monitoring's PromQL API, the same query
+        text). `candidate` None: `--instant`, nothing written or watched.
+        """
+        changed = self.changed()
+        if candidate is not None and changed:
+            assert self.prometheus_url is not None
+            series = [
+                sample
+                for function, (live, new) in changed.items()
+                for sample in cloud_run_metrics.samples(function, {live: HEALTHY_LIVE, new: candidate}, end, count=40)
+            ]
+            cloud_run_metrics.remote_write(self.prometheus_url, series)
+        report.unlink(missing_ok=True)  # one run's steps: deploy.yml's RUNNER_TEMP is new each run
+        watched = (
+            ["--instant", "--project", self.ws.terraform("output", "-raw", "project_id").strip()]
+            if candidate is None
+            else ["--prometheus", str(self.prometheus_url), "--settle", "0", "--at", str(end)]
+        )
+        t = self.temp
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "devstack.deploy.promote",
+                *("--tf-dir", str(self.ws.env_dir), "--bundles", str(self.ws.dist / "bundles.json")),
+                *("--live-vars", str(t / "release.tfvars.json"), "--promote-vars", str(t / "promote.tfvars.json")),
+                *("--candidates", str(t / "candidate.json"), "--report", str(report), *watched),
+            ],
+            cwd=REPO_ROOT,
+            env=self.ws.environ,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        decisions = (
+            [json.loads(line)["decision"] for line in report.read_text().splitlines()] if report.is_file() else []
+        )
+        return done.returncode, decisions, done.stdout + done.stderr
 
     def record(self, ref: str) -> str:
         return self.tool(
@@ -269,16 +347,16 @@ class Release:
             ["gcloud", "storage", "cp", str(page), f"gs://{bucket}/index.html", "--content-type=text/html"]
         )
 
-    def change_one_bundle(self) -> str:
-        """A new bundle for one function, as an edit to its code makes: only its revision may change.
-
-        Its archive is rewritten with one more file, gzipped tar like scripts/package's, under a
-        name with a new content hash.
+    def change_one_bundle(self, nth: int = 0, entry: str = "CHANGED") -> str:
+        """A new bundle for one function (the `nth` by name), as an edit to its code makes: only its revision
+        may change. Its archive is rewritten with one more file (`entry`), gzipped tar like
+        scripts/package's, under a name with a new content hash. The scenarios each change their own
+        function: the revisions they write numbers for in the shared Prometheus never meet.
         """
         manifest: dict[str, Any] = json.loads((self.ws.dist / "bundles.json").read_text())
-        name: str = sorted(manifest["bundles"])[0]
-        self.change_bundle(name, "CHANGED", b"the second release's change\n")
-        self.changed = name
+        name: str = sorted(manifest["bundles"])[nth]
+        self.change_bundle(name, entry, b"the next release's change\n")
+        self.changed_function = name
         return name
 
     def change_bundle(self, name: str, entry: str, content: bytes) -> str:
@@ -304,9 +382,9 @@ class Release:
         )
         shown = json.loads(self.ws.terraform("show", "-json", str(plan_file)))
         changed = [c["address"] for c in shown.get("resource_changes", []) if c["change"]["actions"] != ["no-op"]]
-        others = [a for a in changed if f'["{self.changed}"]' not in a]
+        others = [a for a in changed if f'["{self.changed_function}"]' not in a]
         if others or not changed:
-            raise StepFailed("second release", f"changed besides {self.changed}: {others or 'nothing'}")
+            raise StepFailed("second release", f"changed besides {self.changed_function}: {others or 'nothing'}")
         return "\n".join(changed)
 
     def plan_shows_no_change(self) -> str:
@@ -392,12 +470,21 @@ class Release:
         return [(f"{nth} {name}", step) for name, step in steps]
 
     def steps(self) -> list[tuple[str, Callable[[], str]]]:
-        first, second = self.release("1st"), self.release("2nd")
+        return [*self.first_steps(), *self.later_steps()]
+
+    def first_steps(self) -> list[tuple[str, Callable[[], str]]]:
+        """Package, init, plan and the first release: what every scenario starts from (`Rehearsal.snapshot`)."""
         return [
             ("package", self.ws.package),
             ("init", lambda: self.ws.terraform("init")),
             ("plan", lambda: self.ws.terraform("plan", self.bundles, "-var-file=" + str(self._first_vars()))),
-            *first,
+            *self.release("1st"),
+        ]
+
+    def later_steps(self) -> list[tuple[str, Callable[[], str]]]:
+        """The plain rehearsal after its first release: a second, no change left, destroy and apply again."""
+        second = self.release("2nd")
+        return [
             ("one bundle changes", self.change_one_bundle),
             second[0],  # the record, read
             ("2nd plan: one function", self.only_the_changed_function_changes),
@@ -428,11 +515,95 @@ def migration_job_env(state: dict[str, Any]) -> dict[str, str]:
 
 
 class Scenario(Protocol):
-    """Another sequence of steps on the same Release (standin/scenarios.py), and what undoes it."""
+    """Another sequence of steps after the first release (standin/scenarios.py), and what undoes it."""
 
     def steps(self) -> list[tuple[str, Callable[[], str]]]: ...
 
     def cleanup(self) -> None: ...
+
+
+class Rehearsal:
+    """A Workspace with its stand-ins running (`with`): steps played on it, each logged with its time.
+
+    A first release is played once (`Release.first_steps`) and `snapshot()` keeps what it left:
+    the Terraform state, the stand-in world (resources, secrets, objects such as the release
+    records), the runner's temp files and dist/. Each scenario then starts from that release
+    (`scenario()` restores it first), whatever the one before did. The stand-in Cloud SQL
+    instance and the local stack are not copied: a scenario that changes them puts them back
+    (its `cleanup`).
+    """
+
+    def __init__(
+        self,
+        env: str,
+        root: Path,
+        log: Callable[[str], None] = print,
+        source: Path = REPO_ROOT,
+        base_url: str | None = None,
+        packaged: Path | None = None,
+        database_url: str | None = None,
+        prometheus_url: str | None = None,
+        stack: Stack | None = None,
+    ) -> None:
+        self.ws = Workspace(root, env, source, packaged)
+        self.log = log
+        self.sql = cloudsql.Instance(root / "cloudsql")
+        self.apis = apis.Apis(self.ws.world, self.sql)
+        self.release = Release(self.ws, base_url, self.sql, database_url, prometheus_url, stack)
+        self.said: dict[str, str] = {}  # each step's output, by its name (the last time it was played)
+        self._kept = [self.ws.state.parent, self.ws.world.path.parent, self.release.temp, self.ws.dist]
+
+    def __enter__(self) -> Rehearsal:
+        self.sql.__enter__()
+        try:
+            self.apis.__enter__()
+        except BaseException:
+            self.sql.__exit__(None, None, None)
+            raise
+        self.ws.environ["GOOGLE_APIS_ENDPOINT"] = self.apis.endpoint
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        try:
+            self.apis.__exit__(kind, exc, tb)
+        finally:
+            self.sql.__exit__(kind, exc, tb)
+
+    def play(
+        self, steps: list[tuple[str, Callable[[], str]]], until: str | None = None, tell: bool = False
+    ) -> list[tuple[str, float]]:
+        """Each step in turn (up to and including `until`); `tell`: its last lines too. Its name and seconds."""
+        timings: list[tuple[str, float]] = []
+        for name, step in steps:
+            started = time.monotonic()
+            said = step()
+            self.said[name] = said
+            timings.append((name, time.monotonic() - started))
+            self.log(f"rehearse-deploy {self.ws.env}: {name:<26} {timings[-1][1]:6.1f} s")
+            if tell:
+                self.log("\n".join(f"    {line}" for line in said.strip().splitlines()[-6:]))
+            if name == until:
+                break
+        return timings
+
+    def snapshot(self) -> None:
+        for i, path in enumerate(self._kept):
+            shutil.copytree(path, self.ws.root / "snapshot" / str(i), symlinks=True, dirs_exist_ok=True)
+
+    def restore(self) -> None:
+        for i, path in enumerate(self._kept):
+            shutil.rmtree(path)
+            shutil.copytree(self.ws.root / "snapshot" / str(i), path, symlinks=True)
+
+    def scenario(self, make: Callable[[Release], Scenario]) -> list[tuple[str, float]]:
+        """A scenario from the snapshot's release; what it changed outside the snapshot undone after it."""
+        self.restore()
+        self.log(f"rehearse-deploy {self.ws.env}: scenario {getattr(make, '__name__', make)}")
+        played = make(self.release)
+        try:
+            return self.play(played.steps(), tell=True)
+        finally:
+            played.cleanup()
 
 
 def rehearse(
@@ -444,34 +615,25 @@ def rehearse(
     base_url: str | None = None,
     packaged: Path | None = None,
     database_url: str | None = None,
-    scenario: Callable[[Release], Scenario] | None = None,
+    scenarios: Sequence[Callable[[Release], Scenario]] = (),
     prometheus_url: str | None = None,
+    stack: Stack | None = None,
 ) -> list[tuple[str, float]]:
     """Run the steps (up to and including `until`) on source's terraform/; each step's name and seconds.
 
-    `packaged`: a dist/ that scripts/package already made of this checkout, copied instead of
-    packaging again (the tests rehearse several environments of one checkout).
+    Without `scenarios`, the plain rehearsal (`Release.steps`); with them, the first release once,
+    then each scenario from it. `packaged`: a dist/ that scripts/package already made of this
+    checkout, copied instead of packaging again (the tests rehearse several environments of one checkout).
     """
-    ws = Workspace(root, env, source, packaged)
-    timings: list[tuple[str, float]] = []
-    with cloudsql.Instance(root / "cloudsql") as sql, apis.Apis(ws.world, sql) as stand_in:
-        ws.environ["GOOGLE_APIS_ENDPOINT"] = stand_in.endpoint
-        release = Release(ws, base_url, sql, database_url, prometheus_url)
-        played = scenario(release) if scenario else None
-        try:
-            for name, step in played.steps() if played else release.steps():
-                started = time.monotonic()
-                said = step()
-                timings.append((name, time.monotonic() - started))
-                log(f"rehearse-deploy {env}: {name:<26} {timings[-1][1]:6.1f} s")
-                if played:  # a scenario's steps say what they showed
-                    log("\n".join(f"    {line}" for line in said.strip().splitlines()[-6:]))
-                if name == until:
-                    break
-        finally:
-            if played:
-                played.cleanup()
-    return timings
+    with Rehearsal(env, root, log, source, base_url, packaged, database_url, prometheus_url, stack) as rehearsal:
+        release = rehearsal.release
+        if not scenarios:
+            return rehearsal.play(release.steps(), until)
+        timings = rehearsal.play(release.first_steps())
+        rehearsal.snapshot()
+        for make in scenarios:
+            timings += rehearsal.scenario(make)
+        return timings
 
 
 def main(argv: list[str]) -> int:
@@ -482,18 +644,35 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it (default: a temporary one)")
     parser.add_argument("--base-url", help="a running local stack's gateway (scripts/dev up): smoke and seed")
     parser.add_argument("--database-url", help="that stack's database: the rollback scenario migrates it to N+1")
-    parser.add_argument("--scenario", choices=sorted(SCENARIOS), help="play a release scenario (standin/scenarios.py)")
-    parser.add_argument("--prometheus-url", help="that stack's Prometheus: what the progressive scenario's watch reads")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        choices=sorted(SCENARIOS),
+        help="play a release scenario after the first release (standin/scenarios.py); again for more, each from it",
+    )
+    parser.add_argument("--prometheus-url", help="that stack's Prometheus: what the promote step's watch reads")
+    parser.add_argument(
+        "--state-dir", type=Path, help="that stack's state (scripts/dev up's .local/dev): the smoke-stop scenarios"
+    )
     args = parser.parse_args(argv)
     root = args.keep or Path(tempfile.mkdtemp(prefix=f"rehearse-{args.env}-"))
+    stack = None
+    if args.state_dir is not None:
+        from devstack.stack.stack import Stack
+
+        stack = Stack.load(args.state_dir)
+        if stack is None:
+            print(f"rehearse-deploy: no stack running in {args.state_dir} (scripts/dev up)", file=sys.stderr)
+            return 1
     try:
         timings = rehearse(
             args.env,
             root,
-            base_url=args.base_url,
-            database_url=args.database_url,
-            scenario=SCENARIOS[args.scenario] if args.scenario else None,
-            prometheus_url=args.prometheus_url,
+            base_url=args.base_url or (stack.gateway_url if stack else None),
+            database_url=args.database_url or (stack.database_url if stack else None),
+            scenarios=[SCENARIOS[name] for name in args.scenario or []],
+            prometheus_url=args.prometheus_url or (stack.prometheus_url if stack else None),
+            stack=stack,
         )
     except StepFailed as exc:
         print(f"rehearse-deploy {args.env}: {exc.step} FAILED\n{exc.output[-6000:]}", file=sys.stderr)

@@ -1,14 +1,21 @@
-"""Release scenarios the rehearsal plays besides its two plain releases (`rehearse(..., scenario=)`).
+"""Release scenarios the rehearsal plays after its first release (`rehearse(..., scenarios=)`, `Rehearsal.scenario`).
+
+Each starts from the first release (N, recorded as `1st`; the Rehearsal restores its snapshot)
+and changes a function of its own, so that the revisions whose numbers they write into the
+local stack's Prometheus never meet.
 
 `progressive` (class ProgressivePromotion): a healthy release promoted in steps, and one whose
 error rate rises at the first step, rolled back by the watch.
 
-`rollback_after_migration`: release N; release N+1, whose migration expands the schema (N's
+`rollback` (RollbackAfterMigration): release N+1, whose migration expands the schema (N's
 migration files plus one revision, as in functions/db-migrate's own test); `scripts/rollback`
 to N. Then the stand-in state must have N's revisions at 100 % and N's API config on the live
 gateway, N's migration job must find the database ahead and do nothing, and the local stack
-(N's code) must pass the smoke on N+1's schema. N+1's revision is taken out of the local
-database afterwards, whatever happened, so the stack is left as it was found.
+(N's code) must pass the smoke on N+1's schema. N+1's revision is taken out of both databases
+afterwards, whatever happened, so the next scenario and the stack find them as they were.
+
+`broken-endpoint`, `broken-subscriber` (SmokeStops): N+1 with one function broken, applied as a
+candidate and stopped by the smoke; N still serves.
 """
 
 from __future__ import annotations
@@ -20,19 +27,22 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from devstack.catalog import REPO_ROOT
-from devstack.deploy import watch
-from devstack.deploy.standin import cloud_run_metrics
 from devstack.deploy.standin.cloud_run_metrics import Traffic
-from devstack.deploy.standin.rehearse import Release, Scenario, StepFailed
+from devstack.deploy.standin.rehearse import Release, Scenario, StepFailed, Workspace
+from devstack.stack import candidate
+
+if TYPE_CHECKING:
+    from devstack.stack.stack import Stack
 
 Steps = list[tuple[str, Callable[[], str]]]
-LATER = ("2nd", "plan shows", "destroy", "apply again")  # the plain rehearsal's, after its first release
 NEXT_REVISION = "rehearsal_next"  # N+1's migration: a revision id no real migration will take
 NEXT_TABLE = "rehearsal_next_release"
-FIRST = "1st"  # the ref the plain rehearsal's first release records (Release.release("1st"))
+FIRST = "1st"  # the ref the first release records (Release.first_steps)
+# Which function (by its place in the bundles' sorted names) each scenario changes: its own.
+ROLLBACK_CHANGES, PROGRESSIVE_CHANGES = 1, 2
 
 
 def next_release_migrations(into: Path) -> Path:
@@ -53,12 +63,6 @@ def next_release_migrations(into: Path) -> Path:
         f'def downgrade() -> None:\n    op.drop_table("{NEXT_TABLE}")\n'
     )
     return files
-
-
-def first_release(release: Release) -> Steps:
-    """The plain rehearsal's steps up to its first release, without the plan (the applies show it) or the
-    seed (the plain rehearsals seed the same addresses; again here, they meet the per-address throttle)."""
-    return [s for s in release.steps() if s[0] != "plan" and not s[0].startswith(LATER) and not s[0].endswith("seed")]
 
 
 class RollbackAfterMigration:
@@ -130,36 +134,20 @@ class RollbackAfterMigration:
             raise StepFailed("older migration job", said)
         return said
 
-    def restore_database(self) -> str:
-        """Take N+1's revision out of the local stack's database (the rehearsal's, not a release's, business)."""
-        from alembic.script import ScriptDirectory
-        from sqlalchemy import create_engine, text
-
-        from wellness.migrations import alembic_config
-
-        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-        engine = create_engine(str(self.release.database_url))
-        try:
-            with engine.begin() as conn:
-                conn.execute(text(f"DROP TABLE IF EXISTS {NEXT_TABLE}"))
-                conn.execute(
-                    text("UPDATE alembic_version SET version_num = :head WHERE version_num = :next"),
-                    {"head": head, "next": NEXT_REVISION},
-                )
-                conn.execute(text("DELETE FROM alembic_lineage WHERE revision = :next"), {"next": NEXT_REVISION})
-        finally:
-            engine.dispose()
-        return "restored"
-
     def cleanup(self) -> None:
-        if self.release.database_url is not None:
-            self.restore_database()
+        """Take N+1's revision out of the stand-in instance and the local stack's database (the rehearsal's,
+        not a release's, business): the next scenario's releases migrate from N's head again."""
+        try:
+            if self.release.sql is not None:
+                restore_database(self.release.migration_job_environment()["DATABASE_URL"])
+        finally:
+            if self.release.database_url is not None:
+                restore_database(self.release.database_url)
 
     def steps(self) -> Steps:
         r = self.release
-        first = first_release(r)
         return [
-            *first,
+            ("2nd: one bundle changes", lambda: r.change_one_bundle(ROLLBACK_CHANGES, "CHANGED-ROLLBACK")),
             ("2nd record (read)", r.read_record),
             ("2nd candidate apply", r.candidate),
             ("2nd migrate: N+1 expands", self.migrate_next),
@@ -172,6 +160,28 @@ class RollbackAfterMigration:
         ]
 
 
+def restore_database(url: str) -> str:
+    """N+1's table and revision out of a database migrated to it (nothing where it is not)."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine, text
+
+    from wellness.migrations import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP TABLE IF EXISTS {NEXT_TABLE}"))
+            conn.execute(
+                text("UPDATE alembic_version SET version_num = :head WHERE version_num = :next"),
+                {"head": head, "next": NEXT_REVISION},
+            )
+            conn.execute(text("DELETE FROM alembic_lineage WHERE revision = :next"), {"next": NEXT_REVISION})
+    finally:
+        engine.dispose()
+    return "restored"
+
+
 def _resources(module: dict[str, Any]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = list(module.get("resources", []))
     for child in module.get("child_modules", []):
@@ -179,80 +189,40 @@ def _resources(module: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-class ProgressivePromotion:
-    """Release N; N+1 promoted in steps while healthy; N+2, whose errors rise at 10 %, rolled back by itself.
+def traffic(ws: Workspace) -> dict[str, dict[str, int]]:
+    """{service: {revision: percent}} in the stand-in state."""
+    state: dict[str, Any] = json.loads(ws.terraform("show", "-json"))
+    return {
+        r["values"]["name"]: {t["revision"]: t["percent"] for t in r["values"]["traffic"]}
+        for r in _resources(state["values"]["root_module"])
+        if r["type"] == "google_cloud_run_v2_service"
+    }
 
-    The steps are devstack.deploy.promote on the stand-in Terraform; the watch reads the local
-    stack's Prometheus with the query text it sends Cloud Monitoring. What the two revisions
-    report is written there by `cloud_run_metrics` (Cloud Run's metrics, stood in for), each
-    release's recording ending at its own instant (`--at`), so that they never overlap.
+
+class ProgressivePromotion:
+    """N+1 promoted in steps while healthy; N+2, whose errors rise at 10 %, rolled back by itself.
+
+    The steps are devstack.deploy.promote on the stand-in Terraform (`Release.promote_tool`); the
+    watch reads the local stack's Prometheus with the query text it sends Cloud Monitoring. What
+    the two revisions report is written there by `cloud_run_metrics` (Cloud Run's metrics, stood
+    in for), each release's recording ending at its own instant (`--at`), so that they never overlap.
     """
 
     def __init__(self, release: Release) -> None:
         self.release = release
         self.ws = release.ws
-        self.third = release.temp / "third"
 
-    def _prometheus(self) -> str:
-        url = self.release.prometheus_url
-        if not url:
+    def _prometheus(self) -> None:
+        if not self.release.prometheus_url:
             raise StepFailed("progressive promotion", "needs the local stack's Prometheus (--prometheus-url)")
-        return str(url)
-
-    def _changed(self) -> dict[str, tuple[str, str]]:
-        return watch.changed_functions(
-            json.loads((self.release.temp / "candidate.json").read_text()),
-            json.loads((self.release.temp / "release.tfvars.json").read_text()),
-        )
-
-    def _promote(self, candidate: Traffic, end: int, report: Path) -> tuple[int, list[str], str]:
-        """Record both revisions' traffic ending at `end`, promote judging there: (exit, decisions, output)."""
-        changed = self._changed()
-        series = [
-            sample
-            for function, (live, new) in changed.items()
-            for sample in cloud_run_metrics.samples(
-                function, {live: Traffic(calls=90, errors=1, latency_ms=100), new: candidate}, end, count=40
-            )
-        ]
-        cloud_run_metrics.remote_write(self._prometheus(), series)
-        t = self.release.temp
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "devstack.deploy.promote",
-                *("--tf-dir", str(self.ws.env_dir), "--bundles", str(self.ws.dist / "bundles.json")),
-                *("--live-vars", str(t / "release.tfvars.json"), "--promote-vars", str(t / "promote.tfvars.json")),
-                *("--candidates", str(t / "candidate.json"), "--prometheus", self._prometheus()),
-                *("--settle", "0", "--at", str(end), "--report", str(report)),
-            ],
-            cwd=REPO_ROOT,
-            env=self.ws.environ,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        decisions = (
-            [json.loads(line)["decision"] for line in report.read_text().splitlines()] if report.is_file() else []
-        )
-        return done.returncode, decisions, done.stdout + done.stderr
-
-    def _traffic(self) -> dict[str, dict[str, int]]:
-        """{service: {revision: percent}} in the stand-in state."""
-        state: dict[str, Any] = json.loads(self.ws.terraform("show", "-json"))
-        return {
-            r["values"]["name"]: {t["revision"]: t["percent"] for t in r["values"]["traffic"]}
-            for r in _resources(state["values"]["root_module"])
-            if r["type"] == "google_cloud_run_v2_service"
-        }
 
     def healthy_in_steps(self) -> str:
-        changed = self._changed()
-        code, decisions, output = self._promote(
+        self._prometheus()
+        changed = self.release.changed()
+        code, decisions, output = self.release.promote_tool(
             Traffic(calls=10, errors=0, latency_ms=100), int(time.time()) - 1200, self.release.temp / "second.jsonl"
         )
-        served = self._traffic()
+        served = traffic(self.ws)
         wrong = {f: served[f] for f, (_, new) in changed.items() if served[f].get(new) != 100}
         if code != 0 or decisions != ["continue", "continue", "promoted"] or wrong or not changed:
             raise StepFailed("healthy promotion", f"exit {code}, {decisions}, not at 100 %: {wrong}\n{output}")
@@ -260,16 +230,17 @@ class ProgressivePromotion:
 
     def third_release(self) -> str:
         """The same function changes again (its own entry: the second change's name is taken), and its candidate."""
-        self.release.change_bundle(self.release.changed, "CHANGED-THIRD", b"the third release's change\n")
+        self.release.change_bundle(self.release.changed_function, "CHANGED-THIRD", b"the third release's change\n")
         self.release.read_record()
         return self.release.candidate()
 
     def errors_rise_rolled_back(self) -> str:
-        changed = self._changed()
-        code, decisions, output = self._promote(
+        self._prometheus()
+        changed = self.release.changed()
+        code, decisions, output = self.release.promote_tool(
             Traffic(calls=10, errors=3, latency_ms=100), int(time.time()), self.release.temp / "third.jsonl"
         )
-        served = self._traffic()
+        served = traffic(self.ws)
         back = {f: served[f] for f, (live, _) in changed.items() if served[f].get(live) != 100}
         record = json.loads(self.ws.run(["gcloud", "storage", "cat", self.release.record_url]))
         if code != 3 or decisions != ["roll back", "rolled back"] or back or not changed or record["ref"] != "second":
@@ -277,13 +248,12 @@ class ProgressivePromotion:
         return output
 
     def cleanup(self) -> None:
-        pass  # the samples stay in the local Prometheus, under the stand-in's revision names only
+        pass  # the samples stay in the local Prometheus, under this scenario's revision names only
 
     def steps(self) -> Steps:
         r = self.release
-        first = first_release(r)
         return [
-            *first,
+            ("2nd: one bundle changes", lambda: r.change_one_bundle(PROGRESSIVE_CHANGES, "CHANGED-PROGRESSIVE")),
             ("2nd record (read)", r.read_record),
             ("2nd candidate apply", r.candidate),
             ("2nd promote: in steps", self.healthy_in_steps),
@@ -293,7 +263,141 @@ class ProgressivePromotion:
         ]
 
 
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", "tests", "test_*.py")
+# Release N+1's changed bundles, by N+1's own packager (run with its tree's scripts/ and shared/).
+WRITE_BUNDLES = (
+    "import json, sys; from pathlib import Path; from devstack.deploy import package; "
+    "print(json.dumps({n: package.write_bundle(n, Path(sys.argv[1])).name for n in sys.argv[2:]}))"
+)
+
+
+def next_release_tree(into: Path, path: str, old: str, new: str) -> Path:
+    """Release N+1's checkout: this one with `old` replaced by `new` in one file (of what the packager and
+    the local candidate read: the functions, the contracts, the library and the tooling)."""
+    # A path of its own per change: devstack.stack.candidate names a tree's bundles once per process.
+    root = into / f"next-release-{path.replace('/', '-')}"
+    shutil.rmtree(root, ignore_errors=True)
+    for part in ("functions", "contracts", "shared/wellness", "scripts/devstack"):
+        shutil.copytree(REPO_ROOT / part, root / part, ignore=IGNORED)
+    target = root / path
+    text = target.read_text()
+    if old not in text:
+        raise StepFailed("next release", f"{path} no longer holds {old!r}: update the scenario's planted change")
+    target.write_text(text.replace(old, new))
+    return root
+
+
+class SmokeStops:
+    """N+1 with one function broken: applied as a candidate, stopped by the smoke, never promoted; N serves.
+
+    N+1 is a checkout with one change (`next_release_tree`), its changed bundles made by its own
+    packager into dist/. The release's steps run as deploy.yml runs them up to the smoke, which
+    goes through the local candidate (devstack.stack.candidate: the changed function runs from
+    N+1's tree beside the live one, behind a candidate gateway, and the subscriptions' candidate
+    lanes push the smoke's events to it), as deploy.yml's goes through the candidate gateway. It
+    must fail, naming `failed`; deploy.yml stops at a failed step, so promote is not played.
+    Then the stand-in still serves N's revision at 100 % with N+1's at 0 %, the record still
+    names N, no candidate process is left, and the smoke through the live gateway passes.
+    """
+
+    def __init__(self, release: Release, function: str, old: str, new: str, failed: str) -> None:
+        self.release = release
+        self.ws = release.ws
+        self.function, self.old, self.new, self.failed = function, old, new, failed
+        self.tree: Path | None = None
+        self.smoke_said = ""
+
+    def _stack(self) -> Stack:
+        if self.release.stack is None:
+            raise StepFailed("smoke-stop scenario", "needs the local stack (--state-dir)")
+        return self.release.stack
+
+    def next_release(self) -> str:
+        main = f"functions/{self.function}/main.py"
+        tree = self.tree = next_release_tree(self.release.temp, main, self.old, self.new)
+        changed = candidate.changed_functions(REPO_ROOT, tree)
+        if changed != [self.function]:
+            raise StepFailed("next release", f"N+1 changes {changed}, not only {self.function}")
+        env = {**self.ws.environ, "PYTHONPATH": f"{tree / 'scripts'}:{tree / 'shared'}"}
+        written = json.loads(self.ws.run([sys.executable, "-c", WRITE_BUNDLES, str(self.ws.dist), *changed], env=env))
+        manifest: dict[str, Any] = json.loads((self.ws.dist / "bundles.json").read_text())
+        manifest["bundles"].update(written)
+        (self.ws.dist / "bundles.json").write_text(json.dumps(manifest, indent=2))
+        return f"N+1 changes {self.function} ({self.new.strip()!r}): bundle {written[self.function]}"
+
+    def _smoke(self, base_url: str) -> bool:
+        """scripts/smoke through a gateway with the stack's mailbox (every step tried); its output kept."""
+        argv = [str(REPO_ROOT / "scripts" / "smoke"), "--base-url", base_url, "--event-timeout", "30"]
+        argv += ["--mail-dir", str(self._stack().mail_dir)]
+        done = subprocess.run(argv, env=self.ws.environ, capture_output=True, text=True, check=False)
+        self.smoke_said = done.stdout + done.stderr
+        return done.returncode == 0
+
+    def smoke_stops(self) -> str:
+        assert self.tree is not None
+        promoted = candidate.release(self._stack(), self.tree, self._smoke)
+        if promoted or f"smoke: FAILED: {self.failed}" not in self.smoke_said:
+            raise StepFailed("smoke", f"{'promoted' if promoted else 'not the failure expected'}:\n{self.smoke_said}")
+        return f"{self.smoke_said.strip()}\nnot promoted: the candidate's processes are stopped"
+
+    def n_serves(self) -> str:
+        r, stack = self.release, self._stack()
+        live = json.loads((r.temp / "release.tfvars.json").read_text())["live_revisions"][self.function]
+        new = json.loads((r.temp / "candidate.json").read_text())["candidate_revisions"]["value"][self.function]
+        served = traffic(self.ws)[self.function]
+        record = json.loads(self.ws.run(["gcloud", "storage", "cat", r.record_url]))
+        left = [name for name in stack.processes if name.startswith(candidate.PREFIX)]
+        if new == live or served != {live: 100, new: 0} or record["ref"] != FIRST or left:
+            raise StepFailed("N serves", f"traffic {served} (N {live}, N+1 {new}), record {record['ref']}, left {left}")
+        if not self._smoke(str(stack.gateway_url)):
+            raise StepFailed("N serves", f"the smoke through the live gateway failed:\n{self.smoke_said}")
+        return (
+            f"stand-in: {self.function} serves N's {live} at 100 %, N+1's {new} at 0 %; the record names {FIRST}\n"
+            + self.smoke_said.strip().splitlines()[-1]
+        )
+
+    def cleanup(self) -> None:
+        if self.release.stack is not None:  # a candidate left by a step that failed half-way
+            candidate.Candidate(self.release.stack, self.tree or REPO_ROOT).stop()
+
+    def steps(self) -> Steps:
+        r = self.release
+        return [
+            ("2nd: N+1 breaks " + self.function, self.next_release),
+            ("2nd record (read)", r.read_record),
+            ("2nd candidate apply", r.candidate),
+            ("2nd secrets", r.secrets),
+            ("2nd database", r.database),
+            ("2nd migrate", r.migrate),
+            ("2nd smoke: stopped", self.smoke_stops),
+            ("not promoted: N serves", self.n_serves),
+        ]
+
+
+def broken_endpoint(release: Release) -> SmokeStops:
+    """GET /v1/programs raises in N+1: the smoke's `programs listed` meets a 500."""
+    ret = "    return ApiResponse(200, programs.list_programs("
+    return SmokeStops(
+        release, "program-list", ret, '    raise RuntimeError("a candidate bug")\n' + ret, "programs listed failed (500"
+    )
+
+
+def broken_subscriber(release: Release) -> SmokeStops:
+    """reporting-on-task-completed raises in N+1: only its candidate gets the smoke's task.completed, and the
+    completion is never reported."""
+    applied = "    reports.on_task_completed(store, event)"
+    return SmokeStops(
+        release,
+        "reporting-on-task-completed",
+        applied,
+        '    raise RuntimeError("a candidate bug")',
+        "completion reported failed",
+    )
+
+
 SCENARIOS: dict[str, Callable[[Release], Scenario]] = {
     "rollback": RollbackAfterMigration,
     "progressive": ProgressivePromotion,
+    "broken-endpoint": broken_endpoint,
+    "broken-subscriber": broken_subscriber,
 }
