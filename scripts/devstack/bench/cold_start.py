@@ -246,12 +246,18 @@ def bench(
     return Result(name, cpu, measured, floor, fn.cold_start_ms if fn else None)
 
 
-def _unpacked_bundle(name: str, workdir: Path) -> Path:
-    """The function's deployable bundle (what `scripts/package` archives), unpacked: its main.py."""
+def _unpacked_bundle(name: str, workdir: Path, python: str) -> Path:
+    """The function's deployable bundle (what `scripts/package` archives), unpacked: its main.py.
+
+    Compiled to bytecode as Google's buildpack does (`python3 -m compileall -f -q .`, see
+    devstack.deploy.precompile): without it every cold start here would compile the library's
+    source again (and never keep the result where PYTHONDONTWRITEBYTECODE is set).
+    """
     root = workdir / "bundles" / name
     for path, content in bundle_files(name).items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_bytes(content)
+    subprocess.run([python, "-m", "compileall", "-f", "-q", str(root)], check=True, stdout=subprocess.DEVNULL)
     return root / "main.py"
 
 
@@ -312,7 +318,7 @@ def main() -> int:
             elif args.from_repo:
                 source = FUNCTIONS_DIR / name / "main.py"
             else:  # as deployed: the bundle alone on the path, its contracts precompiled
-                source = _unpacked_bundle(name, workdir)
+                source = _unpacked_bundle(name, workdir, args.python)
                 env["PYTHONPATH"] = str(source.parent)
             launcher = Launcher(args.python, env, workdir)
             print(bench(name, fn, source, table[name], launcher, args.runs, _cpu_of(fn, args.cpu)).row(), flush=True)

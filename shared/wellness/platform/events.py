@@ -19,13 +19,15 @@ import json
 import uuid
 from typing import Any, Mapping
 
-from . import contracts, smoke, tracing
+from . import compiled_schemas, contracts, smoke, tracing
 from .clock import timestamp
 
 
 def _check(schema: dict[str, Any], instance: Any, *, where: str) -> list[dict[str, Any]]:
-    """`schemas.check`, imported by the first event checked: a function that neither publishes nor
-    receives events (a read endpoint) never loads jsonschema (about 130 ms of a cold start)."""
+    """`schemas.check`, after the validator packaging generated (compiled_schemas): a valid event
+    never loads jsonschema (about 130 ms of a cold start at 0.5 vCPU); an invalid one gets its details there."""
+    if compiled_schemas.accepts(compiled_schemas.schema_key(schema), instance):
+        return []
     from .schemas import check as check_schema
 
     return check_schema(schema, instance, where=where)

@@ -22,7 +22,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING, Any, Mapping
 
-from . import contracts, text
+from . import compiled_schemas, contracts, text
 from .errors import NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def _escape(segment: str) -> str:
     return segment.replace("~", "~0").replace("/", "~1")
 
 
-def _resolve(doc: dict[str, Any], param: dict[str, Any]) -> dict[str, Any]:
+def _resolve(doc: Mapping[str, Any], param: dict[str, Any]) -> dict[str, Any]:
     """A parameter, or the one its `$ref` names (`#/parameters/Name`: shared by several operations)."""
     ref = param.get("$ref")
     if not ref:
@@ -103,9 +103,8 @@ def _resolve(doc: dict[str, Any], param: dict[str, Any]) -> dict[str, Any]:
     return resolved
 
 
-@cache
-def _index() -> dict[str, Operation]:
-    doc = contracts.openapi()
+def index(doc: Mapping[str, Any]) -> dict[str, Operation]:
+    """Every operation of an OpenAPI document by its operationId."""
     top_security = doc.get("security", [])
     ops: dict[str, Operation] = {}
     for found in document_operations(doc):
@@ -131,6 +130,11 @@ def _index() -> dict[str, Operation]:
     return ops
 
 
+@cache
+def _index() -> dict[str, Operation]:
+    return index(contracts.openapi())
+
+
 def operation(operation_id: str) -> Operation:
     try:
         return _index()[operation_id]
@@ -140,8 +144,8 @@ def operation(operation_id: str) -> Operation:
 
 @cache
 def _validator() -> DocumentValidator:
-    # jsonschema loads with the first body or parameter to check, not at cold start: an operation
-    # that takes neither (GET /v1/me/profile) never pays for it.
+    # jsonschema loads with the first body or parameter to check that a bundle's generated validator
+    # (compiled_schemas) does not pass as it is: never at cold start, and for a valid request not at all.
     from .schemas import DocumentValidator
 
     return DocumentValidator(contracts.openapi())
@@ -163,6 +167,11 @@ _PARAM_SCHEMA_KEYS = (
     "maxItems",
     "x-text",
 )
+
+
+def parameter_schema(param: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of a query or path parameter: its declaration's schema keywords."""
+    return {k: param[k] for k in _PARAM_SCHEMA_KEYS if k in param}
 
 
 def _convert(raw: str, kind: str | None) -> Any:
@@ -199,10 +208,14 @@ def check_parameters(op: Operation, query: Mapping[str, str], path_params: Mappi
         if broken:
             problems.append({"field": f"{where}.{name}", "message": broken})
             continue
-        from .schemas import prepare  # see _validator: only operations with parameters load jsonschema
+        schema = parameter_schema(param)
+        value = _convert(source[name], param.get("type"))
+        if compiled_schemas.accepts(compiled_schemas.schema_key(schema), value):
+            values[name] = value  # valid as it is, by the validator packaging generated: no jsonschema
+            continue
+        from .schemas import prepare  # see _validator: only a parameter to explain or normalise loads jsonschema
 
-        schema = {k: param[k] for k in _PARAM_SCHEMA_KEYS if k in param}
-        value, found = prepare(schema, _convert(source[name], param.get("type")), where=f"{where}.{name}")
+        value, found = prepare(schema, value, where=f"{where}.{name}")
         problems += found
         values[name] = value
     # An id that cannot exist names no resource: 404, as for an id that does not exist.
@@ -237,6 +250,8 @@ def parse_body(op: Operation, raw: bytes, content_type: str | None, max_bytes: i
         problems = unstorable_strings(body, where="body")
     if problems:
         raise ValidationError("validation_failed", "The body does not match the contract.", problems)
+    if compiled_schemas.accepts(compiled_schemas.pointer_key(op.body_pointer), body):
+        return body  # valid as it is, by the validator packaging generated: no jsonschema
     body, problems = _validator().prepare(op.body_pointer, body, where="body")
     if problems:
         raise ValidationError("validation_failed", "The body does not match the contract.", problems)

@@ -20,9 +20,7 @@ it, and `DocumentValidator.prepare` hands back the instance with those strings i
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import uuid
 from collections.abc import Iterator
 from typing import Any, Callable
 
@@ -32,40 +30,18 @@ from jsonschema.validators import extend
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT7
 
-from . import text
+from . import compiled_schemas, text
+
+
+def _string_format(check: Callable[[str], bool]) -> Callable[[object], bool]:
+    """A format applies to strings only: any other type passes it (the `type` rule is another check)."""
+    return lambda value: not isinstance(value, str) or check(value)
+
 
 FORMATS = FormatChecker(formats=())
-
-
-@FORMATS.checks("date", raises=ValueError)  # type: ignore[untyped-decorator]
-def _is_date(value: object) -> bool:
-    return not isinstance(value, str) or bool(dt.date.fromisoformat(value)) and len(value) == 10
-
-
-@FORMATS.checks("date-time", raises=ValueError)  # type: ignore[untyped-decorator]
-def _is_datetime(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed.tzinfo is not None and "T" in value.upper()
-
-
-# RFC 5322 dot-atom local part and a DNS host name with a dot: what mail servers take, in ASCII.
-# (Internationalised addresses would be the "idn-email" format.)
-_EMAIL = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
-)
-
-
-@FORMATS.checks("email")  # type: ignore[untyped-decorator]
-def _is_email(value: object) -> bool:
-    return not isinstance(value, str) or (_EMAIL.fullmatch(value) is not None and len(value) <= 254)
-
-
-@FORMATS.checks("uuid", raises=ValueError)  # type: ignore[untyped-decorator]
-def _is_uuid(value: object) -> bool:
-    return not isinstance(value, str) or bool(uuid.UUID(value)) and len(value) == 36
+# One definition of each format, shared with the validators packaging generates (compiled_schemas).
+for _name in ("date", "date-time", "email", "uuid"):
+    FORMATS.checks(_name)(_string_format(compiled_schemas.FORMATS[_name]))
 
 
 _NOT_NFC = "is not in NFC"  # not a problem: marks a string for prepare() to normalise
@@ -174,7 +150,7 @@ class DocumentValidator:
 
     def __init__(self, document: dict[str, Any], uri: str = "urn:openapi"):
         self._uri = uri
-        resource = Resource.from_contents(_to_json_schema(document), default_specification=DRAFT4)
+        resource = Resource.from_contents(to_json_schema(document), default_specification=DRAFT4)
         self._registry: Registry[Any] = Registry().with_resource(uri, resource)
         self._cache: dict[str, Any] = {}
 
@@ -190,18 +166,18 @@ class DocumentValidator:
         return _prepare(validator, instance, where)
 
 
-def _to_json_schema(node: Any) -> Any:
+def to_json_schema(node: Any) -> Any:
     """OpenAPI 2.0's `x-nullable: true` becomes a JSON Schema type that admits null."""
     if isinstance(node, dict):
-        out = {k: _to_json_schema(v) for k, v in node.items()}
+        out = {k: to_json_schema(v) for k, v in node.items()}
         if out.get("x-nullable") is True and isinstance(out.get("type"), str):
             out["type"] = [out["type"], "null"]
             if "enum" in out:
                 out["enum"] = [*out["enum"], None]
         return out
     if isinstance(node, list):
-        return [_to_json_schema(v) for v in node]
+        return [to_json_schema(v) for v in node]
     return node
 
 
-__all__ = ["check", "prepare", "details", "DocumentValidator", "FORMATS", "DRAFT7"]
+__all__ = ["check", "prepare", "details", "DocumentValidator", "FORMATS", "DRAFT7", "to_json_schema"]
