@@ -326,9 +326,9 @@ class SmokeStops:
         return f"N+1 changes {self.function} ({self.new.strip()!r}): bundle {written[self.function]}"
 
     def _smoke(self, base_url: str) -> bool:
-        """scripts/smoke through a gateway with the stack's mailbox (every step tried); its output kept."""
+        """scripts/smoke through a gateway with the stack's smoke key (every step tried); its output kept."""
         argv = [str(REPO_ROOT / "scripts" / "smoke"), "--base-url", base_url, "--event-timeout", "30"]
-        argv += ["--mail-dir", str(self._stack().mail_dir)]
+        argv += ["--smoke-key-file", str(self._stack().smoke_key_file)]
         done = subprocess.run(argv, env=self.ws.environ, capture_output=True, text=True, check=False)
         self.smoke_said = done.stdout + done.stderr
         return done.returncode == 0
