@@ -36,7 +36,7 @@ import requests
 from devstack.catalog import REPO_ROOT, load_catalog
 from devstack.load import report as reporting
 from devstack.load.monitor import LOAD_GENERATOR, Monitor
-from devstack.stack.layout import DEFAULT_STATE_DIR, SCRIPTS_DIR, SHARED_DIR
+from devstack.stack.layout import DEFAULT_STATE_DIR, TOOL_PATH
 from devstack.stack.state import StackState
 
 LOCUSTFILE = Path(__file__).with_name("users.py")
@@ -85,7 +85,7 @@ def run_locust(
     env = {
         **os.environ,
         "LOAD_RUN_ID": run_id,
-        "PYTHONPATH": os.pathsep.join([str(SCRIPTS_DIR), str(SHARED_DIR)]),
+        "PYTHONPATH": os.pathsep.join(map(str, TOOL_PATH)),  # the users import devstack.stack.accounts
         "LOAD_SAMPLES": str(prefix.with_name("requests.jsonl")),
         # Where the local stack's verification links arrive: load users verify their addresses
         # as the app's users do (only verified accounts post, comment and react).

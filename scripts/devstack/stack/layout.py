@@ -22,6 +22,10 @@ JWT_AUDIENCE = "wellness-app"
 DEFAULT_STATE_DIR = REPO_ROOT / ".local" / "dev"
 SHARED_DIR = REPO_ROOT / "shared"
 SCRIPTS_DIR = REPO_ROOT / "scripts"
+CLIENT_DIR = REPO_ROOT / "clients" / "python"  # the client generated from the contract (wellness_api_client)
+# The tooling's import path, as scripts/_venv.sh sets it: a tool run in a subprocess gets all three
+# (the load users verify through devstack.stack.accounts, which calls the API with the generated client).
+TOOL_PATH = (SCRIPTS_DIR, SHARED_DIR, CLIENT_DIR)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,7 +36,7 @@ class Layout:
     contracts_dir: Path = CONTRACTS_DIR
     # PYTHONPATH of the tools (migrate, seed, gateway, scheduler) and of the functions:
     # a deployed function has only the vendored library beside it, so only shared/.
-    tool_path: tuple[Path, ...] = (SCRIPTS_DIR, SHARED_DIR)
+    tool_path: tuple[Path, ...] = TOOL_PATH
     function_path: tuple[Path, ...] = (SHARED_DIR,)
     migrate_module: str = "wellness.migrations"
     seed_module: str = "wellness.seed"
