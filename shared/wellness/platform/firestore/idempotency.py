@@ -16,7 +16,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from ..idempotency import COMPLETED, IN_PROGRESS, Answer, Claim, Decision, IdempotentRequest, Record, decide
+from ..errors import UnavailableError
+from ..idempotency import (
+    COMPLETED,
+    IN_PROGRESS,
+    Answer,
+    Claim,
+    Decision,
+    IdempotentRequest,
+    InProgressError,
+    Record,
+    decide,
+)
+from .client import contended, unavailable
 from .queries import IDEMPOTENCY_EXPIRED, delete_expired
 
 if TYPE_CHECKING:
@@ -75,7 +87,16 @@ class FirestoreIdempotencyKeys:
                 transaction.set(ref, claim)
             return decision
 
-        decision: Decision = run(self._client.transaction())
+        try:
+            decision: Decision = run(self._client.transaction())
+        except Exception as error:
+            # Requests with the same key racing for it: every attempt of this one lost, so another
+            # holds it now. The answer it would get a moment later (the client retries).
+            if contended(error):
+                raise InProgressError(1) from error
+            if unavailable(error):
+                raise UnavailableError() from error
+            raise
         return decision
 
     def _owned(self, claim: Claim, change: dict[str, Any] | None) -> None:

@@ -30,6 +30,7 @@ from ..clock import parse_timestamp, timestamp, utc_now
 from ..events import Event
 from ..outbox import RelayResult, event_message, relay_until_empty
 from ..pubsub import Publisher, unreachable
+from .client import contended
 from .queries import OUTBOX_OLDEST, build
 
 if TYPE_CHECKING:
@@ -87,7 +88,12 @@ def _claim(client: Client, refs: list[DocumentReference], lease_seconds: float) 
             transaction.update(snapshot.reference, {"claimedUntil": now + lease_seconds, "claimedBy": token})
         return free
 
-    claimed: list[DocumentSnapshot[Any]] = run(client.transaction())
+    try:
+        claimed: list[DocumentSnapshot[Any]] = run(client.transaction())
+    except Exception as error:
+        if contended(error):  # every attempt lost to another relay claiming them: they are its to publish
+            return []
+        raise
     return claimed
 
 
