@@ -51,6 +51,16 @@ class ConflictError(AppError):
     status = 409
 
 
+class ContentionConflictError(ConflictError):
+    """409 contention: the store kept losing a race for the same records; nothing was written.
+
+    Firestore gives up a transaction that others keep aborting; the caller may simply retry.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("contention", "Too many changes to the same thing at once; try again.")
+
+
 class PreconditionFailedError(AppError):
     """412: the client's If-Match names a version that is no longer the current one."""
 

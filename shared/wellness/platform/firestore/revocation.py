@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Sequence
 
-from ..errors import ConflictError, UnavailableError
+from ..errors import ContentionConflictError, UnavailableError
 from ..revocation import COLLECTION, revoked
 from .client import contended, unavailable
 from .queries import REVOCATIONS_EXPIRED, delete_expired
@@ -36,10 +36,8 @@ class FirestoreRevocations:
         except Exception as error:
             if unavailable(error):  # written outside any unit of work: the same 503 a unit of work gives
                 raise UnavailableError() from error
-            if contended(
-                error
-            ):  # another instance ending the same session at this moment: the 409 a unit of work gives
-                raise ConflictError("contention", "Too many changes to the same thing at once; try again.") from error
+            if contended(error):  # another instance ending the same session now: the 409 a unit of work gives
+                raise ContentionConflictError() from error
             raise
 
     def _record(self, documents: list[Any], until: dt.datetime) -> None:

@@ -24,7 +24,7 @@ outside any transaction: reads see committed data, writes are refused.
 Both end within the unit's deadline (STORE_DEADLINE_SECONDS; every Firestore call in
 them is bounded by it, see `client.deadline`): Firestore that does not answer is an
 `UnavailableError` (503 with Retry-After), a transaction that keeps losing to others
-on a hot document a `ConflictError` (409 "contention"), never a 504. Nothing commits
+on a hot document a `ContentionConflictError` (409 "contention"), never a 504. Nothing commits
 after a 409, nor after a 503 that came before the commit: the deadline stops the
 retries and the last attempt is rolled back. (Only a commit whose answer was lost, the
 store freezing mid-commit, may have happened after all: what Idempotency-Key is for.)
@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Iterator, Ty
 from .. import idempotency, revocation
 from ..erasure import COLLECTION as ERASED_COLLECTION
 from ..erasure import pseudonym
-from ..errors import ConflictError, NotFoundError, UnavailableError
+from ..errors import ContentionConflictError, NotFoundError, UnavailableError
 from ..outbox import publish_promptly
 from .client import contended, deadline, remaining, unavailable
 from .idempotency import key_ref
@@ -220,7 +220,7 @@ def _outage_safe() -> Iterator[None]:
         yield
     except ContentionError as error:
         log.warning("Firestore contention: %s", error)
-        raise ConflictError("contention", "Too many changes to the same thing at once; try again.") from error
+        raise ContentionConflictError() from error
     except Exception as error:
         cause = _unavailable_cause(error)
         if cause is None:
