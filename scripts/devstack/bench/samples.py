@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any, Callable
@@ -146,6 +147,24 @@ class World:
         return lambda: (method, path, {"headers": self.headers, **kwargs})
 
     def samples(self) -> dict[str, Sample]:
+        """Every HTTP function's sample: its own where one is written below, else one from its route."""
+        from devstack.catalog import load_catalog
+
+        own = self.own_samples()
+        routed = {fn.name: self.from_route(fn.route) for fn in load_catalog().functions if fn.route}
+        return {**routed, **own}
+
+    def from_route(self, route: str) -> Sample:
+        """The catalog route as the bench's caller, each path parameter a fresh id, no body.
+
+        Enough for an operation that answers its caller, as the one `scripts/new-function`
+        scaffolds does; an operation that takes a body or needs records of its own gets its
+        own sample in `own_samples` (a unit test holds every such operation to that).
+        """
+        method, path = route.split(" ", 1)
+        return self._as(method, re.sub(r"\{[A-Za-z0-9]+\}", lambda _: uuid.uuid4().hex[:12], path))
+
+    def own_samples(self) -> dict[str, Sample]:
         post = f"/v1/community/posts/{self.post_id}"
         me = self.headers
         return {

@@ -12,9 +12,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
+import yaml
 
 from devstack.bench.cold_start import LAUNCH, Result, Run
 from devstack.catalog import CONTRACTS_DIR, load_catalog
@@ -110,15 +112,45 @@ def test_the_launcher_marks_every_phase_in_order_and_serves_the_function(tmp_pat
     assert "flask" in found["modules"].split() and "main" not in found["modules"].split()
 
 
-@pytest.mark.unit
-def test_every_user_facing_function_has_a_sample_request() -> None:
+def _world() -> object:
     from devstack.bench.samples import World
 
     world = World.__new__(World)  # its state only: no stack
     world.user_id, world.email, world.task_id = "u1", "a@example.com", "mindful-7-d1"
     world.reflection_id, world.post_id, world.headers = "r1", "p1", {"X-Apigateway-Api-Userinfo": "e30"}
-    http = {fn.name for fn in load_catalog().functions if fn.kind == "http"}
-    assert http - set(world.samples()) == set()
+    return world
+
+
+def _takes_a_body(document: dict[str, Any], route: str) -> bool:
+    method, path = route.split(" ", 1)
+    operation = document["paths"][path][method.lower()]
+    parameters = [*document["paths"][path].get("parameters", []), *operation.get("parameters", [])]
+    resolved = [document["parameters"][p["$ref"].rsplit("/", 1)[1]] if "$ref" in p else p for p in parameters]
+    return any(p["in"] == "body" for p in resolved)
+
+
+@pytest.mark.unit
+def test_every_user_facing_function_has_a_sample_and_every_one_taking_a_body_its_own() -> None:
+    world: Any = _world()
+    http = [fn for fn in load_catalog().functions if fn.kind == "http" and fn.route]
+    assert {fn.name for fn in http} - set(world.samples()) == set()
+    document = yaml.safe_load((CONTRACTS_DIR / "openapi.yaml").read_text())
+    with_a_body = {fn.name for fn in http if _takes_a_body(document, fn.route or "")}
+    assert "auth-signup" in with_a_body  # the check reads the contract's body parameters
+    assert with_a_body - set(world.own_samples()) == set()
+
+
+@pytest.mark.unit
+def test_a_function_without_its_own_sample_calls_its_route_as_the_bench_s_caller() -> None:
+    world: Any = _world()
+    first, second = (
+        world.from_route("DELETE /v1/me/things/{thingId}/parts/{partId}")(),
+        world.from_route("DELETE /v1/me/things/{thingId}/parts/{partId}")(),
+    )
+    method, path, kwargs = first
+    assert method == "DELETE" and kwargs == {"headers": world.headers}
+    assert path.startswith("/v1/me/things/") and "{" not in path and path.count("/") == 6
+    assert first[1] != second[1]  # fresh ids each call: no two runs share a record
 
 
 @pytest.mark.unit
