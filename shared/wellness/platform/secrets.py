@@ -158,6 +158,8 @@ class SecretManagerSecrets:
             if getattr(exc, "code", None) == 404:  # google.api_core NotFound, without importing it
                 raise SecretNotFound(f"secret {name!r} has no enabled version in project {self.project_id}") from exc
             raise SecretError(f"could not read secret {name!r}: {type(exc).__name__}") from exc
+        if not value:  # an empty version is no key: what EnvSecrets answers for an empty variable
+            raise SecretNotFound(f"secret {name!r}: its latest version in project {self.project_id} is empty")
         self._cache[name] = (value, self._clock())
         return value
 

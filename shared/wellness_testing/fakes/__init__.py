@@ -148,10 +148,10 @@ class FakeSecrets:
 
     def get(self, name: str) -> str:
         self.reads += 1
-        try:
-            return self._values[name]
-        except KeyError:
-            raise SecretNotFound(f"secret {name!r} is not in FakeSecrets") from None
+        value = self._values.get(name)
+        if not value:  # missing or empty, as the real sources answer
+            raise SecretNotFound(f"secret {name!r} is not in FakeSecrets (or is empty)")
+        return value
 
     def set(self, name: str, value: str) -> None:
         self._values[name] = value
