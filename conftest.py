@@ -158,7 +158,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     terminalreporter.section("tiers")
     for line in lines(summary):
         terminalreporter.write_line(line)
-    if os.environ.get(FILE_VARIABLE):  # devstack.lanes adds this session's to the other's
+    if os.environ.get(FILE_VARIABLE):  # devstack.suite adds this session's to the other's
         summary.save(Path(os.environ[FILE_VARIABLE]))
 
 

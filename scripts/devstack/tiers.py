@@ -1,7 +1,7 @@
 """The suite's four tiers and its closing summary: each tier's tests by outcome, and their seconds.
 
 conftest.py checks and orders the tiers and prints the summary at the end of a session; when
-WELLNESS_TIERS_FILE names a file it writes the summary there too, so `devstack.lanes`, which
+WELLNESS_TIERS_FILE names a file it writes the summary there too, so `devstack.suite`, which
 runs the suite as two sessions at once, prints the two added together.
 
     >>> one = Summary({"unit": {"passed": 3}}, {"unit": 2.0})

@@ -13,7 +13,7 @@ then the tiers of both added together (devstack.tiers). The exit code is the mai
 or the lane's when the main one passed. Ctrl-C reaches both (one process group): each tears
 its services down before this ends.
 
-    python -m devstack.lanes [--log PATH]   (scripts/test with no arguments)
+    python -m devstack.suite [--log PATH]   (scripts/test with no arguments)
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from devstack.catalog import REPO_ROOT
 LANE = "rehearsal"
 # The files holding the tests marked `rehearsal`: the lane collects only these, as collecting the
 # whole suite (every module's doctests) costs a session tens of seconds of CPU the other one needs.
-# scripts/tests/lanes checks this list against the marks, read from the test files' syntax trees.
+# scripts/tests/suite checks this list against the marks, read from the test files' syntax trees.
 LANE_PATHS = (
     "tests/deploy/test_rehearsal.py",
     "scripts/tests/stack/test_candidate.py",
@@ -63,7 +63,7 @@ def _wait(process: subprocess.Popen[bytes]) -> int:
 def run(main: Sequence[str], lane: Sequence[str], log: Path, out: TextIO = sys.stdout) -> int:
     """Run both commands at once (lane's output to `log`); print the log and both tiers; the first failure's code."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="wellness-lanes-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="wellness-suite-") as scratch:
         summaries = Path(scratch, "main.json"), Path(scratch, "lane.json")
         with log.open("wb") as lane_output:
             lane_env = {**os.environ, tiers.FILE_VARIABLE: str(summaries[1])}
@@ -86,7 +86,7 @@ def run(main: Sequence[str], lane: Sequence[str], log: Path, out: TextIO = sys.s
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m devstack.lanes", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m devstack.suite", description=__doc__.split("\n\n")[0])
     parser.add_argument("--log", type=Path, default=DEFAULT_LOG, help=f"the lane's output (default {DEFAULT_LOG})")
     args = parser.parse_args(argv)
     return run(*sessions(sys.executable), args.log)

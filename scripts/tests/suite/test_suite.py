@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from devstack.catalog import REPO_ROOT
-from devstack.lanes import LANE, LANE_PATHS, run, sessions
+from devstack.suite import LANE, LANE_PATHS, run, sessions
 
 pytestmark = pytest.mark.unit
 
-# A stand-in session: says its name, saves a tiers summary where devstack.lanes says, and waits
+# A stand-in session: says its name, saves a tiers summary where devstack.suite says, and waits
 # for the other one's mark (each poll counted) before it ends: only two sessions at once both pass.
 SESSION = """
 import os, sys, time
