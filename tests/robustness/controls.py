@@ -24,7 +24,8 @@ import requests
 
 from devstack.stack.accounts import VERIFICATION_SUBJECT, mailed_token
 from devstack.stack.mailsink import newest_first
-from wellness.community.model import COMMENTING, POSTING, RateLimit
+from wellness.auth.settings import AuthSettings
+from wellness.community.model import COMMENTING, POSTING
 from wellness.platform import contracts
 
 from ..e2e.conftest import eventually
@@ -34,6 +35,12 @@ from ..security.raw_api import Api
 from ..security.registry import REGISTRY, User
 
 NO_BODY = object()  # the request sends no body
+
+# What one user may do before it meets a limit (name, how many): see Context.contributor.
+Budget = tuple[str, int]
+POSTS: Budget = (POSTING.action, POSTING.max_events)
+COMMENTS: Budget = (COMMENTING.action, COMMENTING.max_events)
+RESETS: Budget = ("password resets", AuthSettings.password_reset_max_per_address)  # mailed per address
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,7 +59,7 @@ class Context:
     post: str
     used_reset_tokens: set[str] = dataclasses.field(default_factory=set)
     learner: tuple[Actor, str] | None = None  # see _complete_task: an enrolled user in UTC, its enrollment's first day
-    # The user each rate limit's arrangements post or comment as, and how many events it has taken (see contributor).
+    # The user each budget's arrangements act as, and how much of its budget it has used (see contributor).
     contributors: dict[str, tuple[Actor, int]] = dataclasses.field(default_factory=dict)
     own_callers: bool = False  # inside callers_of_their_own(): every contributor is a new user
 
@@ -62,19 +69,20 @@ class Context:
         user = session["user"]
         return Actor(user["id"], user["email"], session["accessToken"], name, session["password"])
 
-    def contributor(self, limit: RateLimit, label: str) -> Actor:
-        """A verified user who may take one more event of `limit` (a post, a comment): its arrangement sends it once.
+    def contributor(self, budget: Budget, label: str) -> Actor:
+        """A verified user who may do one more of `budget` (a post, a comment, a reset): its arrangement does it once.
 
-        A sign-up (argon2, then the mailed link confirmed) is most of what a community case
-        costs, and a case arranges dozens of posts or comments. One user takes `max_events` of
-        them, counted, before the next is made: it never meets its limit, whatever the time.
+        A sign-up (argon2, then the mailed link confirmed) is most of what such a case costs,
+        and a case arranges dozens of posts, comments or resets. One user does as many as its
+        limit allows, counted, before the next is made: it never meets the limit, whatever the time.
         """
+        name, most = budget
         if self.own_callers:
             return self.new_user(label)
-        actor, taken = self.contributors.get(limit.action, (None, limit.max_events))
-        if actor is None or taken >= limit.max_events:
-            actor, taken = self.new_user(label), 0
-        self.contributors[limit.action] = (actor, taken + 1)
+        actor, used = self.contributors.get(name, (None, most))
+        if actor is None or used >= most:
+            actor, used = self.new_user(label), 0
+        self.contributors[name] = (actor, used + 1)
         return actor
 
     @contextlib.contextmanager
@@ -202,25 +210,25 @@ def _resend_verification(ctx: Context, op: ContractOperation) -> Request:
 
 
 def _password_reset_confirm(ctx: Context, op: ContractOperation) -> Request:
-    actor = ctx.new_user("reset")
+    actor = ctx.contributor(RESETS, "reset")
     return Request(op, None, {}, body={"token": _reset_token(ctx, actor), "newPassword": "a brand new password"})
 
 
 def _fresh_author_posts(ctx: Context, op: ContractOperation) -> Request:
-    return derived(ctx, op, ctx.contributor(POSTING, "poster"))  # posting is limited to five a minute per user
+    return derived(ctx, op, ctx.contributor(POSTS, "poster"))  # posting is limited to five a minute per user
 
 
 def _delete_own_post(ctx: Context, op: ContractOperation) -> Request:
-    author = ctx.contributor(POSTING, "poster")
+    author = ctx.contributor(POSTS, "poster")
     return Request(op, author.token, {"postId": ctx.new_post(author)})
 
 
 def _comment(ctx: Context, op: ContractOperation) -> Request:
-    return Request(op, ctx.contributor(COMMENTING, "commenter").token, {"postId": ctx.post}, body=example_body(op))
+    return Request(op, ctx.contributor(COMMENTS, "commenter").token, {"postId": ctx.post}, body=example_body(op))
 
 
 def _delete_own_comment(ctx: Context, op: ContractOperation) -> Request:
-    commenter = ctx.contributor(COMMENTING, "commenter")
+    commenter = ctx.contributor(COMMENTS, "commenter")
     url = f"/v1/community/posts/{ctx.post}/comments"
     response = ctx.api.call("POST", url, commenter.token, json={"text": "to delete"})
     assert response.status_code == 201, response.text
@@ -233,7 +241,7 @@ def _comments(ctx: Context, op: ContractOperation) -> Request:
 
 def _report(ctx: Context, op: ContractOperation) -> Request:
     """A post of its own to report: reports hide a post past a threshold, which would hide the shared one."""
-    post = ctx.new_post(ctx.contributor(POSTING, "reported"))
+    post = ctx.new_post(ctx.contributor(POSTS, "reported"))
     return Request(op, ctx.me.token, {"postId": post}, body=example_body(op))
 
 
