@@ -41,6 +41,7 @@ Budget = tuple[str, int]
 POSTS: Budget = (POSTING.action, POSTING.max_events)
 COMMENTS: Budget = (COMMENTING.action, COMMENTING.max_events)
 RESETS: Budget = ("password resets", AuthSettings.password_reset_max_per_address)  # mailed per address
+ENROLMENTS: Budget = ("enrolments", 1_000_000)  # not limited: each arrangement leaves its user not enrolled
 
 
 @dataclasses.dataclass(frozen=True)
@@ -246,11 +247,15 @@ def _report(ctx: Context, op: ContractOperation) -> Request:
 
 
 def _enroll(ctx: Context, op: ContractOperation) -> Request:
-    return Request(op, ctx.new_user("enrollee").token, {"programId": "mindful-7"})  # enrolled once only
+    """A user not enrolled in mindful-7 (one enrolls once): the shared one is unenrolled first, if it was."""
+    user = ctx.contributor(ENROLMENTS, "enrollee")
+    response = ctx.api.call("DELETE", "/v1/programs/mindful-7/enrollments/me", user.token)
+    assert response.status_code in (204, 404), response.text
+    return Request(op, user.token, {"programId": "mindful-7"})
 
 
 def _unenroll(ctx: Context, op: ContractOperation) -> Request:
-    user = ctx.new_user("enrollee")
+    user = ctx.contributor(ENROLMENTS, "enrollee")  # unenrolled by the request it was last arranged for
     response = ctx.api.call("POST", "/v1/programs/mindful-7/enrollments", user.token)
     assert response.status_code == 201, response.text
     return Request(op, user.token, {"programId": "mindful-7"})
