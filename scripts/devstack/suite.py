@@ -70,12 +70,12 @@ def run(main: Sequence[str], lane: Sequence[str], log: Path, out: TextIO = sys.s
             lane_process = subprocess.Popen(
                 lane, stdin=subprocess.DEVNULL, stdout=lane_output, stderr=subprocess.STDOUT, env=lane_env
             )
-            print(f"== the {LANE} lane runs beside this session ({' '.join(lane[1:])}), into {log}", file=out)
+            print(f"== the {LANE} lane runs beside this session ({' '.join(lane[2:])}), into {log}", file=out)
             out.flush()
             main_process = subprocess.Popen(main, env={**os.environ, tiers.FILE_VARIABLE: str(summaries[0])})
             main_status = _wait(main_process)
             lane_status = _wait(lane_process)
-        print(f"\n== the {LANE} lane ({' '.join(lane[1:])}) exited {lane_status}; its output ({log}):", file=out)
+        print(f"\n== the {LANE} lane ({' '.join(lane[2:])}) exited {lane_status}; its output ({log}):", file=out)
         out.write(log.read_text(errors="replace"))
         found = [tiers.Summary.load(path) for path in summaries if path.exists()]
         print(f"\n== tiers of both sessions ({len(found)} of 2 wrote theirs)", file=out)
