@@ -10,6 +10,8 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from devstack.tiers import FILE_VARIABLE, TIERS, Summary, lines
+
 pytest_plugins = ["devstack.pytest_plugin"]
 
 REPO = Path(__file__).resolve().parent
@@ -112,9 +114,6 @@ def firestore_db(firestore_emulator: str, monkeypatch: pytest.MonkeyPatch) -> An
     return firestore.Client(project="wellness-test")
 
 
-TIERS = ("unit", "integration", "functional", "e2e")
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test belongs to exactly one tier; tiers run cheapest first, so a broken unit fails fast.
 
@@ -155,11 +154,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             for t in TIERS:
                 if t in keywords:
                     counts[t][outcome] = counts[t].get(outcome, 0) + 1
+    summary = Summary(counts, dict(_TIER_SECONDS))
     terminalreporter.section("tiers")
-    for t in TIERS:
-        summary = ", ".join(f"{n} {o}" for o, n in counts[t].items()) or "no tests"
-        seconds = f" in {_TIER_SECONDS[t]:.0f} s" if t in _TIER_SECONDS else ""
-        terminalreporter.write_line(f"{t:12} {summary}{seconds}")
+    for line in lines(summary):
+        terminalreporter.write_line(line)
+    if os.environ.get(FILE_VARIABLE):  # devstack.suite adds this session's to the other's
+        summary.save(Path(os.environ[FILE_VARIABLE]))
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from devstack.catalog import REPO_ROOT
 from devstack.deploy.standin import rehearse, scenarios, schema
 from devstack.stack import candidate
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.rehearsal]
 
 
 @pytest.fixture(autouse=True)

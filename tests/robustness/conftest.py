@@ -17,13 +17,20 @@ def api(local_stack: Any) -> Api:
 
 
 @pytest.fixture(scope="session")
-def ctx(api: Api, local_stack: Any) -> Context:
+def shared_ctx(api: Api, local_stack: Any) -> Context:
     bootstrap = Context(api, local_stack, me=None, poster=None, post="")  # type: ignore[arg-type]
     me, poster = bootstrap.new_user("me"), bootstrap.new_user("poster")
     eventually(lambda: api.call("GET", "/v1/me/profile", me.token).status_code == 200, timeout=15)
     enrolled = api.call("POST", "/v1/programs/mindful-7/enrollments", me.token)
     assert enrolled.status_code == 201, enrolled.text
     return Context(api, local_stack, me=me, poster=poster, post=bootstrap.new_post(poster))
+
+
+@pytest.fixture
+def ctx(shared_ctx: Context) -> Context:
+    """The session's context, its contributors made anew for each test: no access token outlives its 15 minutes."""
+    shared_ctx.contributors.clear()
+    return shared_ctx
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ import requests
 from devstack.catalog import REPO_ROOT
 from devstack.stack.candidate import PREFIX, changed_functions, release, smoke_passes
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1200)]
+pytestmark = [pytest.mark.e2e, pytest.mark.rehearsal, pytest.mark.timeout(1200)]
 
 EVENT_TIMEOUT = 30.0  # each event's effect, as the deploy waits for it in the cloud
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", "tests", "test_*.py")
