@@ -15,7 +15,9 @@ per function, medians over the runs:
 
 - cold: spawn to first 2xx, and its parts: interpreter start, imports (the framework's
   and main.py's import statements), setup (the rest of main.py: settings, runtime,
-  wiring), server (gunicorn's arbiter and worker up), first request;
+  wiring), server (gunicorn's arbiter and worker up), first request; CPU: the CPU time
+  (user + system) of the function's processes up to the first 2xx, which other work on
+  the machine changes far less than it changes the wall time;
 - floor: the same process importing exactly the third-party modules the function held
   after its first answer, then serving a hello: the least a cold start of this code can
   cost; warm: the median warm latency of the same request (its real work); the goal is
@@ -75,6 +77,19 @@ def _group_pss_kib(pgid: int) -> int:
     return total
 
 
+def _group_cpu_seconds(pgid: int) -> float:
+    """CPU time (user + system) the group's live processes have used: far less sensitive than wall
+    time to other work on a shared machine."""
+    total = 0.0
+    for pid in group_members(pgid):
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
 @dataclasses.dataclass(frozen=True)
 class Run:
     """One cold start: seconds from spawn to each phase's end and to the first 2xx, warm latency, memory."""
@@ -85,6 +100,7 @@ class Run:
     pss_kib: int
     peak_pss_kib: int
     modules: tuple[str, ...]
+    cpu: float = 0.0  # CPU seconds (user + system) of the process group up to the first 2xx
 
     def parts(self) -> dict[str, float]:
         """Each phase's own duration (interpreter, imports, setup, server, first request)."""
@@ -126,6 +142,7 @@ class Launcher:
             )
         try:
             first = self._first_2xx(popen, f"http://127.0.0.1:{port}", sample, started)
+            cpu = _group_cpu_seconds(popen.pid)
             pss = peak = _group_pss_kib(popen.pid)
             warm = []
             for _ in range(warm_requests):
@@ -140,6 +157,7 @@ class Launcher:
         return Run(
             phases={p: (int(found[p]) - started) * NS for p in PHASES},
             first_2xx=first,
+            cpu=cpu,
             warm=statistics.median(warm),
             pss_kib=pss,
             peak_pss_kib=peak,
@@ -205,14 +223,16 @@ class Result:
         pss = self.median(lambda r: r.pss_kib) / 1024
         peak = max(r.peak_pss_kib for r in self.runs) / 1024
         return (
-            f"{self.name:28} {size:>4} {self.cold * ms:6.0f} | {parts[0]:4.0f} {parts[1]:5.0f} {parts[2]:5.0f} "
+            f"{self.name:28} {size:>4} {self.cold * ms:6.0f} {self.median(lambda r: r.cpu) * ms:5.0f} | "
+            f"{parts[0]:4.0f} {parts[1]:5.0f} {parts[2]:5.0f} "
             f"{parts[3]:5.0f} {parts[4]:5.0f} | {floor} {self.median(lambda r: r.warm) * ms:5.0f} | "
             f"{pss:4.0f} {peak:4.0f} MiB  {'; '.join(verdict) or 'ok'}"
         )
 
 
 HEADER = (
-    f"{'function':28} {'cpu':>4} {'cold':>6} | {'interp':>4} {'imports':>5} {'setup':>5} {'server':>5} {'1st req':>5} "
+    f"{'function':28} {'cpu':>4} {'cold':>6} {'CPU':>5} | "
+    f"{'interp':>4} {'imports':>5} {'setup':>5} {'server':>5} {'1st req':>5} "
     f"| {'floor':>6} {'warm':>5} | PSS/peak      verdict   (ms, medians)"
 )
 

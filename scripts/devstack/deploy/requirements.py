@@ -29,7 +29,7 @@ BASE = (
 BY_STORE = {
     "postgres": ("SQLAlchemy", "pg8000", "cloud-sql-python-connector"),
     "firestore": ("google-cloud-firestore",),
-    "pubsub": ("google-cloud-pubsub",),
+    "pubsub": ("requests",),  # Pub/Sub over REST (wellness.platform.pubsub), with google-auth
 }
 SECRETS = ("google-cloud-secret-manager",)
 BY_DOMAIN = {"auth": ("PyJWT", "cryptography", "argon2-cffi")}

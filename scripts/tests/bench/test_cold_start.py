@@ -69,7 +69,7 @@ def test_a_function_s_own_budget_wins_over_its_kind_s(tmp_path: Path) -> None:
 
 @pytest.mark.unit
 def test_the_phases_of_a_run_add_up_to_its_cold_start() -> None:
-    run = Run({"interpreter": 0.1, "imports": 0.4, "setup": 0.5, "serving": 0.55}, 0.8, 0.02, 1, 1, ())
+    run = Run({"interpreter": 0.1, "imports": 0.4, "setup": 0.5, "serving": 0.55}, 0.8, 0.02, 1, 1, (), cpu=0.61)
     parts = run.parts()
     assert list(parts) == ["interpreter", "imports", "setup", "server", "request"]
     assert sum(parts.values()) == pytest.approx(run.first_2xx)
@@ -77,6 +77,7 @@ def test_the_phases_of_a_run_add_up_to_its_cold_start() -> None:
     result = Result("f", 1.0, [run], [floor], budget_ms=700)
     assert result.goal == pytest.approx(1.15 * 0.4 + 0.02)
     assert "over 1.15xfloor+warm" in result.row() and "OVER BUDGET (700)" in result.row()
+    assert "   800   610 |" in result.row()  # cold, then its CPU time
 
 
 @pytest.mark.integration

@@ -26,7 +26,7 @@ from wellness.platform.http import ApiRequest, ApiResponse, endpoint
 from wellness.platform.postgres.outbox import relay
 from wellness.platform.postgres.tables import outbox
 from wellness.platform.postgres.unit_of_work import PostgresTransaction
-from wellness.platform.pubsub import PubSubPublisher
+from wellness.platform.pubsub import PubSubPublisher, unreachable
 from wellness.platform.runtime import Runtime
 from wellness_testing.factories import user_created
 
@@ -178,24 +178,17 @@ def publish_timeouts(publisher: Any, monkeypatch: pytest.MonkeyPatch) -> list[fl
     return seen
 
 
-def result_timeouts(publisher: PubSubPublisher, monkeypatch: pytest.MonkeyPatch) -> list[float | None]:
-    """The timeout each publish future's result() is given (the real client's futures, observed)."""
-    seen: list[float | None] = []
-    client = publisher._get_client()
-    publish = client.publish
+def request_timeouts(publisher: PubSubPublisher, monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The bound each publish request to Pub/Sub's REST API is given (the real session, observed)."""
+    seen: list[float] = []
+    session = publisher._get_session()
+    request = session.request
 
     def spy(*args: Any, **kwargs: Any) -> Any:
-        future = publish(*args, **kwargs)
-        result = future.result
+        seen.append(kwargs["max_allowed_time"])
+        return request(*args, **kwargs)
 
-        def timed_result(timeout: float | None = None) -> Any:
-            seen.append(timeout)
-            return result(timeout=timeout)
-
-        future.result = timed_result
-        return future
-
-    monkeypatch.setattr(client, "publish", spy)
+    monkeypatch.setattr(session, "request", spy)
     return seen
 
 
@@ -219,16 +212,16 @@ def test_a_frozen_pubsub_costs_one_request_a_short_wait_and_loses_no_event(
         for event in events:
             uow.run(lambda store, event=event: store.outbox.add(event))
         many = PubSubPublisher(runtime.settings.project_id)
-        waits = result_timeouts(many, monkeypatch)
-        results = many.publish_many([("user.created", b"{}", {})] * 3, timeout=0.5)
+        waits = request_timeouts(many, monkeypatch)
+        topics = ("user.created", "user.deleted", "user.created")
+        results = many.publish_many([(topic, b"{}", {}) for topic in topics], timeout=0.5)
     # The first request tried with the prompt timeout (0.5 s), not PUBLISH_TIMEOUT_SECONDS;
     # the breaker spared the others.
     assert publishes == [runtime.settings.prompt_publish_timeout_seconds] == [0.5]
-    assert all(isinstance(r, BaseException) for r in results)
-    # One deadline for the batch: the first message waited it out, the others got only what was left of it.
-    assert len(waits) == 3 and all(w is not None for w in waits), waits
-    first, *rest = (float(w or 0) for w in waits)
-    assert first <= 0.5 and max(rest) < first, waits
+    assert all(isinstance(r, BaseException) and unreachable(r) for r in results)
+    # One deadline for the batch: the first topic's request waited it out, the second got only
+    # what was left of it (nothing: it was never sent).
+    assert waits and waits[0] <= 0.5 and all(later < waits[0] for later in waits[1:]), waits
     ids = [uuid.UUID(e.id) for e in events]
     pending = "SELECT count(*) FROM outbox WHERE id = ANY(:ids) AND published_at IS NULL"
     assert sql(pending, ids=ids)[0][0] == 3  # left to the relay

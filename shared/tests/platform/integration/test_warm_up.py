@@ -1,7 +1,7 @@
-"""The runtime's warm-up on the real Pub/Sub emulator: the publisher's client built ahead of the first publish.
+"""The runtime's warm-up on the real Pub/Sub emulator: the publisher's session built ahead of the first publish.
 
 The warm-up runs in a thread of the worker gunicorn forks; if it fails, the first
-publish builds the client lazily as before. Counted, never timed: how much it saves is
+publish builds its session lazily as before. Counted, never timed: how much it saves is
 measured by scripts/bench-cold-start.
 """
 
@@ -17,7 +17,7 @@ from wellness.platform.runtime import Runtime
 pytestmark = pytest.mark.integration
 
 
-def test_the_warm_up_builds_the_publisher_s_client_and_leaves_the_stores_lazy(
+def test_the_warm_up_builds_the_publisher_s_session_and_leaves_the_stores_lazy(
     runtime_for: Callable[..., Runtime],
 ) -> None:
     runtime = runtime_for("postgres", "pubsub", "firestore")
@@ -26,12 +26,12 @@ def test_the_warm_up_builds_the_publisher_s_client_and_leaves_the_stores_lazy(
     runtime.warm_up()
 
     publisher = runtime.publisher
-    assert isinstance(publisher, PubSubPublisher) and publisher._client is not None
+    assert isinstance(publisher, PubSubPublisher) and publisher._session is not None
     assert not {"engine", "firestore"} & set(runtime.__dict__)
-    assert publisher.publish_many([], timeout=5) == []  # the built client serves the first publish
+    assert publisher.publish_many([], timeout=5) == []  # the built session serves the first publish
 
 
-def test_a_failed_warm_up_leaves_the_client_to_the_first_publish(
+def test_a_failed_warm_up_leaves_the_session_to_the_first_publish(
     runtime_for: Callable[..., Runtime], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runtime = runtime_for("pubsub")
@@ -42,5 +42,5 @@ def test_a_failed_warm_up_leaves_the_client_to_the_first_publish(
 
     runtime.warm_up()  # does not raise
 
-    assert publisher._client is None
-    assert publisher.publish_many([], timeout=5) == [] and publisher._client is not None
+    assert publisher._session is None
+    assert publisher.publish_many([], timeout=5) == [] and publisher._session is not None
