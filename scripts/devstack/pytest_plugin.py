@@ -14,6 +14,9 @@
                         PostgreSQL and both emulators, so a test may stop PostgreSQL and freeze either
                         emulator (Stack.stop_postgres/start_postgres, Stack.freeze/thaw) without
                         touching what other tests use
+    packaged_bundles    every deployable bundle (devstack.deploy.package), built once: {function: .tar.gz}
+    imported_bundles    each bundle the session's selected tests name (their `name` parameter), imported
+                        once in an isolated interpreter (devstack.deploy.bundle_imports): {function: Imported}
 
 Where the emulators are not installed, the tests that need them are skipped with
 what to install. Nothing heavy is imported until a fixture runs, so collecting
@@ -39,6 +42,7 @@ from devstack.stack.procs import ServiceError, free_port, freeze_group, thaw_gro
 from devstack.stack.services import Emulator, PostgresCluster, emulators_available
 
 if TYPE_CHECKING:
+    from devstack.deploy.bundle_imports import Imported
     from devstack.stack.mailsink import MailSink
     from devstack.stack.stack import Stack
 
@@ -249,3 +253,35 @@ def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield stack
     finally:
         stack.down(clean=True)
+
+
+@pytest.fixture(scope="session")
+def packaged_bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from devstack.deploy import package
+
+    return package.package_all(tmp_path_factory.mktemp("dist"))
+
+
+@pytest.fixture(scope="session")
+def imported_bundles(
+    request: pytest.FixtureRequest,
+    packaged_bundles: dict[str, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+    signing_keyset_json: str,
+) -> dict[str, Imported]:
+    """One import per bundle for every test that reads it (the package's and the cold start's), of those selected."""
+    from devstack.deploy.bundle_imports import deployed_env, import_bundles
+    from wellness.auth.keys import public_jwks_json
+
+    selected = {
+        str(item.callspec.params["name"])
+        for item in request.session.items
+        if isinstance(item, pytest.Function) and "imported_bundles" in item.fixturenames and hasattr(item, "callspec")
+    }
+    public = public_jwks_json(signing_keyset_json)
+    return import_bundles(
+        packaged_bundles,
+        sorted(selected),
+        tmp_path_factory.mktemp("imported"),
+        lambda name: deployed_env(name, signing_keyset_json, public),
+    )

@@ -1,22 +1,15 @@
 """Cold start is a feature: importing a function loads only what it uses at start.
 
-Each function's main.py is imported in a fresh interpreter (nothing connects at
-import), with the contracts as a bundle ships them (openapi.yaml parsed at packaging), and
-the heavy libraries it must not have loaded are checked.
+Each function's bundle, as deployed, is imported in a fresh, isolated interpreter with a deployed
+function's environment (nothing connects at import; devstack.deploy.bundle_imports, the session's
+`imported_bundles`, which scripts/tests/deploy/test_package.py reads too), and the heavy libraries
+its main.py must not have loaded are checked.
 """
-
-import json
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from devstack.catalog import CONTRACTS_DIR, REPO_ROOT, load_catalog
-from devstack.deploy.precompile import compiled_openapi
-from wellness.auth.keys import public_jwks_json
-from wellness.platform.contracts import OPENAPI_COMPILED
+from devstack.catalog import load_catalog
+from devstack.deploy.bundle_imports import Imported
 
 pytestmark = pytest.mark.unit
 
@@ -35,53 +28,18 @@ HEAVY = {
     # Loaded by the first body, parameter or event checked, never at start (a read endpoint never loads it).
     "jsonschema": None,
 }
-PROBE = """
-import importlib.util, json, sys
-spec = importlib.util.spec_from_file_location("main", sys.argv[1])
-module = importlib.util.module_from_spec(spec); sys.modules["main"] = module
-spec.loader.exec_module(module)
-print(json.dumps(sorted(m for m in sys.modules)))
-"""
 
 
-@pytest.fixture(scope="module")
-def bundled_contracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """contracts/ as a bundle holds them: openapi.yaml already parsed into openapi.json."""
-    folder = tmp_path_factory.mktemp("contracts")
-    (folder / OPENAPI_COMPILED).write_bytes(compiled_openapi((CONTRACTS_DIR / "openapi.yaml").read_bytes()))
-    shutil.copytree(CONTRACTS_DIR / "events", folder / "events")
-    return folder
-
-
-@pytest.mark.parametrize("fn", load_catalog().functions, ids=lambda fn: fn.name)
-def test_no_heavy_client_is_imported_at_cold_start(fn, signing_keyset_json: str, bundled_contracts: Path) -> None:
-    env = {
-        "CONTRACTS_DIR": str(bundled_contracts),
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(REPO_ROOT / "shared"),
-        "GOOGLE_CLOUD_PROJECT": "p",
-        "FUNCTION_NAME": fn.name,
-        "DATABASE_URL": "postgresql+pg8000://nobody@127.0.0.1:1/none",
-        "SECRET_JWT_SIGNING_KEYS": signing_keyset_json,
-        "SECRET_JWT_PUBLIC_KEYS": public_jwks_json(signing_keyset_json),
-        # As deployed: traces and metrics over OTLP (nothing listens: nothing connects at import).
-        "TRACE_EXPORTER": "otlp",
-        "METRICS_EXPORTER": "otlp",
-        "OTLP_ENDPOINT": "http://127.0.0.1:9",
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE, str(fn.source_dir / "main.py")],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    loaded = set(json.loads(out.stdout.splitlines()[-1]))
+@pytest.mark.parametrize("name", [fn.name for fn in load_catalog().functions])
+def test_no_heavy_client_is_imported_at_cold_start(name: str, imported_bundles: dict[str, Imported]) -> None:
+    run = imported_bundles[name]
+    assert run.returncode == 0, f"{name} does not import:\n{run.stderr[-3000:]}"
+    loaded = set(run.report["at_start"])
+    assert "main" in loaded and "wellness.platform.runtime" in loaded  # what was taken is main.py's import
     for module in HEAVY:
-        assert module not in loaded, f"{fn.name} imports {module} at cold start"
-    if "postgres" not in fn.stores:
-        assert "sqlalchemy" not in loaded, f"{fn.name} does not use Postgres but imports SQLAlchemy"
+        assert module not in loaded, f"{name} imports {module} at cold start"
+    if "postgres" not in load_catalog().function(name).stores:
+        assert "sqlalchemy" not in loaded, f"{name} does not use Postgres but imports SQLAlchemy"
 
 
 def test_the_framework_s_own_404_and_405_are_json(load_function) -> None:

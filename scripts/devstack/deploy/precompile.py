@@ -104,10 +104,10 @@ def _generated(schema_json: str, draft: str) -> bytes:
     return (header + code.replace(_IMPORT, ours)).encode()
 
 
-def _schemas(files: dict[str, bytes]) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """(key, schema, draft) of every schema the bundle's code can check."""
-    if OPENAPI_COMPILED in files:
-        doc = json.loads(files[OPENAPI_COMPILED])
+def _schemas(openapi: bytes | None, events: tuple[bytes, ...]) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """(key, schema, draft) of every schema a bundle with this compiled document and these event schemas checks."""
+    if openapi is not None:
+        doc = json.loads(openapi)
         as_json_schema = to_json_schema(doc)
         for op in index(doc).values():
             if op.body_pointer is not None:
@@ -116,16 +116,21 @@ def _schemas(files: dict[str, bytes]) -> Iterator[tuple[str, dict[str, Any], str
             for param in op.parameters:
                 schema = parameter_schema(param)
                 yield compiled_schemas.schema_key(schema), schema, DRAFT7
-    for path in sorted(files):
-        if path.startswith(EVENTS) and path.endswith(".json"):
-            schema = json.loads(files[path])
-            yield compiled_schemas.schema_key(schema), schema, DRAFT7
+    for event in events:
+        schema = json.loads(event)
+        yield compiled_schemas.schema_key(schema), schema, DRAFT7
 
 
 def validators(files: dict[str, bytes]) -> dict[str, bytes]:
     """The generated validator modules of a bundle's schemas, by path inside the bundle."""
+    events = tuple(files[path] for path in sorted(files) if path.startswith(EVENTS) and path.endswith(".json"))
+    return dict(_validators(files.get(OPENAPI_COMPILED), events))
+
+
+@functools.cache  # a packaging run's bundles ship a few distinct sets of schemas: each set is generated once
+def _validators(openapi: bytes | None, events: tuple[bytes, ...]) -> dict[str, bytes]:
     out = {}
-    for key, schema, draft in _schemas(files):
+    for key, schema, draft in _schemas(openapi, events):
         out[str(PurePosixPath(VALIDATORS, compiled_schemas.module_name(key) + ".py"))] = validator_source(schema, draft)
     if out:
         out[VALIDATORS + "__init__.py"] = b""

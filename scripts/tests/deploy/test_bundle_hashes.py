@@ -1,10 +1,11 @@
 """An edit changes the bundle names of the functions that run the edited file, and of no other.
 
-`scripts/package` (python -m devstack.deploy.package) runs in a scratch copy of the repository
-(the tooling, functions/, the library, contracts/) before and after one edit, and the names in
-bundles.json are compared. Bundle names are content hashes, and Terraform rebuilds an image and
-deploys a revision exactly when a name changes (terraform/README.md), so this is the set of
-functions an edit redeploys.
+Packaging runs in a scratch copy of the repository (the tooling, functions/, the library,
+contracts/) before and after one edit, in a new interpreter each time, and the bundle names it
+gives are compared (`package.bundle_name`, without writing the archives; one test runs
+`scripts/package` itself and finds those very names in bundles.json and dist/). Bundle names are
+content hashes, and Terraform rebuilds an image and deploys a revision exactly when a name
+changes (terraform/README.md), so this is the set of functions an edit redeploys.
 
 The expected sets do not come from the packager: they come from the catalog and the import
 rules lint-imports enforces (domains meet only through each other's public.py; the platform
@@ -44,24 +45,43 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def package_names(root: Path) -> dict[str, str]:
-    out = root / "dist"
-    subprocess.run(
-        [sys.executable, "-m", "devstack.deploy.package", "--out", str(out)],
+# What package_all names each bundle file (and writes to bundles.json), without compressing 56 archives.
+NAMES = (
+    "import json; from devstack.deploy import package;"
+    "print(json.dumps({name: package.bundle_name(name) for name in package.bundled_functions()}))"
+)
+
+
+def _in_scratch(root: Path, *args: str) -> str:
+    return subprocess.run(
+        [sys.executable, *args],
         # as scripts/package runs it (_venv.sh): the tooling and the library, of the scratch copy only
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{root / 'scripts'}:{root / 'shared'}"},
         cwd=root,
         check=True,
         capture_output=True,
+        text=True,
         timeout=300,
-    )
+    ).stdout
+
+
+def bundle_names(root: Path) -> dict[str, str]:
+    """The bundle names packaging gives the scratch copy's functions, computed afresh by a new interpreter."""
+    names: dict[str, str] = json.loads(_in_scratch(root, "-c", NAMES).splitlines()[-1])
+    return names
+
+
+def package_names(root: Path) -> dict[str, str]:
+    """What `scripts/package` writes to bundles.json in the scratch copy."""
+    out = root / "dist"
+    _in_scratch(root, "-m", "devstack.deploy.package", "--out", str(out))
     names: dict[str, str] = json.loads((out / "bundles.json").read_text())["bundles"]
     return names
 
 
 @pytest.fixture(scope="module")
 def baseline(scratch: Path) -> dict[str, str]:
-    return package_names(scratch)
+    return bundle_names(scratch)
 
 
 @pytest.fixture
@@ -73,7 +93,7 @@ def edit(scratch: Path, baseline: dict[str, str]) -> Iterator[Edit]:
         path = scratch / rel
         restore.append((path, path.read_bytes()))
         path.write_bytes(path.read_bytes() + line.encode())
-        after = package_names(scratch)
+        after = bundle_names(scratch)
         assert set(after) == set(baseline)
         return {name for name in baseline if after[name] != baseline[name]}
 
@@ -123,5 +143,8 @@ def test_an_edit_of_one_function_changes_only_its_bundle(edit: Edit) -> None:
     assert edit("functions/program-get/main.py") == {"program-get"}
 
 
-def test_an_unchanged_repository_keeps_every_name(scratch: Path, baseline: dict[str, str]) -> None:
+def test_an_unchanged_repository_keeps_every_name_and_scripts_package_writes_them(
+    scratch: Path, baseline: dict[str, str]
+) -> None:
     assert package_names(scratch) == baseline
+    assert sorted(path.name for path in (scratch / "dist").glob("*.tar.gz")) == sorted(baseline.values())

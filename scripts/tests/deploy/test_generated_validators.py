@@ -180,4 +180,5 @@ def test_text_that_nfc_changes_or_refuses_goes_to_jsonschema() -> None:
 
 def test_generation_is_deterministic() -> None:
     precompile_module._generated.cache_clear()  # generated again, not remembered
+    precompile_module._validators.cache_clear()
     assert precompile(_bundle_files()) == GENERATED

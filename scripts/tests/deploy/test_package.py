@@ -1,18 +1,16 @@
 """Every deployable bundle imports on its own: a bundle that would fail in the cloud fails here.
 
-Each bundle (.tar.gz) is unpacked into an empty folder and its main.py imported by a fresh, isolated
-interpreter (`python -I`: no PYTHONPATH, no current folder) whose path is the bundle plus
-the site-packages of .venv, which stand in for what the buildpack installs from the
-bundle's requirements.txt. The repository's shared/ and scripts/ are not on it, so
-anything of ours that the bundle forgot is an ImportError here.
+Each bundle is unpacked into an empty folder and imported by a fresh, isolated interpreter
+whose path is the bundle plus the site-packages of .venv (devstack.deploy.bundle_imports, the
+session's `imported_bundles`, which tests/consistency/test_cold_start_imports.py reads too). The
+repository's shared/ and scripts/ are not on it, so anything of ours that the bundle forgot is an
+ImportError here: a bundle with one module taken out shows it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 import tarfile
 from pathlib import Path
 from typing import Any
@@ -21,36 +19,11 @@ import pytest
 
 from devstack.catalog import load_catalog
 from devstack.deploy import package
+from devstack.deploy.bundle_imports import Imported, deployed_env, import_bundle
 from wellness.auth.keys import public_jwks_json
 from wellness.platform.strict_yaml import read_yaml
 
 pytestmark = pytest.mark.unit
-
-PROBE = """
-import importlib, importlib.util, json, pathlib, sys
-bundle, modules = sys.argv[1], json.loads(sys.argv[2])
-sys.path[:] = [bundle] + [p for p in sys.path if "site-packages" in p or p.startswith(sys.base_prefix)]
-spec = importlib.util.spec_from_file_location("main", bundle + "/main.py")
-module = importlib.util.module_from_spec(spec); sys.modules["main"] = module
-spec.loader.exec_module(module)
-# Then every module the bundle ships: what the function imports lazily (clients, Alembic) loads too.
-for name in modules:
-    importlib.import_module(name)
-import hashlib, wellness, wellness.platform.contracts as c
-shipped = pathlib.Path(bundle, "wellness", "_contracts")
-read = {}
-if (shipped / c.OPENAPI_COMPILED).is_file():
-    read["openapi"] = hashlib.sha256(json.dumps(c.openapi(), sort_keys=True).encode()).hexdigest()
-    read["yaml"] = "yaml" in sys.modules
-if (shipped / "events").is_dir():
-    read["envelope"] = c.envelope_schema()["type"]
-    for path in sorted((shipped / "events").glob("*.v*.json")):
-        event_type, version = path.name.removesuffix(".json").rsplit(".v", 1)
-        read[path.name] = c.event_schema(event_type, int(version))["type"]
-print(json.dumps({"handler": callable(module.handler), "wellness": wellness.__file__, "read": read,
-                  "contracts": str(c.contracts_dir()), "path": sys.path,
-                  "files": sorted(m.__file__ for m in sys.modules.values() if m.__name__.startswith("wellness"))}))
-"""
 
 
 def names_in(bundle: Path) -> list[str]:
@@ -63,12 +36,8 @@ def _digest(doc: Any) -> str:
 
 
 @pytest.fixture(scope="module")
-def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("dist")
-    built = package.package_all(out)
-    for name, path in built.items():
-        print(f"bundle {name}: {path.stat().st_size / 1024:.1f} KiB")
-    return built
+def bundles(packaged_bundles: dict[str, Path]) -> dict[str, Path]:
+    return packaged_bundles
 
 
 def test_every_catalog_function_and_the_migration_job_has_a_bundle(bundles: dict[str, Path]) -> None:
@@ -79,32 +48,13 @@ def test_every_catalog_function_and_the_migration_job_has_a_bundle(bundles: dict
 
 @pytest.mark.parametrize("name", package.bundled_functions())
 def test_bundle_imports_in_an_isolated_interpreter(
-    name: str, bundles: dict[str, Path], tmp_path: Path, signing_keyset_json: str
+    name: str, bundles: dict[str, Path], imported_bundles: dict[str, Imported]
 ) -> None:
-    target = tmp_path / name
-    with tarfile.open(bundles[name]) as tar:
-        tar.extractall(target, filter="data")
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "GOOGLE_CLOUD_PROJECT": "p",
-        "FUNCTION_NAME": name,
-        "DATABASE_URL": "postgresql+pg8000://nobody@127.0.0.1:1/none",
-        "SECRET_JWT_SIGNING_KEYS": signing_keyset_json,
-        "SECRET_JWT_PUBLIC_KEYS": public_jwks_json(signing_keyset_json),
-    }
-    modules = package.library_part(name).module_names
-    run = subprocess.run(
-        [sys.executable, "-I", "-c", PROBE, str(target), json.dumps(modules)],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = imported_bundles[name]
     assert run.returncode == 0, f"{name} does not import on its own:\n{run.stderr[-3000:]}"
-    seen = json.loads(run.stdout.splitlines()[-1])
+    seen, target = run.report, run.folder
     assert seen["handler"]
-    assert all(Path(f).is_relative_to(target) for f in seen["files"])
+    assert seen["files"] and all(Path(f).is_relative_to(target) for f in seen["files"])
     # Whatever contract files the bundle ships, the readers find them there.
     names = names_in(bundles[name])
     shipped = {n.removeprefix(package.BUNDLED_CONTRACTS) for n in names if n.startswith(package.BUNDLED_CONTRACTS)}
@@ -119,6 +69,18 @@ def test_bundle_imports_in_an_isolated_interpreter(
     assert not any(
         Path(p).is_relative_to(repo / "shared") or Path(p).is_relative_to(repo / "scripts") for p in seen["path"]
     )
+
+
+def test_a_bundle_missing_a_module_it_imports_does_not_import(tmp_path: Path, signing_keyset_json: str) -> None:
+    """The repository's library is out of reach: what a bundle lacks is an ImportError, not a quiet fallback."""
+    files = package.bundle_files("auth-jwks")
+    del files["wellness/auth/wiring.py"]  # main.py imports it first
+    bundle = tmp_path / "auth-jwks.tar.gz"
+    bundle.write_bytes(package.archive(files))
+    env = deployed_env("auth-jwks", signing_keyset_json, public_jwks_json(signing_keyset_json))
+    run = import_bundle("auth-jwks", bundle, tmp_path / "unpacked", env)
+    assert run.returncode != 0
+    assert "ModuleNotFoundError: No module named 'wellness.auth.wiring'" in run.stderr, run.stderr[-3000:]
 
 
 def test_bundles_hold_no_tests_or_caches_and_are_deterministic(bundles: dict[str, Path], tmp_path: Path) -> None:
