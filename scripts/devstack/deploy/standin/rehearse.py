@@ -7,10 +7,11 @@ nothing in the checkout changes. The env root's `backend "gcs" {}` is replaced b
 backend in an override file (`standin_override.tf`; Terraform merges `*_override.tf` last,
 developer.hashicorp.com/terraform/language/files/override): the gcs backend would need a
 Cloud Storage JSON API stand-in with OAuth for what is only where the state is kept, and the
-rehearsal checks the configuration, not Google's storage. `gcloud` is a stand-in on PATH
-(`gcloud.py`); the image builds and the Cloud SQL Admin API go to `apis.py` through
-GOOGLE_APIS_ENDPOINT, and Cloud SQL itself is a local PostgreSQL cluster (`cloudsql.py`);
-nothing leaves 127.0.0.1.
+rehearsal checks the configuration, not Google's storage. While a Workspace is entered (`with`),
+the two stand-in providers run (`install.Providers`: every terraform command after init
+reattaches to them). `gcloud` is a stand-in on PATH (`gcloud.py`); the image builds and the
+Cloud SQL Admin API go to `apis.py` through GOOGLE_APIS_ENDPOINT, and Cloud SQL itself is a
+local PostgreSQL cluster (`cloudsql.py`); nothing leaves 127.0.0.1.
 
 Steps (each printed with its time; `Release.steps`): package → init → plan → every step of
 deploy.yml's deploy job for a first release (`PLAYED`; the rest, `NOT_PLAYED`, says why not) →
@@ -31,6 +32,7 @@ up's, which names its gateway, database and Prometheus).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import io
 import json
@@ -118,6 +120,7 @@ class Workspace:
         )
         self.dist = self.repo / "dist"
         self.environ = install.install(root / "standin", self.repo / "terraform")
+        self.providers = install.Providers(root / "standin", self.environ)
         self.world = rules.World(root / "standin" / "world")
         bin_dir = root / "bin"
         bin_dir.mkdir(exist_ok=True)
@@ -131,6 +134,14 @@ class Workspace:
         # deploy.yml's job env: the tooling and the library it reads YAML with
         self.environ["PYTHONPATH"] = f"{REPO_ROOT / 'scripts'}:{REPO_ROOT / 'shared'}"
 
+    def __enter__(self) -> Workspace:
+        """The providers served, and named in `environ`."""
+        self.providers.__enter__()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.providers.__exit__(kind, exc, tb)
+
     def package(self) -> str:
         """scripts/package into dist/; or a copy of what it made earlier of this checkout (`packaged`)."""
         if self.packaged is not None:
@@ -142,8 +153,10 @@ class Workspace:
         return self.run([sys.executable, "-m", "devstack.deploy.package", "--out", str(self.dist)], cwd=REPO_ROOT)
 
     def terraform(self, *args: str) -> str:
+        """terraform ARGS in the env root; `init` without the reattached providers, which it would not install."""
         plain = ["-no-color"] if args[0] in ("init", "plan", "apply", "destroy", "import") else []
-        return self.run(["terraform", f"-chdir={self.env_dir}", args[0], *plain, *args[1:]])
+        env = {k: v for k, v in self.environ.items() if k != install.REATTACH} if args[0] == "init" else None
+        return self.run(["terraform", f"-chdir={self.env_dir}", args[0], *plain, *args[1:]], env=env)
 
     def run(self, argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
         done = subprocess.run(argv, cwd=cwd, env=env or self.environ, capture_output=True, text=True, check=False)
@@ -554,20 +567,16 @@ class Rehearsal:
         self._kept = [self.ws.state.parent, self.ws.world.path.parent, self.release.temp, self.ws.dist]
 
     def __enter__(self) -> Rehearsal:
-        self.sql.__enter__()
-        try:
-            self.apis.__enter__()
-        except BaseException:
-            self.sql.__exit__(None, None, None)
-            raise
+        with contextlib.ExitStack() as started:
+            started.enter_context(self.sql)
+            started.enter_context(self.apis)
+            started.enter_context(self.ws)
+            self._started = started.pop_all()
         self.ws.environ["GOOGLE_APIS_ENDPOINT"] = self.apis.endpoint
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        try:
-            self.apis.__exit__(kind, exc, tb)
-        finally:
-            self.sql.__exit__(kind, exc, tb)
+        self._started.__exit__(kind, exc, tb)
 
     def play(
         self, steps: list[tuple[str, Callable[[], str]]], until: str | None = None, tell: bool = False
