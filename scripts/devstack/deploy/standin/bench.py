@@ -7,7 +7,8 @@ first release's record and candidate apply, the promote apply, a plan that shows
 destroy, and apply again: the terraform runs that make most of a rehearsal's time, without the
 local stack (no smoke, seed or database steps). Each step's wall time, the CPU time of what it
 ran (terraform, the tools it started, and the two long-lived provider processes that every
-terraform command after init reattaches to: install.Providers), and the providers' share of it.
+terraform command after init reattaches to: install.Providers; the state on the http
+backend of state_backend.py), and the providers' share of it.
 To see where a step's time goes, run this under py-spy (`py-spy record --subprocesses`), or
 py-spy the provider processes by their pid.
 Numbers only; nothing here is asserted (README: benchmarks print, tests count).

@@ -107,6 +107,11 @@ class Servicer(tf_provider.ProviderServicer):  # type: ignore[misc]
                 provider_meta=pb.Schema(block=pb.Schema.Block()),
                 resource_schemas={t: pb.Schema(block=_schema_pb(b)) for t, b in self.resources.items()},
                 data_source_schemas={t: pb.Schema(block=_schema_pb(b)) for t, b in self.data_sources.items()},
+                # As the real providers announce it (google 6.50.0 is served by terraform-plugin-mux,
+                # whose tf5muxserver/server_capabilities.go announces GetProviderSchemaOptional): one
+                # terraform command then asks once and reuses the answer for its other instances
+                # (hashicorp/terraform v1.11.4 internal/plugin6/grpc_provider.go, providers.SchemaCache).
+                server_capabilities=pb.ServerCapabilities(get_provider_schema_optional=True),
             )
         return self.schema_pb
 

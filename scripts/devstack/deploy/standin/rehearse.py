@@ -3,15 +3,15 @@
     scripts/rehearse-deploy qa|prod [--keep DIR] [--base-url GATEWAY] [--scenario NAME ...] [--state-dir DIR]
 
 Works in a scratch copy (`Workspace`): terraform/ copied, the rest of the repository linked, so
-nothing in the checkout changes. The env root's `backend "gcs" {}` is replaced by a local
-backend in an override file (`standin_override.tf`; Terraform merges `*_override.tf` last,
-developer.hashicorp.com/terraform/language/files/override): the gcs backend would need a
-Cloud Storage JSON API stand-in with OAuth for what is only where the state is kept, and the
-rehearsal checks the configuration, not Google's storage. While a Workspace is entered (`with`),
-the two stand-in providers run (`install.Providers`: every terraform command after init
-reattaches to them). `gcloud` is a stand-in on PATH (`gcloud.py`); the image builds and the
-Cloud SQL Admin API go to `apis.py` through GOOGLE_APIS_ENDPOINT, and Cloud SQL itself is a
-local PostgreSQL cluster (`cloudsql.py`); nothing leaves 127.0.0.1.
+nothing in the checkout changes. The env root's `backend "gcs" {}` is replaced by an http
+backend on 127.0.0.1 in an override file (`standin_override.tf`; `state_backend.py` says why
+that one): the gcs backend would need a Cloud Storage JSON API stand-in with OAuth for what is
+only where the state is kept, and the rehearsal checks the configuration, not Google's storage.
+While a Workspace is entered (`with`), that backend and the two stand-in providers run
+(`install.Providers`: every terraform command after init reattaches to them). `gcloud` is a
+stand-in on PATH (`gcloud.py`); the image builds and the Cloud SQL Admin API go to `apis.py`
+through GOOGLE_APIS_ENDPOINT, and Cloud SQL itself is a local PostgreSQL cluster (`cloudsql.py`);
+nothing leaves 127.0.0.1.
 
 Steps (each printed with its time; `Release.steps`): package → init → plan → every step of
 deploy.yml's deploy job for a first release (`PLAYED`; the rest, `NOT_PLAYED`, says why not) →
@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from devstack.catalog import REPO_ROOT
 from devstack.deploy import watch
-from devstack.deploy.standin import apis, cloud_run_metrics, cloudsql, install, rules
+from devstack.deploy.standin import apis, cloud_run_metrics, cloudsql, install, rules, state_backend
 from devstack.deploy.standin.cloud_run_metrics import Traffic
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ PLAYED = {
 NOT_PLAYED = {
     "actions/checkout": "the Workspace is a scratch copy of this checkout",
     "./.github/actions/setup-backend": "this machine's .venv and terraform are what it installs on the runner",
-    "./.github/actions/terraform-env": "init: the stand-ins' CLI configuration, a local backend, the stand-in gcloud",
+    "./.github/actions/terraform-env": "init: the stand-ins' CLI configuration, an http backend, the stand-in gcloud",
     "rollback": "only after a promote that failed half-way; a rehearsal stops at its first failed step",
 }
 # Where an environment's data lives: what the rehearsal of a protected environment's destroy aims at.
@@ -116,9 +116,8 @@ class Workspace:
             (self.repo / name).symlink_to(source / name)
         self.env_dir = self.repo / "terraform" / "envs" / env
         self.state = root / "state" / "terraform.tfstate"
-        (self.env_dir / "standin_override.tf").write_text(
-            f'terraform {{\n  backend "local" {{\n    path = "{self.state}"\n  }}\n}}\n'
-        )
+        (self.env_dir / "standin_override.tf").write_text('terraform {\n  backend "http" {}\n}\n')
+        self.backend = state_backend.StateBackend(self.state)
         self.dist = self.repo / "dist"
         self.environ = install.install(root / "standin", self.repo / "terraform")
         self.providers = install.Providers(root / "standin", self.environ)
@@ -136,12 +135,16 @@ class Workspace:
         self.environ["PYTHONPATH"] = f"{REPO_ROOT / 'scripts'}:{REPO_ROOT / 'shared'}"
 
     def __enter__(self) -> Workspace:
-        """The providers served, and named in `environ`."""
-        self.providers.__enter__()
+        """The state backend and the providers served, and named in `environ`."""
+        with contextlib.ExitStack() as started:
+            started.enter_context(self.backend)
+            started.enter_context(self.providers)
+            self._started = started.pop_all()
+        self.environ.update(self.backend.env())
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.providers.__exit__(kind, exc, tb)
+        self._started.__exit__(kind, exc, tb)
 
     def package(self) -> str:
         """scripts/package into dist/; or a copy of what it made earlier of this checkout (`packaged`)."""
