@@ -51,13 +51,21 @@ class Instance:
         return f"{LOCALHOST}:{self.cluster.port}"
 
     def __enter__(self) -> Instance:
+        # Always a new instance: what a run killed before its __exit__ left on this folder (its
+        # postmaster, a cluster whose postgres logs in with no password) would be adopted by start.
+        self.cluster.stop()
+        self.cluster.remove()
         self.cluster.start(free_port())
-        with self._as(SUPERUSER) as conn:  # the cluster's trust login, once, before the rules below
-            conn.run(f"CREATE ROLE {CONTROL_PLANE} SUPERUSER LOGIN")
-            conn.run(f"ALTER ROLE {SUPERUSER} PASSWORD NULL")  # nobody's; the deploy sets one
-        (self.cluster.data_dir / "pg_hba.conf").write_text(PG_HBA)
-        with self._as(CONTROL_PLANE) as conn:
-            conn.run("SELECT pg_reload_conf()")
+        try:
+            with self._as(SUPERUSER) as conn:  # the cluster's trust login, once, before the rules below
+                conn.run(f"CREATE ROLE {CONTROL_PLANE} SUPERUSER LOGIN")
+                conn.run(f"ALTER ROLE {SUPERUSER} PASSWORD NULL")  # nobody's; the deploy sets one
+            (self.cluster.data_dir / "pg_hba.conf").write_text(PG_HBA)
+            with self._as(CONTROL_PLANE) as conn:
+                conn.run("SELECT pg_reload_conf()")
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -23,15 +23,27 @@ at apply, unknowns get deterministic values (`values.py`) and the rules of `rule
 Google's APIs refuse on a first apply) are checked. A change to an argument the real provider
 marks ForceNew (`forcenew.json`, derived from its source) plans a replacement; every other
 change is an update in place. Import takes back only what a destroy abandoned.
+
+Started as `--reattach SOCKET`, it serves until SIGTERM on that Unix socket, without TLS, and
+prints the one line Terraform's TF_REATTACH_PROVIDERS takes for it (`install.Providers` starts one
+per provider for a whole rehearsal, so that each terraform command connects to it instead of
+starting ~8 processes, each importing grpc). Terraform reads that variable in main.go
+(parseReattachProviders) and builds an unmanaged provider factory on it
+(internal/command/meta_providers.go, unmanagedProviderFactory), at hashicorp/terraform v1.11.4;
+`"Test": true` is what the provider SDKs' debug mode prints, and tells go-plugin's client not to
+kill the process when terraform is done with it (ReattachConfig.Test,
+developer.hashicorp.com/terraform/plugin/debugging#running-terraform-with-a-provider-in-debug-mode).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import resource
+import signal
 import sys
+import threading
 import traceback
+from concurrent import futures
 from pathlib import Path
 from typing import Any
 
@@ -86,14 +98,22 @@ class Servicer(tf_provider.ProviderServicer):  # type: ignore[misc]
         self.world = rules.World(Path(os.environ["STANDIN_WORLD"]))
         self.force_new = forcenew.load()
         self.provider_config: dict[str, Any] = {}
+        self.schema_pb: Any = None
 
     def GetProviderSchema(self, request: Any, context: Any) -> Any:
-        return pb.GetProviderSchema.Response(
-            provider=pb.Schema(block=_schema_pb(self.provider_body)),
-            provider_meta=pb.Schema(block=pb.Schema.Block()),
-            resource_schemas={t: pb.Schema(block=_schema_pb(b)) for t, b in self.resources.items()},
-            data_source_schemas={t: pb.Schema(block=_schema_pb(b)) for t, b in self.data_sources.items()},
-        )
+        if self.schema_pb is None:  # the same answer every time: built once per process
+            self.schema_pb = pb.GetProviderSchema.Response(
+                provider=pb.Schema(block=_schema_pb(self.provider_body)),
+                provider_meta=pb.Schema(block=pb.Schema.Block()),
+                resource_schemas={t: pb.Schema(block=_schema_pb(b)) for t, b in self.resources.items()},
+                data_source_schemas={t: pb.Schema(block=_schema_pb(b)) for t, b in self.data_sources.items()},
+                # As the real providers announce it (google 6.50.0 is served by terraform-plugin-mux,
+                # whose tf5muxserver/server_capabilities.go announces GetProviderSchemaOptional): one
+                # terraform command then asks once and reuses the answer for its other instances
+                # (hashicorp/terraform v1.11.4 internal/plugin6/grpc_provider.go, providers.SchemaCache).
+                server_capabilities=pb.ServerCapabilities(get_provider_schema_optional=True),
+            )
+        return self.schema_pb
 
     def ValidateProviderConfig(self, request: Any, context: Any) -> Any:
         return pb.ValidateProviderConfig.Response()
@@ -195,18 +215,48 @@ class _App:
         return "registry.terraform.io/hashicorp/" + os.environ.get("STANDIN_PROVIDER", "google")
 
 
-def _report_cpu(path: str) -> None:
-    """One line, NAME CPU-SECONDS, appended at exit (STANDIN_STATS, for scripts/bench-rehearsal)."""
-    used = resource.getrusage(resource.RUSAGE_SELF)
-    with open(path, "a") as out:
-        out.write(f"{os.environ.get('STANDIN_PROVIDER', 'google')} {used.ru_utime + used.ru_stime:.3f}\n")
+def serve_reattached(socket: str) -> None:
+    """Serve on `socket` until SIGTERM; first print the TF_REATTACH_PROVIDERS entry for this provider.
+
+    The services are the ones `tf`'s runner registers (the provider, go-plugin's controller and
+    stdio), without its TLS and without its shutdown on StopProvider or the controller's Shutdown:
+    one terraform command is done with this provider, not the rehearsal.
+    """
+    import grpc
+    from tf.gen import grpc_controller_pb2 as controller_pb
+    from tf.gen import grpc_controller_pb2_grpc as controller_rpc
+    from tf.gen import grpc_stdio_pb2_grpc as stdio_rpc
+    from tf.gen import tfplugin_pb2_grpc as rpc
+
+    class Controller(controller_rpc.GRPCControllerServicer):  # type: ignore[misc]
+        def Shutdown(self, request: Any, context: Any) -> Any:
+            return controller_pb.Empty()
+
+    class Stdio(stdio_rpc.GRPCStdioServicer):  # type: ignore[misc]
+        def StreamStdio(self, request: Any, context: Any) -> Any:
+            return iter([])
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=16))
+    rpc.add_ProviderServicer_to_server(Servicer(_App()), server)
+    controller_rpc.add_GRPCControllerServicer_to_server(Controller(), server)
+    stdio_rpc.add_GRPCStdioServicer_to_server(Stdio(), server)
+    server.add_insecure_port(f"unix://{socket}")
+    server.start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    entry = {"Protocol": "grpc", "ProtocolVersion": 6, "Pid": os.getpid(), "Test": True}
+    print(json.dumps({_App().full_name(): {**entry, "Addr": {"Network": "unix", "String": socket}}}), flush=True)
+    while not stop.wait(1.0):
+        pass
+    server.stop(grace=None)
 
 
 def main() -> None:
-    tf_provider.ProviderServicer = Servicer  # run_provider builds its servicer from this name
-    runner.run_provider(_App(), sys.argv)
-    if os.environ.get("STANDIN_STATS"):
-        _report_cpu(os.environ["STANDIN_STATS"])
+    if sys.argv[1:2] == ["--reattach"]:
+        serve_reattached(sys.argv[2])
+    else:
+        tf_provider.ProviderServicer = Servicer  # run_provider builds its servicer from this name
+        runner.run_provider(_App(), sys.argv)
 
 
 if __name__ == "__main__":
