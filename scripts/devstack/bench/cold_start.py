@@ -9,6 +9,11 @@ warm (a one-shot request, made ahead of the run, 1-3 times), and stopped.
 
     scripts/bench-cold-start [--runs 5] [--cpu [N]] [--python PATH] [--from-repo] [function…]
 
+`--python` runs the functions on another interpreter: a venv's python holding the bundles'
+requirements, which also compiles each bundle to its own bytecode (its `cache_tag`). To compare
+runtimes on a loaded machine, alternate interpreters run by run (`--runs 1` in a loop) and
+compare the CPU column as well as the cold one (terraform/README.md, sizing).
+
 `--cpu` runs each function in a CPU quota equal to its catalog `cpu` (`--cpu 0.5`: that
 size for all), the size it has in the cloud (cgroup v1 or v2, see cpu_quota.py). Prints
 per function, medians over the runs:
@@ -16,6 +21,8 @@ per function, medians over the runs:
 - cold: spawn to first 2xx, and its parts: interpreter start, imports (the framework's
   and main.py's import statements), setup (the rest of main.py: settings, runtime,
   wiring), server (gunicorn's arbiter and worker up), first request;
+- cpu_t: the CPU time (user + system) the process group had spent at its first 2xx, which
+  other work on a shared machine inflates far less than the wall time;
 - floor: the same process importing exactly the third-party modules the function held
   after its first answer, then serving a hello: the least a cold start of this code can
   cost; warm: the median warm latency of the same request (its real work); the goal is
@@ -63,6 +70,19 @@ PHASES = ("interpreter", "imports", "setup", "serving")
 NS = 1e-9
 
 
+def _group_cpu_s(pgid: int) -> float:
+    """User + system CPU seconds of the group's live processes: the arbiter (which ran Python's
+    start, the imports and main.py) and the worker it forked (the first request)."""
+    total = 0.0
+    for pid in group_members(pgid):
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def _group_pss_kib(pgid: int) -> int:
     """Proportional set size of the whole group: gunicorn's arbiter and worker share pages
     copy-on-write, and PSS counts each shared page once, as the container's memory does."""
@@ -77,7 +97,8 @@ def _group_pss_kib(pgid: int) -> int:
 
 @dataclasses.dataclass(frozen=True)
 class Run:
-    """One cold start: seconds from spawn to each phase's end and to the first 2xx, warm latency, memory."""
+    """One cold start: seconds from spawn to each phase's end and to the first 2xx, warm latency, memory,
+    and the CPU seconds spent up to the first 2xx."""
 
     phases: dict[str, float]
     first_2xx: float
@@ -85,6 +106,7 @@ class Run:
     pss_kib: int
     peak_pss_kib: int
     modules: tuple[str, ...]
+    cpu_s: float = 0.0
 
     def parts(self) -> dict[str, float]:
         """Each phase's own duration (interpreter, imports, setup, server, first request)."""
@@ -126,6 +148,7 @@ class Launcher:
             )
         try:
             first = self._first_2xx(popen, f"http://127.0.0.1:{port}", sample, started)
+            cpu_s = _group_cpu_s(popen.pid)
             pss = peak = _group_pss_kib(popen.pid)
             warm = []
             for _ in range(warm_requests):
@@ -144,6 +167,7 @@ class Launcher:
             pss_kib=pss,
             peak_pss_kib=peak,
             modules=tuple(found.get("modules", "").split()),
+            cpu_s=cpu_s,
         )
 
     def _first_2xx(self, popen: subprocess.Popen[bytes], url: str, sample: Sample, started: int) -> float:
@@ -204,15 +228,18 @@ class Result:
         size = f"{self.cpu:g}" if self.cpu else "all"
         pss = self.median(lambda r: r.pss_kib) / 1024
         peak = max(r.peak_pss_kib for r in self.runs) / 1024
+        cpu_time = self.median(lambda r: r.cpu_s)
         return (
-            f"{self.name:28} {size:>4} {self.cold * ms:6.0f} | {parts[0]:4.0f} {parts[1]:5.0f} {parts[2]:5.0f} "
+            f"{self.name:28} {size:>4} {self.cold * ms:6.0f} {cpu_time * ms:5.0f} | "
+            f"{parts[0]:4.0f} {parts[1]:5.0f} {parts[2]:5.0f} "
             f"{parts[3]:5.0f} {parts[4]:5.0f} | {floor} {self.median(lambda r: r.warm) * ms:5.0f} | "
             f"{pss:4.0f} {peak:4.0f} MiB  {'; '.join(verdict) or 'ok'}"
         )
 
 
 HEADER = (
-    f"{'function':28} {'cpu':>4} {'cold':>6} | {'interp':>4} {'imports':>5} {'setup':>5} {'server':>5} {'1st req':>5} "
+    f"{'function':28} {'cpu':>4} {'cold':>6} {'cpu_t':>5} | "
+    f"{'interp':>4} {'imports':>5} {'setup':>5} {'server':>5} {'1st req':>5} "
     f"| {'floor':>6} {'warm':>5} | PSS/peak      verdict   (ms, medians)"
 )
 

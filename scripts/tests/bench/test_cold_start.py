@@ -13,10 +13,11 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 import requests
 
-from devstack.bench.cold_start import LAUNCH, Result, Run
+from devstack.bench.cold_start import LAUNCH, Result, Run, _group_cpu_s, _unpacked_bundle
 from devstack.catalog import CONTRACTS_DIR, load_catalog
 from devstack.stack.procs import stop_group
 from devstack.stack.services import free_port
@@ -75,6 +76,45 @@ def test_the_phases_of_a_run_add_up_to_its_cold_start() -> None:
     result = Result("f", 1.0, [run], [floor], budget_ms=700)
     assert result.goal == pytest.approx(1.15 * 0.4 + 0.02)
     assert "over 1.15xfloor+warm" in result.row() and "OVER BUDGET (700)" in result.row()
+
+
+@pytest.mark.unit
+def test_a_bundle_is_compiled_by_the_interpreter_the_bench_runs_it_on(tmp_path: Path) -> None:
+    """`--python` reaches the compile step: the bundle's bytecode is that interpreter's (its cache tag)."""
+    calls = tmp_path / "calls"
+    python = tmp_path / "python-under-test"
+    python.write_text(f'#!/bin/sh\necho "$@" >> {calls}\nexec {sys.executable} "$@"\n')
+    python.chmod(0o755)
+    main = _unpacked_bundle("auth-jwks", tmp_path / "work", str(python))
+    assert calls.read_text().split()[:2] == ["-m", "compileall"]
+    tag = sys.implementation.cache_tag
+    assert (main.parent / "__pycache__" / f"main.{tag}.pyc").is_file()
+    library = list((main.parent / "wellness").rglob("*.py"))
+    assert library and all((f.parent / "__pycache__" / f"{f.stem}.{tag}.pyc").is_file() for f in library)
+
+
+BURN = "sum(i * i for i in range(3_000_000))"
+
+
+@pytest.mark.unit
+def test_a_group_s_cpu_time_counts_the_worker_it_forked(tmp_path: Path) -> None:
+    """As gunicorn's arbiter forks its worker: each burns CPU, then waits; the group's CPU is both."""
+    ready = tmp_path / "ready"
+    script = (
+        f"import os, time\nchild = os.fork()\n{BURN}\n"
+        f"open({str(ready)!r} + str(child != 0), 'w').close()\ntime.sleep(60)\n"
+    )
+    popen = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    try:
+        for _ in range(6000):  # bounded by attempts, not by the clock
+            if all((tmp_path / f"ready{parent}").exists() for parent in (True, False)):
+                break
+            assert popen.poll() is None, "the process exited"
+            time.sleep(0.01)
+        own = psutil.Process(popen.pid).cpu_times()
+        assert _group_cpu_s(popen.pid) > own.user + own.system > 0
+    finally:
+        stop_group(popen.pid, popen=popen)
 
 
 @pytest.mark.integration
