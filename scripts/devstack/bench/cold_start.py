@@ -20,9 +20,9 @@ per function, medians over the runs:
 
 - cold: spawn to first 2xx, and its parts: interpreter start, imports (the framework's
   and main.py's import statements), setup (the rest of main.py: settings, runtime,
-  wiring), server (gunicorn's arbiter and worker up), first request;
-- cpu_t: the CPU time (user + system) the process group had spent at its first 2xx, which
-  other work on a shared machine inflates far less than the wall time;
+  wiring), server (gunicorn's arbiter and worker up), first request; CPU: the CPU time
+  (user + system) of the function's processes up to the first 2xx, which other work on
+  the machine changes far less than it changes the wall time;
 - floor: the same process importing exactly the third-party modules the function held
   after its first answer, then serving a hello: the least a cold start of this code can
   cost; warm: the median warm latency of the same request (its real work); the goal is
@@ -70,19 +70,6 @@ PHASES = ("interpreter", "imports", "setup", "serving")
 NS = 1e-9
 
 
-def _group_cpu_s(pgid: int) -> float:
-    """User + system CPU seconds of the group's live processes: the arbiter (which ran Python's
-    start, the imports and main.py) and the worker it forked (the first request)."""
-    total = 0.0
-    for pid in group_members(pgid):
-        try:
-            times = psutil.Process(pid).cpu_times()
-        except psutil.Error:
-            continue
-        total += times.user + times.system
-    return total
-
-
 def _group_pss_kib(pgid: int) -> int:
     """Proportional set size of the whole group: gunicorn's arbiter and worker share pages
     copy-on-write, and PSS counts each shared page once, as the container's memory does."""
@@ -95,10 +82,22 @@ def _group_pss_kib(pgid: int) -> int:
     return total
 
 
+def _group_cpu_seconds(pgid: int) -> float:
+    """CPU time (user + system) the group's live processes have used: far less sensitive than wall
+    time to other work on a shared machine."""
+    total = 0.0
+    for pid in group_members(pgid):
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
 @dataclasses.dataclass(frozen=True)
 class Run:
-    """One cold start: seconds from spawn to each phase's end and to the first 2xx, warm latency, memory,
-    and the CPU seconds spent up to the first 2xx."""
+    """One cold start: seconds from spawn to each phase's end and to the first 2xx, warm latency, memory."""
 
     phases: dict[str, float]
     first_2xx: float
@@ -106,7 +105,7 @@ class Run:
     pss_kib: int
     peak_pss_kib: int
     modules: tuple[str, ...]
-    cpu_s: float = 0.0
+    cpu: float = 0.0  # CPU seconds (user + system) of the process group up to the first 2xx
 
     def parts(self) -> dict[str, float]:
         """Each phase's own duration (interpreter, imports, setup, server, first request)."""
@@ -148,7 +147,7 @@ class Launcher:
             )
         try:
             first = self._first_2xx(popen, f"http://127.0.0.1:{port}", sample, started)
-            cpu_s = _group_cpu_s(popen.pid)
+            cpu = _group_cpu_seconds(popen.pid)
             pss = peak = _group_pss_kib(popen.pid)
             warm = []
             for _ in range(warm_requests):
@@ -163,11 +162,11 @@ class Launcher:
         return Run(
             phases={p: (int(found[p]) - started) * NS for p in PHASES},
             first_2xx=first,
+            cpu=cpu,
             warm=statistics.median(warm),
             pss_kib=pss,
             peak_pss_kib=peak,
             modules=tuple(found.get("modules", "").split()),
-            cpu_s=cpu_s,
         )
 
     def _first_2xx(self, popen: subprocess.Popen[bytes], url: str, sample: Sample, started: int) -> float:
@@ -228,9 +227,8 @@ class Result:
         size = f"{self.cpu:g}" if self.cpu else "all"
         pss = self.median(lambda r: r.pss_kib) / 1024
         peak = max(r.peak_pss_kib for r in self.runs) / 1024
-        cpu_time = self.median(lambda r: r.cpu_s)
         return (
-            f"{self.name:28} {size:>4} {self.cold * ms:6.0f} {cpu_time * ms:5.0f} | "
+            f"{self.name:28} {size:>4} {self.cold * ms:6.0f} {self.median(lambda r: r.cpu) * ms:5.0f} | "
             f"{parts[0]:4.0f} {parts[1]:5.0f} {parts[2]:5.0f} "
             f"{parts[3]:5.0f} {parts[4]:5.0f} | {floor} {self.median(lambda r: r.warm) * ms:5.0f} | "
             f"{pss:4.0f} {peak:4.0f} MiB  {'; '.join(verdict) or 'ok'}"
@@ -238,7 +236,7 @@ class Result:
 
 
 HEADER = (
-    f"{'function':28} {'cpu':>4} {'cold':>6} {'cpu_t':>5} | "
+    f"{'function':28} {'cpu':>4} {'cold':>6} {'CPU':>5} | "
     f"{'interp':>4} {'imports':>5} {'setup':>5} {'server':>5} {'1st req':>5} "
     f"| {'floor':>6} {'warm':>5} | PSS/peak      verdict   (ms, medians)"
 )

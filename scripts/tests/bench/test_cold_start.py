@@ -13,11 +13,10 @@ import sys
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 import requests
 
-from devstack.bench.cold_start import LAUNCH, Result, Run, _group_cpu_s, _unpacked_bundle
+from devstack.bench.cold_start import LAUNCH, Result, Run
 from devstack.catalog import CONTRACTS_DIR, load_catalog
 from devstack.stack.procs import stop_group
 from devstack.stack.services import free_port
@@ -81,6 +80,8 @@ def test_the_phases_of_a_run_add_up_to_its_cold_start() -> None:
 @pytest.mark.unit
 def test_a_bundle_is_compiled_by_the_interpreter_the_bench_runs_it_on(tmp_path: Path) -> None:
     """`--python` reaches the compile step: the bundle's bytecode is that interpreter's (its cache tag)."""
+    from devstack.bench.cold_start import _unpacked_bundle
+
     calls = tmp_path / "calls"
     python = tmp_path / "python-under-test"
     python.write_text(f'#!/bin/sh\necho "$@" >> {calls}\nexec {sys.executable} "$@"\n')
@@ -99,6 +100,10 @@ BURN = "sum(i * i for i in range(3_000_000))"
 @pytest.mark.unit
 def test_a_group_s_cpu_time_counts_the_worker_it_forked(tmp_path: Path) -> None:
     """As gunicorn's arbiter forks its worker: each burns CPU, then waits; the group's CPU is both."""
+    import psutil
+
+    from devstack.bench.cold_start import _group_cpu_seconds
+
     ready = tmp_path / "ready"
     script = (
         f"import os, time\nchild = os.fork()\n{BURN}\n"
@@ -112,7 +117,7 @@ def test_a_group_s_cpu_time_counts_the_worker_it_forked(tmp_path: Path) -> None:
             assert popen.poll() is None, "the process exited"
             time.sleep(0.01)
         own = psutil.Process(popen.pid).cpu_times()
-        assert _group_cpu_s(popen.pid) > own.user + own.system > 0
+        assert _group_cpu_seconds(popen.pid) > own.user + own.system > 0
     finally:
         stop_group(popen.pid, popen=popen)
 
