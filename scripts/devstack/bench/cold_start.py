@@ -9,6 +9,11 @@ warm (a one-shot request, made ahead of the run, 1-3 times), and stopped.
 
     scripts/bench-cold-start [--runs 5] [--cpu [N]] [--python PATH] [--from-repo] [function…]
 
+`--python` runs the functions on another interpreter: a venv's python holding the bundles'
+requirements, which also compiles each bundle to its own bytecode (its `cache_tag`). To compare
+runtimes on a loaded machine, alternate interpreters run by run (`--runs 1` in a loop) and
+compare the CPU column as well as the cold one (terraform/README.md, sizing).
+
 `--cpu` runs each function in a CPU quota equal to its catalog `cpu` (`--cpu 0.5`: that
 size for all), the size it has in the cloud (cgroup v1 or v2, see cpu_quota.py). Prints
 per function, medians over the runs:

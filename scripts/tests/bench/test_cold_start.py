@@ -80,6 +80,51 @@ def test_the_phases_of_a_run_add_up_to_its_cold_start() -> None:
     assert "   800   610 |" in result.row()  # cold, then its CPU time
 
 
+@pytest.mark.unit
+def test_a_bundle_is_compiled_by_the_interpreter_the_bench_runs_it_on(tmp_path: Path) -> None:
+    """`--python` reaches the compile step: the bundle's bytecode is that interpreter's (its cache tag)."""
+    from devstack.bench.cold_start import _unpacked_bundle
+
+    calls = tmp_path / "calls"
+    python = tmp_path / "python-under-test"
+    python.write_text(f'#!/bin/sh\necho "$@" >> {calls}\nexec {sys.executable} "$@"\n')
+    python.chmod(0o755)
+    main = _unpacked_bundle("auth-jwks", tmp_path / "work", str(python))
+    assert calls.read_text().split()[:2] == ["-m", "compileall"]
+    tag = sys.implementation.cache_tag
+    assert (main.parent / "__pycache__" / f"main.{tag}.pyc").is_file()
+    library = list((main.parent / "wellness").rglob("*.py"))
+    assert library and all((f.parent / "__pycache__" / f"{f.stem}.{tag}.pyc").is_file() for f in library)
+
+
+BURN = "sum(i * i for i in range(3_000_000))"
+
+
+@pytest.mark.unit
+def test_a_group_s_cpu_time_counts_the_worker_it_forked(tmp_path: Path) -> None:
+    """As gunicorn's arbiter forks its worker: each burns CPU, then waits; the group's CPU is both."""
+    import psutil
+
+    from devstack.bench.cold_start import _group_cpu_seconds
+
+    ready = tmp_path / "ready"
+    script = (
+        f"import os, time\nchild = os.fork()\n{BURN}\n"
+        f"open({str(ready)!r} + str(child != 0), 'w').close()\ntime.sleep(60)\n"
+    )
+    popen = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    try:
+        for _ in range(6000):  # bounded by attempts, not by the clock
+            if all((tmp_path / f"ready{parent}").exists() for parent in (True, False)):
+                break
+            assert popen.poll() is None, "the process exited"
+            time.sleep(0.01)
+        own = psutil.Process(popen.pid).cpu_times()
+        assert _group_cpu_seconds(popen.pid) > own.user + own.system > 0
+    finally:
+        stop_group(popen.pid, popen=popen)
+
+
 @pytest.mark.integration
 def test_the_launcher_marks_every_phase_in_order_and_serves_the_function(tmp_path: Path) -> None:
     source = tmp_path / "fn" / "main.py"
