@@ -1,11 +1,11 @@
-"""The whole suite as two pytest sessions at once: the rehearsals in a lane of their own.
+"""The whole suite as two pytest sessions at once: the tests marked `own_session` in a second one.
 
-The tests marked `rehearsal` (the deploy rehearsal's terraform plans and applies on the
+The tests marked `own_session` (the deploy rehearsal's terraform plans and applies on the
 stand-in providers, release candidates smoked and promoted, a function scaffolded and tested
-in a scratch copy) are minutes each of terraform, of subprocesses and of services starting,
-most of it spent waiting. `scripts/test` with no arguments runs them in a second session
-beside the rest of the suite, so those minutes overlap the main session's instead of adding
-to them. Each session starts its own PostgreSQL, emulators and stack on free ports
+in a scratch copy, the outage drill on a stack of its own) are minutes each of terraform, of
+subprocesses and of services starting, most of it spent waiting. `scripts/test` with no
+arguments runs them in a second session beside the rest of the suite, so those minutes overlap
+the main session's instead of adding to them. Each session starts its own PostgreSQL, emulators and stack on free ports
 (devstack.pytest_plugin); their temporary folders are pytest's own, numbered per session.
 
 The main session writes to the terminal, the lane to a log printed once both have ended,
@@ -30,14 +30,15 @@ from typing import TextIO
 from devstack import tiers
 from devstack.catalog import REPO_ROOT
 
-LANE = "rehearsal"
-# The files holding the tests marked `rehearsal`: the lane collects only these, as collecting the
+LANE = "own_session"
+# The files holding the tests marked `own_session`: the lane collects only these, as collecting the
 # whole suite (every module's doctests) costs a session tens of seconds of CPU the other one needs.
 # scripts/tests/suite checks this list against the marks, read from the test files' syntax trees.
 LANE_PATHS = (
     "tests/deploy/test_rehearsal.py",
     "scripts/tests/stack/test_candidate.py",
     "scripts/tests/scaffold/test_new_function.py",
+    "tests/robustness/faults/test_outages.py",
 )
 DEFAULT_LOG = REPO_ROOT / ".local" / "test-logs" / f"{LANE}.log"
 

@@ -21,7 +21,7 @@ from devstack.catalog import REPO_ROOT
 from devstack.deploy.standin import rehearse, scenarios, schema
 from devstack.stack import candidate
 
-pytestmark = [pytest.mark.e2e, pytest.mark.rehearsal]
+pytestmark = [pytest.mark.e2e, pytest.mark.own_session]
 
 
 @pytest.fixture(autouse=True)

@@ -86,7 +86,7 @@ def test_it_refuses_before_writing_anything(name: str, kind: str, where: str, co
 
 
 @pytest.mark.e2e
-@pytest.mark.rehearsal
+@pytest.mark.own_session
 @pytest.mark.timeout(2400)  # the lint (mypy over the tree) and one functional session: minutes, more under load
 def test_a_scaffolded_endpoint_and_subscriber_pass_their_tests_and_the_lint_in_a_scratch_copy(tmp_path: Path) -> None:
     repo = _scratch_copy(tmp_path / "repo")

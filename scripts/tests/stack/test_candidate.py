@@ -23,7 +23,7 @@ import requests
 from devstack.catalog import REPO_ROOT
 from devstack.stack.candidate import release, smoke_passes
 
-pytestmark = [pytest.mark.e2e, pytest.mark.rehearsal, pytest.mark.timeout(1200)]
+pytestmark = [pytest.mark.e2e, pytest.mark.own_session, pytest.mark.timeout(1200)]
 
 EVENT_TIMEOUT = 30.0  # each event's effect, as the deploy waits for it in the cloud
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", "tests", "test_*.py")

@@ -76,7 +76,7 @@ def test_the_sessions_split_the_suite_by_the_lane_marker() -> None:
 
 
 def _marks_the_lane(path: Path) -> bool:
-    """Whether the module names `pytest.mark.rehearsal` (a decorator, or in its pytestmark)."""
+    """Whether the module names `pytest.mark.own_session` (a decorator, or in its pytestmark)."""
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Attribute) and node.attr == LANE:
             if isinstance(node.value, ast.Attribute) and node.value.attr == "mark":
