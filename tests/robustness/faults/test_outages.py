@@ -32,7 +32,7 @@ import requests
 
 from devstack.bench.faults import Answer, Traffic, accounts, call, missing_effects, steady_operations, summary
 
-pytestmark = [pytest.mark.e2e, pytest.mark.own_session]
+pytestmark = pytest.mark.e2e
 
 STORE_DEADLINE = 5.0  # STORE_DEADLINE_SECONDS' default, what every function of the stack runs with
 
