@@ -90,6 +90,17 @@ def _java_problem(component: str, component_dir: Path) -> str | None:
     return None
 
 
+def _rest(method: str, url: str, body: dict[str, Any] | None, timeout: float) -> dict[str, Any]:
+    """One JSON call to an emulator's REST API on loopback; its answer (empty: {})."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(  # noqa: S310 (local URL)
+        url, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 (local URL)
+        answer: dict[str, Any] = json.loads(resp.read() or b"{}")
+        return answer
+
+
 class Emulator:
     """`gcloud … emulators KIND start` on 127.0.0.1:port, in its own process group."""
 
@@ -151,20 +162,11 @@ class Emulator:
         prompt publish's 0.5 s, which would leave a first sign-up's event to the relay.
         """
         topic = f"http://{self.host}/v1/projects/{self.project}/topics/emulator-warm-up"
-
-        def call(method: str, url: str, body: dict[str, Any] | None = None) -> None:
-            data = None if body is None else json.dumps(body).encode()
-            request = urllib.request.Request(  # noqa: S310 (local URL)
-                url, data=data, method=method, headers={"Content-Type": "application/json"}
-            )
-            with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 (local URL)
-                resp.read()
-
         try:
-            call("PUT", topic, {})
+            _rest("PUT", topic, {}, timeout)
             for _ in range(publishes):
-                call("POST", f"{topic}:publish", {"messages": [{"data": "e30="}]})
-            call("DELETE", topic)
+                _rest("POST", f"{topic}:publish", {"messages": [{"data": "e30="}]}, timeout)
+            _rest("DELETE", topic, None, timeout)
         except OSError as exc:
             raise ServiceError(f"the pubsub emulator did not publish: {exc}", self.log_path) from exc
 
@@ -176,18 +178,9 @@ class Emulator:
         than the functions' store deadline would wait.
         """
         base = f"http://{self.host}/v1/projects/{self.project}/databases/(default)/documents"
-
-        def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
-            request = urllib.request.Request(  # noqa: S310 (local URL)
-                base + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-            )
-            with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 (local URL)
-                answer: dict[str, Any] = json.loads(resp.read() or b"{}")
-                return answer
-
         try:
-            transaction = post(":beginTransaction", {})["transaction"]
-            post(":commit", {"transaction": transaction})  # no writes: it leaves nothing behind
+            transaction = _rest("POST", base + ":beginTransaction", {}, timeout)["transaction"]
+            _rest("POST", base + ":commit", {"transaction": transaction}, timeout)  # no writes: leaves nothing
         except (OSError, KeyError, ValueError) as exc:
             raise ServiceError(f"the firestore emulator did not run a first transaction: {exc}", self.log_path) from exc
 
